@@ -1,0 +1,29 @@
+// Shared Jest preset. NestJS 12 ships ESM only; Jest runs CommonJS, so @swc/jest compiles our
+// TypeScript and the ESM packages in node_modules to CommonJS (with decorator metadata for DI).
+const path = require('node:path');
+
+const esmPackages = ['@nestjs', '@redocly', 'nestjs-pino', 'uuid'];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  moduleNameMapper: {
+    '^@skald/(contracts|messaging|persistence|service-kit)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
+};
