@@ -1,0 +1,385 @@
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@nestjs/common';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import {
+  errorCodeOf,
+  isRetryable,
+  messageRegistry,
+  routingKeyOf,
+  validateAgainst,
+  validateEnvelope,
+  type MessageDefinition,
+  type MessageEnvelope,
+  type MessageRegistry,
+} from '@skald/contracts';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { DataSource } from 'typeorm';
+import type { AmqpConnection } from '../connection/amqp-connection.js';
+import { runInExecutionContext } from '../context/execution-context.js';
+import { Inbox } from '../inbox/inbox.js';
+import { messagingMetrics, type ConsumeOutcome } from '../metrics/messaging-metrics.js';
+import { Outbox } from '../outbox/outbox.js';
+import { deadLetterQueueName, mainQueueName, retryQueueName } from '../topology/names.js';
+import { assertServiceTopology, type ServiceTopology } from '../topology/topology.js';
+import { MessageContext } from './message-context.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MessageHandlerFn = (payload: any, context: MessageContext) => unknown;
+
+export interface MessageConsumerOptions {
+  service: string;
+  connection: AmqpConnection;
+  dataSource: DataSource;
+  outbox?: Outbox;
+  registry?: MessageRegistry;
+  /** Delay before each retry; attempts = delays + 1. */
+  retryDelaysMs?: number[];
+  /** Messages handled concurrently (AMQP prefetch). */
+  prefetch?: number;
+  deliveryLimit?: number;
+  publishTimeoutMs?: number;
+}
+
+/** Why a message was dead-lettered; the `x-skald-dead-letter-reason` header. */
+export type DeadLetterReason =
+  | 'INVALID_ENVELOPE'
+  | 'INVALID_PAYLOAD'
+  | 'NO_HANDLER'
+  | 'NON_RETRYABLE_ERROR'
+  | 'RETRIES_EXHAUSTED';
+
+export const DEFAULT_RETRY_DELAYS_MS = [1_000, 10_000, 60_000, 300_000];
+
+export const HEADER_ATTEMPT = 'x-skald-attempt';
+export const HEADER_LAST_ERROR = 'x-skald-last-error';
+export const HEADER_DEAD_LETTER_REASON = 'x-skald-dead-letter-reason';
+export const HEADER_ERROR = 'x-skald-error';
+export const HEADER_DEAD_LETTERED_AT = 'x-skald-dead-lettered-at';
+export const HEADER_ORIGINAL_ROUTING_KEY = 'x-skald-original-routing-key';
+
+// Headers the broker owns; copying them into a republished message would be a lie.
+const BROKER_HEADERS = /^x-(death|first-death-|last-death-|delivery-count)/;
+
+interface RegisteredHandler {
+  definition: MessageDefinition;
+  handle: MessageHandlerFn;
+}
+
+class DeadLetter {
+  constructor(
+    readonly reason: DeadLetterReason,
+    readonly detail: string,
+  ) {}
+}
+
+/**
+ * Consumes the service's quorum queue. For each message: validate the envelope and payload, run
+ * the handler in a database transaction together with the inbox record, commit, then ack.
+ * A failing handler is retried through the delayed-retry queues; after the last attempt, or at
+ * once for an invalid message or a non-retryable error, the message goes to the dead-letter
+ * queue with the reason, and the consumer goes on.
+ *
+ * Emits `committed` (envelope) after a handler's transaction commits and before the ack, and
+ * `dead-lettered` (reason, detail) — hooks for metrics and for tests.
+ */
+export class MessageConsumer extends EventEmitter {
+  private readonly logger = new Logger('MessageConsumer');
+  private readonly handlers = new Map<string, RegisteredHandler>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inbox = new Inbox();
+  private readonly outbox: Outbox;
+  private readonly registry: MessageRegistry;
+  private readonly retryDelaysMs: number[];
+  private readonly metrics = messagingMetrics();
+  private consumeChannel?: ChannelWrapper;
+  private publishChannel?: ChannelWrapper;
+  private active?: { channel: Channel; consumerTag: string };
+  private stopping = false;
+
+  constructor(private readonly options: MessageConsumerOptions) {
+    super();
+    this.outbox = options.outbox ?? new Outbox();
+    this.registry = options.registry ?? messageRegistry;
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  }
+
+  get queue(): string {
+    return mainQueueName(this.options.service);
+  }
+
+  /** Registers the handler of a routing key; the key must name a known contract. */
+  addHandler(routingKey: string, handle: MessageHandlerFn): void {
+    const definition = this.registry.get(routingKey);
+    if (!definition) {
+      throw new Error(`No message contract for handler pattern "${routingKey}" (import its contract from @skald/contracts)`);
+    }
+    if (this.handlers.has(routingKey)) {
+      throw new Error(`Two handlers for ${routingKey} in ${this.options.service}`);
+    }
+    this.handlers.set(routingKey, { definition, handle });
+  }
+
+  get routingKeys(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /**
+   * Declares the topology and starts consuming as soon as the broker is reachable. Does not wait
+   * for the broker: a service keeps serving (and writing its outbox) while the broker is away.
+   */
+  start(): void {
+    const topology: ServiceTopology = {
+      service: this.options.service,
+      bindings: [...this.handlers.values()].map(({ definition }) => ({
+        exchange: definition.exchange,
+        routingKey: definition.routingKey,
+      })),
+      retryDelaysMs: this.retryDelaysMs,
+      deliveryLimit: this.options.deliveryLimit ?? 20,
+    };
+    this.stopping = false;
+    this.publishChannel = this.options.connection.createChannel({
+      name: `${this.options.service}-retry-publisher`,
+      confirm: true,
+      publishTimeout: this.options.publishTimeoutMs ?? 10_000,
+      setup: (channel: ConfirmChannel) => assertServiceTopology(channel, topology),
+    });
+    this.consumeChannel = this.options.connection.createChannel({
+      name: `${this.options.service}-consumer`,
+      setup: async (channel: Channel) => {
+        await assertServiceTopology(channel, topology);
+        if (this.stopping || this.handlers.size === 0) return;
+        await channel.prefetch(this.options.prefetch ?? 16);
+        const { consumerTag } = await channel.consume(this.queue, (message) => this.onDelivery(channel, message));
+        this.active = { channel, consumerTag };
+      },
+    });
+  }
+
+  /** Resolves once the topology is declared and consumption has begun. */
+  async waitUntilConsuming(): Promise<void> {
+    await this.consumeChannel?.waitForConnect();
+    await this.publishChannel?.waitForConnect();
+  }
+
+  /**
+   * Graceful stop: no new deliveries, in-flight handlers finish (commit and ack), then the
+   * channels close. Whatever is still unacked after `timeoutMs` is redelivered by the broker.
+   */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    this.stopping = true;
+    const active = this.active;
+    this.active = undefined;
+    if (active) await active.channel.cancel(active.consumerTag).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.consumeChannel?.close();
+    await this.publishChannel?.close();
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      this.logger.error(`broker cancelled the consumer of ${this.queue} (queue deleted?)`);
+      return;
+    }
+    if (this.stopping) {
+      this.settle(channel, message, 'nack');
+      return;
+    }
+    const work: Promise<void> = this.process(channel, message)
+      .catch((error: Error) => this.logger.error(`message ${message.properties.messageId} not settled: ${error.message}`))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const started = performance.now();
+    const attempt = attemptOf(message);
+    let envelope: MessageEnvelope<object>;
+    let handler: RegisteredHandler;
+    try {
+      ({ envelope, handler } = this.accept(message));
+    } catch (error) {
+      if (!(error instanceof DeadLetter)) throw error;
+      await this.deadLetter(channel, message, error.reason, error.detail, attempt);
+      return;
+    }
+    const routingKey = handler.definition.routingKey;
+    const parent = propagation.extract(ROOT_CONTEXT, message.properties.headers ?? {});
+    try {
+      const outcome = await context.with(parent, () =>
+        runInExecutionContext(
+          {
+            correlationId: envelope.correlationId,
+            messageId: envelope.id,
+            causationId: envelope.causationId,
+            tenantId: envelope.tenantId,
+            routingKey,
+          },
+          () => this.runHandler(handler, envelope, attempt),
+        ),
+      );
+      this.emit('committed', envelope);
+      this.settle(channel, message, 'ack');
+      this.metrics.consumed.labels(this.options.service, routingKey, outcome).inc();
+      this.metrics.handlerSeconds.labels(this.options.service, routingKey).observe((performance.now() - started) / 1000);
+    } catch (error) {
+      await this.handleFailure(channel, message, routingKey, error, attempt);
+    }
+  }
+
+  /** Parses and validates; throws DeadLetter for anything no retry can fix. */
+  private accept(message: ConsumeMessage): { envelope: MessageEnvelope<object>; handler: RegisteredHandler } {
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      throw new DeadLetter('INVALID_ENVELOPE', 'body is not JSON');
+    }
+    const checked = validateEnvelope(body);
+    if (!checked.ok) throw new DeadLetter('INVALID_ENVELOPE', checked.errors.join('; '));
+    const routingKey = routingKeyOf(checked.value.type, checked.value.version);
+    const handler = this.handlers.get(routingKey);
+    if (!handler) throw new DeadLetter('NO_HANDLER', `${this.options.service} has no handler for ${routingKey}`);
+    const payload = validateAgainst(handler.definition.payload as new () => object, checked.value.payload);
+    if (!payload.ok) throw new DeadLetter('INVALID_PAYLOAD', `${routingKey}: ${payload.errors.join('; ')}`);
+    return { envelope: { ...checked.value, payload: payload.value }, handler };
+  }
+
+  private runHandler(handler: RegisteredHandler, envelope: MessageEnvelope<object>, attempt: number): Promise<ConsumeOutcome> {
+    const tracer = trace.getTracer('@skald/messaging');
+    return tracer.startActiveSpan(
+      `${handler.definition.routingKey} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': this.queue,
+          'messaging.message.id': envelope.id,
+          'messaging.message.conversation_id': envelope.correlationId,
+        },
+      },
+      async (span) => {
+        try {
+          return await this.options.dataSource.transaction(async (manager) => {
+            const fresh = await this.inbox.claim(manager, envelope, handler.definition.routingKey);
+            if (!fresh) return 'duplicate' as const;
+            await handler.handle(envelope.payload, new MessageContext(envelope, manager, attempt, this.outbox));
+            return 'processed' as const;
+          });
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async handleFailure(
+    channel: Channel,
+    message: ConsumeMessage,
+    routingKey: string,
+    error: unknown,
+    attempt: number,
+  ): Promise<void> {
+    const detail = `${errorCodeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
+    if (!isRetryable(error)) {
+      await this.deadLetter(channel, message, 'NON_RETRYABLE_ERROR', detail, attempt);
+      return;
+    }
+    if (attempt > this.retryDelaysMs.length) {
+      await this.deadLetter(channel, message, 'RETRIES_EXHAUSTED', detail, attempt);
+      return;
+    }
+    const delay = this.retryDelaysMs[attempt - 1];
+    this.logger.warn(`${routingKey} ${message.properties.messageId} failed (attempt ${attempt}), retry in ${delay} ms: ${detail}`);
+    const republished = await this.republish(retryQueueName(this.options.service, delay), message, {
+      [HEADER_ATTEMPT]: attempt + 1,
+      [HEADER_LAST_ERROR]: truncate(detail),
+    });
+    this.settle(channel, message, republished ? 'ack' : 'nack');
+    this.metrics.consumed.labels(this.options.service, routingKey, republished ? 'retried' : 'requeued').inc();
+  }
+
+  private async deadLetter(
+    channel: Channel,
+    message: ConsumeMessage,
+    reason: DeadLetterReason,
+    detail: string,
+    attempt: number,
+  ): Promise<void> {
+    this.logger.error(`dead-lettering ${message.properties.messageId ?? '(no id)'} after ${attempt} attempt(s): ${reason} ${detail}`);
+    const republished = await this.republish(deadLetterQueueName(this.options.service), message, {
+      [HEADER_ATTEMPT]: attempt,
+      [HEADER_DEAD_LETTER_REASON]: reason,
+      [HEADER_ERROR]: truncate(detail),
+      [HEADER_DEAD_LETTERED_AT]: new Date().toISOString(),
+      [HEADER_ORIGINAL_ROUTING_KEY]: originalRoutingKey(message),
+    });
+    this.settle(channel, message, republished ? 'ack' : 'nack');
+    this.metrics.consumed
+      .labels(this.options.service, originalRoutingKey(message), republished ? 'dead_lettered' : 'requeued')
+      .inc();
+    if (republished) this.emit('dead-lettered', { reason, detail, messageId: message.properties.messageId });
+  }
+
+  /** Copies a message into a queue with a broker confirm; false when the broker did not confirm. */
+  private async republish(queue: string, message: ConsumeMessage, extraHeaders: Record<string, unknown>): Promise<boolean> {
+    const headers = Object.fromEntries(
+      Object.entries(message.properties.headers ?? {}).filter(([key]) => !BROKER_HEADERS.test(key)),
+    );
+    const properties: Options.Publish = {
+      persistent: true,
+      contentType: message.properties.contentType,
+      messageId: message.properties.messageId,
+      correlationId: message.properties.correlationId,
+      type: message.properties.type,
+      timestamp: message.properties.timestamp,
+      headers: { ...headers, [HEADER_ORIGINAL_ROUTING_KEY]: originalRoutingKey(message), ...extraHeaders },
+    };
+    try {
+      await this.publishChannel!.sendToQueue(queue, message.content, properties);
+      return true;
+    } catch (error) {
+      this.logger.warn(`cannot move message to ${queue}, it will be redelivered: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Acks or requeues on the channel that delivered the message; a closed channel already requeued it. */
+  private settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'nack'): void {
+    try {
+      if (how === 'ack') channel.ack(message);
+      else channel.nack(message, false, true);
+    } catch {
+      // The delivering channel is gone; the broker redelivers the message and the inbox absorbs it.
+    }
+  }
+}
+
+function attemptOf(message: ConsumeMessage): number {
+  const value = Number(message.properties.headers?.[HEADER_ATTEMPT] ?? 1);
+  return Number.isInteger(value) && value >= 1 ? value : 1;
+}
+
+/** A retried message comes back through the default exchange; its first routing key is kept in a header. */
+function originalRoutingKey(message: ConsumeMessage): string {
+  const kept = message.properties.headers?.[HEADER_ORIGINAL_ROUTING_KEY];
+  return typeof kept === 'string' ? kept : message.fields.routingKey;
+}
+
+function truncate(text: string, max = 2_000): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

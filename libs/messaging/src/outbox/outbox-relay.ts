@@ -1,0 +1,222 @@
+import { Logger } from '@nestjs/common';
+import type { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AmqpConnection } from '../connection/amqp-connection.js';
+import { messagingMetrics } from '../metrics/messaging-metrics.js';
+import { assertExchanges } from '../topology/topology.js';
+import { OUTBOX_CHANNEL } from './outbox.js';
+
+export interface OutboxRelayOptions {
+  service: string;
+  dataSource: DataSource;
+  connection: AmqpConnection;
+  /** The service database, for the LISTEN connection. */
+  databaseUrl: string;
+  batchSize?: number;
+  /** Safety net for missed notifications and rows waiting out a back-off. */
+  pollIntervalMs?: number;
+  publishTimeoutMs?: number;
+  /** Sent rows older than this are deleted. */
+  retentionMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  exchange: string;
+  routing_key: string;
+  envelope: { correlationId: string; occurredAt: string; type: string };
+  headers: Record<string, string>;
+}
+
+const CLEANUP_EVERY_MS = 60_000;
+
+/**
+ * Publishes outbox rows to the broker. It claims pending rows with `FOR UPDATE SKIP LOCKED`
+ * (so any number of replicas can run), publishes them with publisher confirms, and marks them
+ * sent in the same transaction. It wakes on NOTIFY from committing writers, so latency is not a
+ * polling interval. Delivery is at least once: a relay that dies between confirm and commit
+ * leaves rows another relay sends again, and consumers' inboxes absorb the duplicate.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly batchSize: number;
+  private channel?: ChannelWrapper;
+  private listener?: pg.Client;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private lastCleanup = 0;
+  private readonly metrics = messagingMetrics();
+  private readonly onBrokerConnect = () => this.trigger();
+  /** Messages this relay instance has published and marked sent. */
+  publishedCount = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 200;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.channel = this.options.connection.createChannel({
+      name: `${this.options.service}-outbox-relay`,
+      confirm: true,
+      publishTimeout: this.options.publishTimeoutMs ?? 10_000,
+      setup: (channel: ConfirmChannel) => assertExchanges(channel),
+    });
+    this.options.connection.manager.on('connect', this.onBrokerConnect);
+    await this.listen();
+    this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
+    this.trigger();
+  }
+
+  /** Stops claiming; the batch in progress finishes (publish and commit) first. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.options.connection.manager.off('connect', this.onBrokerConnect);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    await this.channel?.close();
+  }
+
+  /** Asks for a drain; coalesces with one already running. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Publishes everything pending now; resolves when the outbox is empty or the broker is away. */
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      let claimed: number;
+      do {
+        claimed = await this.relayBatch();
+      } while (claimed === this.batchSize && !this.stopped);
+    } while (this.again && !this.stopped);
+    await this.cleanupIfDue();
+  }
+
+  /** @returns how many rows were published (0 also when the broker is unreachable). */
+  async relayBatch(): Promise<number> {
+    if (!this.options.connection.isConnected() || !this.channel) return 0;
+    const runner = this.options.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const rows: OutboxRow[] = await runner.query(
+        `SELECT id, exchange, routing_key, envelope, headers FROM outbox_message
+          WHERE sent_at IS NULL AND available_at <= now()
+          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) {
+        await runner.commitTransaction();
+        return 0;
+      }
+      const channel = this.channel;
+      const results = await Promise.allSettled(
+        rows.map((row) =>
+          channel.publish(row.exchange, row.routing_key, Buffer.from(JSON.stringify(row.envelope)), {
+            persistent: true,
+            contentType: 'application/json',
+            messageId: row.id,
+            correlationId: row.envelope.correlationId,
+            type: row.routing_key,
+            timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
+            headers: row.headers,
+          }),
+        ),
+      );
+      const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
+      const failed = rows.filter((_, i) => results[i].status === 'rejected').map((row) => row.id);
+      if (sent.length > 0) {
+        await runner.query(
+          `UPDATE outbox_message SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
+          [sent],
+        );
+      }
+      if (failed.length > 0) {
+        const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+        const message = reason instanceof Error ? reason.message : String(reason);
+        await runner.query(
+          `UPDATE outbox_message
+              SET attempts = attempts + 1, last_error = $2,
+                  available_at = now() + least(interval '1 second' * power(2, attempts), interval '60 seconds')
+            WHERE id = ANY($1::uuid[])`,
+          [failed, message],
+        );
+        this.logger.warn(`${failed.length} outbox message(s) not confirmed, will retry: ${message}`);
+      }
+      await runner.commitTransaction();
+      this.publishedCount += sent.length;
+      this.metrics.published.labels(this.options.service).inc(sent.length);
+      this.metrics.publishFailures.labels(this.options.service).inc(failed.length);
+      return failed.length > 0 ? 0 : sent.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (!this.stopped) this.logger.error(`outbox relay batch failed: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    const now = Date.now();
+    if (this.stopped || now - this.lastCleanup < CLEANUP_EVERY_MS) return;
+    this.lastCleanup = now;
+    const retentionMs = this.options.retentionMs ?? 7 * 24 * 3600_000;
+    try {
+      await this.options.dataSource.query(
+        `DELETE FROM outbox_message WHERE id IN (
+           SELECT id FROM outbox_message WHERE sent_at < now() - $1 * interval '1 millisecond' LIMIT 5000)`,
+        [retentionMs],
+      );
+    } catch (error) {
+      this.logger.warn(`outbox cleanup failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: `${this.options.service}-outbox-listener`,
+    });
+    const reconnect = () => {
+      if (this.listener !== client || this.stopped) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), 1_000).unref();
+    };
+    client.on('notification', () => this.trigger());
+    client.on('error', (error) => {
+      this.logger.warn(`outbox listener lost: ${error.message}`);
+      reconnect();
+    });
+    client.on('end', reconnect);
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      // Anything committed while we were not listening.
+      this.trigger();
+    } catch (error) {
+      this.logger.warn(`outbox listener cannot connect: ${(error as Error).message}`);
+      reconnect();
+    }
+  }
+}

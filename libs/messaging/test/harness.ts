@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { defineEvent, type MessageDefinition } from '@skald/contracts';
+import { createScratchDatabase, postgresDataSourceOptions, type ScratchDatabase } from '@skald/persistence';
+import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '../src/connection/amqp-connection.js';
+import { MessageConsumer, type MessageConsumerOptions } from '../src/consumer/message-consumer.js';
+import { messagingMigrations } from '../src/migrations/1763800000000-messaging-tables.js';
+import { OutboxRelay } from '../src/outbox/outbox-relay.js';
+import { deadLetterQueueName, mainQueueName, retryQueueName } from '../src/topology/names.js';
+
+export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export class ItemRecorded {
+  @IsString()
+  itemId: string;
+
+  @IsInt()
+  @Min(0)
+  quantity: number;
+
+  @IsOptional()
+  @IsString()
+  behaviour?: string;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+/**
+ * One test file's world: its own database (messaging tables + a `test_effect` table without
+ * unique constraints, so a doubled effect shows as two rows), its own service name and queues,
+ * its own contract routing key, and a raw amqplib connection for probing.
+ */
+export class MessagingHarness {
+  readonly service: string;
+  readonly event: MessageDefinition<ItemRecorded>;
+  dataSource!: DataSource;
+  private database!: ScratchDatabase;
+  private raw!: ChannelModel;
+  rawChannel!: Channel;
+  private readonly closers: Array<() => Promise<unknown>> = [];
+  private readonly retryDelays = new Set<number>();
+
+  constructor(readonly name: string) {
+    const id = unique();
+    this.service = `test-${name}-${id}`;
+    this.event = defineEvent({
+      type: `t${id}.item.recorded`,
+      version: 1,
+      owner: this.service,
+      summary: 'test event',
+      payload: ItemRecorded,
+    });
+  }
+
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
+  async setUp(): Promise<this> {
+    this.database = await createScratchDatabase(`msg_${this.name}`);
+    this.dataSource = await this.newDataSource();
+    await this.dataSource.runMigrations();
+    await this.dataSource.query(`CREATE TABLE test_effect (message_id uuid NOT NULL, item_id text NOT NULL, at timestamptz DEFAULT now())`);
+    await this.dataSource.query(`CREATE TABLE test_state (id text PRIMARY KEY)`);
+    this.raw = await amqplib.connect(RABBITMQ_URL);
+    this.raw.on('error', () => undefined);
+    this.rawChannel = await this.raw.createChannel();
+    this.rawChannel.on('error', () => undefined);
+    return this;
+  }
+
+  async newDataSource(): Promise<DataSource> {
+    const dataSource = new DataSource(
+      postgresDataSourceOptions({ url: this.database.url, applicationName: this.service, migrations: messagingMigrations }),
+    );
+    await dataSource.initialize();
+    this.closers.push(() => dataSource.destroy());
+    return dataSource;
+  }
+
+  connection(url = RABBITMQ_URL, label = 'main'): AmqpConnection {
+    const connection = new AmqpConnection({ url, name: `${this.service}-${label}`, service: this.service, reconnectSeconds: 0.2 });
+    this.closers.push(() => connection.close());
+    return connection;
+  }
+
+  /** A consumer whose handler records one effect row per message (and honours `behaviour`). */
+  consumer(options: Partial<MessageConsumerOptions> & { onHandle?: (payload: ItemRecorded) => void } = {}): MessageConsumer {
+    const consumer = new MessageConsumer({
+      service: this.service,
+      connection: options.connection ?? this.connection(),
+      dataSource: options.dataSource ?? this.dataSource,
+      retryDelaysMs: options.retryDelaysMs ?? [50, 100],
+      prefetch: options.prefetch ?? 8,
+      ...options,
+    });
+    for (const delay of options.retryDelaysMs ?? [50, 100]) this.retryDelays.add(delay);
+    consumer.addHandler(this.event.routingKey, async (payload: ItemRecorded, context) => {
+      options.onHandle?.(payload);
+      if (payload.behaviour === 'fail') throw new Error(`handler refuses ${payload.itemId}`);
+      await context.manager.query(`INSERT INTO test_effect (message_id, item_id) VALUES ($1, $2)`, [
+        context.envelope.id,
+        payload.itemId,
+      ]);
+    });
+    this.closers.push(() => consumer.stop(5_000));
+    return consumer;
+  }
+
+  relay(options: { connection?: AmqpConnection; dataSource?: DataSource; batchSize?: number } = {}): OutboxRelay {
+    const relay = new OutboxRelay({
+      service: this.service,
+      dataSource: options.dataSource ?? this.dataSource,
+      connection: options.connection ?? this.connection(),
+      databaseUrl: this.database.url,
+      batchSize: options.batchSize,
+      pollIntervalMs: 200,
+    });
+    this.closers.push(() => relay.stop());
+    return relay;
+  }
+
+  /** A probe queue bound to the test routing key: sees every message the relay publishes. */
+  async probe(): Promise<{ messages: ConsumeMessage[]; ids: () => string[] }> {
+    const queue = `${this.service}.probe.${unique()}`;
+    await this.rawChannel.assertQueue(queue, { exclusive: true, autoDelete: true });
+    await this.rawChannel.bindQueue(queue, this.event.exchange, this.event.routingKey);
+    const messages: ConsumeMessage[] = [];
+    await this.rawChannel.consume(queue, (message) => message && messages.push(message), { noAck: true });
+    return { messages, ids: () => messages.map((m) => m.properties.messageId as string) };
+  }
+
+  async effects(): Promise<Array<{ message_id: string; item_id: string }>> {
+    return this.dataSource.query(`SELECT message_id, item_id FROM test_effect ORDER BY at`);
+  }
+
+  async pendingOutbox(): Promise<number> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM outbox_message WHERE sent_at IS NULL`);
+    return count;
+  }
+
+  async tearDown(): Promise<void> {
+    for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    const queues = [mainQueueName(this.service), deadLetterQueueName(this.service)];
+    for (const delay of this.retryDelays) queues.push(retryQueueName(this.service, delay));
+    for (const queue of queues) await this.rawChannel.deleteQueue(queue).catch(() => undefined);
+    await this.raw.close().catch(() => undefined);
+    await this.database.drop();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './database/database-url.js';
+export * from './database/ensure-database.js';
+export * from './database/data-source-options.js';
+export * from './migrations/run-migrations.js';
+export * from './migrations/migration-cli.js';
+export * from './testing/scratch-database.js';
