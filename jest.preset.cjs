@@ -25,5 +25,6 @@ module.exports = {
     '^@skald/(contracts|messaging|persistence|service-kit)$': path.join(__dirname, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  setupFiles: [path.join(__dirname, 'jest.setup.cjs')],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
 };

@@ -87,7 +87,7 @@ export class MessagingHarness {
   }
 
   /** A consumer whose handler records one effect row per message (and honours `behaviour`). */
-  consumer(options: Partial<MessageConsumerOptions> & { onHandle?: (payload: ItemRecorded) => void } = {}): MessageConsumer {
+  consumer(options: Partial<MessageConsumerOptions> & { onHandle?: (payload: ItemRecorded) => unknown } = {}): MessageConsumer {
     const consumer = new MessageConsumer({
       service: this.service,
       connection: options.connection ?? this.connection(),
@@ -98,7 +98,7 @@ export class MessagingHarness {
     });
     for (const delay of options.retryDelaysMs ?? [50, 100]) this.retryDelays.add(delay);
     consumer.addHandler(this.event.routingKey, async (payload: ItemRecorded, context) => {
-      options.onHandle?.(payload);
+      await options.onHandle?.(payload);
       if (payload.behaviour === 'fail') throw new Error(`handler refuses ${payload.itemId}`);
       await context.manager.query(`INSERT INTO test_effect (message_id, item_id) VALUES ($1, $2)`, [
         context.envelope.id,

@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { SkaldError, type MessageEnvelope } from '@skald/contracts';
+import { ItemRecorded, MessagingHarness, RABBITMQ_URL } from '../../test/harness.js';
+import { waitFor } from '../../test/wait-for.js';
+import { DeadLetterQueue } from '../dead-letters/dead-letter-queue.js';
+import { mainQueueName } from '../topology/names.js';
+import type { MessageConsumer } from './message-consumer.js';
+
+describe('message consumer: inbox, retries and dead letters (real PostgreSQL and RabbitMQ)', () => {
+  let world: MessagingHarness;
+
+  beforeEach(async () => {
+    world = await new MessagingHarness('consumer').setUp();
+  });
+
+  afterEach(async () => {
+    await world.tearDown();
+  });
+
+  function envelope(payload: Partial<ItemRecorded> & Record<string, unknown>): MessageEnvelope {
+    return {
+      id: randomUUID(),
+      type: world.event.type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: randomUUID(),
+      causationId: null,
+      tenantId: 'tenant-a',
+      payload,
+    };
+  }
+
+  function publishRaw(body: unknown, messageId?: string): void {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+    world.rawChannel.publish(world.event.exchange, world.event.routingKey, content, {
+      persistent: true,
+      messageId: messageId ?? (body as MessageEnvelope).id,
+    });
+  }
+
+  async function started(consumer: MessageConsumer): Promise<MessageConsumer> {
+    consumer.start();
+    await consumer.waitUntilConsuming();
+    return consumer;
+  }
+
+  it('gives a message published twice, to two competing replicas, exactly one effect', async () => {
+    const settled: string[] = [];
+    for (const replica of [world.consumer(), world.consumer({ dataSource: await world.newDataSource() })]) {
+      replica.on('committed', (e: MessageEnvelope) => settled.push(e.id));
+      await started(replica);
+    }
+    const messages = Array.from({ length: 30 }, (_, i) => envelope({ itemId: `dup-${i}`, quantity: i }));
+    for (const message of messages) {
+      publishRaw(message);
+      publishRaw(message);
+    }
+    await waitFor('both copies of every message settled', () => settled.length >= 60);
+
+    const effects = await world.effects();
+    expect(effects).toHaveLength(30);
+    expect(new Set(effects.map((e) => e.message_id))).toEqual(new Set(messages.map((m) => m.id)));
+  });
+
+  it('redelivers to a new consumer when one is killed after its commit but before its ack; the effect stays single', async () => {
+    const fixture = path.join(__dirname, '../../test/fixtures/consumer-process.mjs');
+    const env = {
+      ...process.env,
+      SERVICE: world.service,
+      DATABASE_URL: world.databaseUrl,
+      RABBITMQ_URL,
+      EVENT_TYPE: world.event.type,
+    };
+    const startChild = (kill: boolean) => {
+      const child = spawn(process.execPath, [fixture], {
+        env: { ...env, KILL_AFTER_COMMIT: kill ? '1' : '0' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const lines: Array<Record<string, unknown>> = [];
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.startsWith('{')) lines.push(JSON.parse(line));
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      return { child, lines, exited };
+    };
+    const stopChild = async (child: ChildProcess, exited: Promise<unknown>) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    };
+
+    const first = startChild(true);
+    try {
+      await waitFor('first consumer ready', () => first.lines.some((l) => l.ready), 20_000);
+      const message = envelope({ itemId: 'killed-before-ack', quantity: 1 });
+      publishRaw(message);
+
+      expect(await first.exited).toBe('SIGKILL');
+      expect(first.lines).toContainEqual({ committed: message.id });
+      expect(await world.effects()).toHaveLength(1);
+
+      const second = startChild(false);
+      try {
+        await waitFor('redelivered message settled by the second consumer', () =>
+          second.lines.some((l) => l.committed === message.id),
+        20_000);
+        const effects = await world.effects();
+        expect(effects).toEqual([{ message_id: message.id, item_id: 'killed-before-ack' }]);
+        await waitFor('queue empty after the ack', async () => {
+          const { messageCount } = await world.rawChannel.checkQueue(mainQueueName(world.service));
+          return messageCount === 0;
+        });
+      } finally {
+        await stopChild(second.child, second.exited);
+      }
+    } finally {
+      await stopChild(first.child, first.exited);
+    }
+  });
+
+  it('dead-letters poison messages at once and failing ones after the configured attempts, with the reason, while others flow', async () => {
+    let attemptsOfFailing = 0;
+    const consumer = world.consumer({
+      retryDelaysMs: [50, 100],
+      onHandle: (payload) => {
+        if (payload.behaviour === 'fail') attemptsOfFailing++;
+      },
+    });
+    const deadLettered: Array<{ reason: string; messageId: string }> = [];
+    consumer.on('dead-lettered', (event) => deadLettered.push(event));
+    await started(consumer);
+
+    const notJson = randomUUID();
+    const badPayload = envelope({ itemId: 'bad', quantity: 'many' as never });
+    const failing = envelope({ itemId: 'always-fails', quantity: 1, behaviour: 'fail' });
+    const good = Array.from({ length: 10 }, (_, i) => envelope({ itemId: `good-${i}`, quantity: i }));
+
+    publishRaw(Buffer.from('{ not json'), notJson);
+    publishRaw(badPayload);
+    publishRaw(failing);
+    for (const message of good) publishRaw(message);
+
+    await waitFor('three dead letters', () => deadLettered.length >= 3);
+    await waitFor('good messages processed', async () => (await world.effects()).length >= 10);
+
+    expect(attemptsOfFailing).toBe(3);
+    const letters = await new DeadLetterQueue(world.connection(), world.service).list();
+    const byId = new Map(letters.map((letter) => [letter.messageId, letter]));
+    expect(byId.get(notJson)).toMatchObject({ reason: 'INVALID_ENVELOPE', error: 'body is not JSON', attempts: 1 });
+    expect(byId.get(badPayload.id)).toMatchObject({ reason: 'INVALID_PAYLOAD', attempts: 1 });
+    expect(byId.get(badPayload.id)!.error).toContain('quantity');
+    expect(byId.get(failing.id)).toMatchObject({ reason: 'RETRIES_EXHAUSTED', attempts: 3, routingKey: world.event.routingKey });
+    expect(byId.get(failing.id)!.error).toContain('handler refuses always-fails');
+    expect(letters).toHaveLength(3);
+
+    const effects = await world.effects();
+    expect(effects.map((e) => e.item_id).sort()).toEqual(good.map((m) => m.payload.itemId).sort());
+  });
+
+  it('dead-letters a non-retryable error after one attempt and replays it once the cause is fixed', async () => {
+    let broken = true;
+    let calls = 0;
+    const consumer = world.consumer({
+      onHandle: () => {
+        calls++;
+        if (broken) throw new SkaldError('SKU_UNKNOWN', 'no such SKU', { retryable: false });
+      },
+    });
+    const deadLettered: unknown[] = [];
+    consumer.on('dead-lettered', (event) => deadLettered.push(event));
+    await started(consumer);
+
+    const message = envelope({ itemId: 'replayed', quantity: 3 });
+    publishRaw(message);
+    await waitFor('dead letter', () => deadLettered.length === 1);
+    expect(calls).toBe(1);
+
+    const dlq = new DeadLetterQueue(world.connection(), world.service);
+    const [letter] = await dlq.list();
+    expect(letter).toMatchObject({ messageId: message.id, reason: 'NON_RETRYABLE_ERROR', error: 'SKU_UNKNOWN: no such SKU' });
+
+    broken = false;
+    expect(await dlq.replay([message.id])).toEqual([message.id]);
+    await waitFor('replayed message processed', async () => (await world.effects()).length === 1);
+    expect(await dlq.list()).toEqual([]);
+  });
+
+  it('finishes in-flight handlers before a graceful stop completes', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    const consumer = world.consumer({
+      onHandle: async () => {
+        entered = true;
+        await gate;
+      },
+    });
+    await started(consumer);
+
+    publishRaw(envelope({ itemId: 'in-flight', quantity: 1 }));
+    await waitFor('handler entered', () => entered);
+    const stopping = consumer.stop(10_000);
+    expect(consumer.inFlightCount).toBe(1);
+    release();
+    await stopping;
+
+    expect(await world.effects()).toHaveLength(1);
+    const { messageCount } = await world.rawChannel.checkQueue(mainQueueName(world.service));
+    expect(messageCount).toBe(0);
+  });
+});
