@@ -97,6 +97,7 @@ export class MessageConsumer extends EventEmitter {
   private publishChannel?: ChannelWrapper;
   private active?: { channel: Channel; consumerTag: string };
   private stopping = false;
+  private stopped?: Promise<void>;
 
   constructor(private readonly options: MessageConsumerOptions) {
     super();
@@ -140,6 +141,7 @@ export class MessageConsumer extends EventEmitter {
       deliveryLimit: this.options.deliveryLimit ?? 20,
     };
     this.stopping = false;
+    this.stopped = undefined;
     this.publishChannel = this.options.connection.createChannel({
       name: `${this.options.service}-retry-publisher`,
       confirm: true,
@@ -168,7 +170,12 @@ export class MessageConsumer extends EventEmitter {
    * Graceful stop: no new deliveries, in-flight handlers finish (commit and ack), then the
    * channels close. Whatever is still unacked after `timeoutMs` is redelivered by the broker.
    */
-  async stop(timeoutMs = 30_000): Promise<void> {
+  stop(timeoutMs = 30_000): Promise<void> {
+    this.stopped ??= this.drainAndClose(timeoutMs);
+    return this.stopped;
+  }
+
+  private async drainAndClose(timeoutMs: number): Promise<void> {
     this.stopping = true;
     const active = this.active;
     this.active = undefined;

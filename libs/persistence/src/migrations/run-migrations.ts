@@ -5,7 +5,8 @@ const MIGRATION_LOCK_KEY = 7_347_001;
 
 /**
  * Runs pending migrations under a PostgreSQL advisory lock, so replicas starting together (or a
- * migration Job racing a pod) apply each migration exactly once.
+ * migration Job racing a pod) apply each migration exactly once. Needs two pooled connections:
+ * one holds the lock while TypeORM runs the migrations on another.
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
   const runner = dataSource.createQueryRunner();

@@ -1,0 +1,507 @@
+// Messaging benchmark: what does the Skald platform (transactional outbox, relay, inbox consumer)
+// cost compared with the least hand-written code that does the same physical work?
+//
+// Per message, both modes do: a producer transaction that writes a state row, a persistent
+// publish confirmed by the broker into a durable quorum queue, and a consumer transaction that
+// writes an effect row, acked after commit. The platform adds what buys its guarantees: the
+// outbox row and NOTIFY in the producer transaction, the relay's claim/mark-sent transaction,
+// envelope and payload validation, the inbox row in the consumer transaction.
+//
+// Each mode runs two phases, each after its own warm-up:
+//   1. one message in flight: send the next message only once the previous one's effect committed
+//      → one-hop latency (target: platform p99 ≤ 15 ms);
+//   2. throughput: C producers, each sending its next message once its previous one's effect
+//      committed (closed loop, C messages in flight) → msg/s and latency under load
+//      (target: platform ≥ 0.5 × baseline). A closed loop keeps the latency figures meaningful:
+//      with open-loop producers the outbox or the queue grows without bound and latency measures
+//      only the backlog.
+//
+// Latency runs from just before the producer transaction to the consumer's commit. Producer and
+// consumer live in this process, so performance.now() is one monotonic clock for both ends.
+//
+// Usage: node bench/messaging/run.mjs [--messages=5000] [--concurrency=16] [--latency-messages=500]
+//          [--warmup=100] [--prefetch=32] [--modes=baseline,platform]
+// (or the same as BENCH_MESSAGES, BENCH_CONCURRENCY, …). Servers: TEST_DATABASE_URL, RABBITMQ_URL.
+// It prints figures and exits 0 even when a target is missed; it exits 1 only when it breaks.
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { defineEvent, EVENTS_EXCHANGE } from '@skald/contracts';
+import {
+  AmqpConnection,
+  DEFAULT_RETRY_DELAYS_MS,
+  deadLetterQueueName,
+  mainQueueName,
+  MessageConsumer,
+  messagingMigrations,
+  Outbox,
+  OutboxRelay,
+  retryQueueName,
+} from '@skald/messaging';
+import { createScratchDatabase, postgresDataSourceOptions } from '@skald/persistence';
+import amqplib from 'amqplib';
+import { IsInt, IsUUID } from 'class-validator';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { fixed, formatTable, summarize } from '../lib/stats.mjs';
+
+const config = {
+  messages: intSetting('messages', 5_000),
+  concurrency: intSetting('concurrency', 16),
+  latencyMessages: intSetting('latency-messages', 500),
+  warmup: intSetting('warmup', 100),
+  prefetch: intSetting('prefetch', 32),
+  /** A message whose effect has not committed by then fails the run instead of hanging it. */
+  timeoutMs: intSetting('timeout-ms', 30_000),
+  modes: setting('modes', 'baseline,platform').split(','),
+  rabbitmqUrl: process.env.RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  // createScratchDatabase reads the same variable.
+  databaseServer: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+};
+
+const TARGETS = { throughputRatio: 0.5, latencyP99Ms: 15 };
+
+// One id per run: service, queue, database and contract names never meet another run's.
+const RUN_ID = randomBytes(4).toString('hex');
+const SERVICE = `bench-${RUN_ID}`;
+
+// The contract, defined without decorator syntax since this is plain JavaScript.
+class BenchRecorded {}
+IsUUID()(BenchRecorded.prototype, 'orderId');
+IsInt()(BenchRecorded.prototype, 'seq');
+const benchRecorded = defineEvent({
+  type: `b${RUN_ID}.bench.recorded`,
+  version: 1,
+  owner: SERVICE,
+  summary: 'Benchmark message',
+  payload: BenchRecorded,
+});
+
+// The same tables in both modes' databases. The state row is the producer's business write, the
+// effect row the consumer's; both have a primary key, as real tables would.
+const CREATE_TABLES = [
+  `CREATE TABLE bench_state (id uuid PRIMARY KEY, seq integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE bench_effect (message_id uuid PRIMARY KEY, seq integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+];
+const INSERT_STATE = `INSERT INTO bench_state (id, seq) VALUES ($1, $2)`;
+const INSERT_EFFECT = `INSERT INTO bench_effect (message_id, seq) VALUES ($1, $2)`;
+
+/** The cleanup of the mode being measured, for Ctrl-C. */
+let activeCleanup;
+
+async function main() {
+  process.once('SIGINT', async () => {
+    console.error('\ninterrupted, cleaning up…');
+    await activeCleanup?.run();
+    process.exit(130);
+  });
+  await printEnvironment();
+  const results = {};
+  for (const name of config.modes) {
+    const start = { baseline: startBaseline, platform: startPlatform }[name];
+    if (!start) throw new Error(`unknown mode "${name}" (baseline, platform)`);
+    results[name] = await measure(name, start);
+  }
+  printResults(results);
+}
+
+/** Starts a mode, runs both phases (each after a warm-up), checks the effects, cleans up. */
+async function measure(name, start) {
+  const tracker = new Tracker(config.timeoutMs);
+  const cleanup = new Cleanup();
+  activeCleanup = cleanup;
+  try {
+    const mode = await start(tracker, cleanup);
+    const phase = async (label, concurrency, count) => {
+      await runPhase(mode, tracker, concurrency, config.warmup);
+      const result = await runPhase(mode, tracker, concurrency, count);
+      const { p50, p99 } = result.latency;
+      console.log(
+        `${name.padEnd(8)} ${label.padEnd(28)} ${fixed(result.throughput, 0).padStart(6)} msg/s` +
+          `  p50 ${fixed(p50)} ms  p99 ${fixed(p99)} ms`,
+      );
+      return result;
+    };
+    const latency = await phase('1 in flight', 1, config.latencyMessages);
+    const throughput = await phase(`${config.concurrency} in flight`, config.concurrency, config.messages);
+    // Every message sent must have exactly one effect, or the figures measure something else.
+    const effects = await mode.countEffects();
+    if (effects !== tracker.started) throw new Error(`${name}: ${effects} effect rows for ${tracker.started} messages`);
+    return { latency, throughput };
+  } finally {
+    await cleanup.run();
+    activeCleanup = undefined;
+  }
+}
+
+/**
+ * `concurrency` producers share `count` messages; each sends its next one only once its previous
+ * one's effect committed.
+ */
+async function runPhase(mode, tracker, concurrency, count) {
+  const timelines = [];
+  let issued = 0;
+  const producer = async () => {
+    while (issued < count) {
+      issued += 1;
+      const { seq, done } = tracker.start();
+      await mode.produce(seq);
+      timelines.push(await done);
+    }
+  };
+  const started = performance.now();
+  try {
+    await Promise.all(Array.from({ length: concurrency }, producer));
+  } catch (error) {
+    issued = count; // the other producers stop after their current message
+    throw error;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    throughput: count / seconds,
+    latency: summarize(timelines.map((t) => t.committed - t.start)),
+    stages: {
+      producer: summarize(timelines.map((t) => t.produced - t.start)),
+      handOff: summarize(timelines.map((t) => t.handler - t.produced)),
+      consumer: summarize(timelines.map((t) => t.committed - t.handler)),
+    },
+  };
+}
+
+/**
+ * Follows each message through four instants: start (before the producer transaction), produced
+ * (producer committed), handler (the consumer's transaction is open and its effect is next) and
+ * committed (the consumer committed). A message is known before it is produced, so a fast consumer
+ * never completes a message the tracker has not heard of.
+ */
+class Tracker {
+  started = 0;
+  #pending = new Map();
+
+  constructor(timeoutMs) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  start() {
+    const seq = ++this.started;
+    const done = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(seq);
+        reject(new Error(`message ${seq} not consumed within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.#pending.set(seq, { resolve, timer, timeline: { start: performance.now() } });
+    });
+    // Marks the rejection handled: a producer that fails never awaits its `done`, and an
+    // unhandled rejection would end the process before the cleanup.
+    done.catch(() => undefined);
+    return { seq, done };
+  }
+
+  mark(seq, instant) {
+    const entry = this.#pending.get(seq);
+    if (entry) entry.timeline[instant] = performance.now();
+  }
+
+  /** The consumer committed `seq`'s effect. Unknown (timed-out) messages are ignored. */
+  finish(seq) {
+    const entry = this.#pending.get(seq);
+    if (!entry) return;
+    entry.timeline.committed = performance.now();
+    this.#pending.delete(seq);
+    clearTimeout(entry.timer);
+    entry.resolve(entry.timeline);
+  }
+}
+
+/**
+ * Hand-written: pg and amqplib, nothing else. Producer: BEGIN; INSERT state; COMMIT; then a
+ * persistent publish awaited for its broker confirm. Consumer: same prefetch as the platform,
+ * messages handled concurrently, each in its own transaction from a pool, acked after COMMIT.
+ */
+async function startBaseline(tracker, cleanup) {
+  const queue = `${SERVICE}.baseline`;
+  const routingKey = `b${RUN_ID}.bench.baseline.v1`;
+  const db = await createScratchDatabase('bench_baseline');
+  cleanup.defer(() => db.drop());
+  cleanup.defer(() => deleteQueues([queue]));
+  await withClient(db.url, async (client) => {
+    for (const statement of CREATE_TABLES) await client.query(statement);
+  });
+
+  // Pools sized like the platform's: a connection per producer, one per unacked message.
+  const producerPool = new pg.Pool({ connectionString: db.url, max: config.concurrency, application_name: `${SERVICE}-producer` });
+  cleanup.defer(() => producerPool.end());
+  const consumerPool = new pg.Pool({ connectionString: db.url, max: config.prefetch, application_name: `${SERVICE}-consumer` });
+  cleanup.defer(() => consumerPool.end());
+
+  // noDelay as in the platform's AmqpConnection: with Nagle on, confirms and acks wait for delayed ACKs.
+  const producerConnection = await connectBroker(`${SERVICE}-baseline-producer`);
+  cleanup.defer(() => producerConnection.close());
+  const consumerConnection = await connectBroker(`${SERVICE}-baseline-consumer`);
+  cleanup.defer(() => consumerConnection.close());
+
+  // Same exchange, queue type and durability as the platform's service queue.
+  const publisher = await producerConnection.createConfirmChannel();
+  await publisher.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await publisher.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
+  const publishConfirmed = (content, options) =>
+    new Promise((resolve, reject) => {
+      publisher.publish(EVENTS_EXCHANGE, routingKey, content, options, (error) => (error ? reject(error) : resolve()));
+    });
+
+  const channel = await consumerConnection.createChannel();
+  await channel.prefetch(config.prefetch);
+  const consume = async (message) => {
+    const { id, seq } = JSON.parse(message.content.toString('utf8'));
+    const client = await consumerPool.connect();
+    try {
+      await client.query('BEGIN');
+      tracker.mark(seq, 'handler');
+      await client.query(INSERT_EFFECT, [id, seq]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      channel.nack(message, false, true);
+      console.error(`baseline consumer: ${error.message}`);
+      return;
+    } finally {
+      client.release();
+    }
+    tracker.finish(seq);
+    channel.ack(message);
+  };
+  await channel.consume(queue, (message) => {
+    if (message) consume(message).catch((error) => console.error(`baseline consumer: ${error.message}`));
+  });
+
+  return {
+    async produce(seq) {
+      const id = randomUUID();
+      const client = await producerPool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(INSERT_STATE, [id, seq]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+      tracker.mark(seq, 'produced');
+      const body = { id, seq, occurredAt: new Date().toISOString() };
+      await publishConfirmed(Buffer.from(JSON.stringify(body)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: id,
+      });
+    },
+    countEffects: () => withClient(db.url, async (client) => (await client.query(`SELECT count(*)::int AS n FROM bench_effect`)).rows[0].n),
+  };
+}
+
+/**
+ * Through Skald, wired as two services would be: the producer's DataSource (also the relay's) and
+ * broker connection, and the consumer's. Producer: state row and Outbox.publish in one TypeORM
+ * transaction; the relay (woken by NOTIFY, default batch size) publishes with confirms;
+ * MessageConsumer writes the inbox row and runs the handler in one transaction, then acks.
+ */
+async function startPlatform(tracker, cleanup) {
+  const db = await createScratchDatabase('bench_platform');
+  cleanup.defer(() => db.drop());
+  const queues = [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), ...DEFAULT_RETRY_DELAYS_MS.map((delay) => retryQueueName(SERVICE, delay))];
+  cleanup.defer(() => deleteQueues(queues));
+
+  const dataSource = async (role, poolSize) => {
+    const source = new DataSource(
+      postgresDataSourceOptions({ url: db.url, applicationName: `${SERVICE}-${role}`, migrations: messagingMigrations, poolSize }),
+    );
+    await source.initialize();
+    cleanup.defer(() => source.destroy());
+    return source;
+  };
+  // A connection per producer plus the relay's batch and its cleanup query.
+  const producerSource = await dataSource('producer', config.concurrency + 2);
+  // A connection per unacked message, plus slack.
+  const consumerSource = await dataSource('consumer', config.prefetch + 2);
+  await producerSource.runMigrations();
+  for (const statement of CREATE_TABLES) await producerSource.query(statement);
+
+  const brokerConnection = (role) => {
+    const connection = new AmqpConnection({ url: config.rabbitmqUrl, name: `${SERVICE}-${role}`, service: SERVICE });
+    cleanup.defer(() => connection.close());
+    return connection;
+  };
+  const relayConnection = brokerConnection('relay');
+  const consumerConnection = brokerConnection('consumer');
+
+  const consumer = new MessageConsumer({ service: SERVICE, connection: consumerConnection, dataSource: consumerSource, prefetch: config.prefetch });
+  consumer.addHandler(benchRecorded.routingKey, async (payload, context) => {
+    tracker.mark(payload.seq, 'handler');
+    await context.manager.query(INSERT_EFFECT, [context.envelope.id, payload.seq]);
+  });
+  // Emitted after the handler's transaction commits, before the ack.
+  consumer.on('committed', (envelope) => tracker.finish(envelope.payload.seq));
+  consumer.start();
+  cleanup.defer(() => consumer.stop(5_000));
+  // The queue must be bound before anything is published: the events exchange drops unroutable messages.
+  await consumer.waitUntilConsuming();
+
+  const relay = new OutboxRelay({ service: SERVICE, dataSource: producerSource, connection: relayConnection, databaseUrl: db.url });
+  await relayConnection.waitForConnect(10_000);
+  await relay.start();
+  cleanup.defer(() => relay.stop());
+
+  const outbox = new Outbox();
+  return {
+    async produce(seq) {
+      await producerSource.transaction(async (manager) => {
+        const orderId = randomUUID();
+        await manager.query(INSERT_STATE, [orderId, seq]);
+        await outbox.publish(manager, benchRecorded, { orderId, seq });
+      });
+      tracker.mark(seq, 'produced');
+    },
+    countEffects: async () => (await consumerSource.query(`SELECT count(*)::int AS n FROM bench_effect`))[0].n,
+  };
+}
+
+/** Last in, first out; every step runs even when an earlier one fails. */
+class Cleanup {
+  #steps = [];
+
+  defer(step) {
+    this.#steps.push(step);
+  }
+
+  async run() {
+    while (this.#steps.length > 0) {
+      const step = this.#steps.pop();
+      await Promise.resolve()
+        .then(step)
+        .catch((error) => console.error(`cleanup: ${error.message}`));
+    }
+  }
+}
+
+async function connectBroker(name) {
+  const connection = await amqplib.connect(config.rabbitmqUrl, { noDelay: true, clientProperties: { connection_name: name } });
+  connection.on('error', (error) => console.error(`${name}: ${error.message}`));
+  return connection;
+}
+
+/** On a connection of its own, so that it works even when the mode's channels are broken. */
+async function deleteQueues(queues) {
+  const connection = await connectBroker(`${SERVICE}-cleanup`);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function withClient(url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function printEnvironment() {
+  const cpus = os.cpus();
+  const postgres = await withClient(config.databaseServer, async (client) => {
+    const { rows } = await client.query(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`);
+    return `${rows[0].version} (synchronous_commit=${rows[0].sync})`;
+  });
+  const broker = await connectBroker(`${SERVICE}-probe`);
+  const rabbitmq = broker.connection.serverProperties.version;
+  await broker.close();
+  console.log('Skald messaging benchmark');
+  console.log(`machine     ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}`);
+  console.log(`node        ${process.version}`);
+  console.log(`postgresql  ${postgres}`);
+  console.log(`rabbitmq    ${rabbitmq}`);
+  console.log(
+    `parameters  messages=${config.messages} concurrency=${config.concurrency} latency-messages=${config.latencyMessages}` +
+      ` warmup=${config.warmup} prefetch=${config.prefetch} modes=${config.modes.join(',')}`,
+  );
+  console.log(`run id      ${RUN_ID}\n`);
+}
+
+function printResults({ baseline, platform }) {
+  const ratio = (key, pick) => (baseline && platform ? fixed(pick(platform[key]) / pick(baseline[key])) : '-');
+  const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+  const cell = (result, key, pick, digits) => (result ? fixed(pick(result[key]), digits) : '-');
+  const row = (label, key, pick, digits, target = '') => [
+    label,
+    cell(baseline, key, pick, digits),
+    cell(platform, key, pick, digits),
+    ratio(key, pick),
+    target,
+  ];
+
+  const throughputRatio = baseline && platform ? platform.throughput.throughput / baseline.throughput.throughput : Number.NaN;
+  const throughputTarget = Number.isFinite(throughputRatio)
+    ? `ratio ≥ ${TARGETS.throughputRatio}: ${verdict(throughputRatio >= TARGETS.throughputRatio)}`
+    : '';
+  const latencyTarget = platform ? `p99 ≤ ${TARGETS.latencyP99Ms} ms: ${verdict(platform.latency.latency.p99 <= TARGETS.latencyP99Ms)}` : '';
+  const c = config.concurrency;
+  console.log(`\nResults (latency in ms, from before the producer transaction to the consumer's commit)\n`);
+  console.log(
+    formatTable(
+      ['phase', 'baseline', 'platform', 'platform/baseline', 'target (platform)'],
+      [
+        row(`throughput, ${c} in flight (msg/s)`, 'throughput', (r) => r.throughput, 0, throughputTarget),
+        row(`latency, ${c} in flight p50`, 'throughput', (r) => r.latency.p50, 2),
+        row(`latency, ${c} in flight p99`, 'throughput', (r) => r.latency.p99, 2),
+        row('latency, 1 in flight p50', 'latency', (r) => r.latency.p50, 2),
+        row('latency, 1 in flight p99', 'latency', (r) => r.latency.p99, 2, latencyTarget),
+        row('latency, 1 in flight max', 'latency', (r) => r.latency.max, 2),
+      ],
+    ),
+  );
+
+  // Where a one-in-flight message spends its time. "hand-off" is everything between the producer's
+  // commit and the consumer's handler: for the baseline the confirmed publish and the delivery; for
+  // the platform the NOTIFY, the relay's claim and confirmed publish, the delivery, the consumer's
+  // validation and its inbox row.
+  console.log(`\nWhere the time goes, 1 in flight (p50 / p99 per stage, ms)\n`);
+  const stage = (result, key) => (result ? `${fixed(result.latency.stages[key].p50)} / ${fixed(result.latency.stages[key].p99)}` : '-');
+  console.log(
+    formatTable(
+      ['stage', 'baseline', 'platform'],
+      [
+        ['producer transaction', stage(baseline, 'producer'), stage(platform, 'producer')],
+        ['hand-off to the consumer handler', stage(baseline, 'handOff'), stage(platform, 'handOff')],
+        ['consumer effect and commit', stage(baseline, 'consumer'), stage(platform, 'consumer')],
+      ],
+    ),
+  );
+}
+
+function setting(name, fallback) {
+  const flag = `--${name}=`;
+  const argument = process.argv.slice(2).find((arg) => arg.startsWith(flag));
+  return argument?.slice(flag.length) ?? process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
+}
+
+function intSetting(name, fallback) {
+  const value = Number(setting(name, fallback));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+// Last, so that the classes above are initialised before main() runs.
+await main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`\nbenchmark failed: ${error.stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,76 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessagingModule } from '@skald/messaging';
+import { postgresDataSourceOptions } from '@skald/persistence';
+import { LoggerModule } from 'nestjs-pino';
+import type { EntitySchema, MixedList } from 'typeorm';
+import type { BaseServiceConfig } from '../config/base-service-config.js';
+import { HealthController } from '../health/health.controller.js';
+import { ShutdownState } from '../health/shutdown-state.js';
+import { ExecutionContextMiddleware } from '../http/execution-context.middleware.js';
+import { ProblemDetailsFilter, type ErrorStatusMap } from '../http/problem-details.filter.js';
+import { createValidationPipe } from '../http/validation.pipe.js';
+import { loggerParams } from '../logging/logging.js';
+import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
+
+export interface SkaldServiceModuleOptions {
+  service: string;
+  config: BaseServiceConfig;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  /** Status of each stable error code this service raises (see ProblemDetailsFilter). */
+  errorStatuses?: ErrorStatusMap;
+}
+
+/**
+ * Everything a Skald service has in common: JSON logs with correlation ids, its own database
+ * (TypeORM, migrations only), the messaging platform, /health/live, /health/ready, /metrics,
+ * problem+json errors and validation of every HTTP input. A service imports it once.
+ */
+@Module({})
+export class SkaldServiceModule implements NestModule {
+  static forRoot(options: SkaldServiceModuleOptions): DynamicModule {
+    const { config, service } = options;
+    return {
+      module: SkaldServiceModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot(loggerParams(service, config.LOG_LEVEL)),
+        TypeOrmModule.forRoot({
+          ...postgresDataSourceOptions({
+            url: config.DATABASE_URL,
+            applicationName: service,
+            entities: options.entities,
+            poolSize: config.DATABASE_POOL_SIZE,
+          }),
+          retryAttempts: 3,
+          retryDelay: 1_000,
+        }),
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+        MessagingModule.forRoot({
+          service,
+          rabbitmqUrl: config.RABBITMQ_URL,
+          databaseUrl: config.DATABASE_URL,
+          retryDelaysMs: config.MESSAGING_RETRY_DELAYS_MS,
+          prefetch: config.MESSAGING_PREFETCH,
+          deliveryLimit: config.MESSAGING_DELIVERY_LIMIT,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        ShutdownState,
+        { provide: APP_FILTER, useValue: new ProblemDetailsFilter(options.errorStatuses) },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [ShutdownState],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ExecutionContextMiddleware, HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,99 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+@ValidatorConstraint({ name: 'urlWithProtocol' })
+export class UrlWithProtocol implements ValidatorConstraintInterface {
+  validate(value: unknown, args?: ValidationArguments): boolean {
+    if (typeof value !== 'string') return false;
+    try {
+      return (args?.constraints ?? []).includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(args?: ValidationArguments): string {
+    const protocols = (args?.constraints ?? []) as string[];
+    return `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  }
+}
+
+/** A URL whose protocol is one of `protocols` (with the colon: `postgres:`). */
+export const IsUrlWithProtocol = (...protocols: string[]) => Validate(UrlWithProtocol, protocols);
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === true || value === 'true' || value === '1' ? true : value === false || value === 'false' || value === '0' ? false : value;
+
+const toIntList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part))) : value;
+
+/**
+ * The environment every Skald service reads. A service extends it with its own variables.
+ * Validated at start; the service refuses to start and names the variable when one is wrong.
+ */
+export class BaseServiceConfig {
+  /** HTTP port (each service has its own default). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number;
+
+  /** The service's own database, e.g. postgres://user:pass@host:5432/skald_orders. Created if missing. */
+  @IsUrlWithProtocol('postgres:', 'postgresql:')
+  DATABASE_URL: string;
+
+  @IsUrlWithProtocol('amqp:', 'amqps:')
+  RABBITMQ_URL: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Run migrations on start (off when a Kubernetes migration Job runs them). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DATABASE_MIGRATE_ON_START = true;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Messages a replica handles concurrently. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MESSAGING_PREFETCH = 16;
+
+  /** Comma-separated delays before each retry of a failed handler; attempts = delays + 1. */
+  @Transform(toIntList)
+  @ArrayMinSize(0)
+  @IsInt({ each: true, message: 'must be a comma-separated list of whole milliseconds' })
+  @Min(1, { each: true, message: 'each delay must be at least 1 ms' })
+  MESSAGING_RETRY_DELAYS_MS: number[] = [1_000, 10_000, 60_000, 300_000];
+
+  /** A message redelivered this often (consumer crashes) is dead-lettered by the broker. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  MESSAGING_DELIVERY_LIMIT = 20;
+
+  /** How long a SIGTERM waits for in-flight work before giving up. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+}

@@ -1,0 +1,30 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+
+export interface ApiDocOptions {
+  service: string;
+  description: string;
+  version?: string;
+}
+
+/** The service's OpenAPI document. */
+export function createOpenApiDocument(app: INestApplication, options: ApiDocOptions): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(`Skald ${options.service}`)
+    .setDescription(options.description)
+    .setVersion(options.version ?? '1.0.0')
+    .setLicense('Proprietary', 'https://skald.dev/license')
+    .addServer('/')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey: string, methodKey: string) =>
+      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+}
+
+/** Swagger UI at `/docs`, the OpenAPI JSON at `/docs-json`. */
+export function setupApiDocs(app: INestApplication, options: ApiDocOptions): OpenAPIObject {
+  const document = createOpenApiDocument(app, options);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  return document;
+}

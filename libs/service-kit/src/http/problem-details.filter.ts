@@ -1,0 +1,104 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { SkaldError } from '@skald/contracts';
+import type { Request, Response } from 'express';
+
+/** RFC 9457 problem details, with Skald's stable `code` and, for validation, the failing fields. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  errors?: Array<{ field: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'UNAVAILABLE',
+};
+
+/** Maps a stable error code to an HTTP status; unknown codes are 422 (the request was understood but refused). */
+export type ErrorStatusMap = Record<string, number>;
+
+function problemType(code: string): string {
+  return `https://skald.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/**
+ * Answers every HTTP error as `application/problem+json` with a stable `code`. A SkaldError keeps
+ * its code (status from the service's map); an HttpException gets a code from its status; anything
+ * else is logged and becomes an opaque 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  constructor(private readonly statuses: ErrorStatusMap = {}) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = req.originalUrl ?? req.url;
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof SkaldError) {
+      const status = this.statuses[exception.code] ?? HttpStatus.UNPROCESSABLE_ENTITY;
+      return {
+        type: problemType(exception.code),
+        title: TITLES[status] ?? 'Error',
+        status,
+        detail: exception.message,
+        code: exception.code,
+        ...(exception.details ?? {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      const code = typeof fromBody.code === 'string' ? fromBody.code : (CODES[status] ?? `HTTP_${status}`);
+      const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof body === 'string' ? body : exception.message;
+      const problem: ProblemDetails = { type: problemType(code), title: TITLES[status] ?? exception.name, status, detail, code };
+      if (Array.isArray(fromBody.errors)) problem.errors = fromBody.errors as ProblemDetails['errors'];
+      return problem;
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return {
+      type: problemType('INTERNAL_ERROR'),
+      title: TITLES[500],
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged.',
+      code: 'INTERNAL_ERROR',
+    };
+  }
+}

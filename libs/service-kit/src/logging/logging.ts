@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { currentExecutionContext } from '@skald/messaging';
+import type { Params } from 'nestjs-pino';
+import pino, { type LoggerOptions } from 'pino';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/**
+ * The correlation id of an HTTP request: the caller's `X-Correlation-Id` if it sent one, else a
+ * new one, written back onto the request so every component reads the same value.
+ */
+export function correlationIdOf(req: IncomingMessage): string {
+  const given = req.headers[CORRELATION_HEADER];
+  const id = typeof given === 'string' && /^[\w.:-]{1,200}$/.test(given) ? given : randomUUID();
+  req.headers[CORRELATION_HEADER] = id;
+  return id;
+}
+
+/**
+ * JSON logs (pino) for a service: every line carries the service name and, inside a request or
+ * a message handler, the correlation id (the saga), the message id, causation and tenant.
+ */
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    mixin() {
+      const context = currentExecutionContext();
+      if (!context) return {};
+      return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined && value !== null));
+    },
+  };
+}
+
+/** nestjs-pino parameters: the same JSON lines, plus one per HTTP request (health and metrics excepted). */
+export function loggerParams(service: string, level: string): Params {
+  return {
+    pinoHttp: {
+      ...loggerOptions(service, level),
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const id = correlationIdOf(req);
+        res.setHeader(CORRELATION_HEADER, id);
+        return id;
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+    },
+  };
+}

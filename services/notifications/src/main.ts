@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@skald/service-kit';
+import { service } from './service.js';
+
+await runService(service);

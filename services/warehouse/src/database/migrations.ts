@@ -1,0 +1,4 @@
+import { messagingMigrations } from '@skald/messaging';
+
+/** Every migration of the warehouse database, in order: the platform's first, then the service's own. */
+export const migrations = [...messagingMigrations];
