@@ -7,14 +7,15 @@
 // outbox row and NOTIFY in the producer transaction, the relay's claim/mark-sent transaction,
 // envelope and payload validation, the inbox row in the consumer transaction.
 //
-// Each mode runs two phases, each after its own warm-up:
-//   1. one message in flight: send the next message only once the previous one's effect committed
-//      → one-hop latency (target: platform p99 ≤ 15 ms);
-//   2. throughput: C producers, each sending its next message once its previous one's effect
-//      committed (closed loop, C messages in flight) → msg/s and latency under load
-//      (target: platform ≥ 0.5 × baseline). A closed loop keeps the latency figures meaningful:
-//      with open-loop producers the outbox or the queue grows without bound and latency measures
-//      only the backlog.
+// Each mode runs three phases, each after its own warm-up:
+//   1. one message in flight: the next message is sent only once the previous one's effect
+//      committed → one-hop latency (target: platform p99 ≤ 15 ms);
+//   2. flood: C producers send back to back without waiting for consumers, as request handlers
+//      would → end-to-end throughput, from the first send to the last effect (target: platform ≥
+//      0.5 × baseline). Its latencies include whatever backlog builds up;
+//   3. C in flight: C producers, each sending its next message once its previous one's effect
+//      committed (a closed loop) → throughput at a fixed concurrency and latency under load that
+//      is not just backlog; it shows how much per-message latency limits throughput.
 //
 // Latency runs from just before the producer transaction to the consumer's commit. Producer and
 // consumer live in this process, so performance.now() is one monotonic clock for both ends.
@@ -106,29 +107,31 @@ async function main() {
   printResults(results);
 }
 
-/** Starts a mode, runs both phases (each after a warm-up), checks the effects, cleans up. */
+/** Starts a mode, runs the phases (each after a warm-up), checks the effects, cleans up. */
 async function measure(name, start) {
   const tracker = new Tracker(config.timeoutMs);
   const cleanup = new Cleanup();
   activeCleanup = cleanup;
   try {
     const mode = await start(tracker, cleanup);
-    const phase = async (label, concurrency, count) => {
-      await runPhase(mode, tracker, concurrency, config.warmup);
-      const result = await runPhase(mode, tracker, concurrency, count);
+    const phase = async (label, options) => {
+      await runPhase(mode, tracker, { ...options, count: config.warmup });
+      const result = await runPhase(mode, tracker, options);
       const { p50, p99 } = result.latency;
       console.log(
-        `${name.padEnd(8)} ${label.padEnd(28)} ${fixed(result.throughput, 0).padStart(6)} msg/s` +
-          `  p50 ${fixed(p50)} ms  p99 ${fixed(p99)} ms`,
+        `${name.padEnd(8)} ${label.padEnd(24)} ${fixed(result.throughput, 0).padStart(6)} msg/s` +
+          `  latency p50 ${fixed(p50)} ms  p99 ${fixed(p99)} ms`,
       );
       return result;
     };
-    const latency = await phase('1 in flight', 1, config.latencyMessages);
-    const throughput = await phase(`${config.concurrency} in flight`, config.concurrency, config.messages);
+    const c = config.concurrency;
+    const latency = await phase('1 in flight', { producers: 1, count: config.latencyMessages, waitForEffect: true });
+    const flood = await phase(`${c} producers, flood`, { producers: c, count: config.messages, waitForEffect: false });
+    const closedLoop = await phase(`${c} in flight`, { producers: c, count: config.messages, waitForEffect: true });
     // Every message sent must have exactly one effect, or the figures measure something else.
     const effects = await mode.countEffects();
     if (effects !== tracker.started) throw new Error(`${name}: ${effects} effect rows for ${tracker.started} messages`);
-    return { latency, throughput };
+    return { latency, flood, closedLoop };
   } finally {
     await cleanup.run();
     activeCleanup = undefined;
@@ -136,23 +139,29 @@ async function measure(name, start) {
 }
 
 /**
- * `concurrency` producers share `count` messages; each sends its next one only once its previous
- * one's effect committed.
+ * `producers` share `count` messages. With `waitForEffect` each producer sends its next message
+ * only once its previous one's effect committed; without, it goes on as soon as its own part is
+ * done (the producer transaction, and for the baseline the confirmed publish). Either way the
+ * phase ends when the last effect has committed.
  */
-async function runPhase(mode, tracker, concurrency, count) {
+async function runPhase(mode, tracker, { producers, count, waitForEffect }) {
   const timelines = [];
+  const outstanding = [];
   let issued = 0;
   const producer = async () => {
     while (issued < count) {
       issued += 1;
       const { seq, done } = tracker.start();
       await mode.produce(seq);
-      timelines.push(await done);
+      const recorded = done.then((timeline) => timelines.push(timeline));
+      if (waitForEffect) await recorded;
+      else outstanding.push(recorded);
     }
   };
   const started = performance.now();
   try {
-    await Promise.all(Array.from({ length: concurrency }, producer));
+    await Promise.all(Array.from({ length: producers }, producer));
+    await Promise.all(outstanding);
   } catch (error) {
     issued = count; // the other producers stop after their current message
     throw error;

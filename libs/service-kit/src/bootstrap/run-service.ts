@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { RethrowRpcExceptionsFilter, SkaldTransport } from '@skald/messaging';
@@ -52,6 +53,25 @@ export async function prepareDatabase(service: string, url: string, migrations: 
 }
 
 /**
+ * The Nest application of a service, not yet listening: JSON logger, the Skald message transport
+ * (handlers' errors reach the consumer untouched) and the API docs.
+ */
+export async function createServiceApp<C extends BaseServiceConfig>(spec: ServiceSpec<C>, config: C): Promise<INestApplication> {
+  installTracePropagation();
+  const app = await NestFactory.create(spec.module(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  const microservice = app.connectMicroservice(
+    { strategy: app.get(SkaldTransport) },
+    // Deferred, so the filter below is in place before the handlers are bound.
+    { inheritAppConfig: false, deferInitialization: true },
+  );
+  microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
+  setupApiDocs(app, { service: spec.service, description: spec.description });
+  return app;
+}
+
+/**
  * Boots a Skald service: validated configuration (fail fast), database created and migrated,
  * Nest application with JSON logs, Swagger at /docs, the Skald message transport, HTTP on PORT,
  * and a graceful SIGTERM: readiness off, stop consuming, finish in-flight work, exit 0.
@@ -59,26 +79,17 @@ export async function prepareDatabase(service: string, url: string, migrations: 
 export async function runService<C extends BaseServiceConfig>(spec: ServiceSpec<C>): Promise<INestApplication> {
   const config = loadConfigOrExit(spec);
   const bootLog = pino(loggerOptions(spec.service, config.LOG_LEVEL));
-  installTracePropagation();
   try {
     if (config.DATABASE_MIGRATE_ON_START) {
       const applied = await prepareDatabase(spec.service, config.DATABASE_URL, spec.migrations);
       bootLog.info({ applied, database: redactUrl(config.DATABASE_URL) }, `database ready, ${applied.length} migration(s) applied`);
     }
-    const app = await NestFactory.create(spec.module(config), { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(Logger));
-    app.flushLogs();
-    const microservice = app.connectMicroservice(
-      { strategy: app.get(SkaldTransport) },
-      // Deferred, so the filter below is in place before the handlers are bound.
-      { inheritAppConfig: false, deferInitialization: true },
-    );
-    microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
-    setupApiDocs(app, { service: spec.service, description: spec.description });
+    const app = await createServiceApp(spec, config);
     await app.startAllMicroservices();
     await app.listen(config.PORT, '0.0.0.0');
     installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS);
-    app.get(Logger).log(`${spec.service} listening on port ${config.PORT}`, 'Bootstrap');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    app.get(Logger).log(`${spec.service} listening on port ${port}`, 'Bootstrap');
     return app;
   } catch (error) {
     bootLog.fatal({ err: error }, `${spec.service} failed to start: ${(error as Error).message}`);

@@ -43,10 +43,10 @@ const toIntList = ({ value }: { value: unknown }) =>
  * Validated at start; the service refuses to start and names the variable when one is wrong.
  */
 export class BaseServiceConfig {
-  /** HTTP port (each service has its own default). */
+  /** HTTP port (each service has its own default; 0 picks a free one). */
   @Type(() => Number)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PORT: number;
 

@@ -1,0 +1,210 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Body, Controller, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
+import { AmqpConnection, DeadLetterQueue, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
+import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
+import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { IsInt, IsString, Min } from 'class-validator';
+import request from 'supertest';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { BaseServiceConfig } from '../config/base-service-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { SkaldServiceModule } from './skald-service.module.js';
+import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-service.js';
+
+const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const id = randomBytes(4).toString('hex');
+const SERVICE = `kit-${id}`;
+
+class ParcelWeighed {
+  @IsString()
+  parcelId: string;
+
+  @IsInt()
+  @Min(1)
+  grams: number;
+}
+
+class ParcelLabelled {
+  @IsString()
+  parcelId: string;
+}
+
+const weighed = defineEvent({ type: `k${id}.parcel.weighed`, version: 1, owner: 'test', summary: 'test', payload: ParcelWeighed });
+const labelled = defineEvent({ type: `k${id}.parcel.labelled`, version: 1, owner: SERVICE, summary: 'test', payload: ParcelLabelled });
+
+class WeighParcelDto {
+  @IsString()
+  parcelId: string;
+
+  @IsInt()
+  @Min(1)
+  grams: number;
+}
+
+@Controller()
+class ParcelController {
+  @EventPattern(weighed.routingKey)
+  async onWeighed(@Payload() parcel: ParcelWeighed, @Ctx() context: MessageContext): Promise<void> {
+    if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
+    await context.manager.query(`INSERT INTO kit_effect (parcel_id) VALUES ($1)`, [parcel.parcelId]);
+    await context.publish(labelled, { parcelId: parcel.parcelId });
+  }
+
+  @Post('parcels')
+  weigh(@Body() body: WeighParcelDto): { parcelId: string } {
+    if (body.parcelId === 'locked') throw new SkaldError('PARCEL_LOCKED', 'parcel is locked');
+    return { parcelId: body.parcelId };
+  }
+}
+
+class KitEffectTable1763800000001 implements MigrationInterface {
+  name = 'KitEffectTable1763800000001';
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE kit_effect (parcel_id text NOT NULL)`);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE kit_effect`);
+  }
+}
+
+@Module({})
+class KitAppModule {
+  static register(config: BaseServiceConfig): DynamicModule {
+    return {
+      module: KitAppModule,
+      imports: [SkaldServiceModule.forRoot({ service: SERVICE, config, errorStatuses: { PARCEL_LOCKED: 409 } })],
+      controllers: [ParcelController],
+    };
+  }
+}
+
+describe('a Skald service application (Nest transport, HTTP conventions; real PostgreSQL and RabbitMQ)', () => {
+  let database: ScratchDatabase;
+  let app: INestApplication;
+  let raw: ChannelModel;
+  let channel: Channel;
+  const labelledMessages: ConsumeMessage[] = [];
+
+  const spec: ServiceSpec<BaseServiceConfig> = {
+    service: SERVICE,
+    description: 'service-kit test service',
+    defaultPort: 0,
+    config: BaseServiceConfig,
+    migrations: [...messagingMigrations, KitEffectTable1763800000001],
+    module: (config) => KitAppModule.register(config),
+  };
+
+  beforeAll(async () => {
+    database = await createScratchDatabase('kit');
+    await prepareDatabase(SERVICE, database.url, spec.migrations);
+    const config = loadConfig(SERVICE, BaseServiceConfig, {
+      DATABASE_URL: database.url,
+      RABBITMQ_URL,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      MESSAGING_RETRY_DELAYS_MS: '50',
+    });
+    app = await createServiceApp(spec, config);
+    await app.startAllMicroservices();
+    await app.init();
+
+    raw = await amqplib.connect(RABBITMQ_URL);
+    channel = await raw.createChannel();
+    const probe = `${SERVICE}.probe`;
+    await channel.assertQueue(probe, { exclusive: true });
+    await channel.bindQueue(probe, labelled.exchange, labelled.routingKey);
+    await channel.consume(probe, (message) => message && labelledMessages.push(message), { noAck: true });
+    await app.get(AmqpConnection).waitForConnect(10_000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    for (const queue of [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), retryQueueName(SERVICE, 50)]) {
+      await channel.deleteQueue(queue).catch(() => undefined);
+    }
+    await raw?.close();
+    await database?.drop();
+  });
+
+  async function waitFor<T>(what: string, probe: () => Promise<T> | T): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  function publish(payload: object): MessageEnvelope {
+    const envelope: MessageEnvelope = {
+      id: randomUUID(),
+      type: weighed.type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: `saga-${randomUUID()}`,
+      causationId: null,
+      tenantId: 'tenant-7',
+      payload,
+    };
+    channel.publish(weighed.exchange, weighed.routingKey, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      messageId: envelope.id,
+      headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    });
+    return envelope;
+  }
+
+  it('runs an @EventPattern handler in the inbox transaction and sends what it publishes with causation and trace context', async () => {
+    const cause = publish({ parcelId: 'p-1', grams: 900 });
+    const message = await waitFor('labelled event', () => labelledMessages.find((m) => JSON.parse(m.content.toString()).payload.parcelId === 'p-1'));
+
+    const effect = JSON.parse(message.content.toString()) as MessageEnvelope;
+    expect(effect).toMatchObject({ correlationId: cause.correlationId, causationId: cause.id, tenantId: 'tenant-7' });
+    expect(String(message.properties.headers?.traceparent)).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    const rows = await app.get(DataSource).query(`SELECT parcel_id FROM kit_effect`);
+    expect(rows).toEqual([{ parcel_id: 'p-1' }]);
+  });
+
+  it('dead-letters a handler error with its stable code when it is not retryable', async () => {
+    const refused = publish({ parcelId: 'refused', grams: 5 });
+    const dlq = new DeadLetterQueue(app.get(AmqpConnection), SERVICE);
+    const letters = await waitFor('dead letter', async () => {
+      const found = await dlq.list();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(letters).toEqual([
+      expect.objectContaining({ messageId: refused.id, reason: 'NON_RETRYABLE_ERROR', error: 'PARCEL_REFUSED: carrier refuses this parcel', attempts: 1 }),
+    ]);
+  });
+
+  it('answers invalid HTTP input with a problem+json listing the fields, and coded errors with their status', async () => {
+    const server = app.getHttpServer();
+    const invalid = await request(server).post('/parcels').set('X-Correlation-Id', 'req-42').send({ parcelId: 7, extra: true });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(invalid.headers['x-correlation-id']).toBe('req-42');
+    expect(invalid.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', instance: '/parcels' });
+    expect(new Set(invalid.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['extra', 'grams', 'parcelId']));
+
+    const locked = await request(server).post('/parcels').send({ parcelId: 'locked', grams: 1 });
+    expect(locked.status).toBe(409);
+    expect(locked.body).toMatchObject({ code: 'PARCEL_LOCKED', detail: 'parcel is locked', title: 'Conflict' });
+
+    const missing = await request(server).get('/no-such-route');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+    expect(missing.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reports readiness of database and broker, and Prometheus metrics', async () => {
+    const ready = await request(app.getHttpServer()).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' } });
+    const metrics = await request(app.getHttpServer()).get('/metrics');
+    expect(metrics.text).toContain('skald_messages_consumed_total');
+    expect(metrics.text).toMatch(new RegExp(`skald_broker_connected\\{service="${SERVICE}"\\} 1`));
+  });
+});
