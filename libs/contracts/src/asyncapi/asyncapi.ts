@@ -82,7 +82,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): JsonObject
       },
       payload: { $ref: `#/components/schemas/${id}_envelope` },
       bindings: {
-        amqp: { deliveryMode: 2, messageType: definition.routingKey, bindingVersion: AMQP_BINDING_VERSION },
+        amqp: { messageType: definition.routingKey, bindingVersion: AMQP_BINDING_VERSION },
       },
     };
     channels[id] = {
@@ -105,6 +105,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions = {}): JsonObject
       channel: { $ref: `#/channels/${id}` },
       messages: [{ $ref: `#/channels/${id}/messages/${id}` }],
       tags: [{ name: definition.owner }, { name: definition.kind }],
+      bindings: { amqp: { deliveryMode: 2, bindingVersion: AMQP_BINDING_VERSION } },
     };
   }
 
