@@ -126,8 +126,10 @@ if port_open "$RABBITMQ_PORT"; then rabbitmq_up=true; elif ! rabbitmq_installed;
 if ((${#missing[@]})); then
   have apt-get || die "${missing[*]} not installed and apt-get is not available: install ${missing[*]} by hand"
   log "installing ${missing[*]} from the Debian packages"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  if ! out=$({ as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } 2>&1); then
+    die "could not install ${missing[*]}:
+$out"
+  fi
 fi
 
 fresh_pg=false

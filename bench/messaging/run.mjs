@@ -45,6 +45,7 @@ import amqplib from 'amqplib';
 import { IsInt, IsUUID } from 'class-validator';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { cpuSnapshot, cpuUsage, formatCpuUsage } from '../lib/cpu.mjs';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
 
 const config = {
@@ -62,6 +63,8 @@ const config = {
 };
 
 const TARGETS = { throughputRatio: 0.5, latencyP99Ms: 15 };
+/** Percent of a core used by unrelated processes above which the results carry a warning. */
+const OTHER_CPU_WARNING = 20;
 
 // One id per run: service, queue, database and contract names never meet another run's.
 const RUN_ID = randomBytes(4).toString('hex');
@@ -116,11 +119,13 @@ async function measure(name, start) {
     const mode = await start(tracker, cleanup);
     const phase = async (label, options) => {
       await runPhase(mode, tracker, { ...options, count: config.warmup });
+      const before = cpuSnapshot();
       const result = await runPhase(mode, tracker, options);
+      result.cpu = cpuUsage(before, cpuSnapshot());
       const { p50, p99 } = result.latency;
       console.log(
-        `${name.padEnd(8)} ${label.padEnd(24)} ${fixed(result.throughput, 0).padStart(6)} msg/s` +
-          `  latency p50 ${fixed(p50)} ms  p99 ${fixed(p99)} ms`,
+        `${name.padEnd(8)} ${label.padEnd(20)} ${fixed(result.throughput, 0).padStart(5)} msg/s` +
+          `  p50 ${fixed(p50).padStart(6)} ms  p99 ${fixed(p99).padStart(6)} ms  cpu: ${formatCpuUsage(result.cpu)}`,
       );
       return result;
     };
@@ -495,6 +500,38 @@ function printResults({ baseline, platform }) {
       ],
     ),
   );
+
+  // CPU time per message is steadier than throughput on a shared machine: it shows what each mode
+  // costs the processes involved, whatever else competes for the cores.
+  console.log(`\nCPU per message, flood phase (ms of CPU time)\n`);
+  const cpuPerMessage = (result, group) => {
+    const cpu = result?.flood.cpu;
+    if (!cpu) return Number.NaN;
+    const percent = group === 'total' ? cpu.bench + cpu.postgres + cpu.rabbitmq : cpu[group];
+    return (percent / 100) * (1000 / result.flood.throughput);
+  };
+  console.log(
+    formatTable(
+      ['process', 'baseline', 'platform', 'platform/baseline'],
+      [
+        ['benchmark (node)', 'bench'],
+        ['postgresql', 'postgres'],
+        ['rabbitmq', 'rabbitmq'],
+        ['total', 'total'],
+      ].map(([label, group]) => {
+        const [b, p] = [cpuPerMessage(baseline, group), cpuPerMessage(platform, group)];
+        return [label, fixed(b), fixed(p), fixed(p / b)];
+      }),
+    ),
+  );
+
+  // Both modes share the machine with the servers; anything else busy skews the comparison.
+  const busiest = Math.max(
+    ...[baseline, platform].flatMap((result) => (result ? [result.latency, result.flood, result.closedLoop] : [])).map((phase) => phase.cpu?.other ?? 0),
+  );
+  if (busiest > OTHER_CPU_WARNING) {
+    console.log(`\nNote: other processes used up to ${busiest.toFixed(0)}% of a core during a measured phase; the figures are skewed.`);
+  }
 }
 
 function setting(name, fallback) {

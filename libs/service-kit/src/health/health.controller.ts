@@ -17,14 +17,14 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
+  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP', security: [] })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and broker reachable, not shutting down' })
+  @ApiOperation({ summary: 'Readiness: database and broker reachable, not shutting down', security: [] })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(1_500),

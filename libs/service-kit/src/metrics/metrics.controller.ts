@@ -18,7 +18,7 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', register.contentType)
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOperation({ summary: 'Prometheus metrics', security: [] })
   metrics(): Promise<string> {
     return register.metrics();
   }

@@ -1,0 +1,83 @@
+import amqplib from 'amqplib';
+import pg from 'pg';
+import { SERVICES } from '../../../scripts/lib/suite.mjs';
+import { lintOpenApi } from '../../support/openapi-lint.js';
+import { suite } from '../../support/suite-state.mjs';
+
+const names = SERVICES.map((s) => s.name);
+
+describe('every service of the running suite', () => {
+  it.each(names)('%s answers /health/live and /health/ready with database and broker up', async (name) => {
+    const url = suite().urls[name];
+    const live = await fetch(`${url}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'ok' });
+
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, broker: { status: 'up' }, lifecycle: { status: 'up' } },
+    });
+  });
+
+  it.each(names)('%s migrated its own database', async (name) => {
+    const client = new pg.Client({ connectionString: suite().databases[name] });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT name FROM migrations ORDER BY id`);
+      expect(rows.map((r) => r.name)).toContain('MessagingTables1763800000000');
+      const { rows: tables } = await client.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_name IN ('outbox_message', 'inbox_message') ORDER BY 1`,
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(['inbox_message', 'outbox_message']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it.each(names)('%s exposes Prometheus metrics', async (name) => {
+    const res = await fetch(`${suite().urls[name]}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const body = await res.text();
+    expect(body).toContain(`skald_broker_connected{service="${name}"} 1`);
+    expect(body).toContain('process_resident_memory_bytes');
+  });
+
+  it.each(names)('%s serves Swagger UI at /docs and an OpenAPI document that passes the linter', async (name) => {
+    const url = suite().urls[name];
+    const ui = await fetch(`${url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+
+    const res = await fetch(`${url}/docs-json`);
+    expect(res.status).toBe(200);
+    const document = await res.json();
+    expect(document.info.title).toBe(`Skald ${name}`);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
+    const { errors } = await lintOpenApi(document);
+    expect(errors).toEqual([]);
+  });
+
+  it.each(names)('%s declared its queues (main, retries, dead letters) as quorum queues', async (name) => {
+    const connection = await amqplib.connect(suite().rabbitmqUrl);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      await expect(channel.checkQueue(`skald.${name}`)).resolves.toMatchObject({ queue: `skald.${name}` });
+      await expect(channel.checkQueue(`skald.${name}.dlq`)).resolves.toMatchObject({ queue: `skald.${name}.dlq` });
+      await expect(channel.checkQueue(`skald.${name}.retry.100ms`)).resolves.toBeDefined();
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('answers an unknown route with problem+json and echoes the correlation id', async () => {
+    const res = await fetch(`${suite().urls.orders}/no-such-thing`, { headers: { 'X-Correlation-Id': 'e2e-corr-1' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-1');
+    expect(await res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND', instance: '/no-such-thing' });
+  });
+});

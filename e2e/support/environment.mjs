@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { freePort } from '../../scripts/lib/suite.mjs';
+
+export const POSTGRES_SERVER = (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
+export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** A database name no other run uses: each run of the suite owns its data. */
+export function uniqueDatabaseUrl(/** @type {string} */ service) {
+  return `${POSTGRES_SERVER}/e2e_${service}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The environment of a service under test: a free port, its own database, quick retries, terse logs.
+ * @param {string} service
+ * @param {Record<string, string>} [overrides]
+ * @returns {Promise<Record<string, string>>}
+ */
+export async function serviceEnv(service, overrides = {}) {
+  return {
+    PORT: String(await freePort()),
+    DATABASE_URL: uniqueDatabaseUrl(service),
+    RABBITMQ_URL,
+    LOG_LEVEL: process.env.TEST_LOGS ? 'info' : 'warn',
+    MESSAGING_RETRY_DELAYS_MS: '100,500',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    ...overrides,
+  };
+}

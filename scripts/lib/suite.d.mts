@@ -1,0 +1,32 @@
+import type { ChildProcess } from 'node:child_process';
+
+export interface ServiceInfo {
+  name: string;
+  port: number;
+}
+export interface StartedService {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  ready: Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output: string[];
+}
+export interface Suite {
+  services: StartedService[];
+  urls: Record<string, string>;
+}
+export interface StartOptions {
+  onLine?: (line: string) => void;
+  timeoutMs?: number;
+}
+export const SERVICES: ServiceInfo[];
+export function serviceDir(name: string): string;
+export function startService(name: string, env: Record<string, string>, options?: StartOptions): StartedService;
+export function freePort(): Promise<number>;
+export function waitUntilReady(url: string, timeoutMs?: number, exited?: Promise<unknown>): Promise<void>;
+export function startSuite(
+  envFor: (name: string, defaultPort: number) => Record<string, string> | Promise<Record<string, string>>,
+  options?: StartOptions,
+): Promise<Suite>;
+export function stopSuite(suite: { services: StartedService[] }): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>>;

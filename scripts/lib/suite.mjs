@@ -1,0 +1,105 @@
+// Starts and stops the six Skald services as child processes from their compiled dist/.
+// Used by `npm start` (local PostgreSQL and RabbitMQ) and by the end-to-end tests' shared suite.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The services and their default ports (each overridable by PORT). */
+export const SERVICES = [
+  { name: 'gateway', port: 3000 },
+  { name: 'orders', port: 3001 },
+  { name: 'inventory', port: 3002 },
+  { name: 'warehouse', port: 3003 },
+  { name: 'returns', port: 3004 },
+  { name: 'notifications', port: 3005 },
+];
+
+export const serviceDir = (name) => path.join(root, 'services', name);
+
+/** A TCP port that is free right now (the OS picks it), for services under test. */
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls /health/ready until it answers 200; gives up early if `exited` settles first. */
+export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promise(() => {})) {
+  let gone;
+  exited.then((exit) => (gone = exit));
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline && !gone) {
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(gone ? `exited (${gone.code ?? gone.signal}) before it was ready` : `${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/**
+ * Starts one service on `env.PORT`; `ready` resolves with its URL once /health/ready answers 200,
+ * and rejects with the service's output if it exits first. `onLine` sees every output line.
+ */
+export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: serviceDir(name),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = [];
+  const watch = (stream) =>
+    createInterface({ input: stream }).on('line', (line) => {
+      output.push(line);
+      if (output.length > 500) output.shift();
+      onLine(line);
+    });
+  watch(child.stdout);
+  watch(child.stderr);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const ready = waitUntilReady(url, timeoutMs, exited).then(
+    () => url,
+    (error) => {
+      throw new Error(`${name}: ${error.message}\n${output.join('\n')}`);
+    },
+  );
+  return { name, url, child, ready, exited, output };
+}
+
+/**
+ * Starts all six services and waits until each is ready.
+ * @param envFor (name, defaultPort) => environment of that service (PORT required), or a promise of it
+ */
+export async function startSuite(envFor, options = {}) {
+  const envs = await Promise.all(SERVICES.map(({ name, port }) => envFor(name, port)));
+  const started = SERVICES.map(({ name }, i) => startService(name, envs[i], options));
+  try {
+    await Promise.all(started.map((s) => s.ready));
+    return { services: started, urls: Object.fromEntries(started.map((s) => [s.name, s.url])) };
+  } catch (error) {
+    await stopSuite({ services: started });
+    throw error;
+  }
+}
+
+/** SIGTERM to every service; resolves with each exit. */
+export async function stopSuite(suite) {
+  return Promise.all(
+    suite.services.map(async (service) => {
+      if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
+      return { name: service.name, ...(await service.exited) };
+    }),
+  );
+}

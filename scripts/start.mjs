@@ -1,0 +1,48 @@
+// `npm start`: builds (cached), then runs all six services against local PostgreSQL and RabbitMQ.
+// Each service gets its own database on the server (created on start): skald_<service>.
+// Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
+// <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL.
+import { execFileSync } from 'node:child_process';
+import { SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
+
+const postgres = (process.env.SKALD_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
+const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+if (!process.argv.includes('--no-build')) {
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+}
+
+const started = Date.now();
+const suite = await startSuite(
+  (name, port) => ({
+    PORT: process.env[`${name.toUpperCase()}_PORT`] ?? String(port),
+    DATABASE_URL: process.env[`${name.toUpperCase()}_DATABASE_URL`] ?? `${postgres}/skald_${name}`,
+    RABBITMQ_URL: rabbitmq,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  }),
+  { onLine: (line) => process.stdout.write(`${line}\n`) },
+);
+
+process.stdout.write(`\nSkald is ready in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
+for (const { name } of SERVICES) process.stdout.write(`  ${name.padEnd(14)} ${suite.urls[name]}  (docs: ${suite.urls[name]}/docs)\n`);
+process.stdout.write('Ctrl-C stops all services gracefully.\n\n');
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  const exits = await stopSuite(suite);
+  const unclean = exits.filter((e) => e.code !== 0);
+  for (const e of unclean) process.stderr.write(`${e.name} exited with ${e.code ?? e.signal}\n`);
+  process.exit(unclean.length ? 1 : 0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+for (const service of suite.services) {
+  service.exited.then(({ code, signal }) => {
+    if (!stopping) {
+      process.stderr.write(`${service.name} stopped unexpectedly (${code ?? signal}); stopping the suite\n`);
+      void stop();
+    }
+  });
+}
