@@ -357,7 +357,8 @@ export class MessageConsumer extends EventEmitter {
       headers: { ...headers, [HEADER_ORIGINAL_ROUTING_KEY]: originalRoutingKey(message), ...extraHeaders },
     };
     try {
-      await this.publishChannel!.sendToQueue(queue, message.content, properties);
+      if (!this.publishChannel) throw new Error('consumer not started');
+      await this.publishChannel.sendToQueue(queue, message.content, properties);
       return true;
     } catch (error) {
       this.logger.warn(`cannot move message to ${queue}, it will be redelivered: ${(error as Error).message}`);
