@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Validates docker-compose.yml without a Docker engine (Debian's docker-compose checks the file
+# offline). Installs docker-compose from Debian's packages when it is missing and we are root.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  [[ $EUID -eq 0 ]] || { echo "validate-compose: docker-compose is missing (apt-get install docker-compose)" >&2; exit 1; }
+  echo "validate-compose: installing docker-compose from Debian's packages" >&2
+  out=$({ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; } 2>&1) ||
+    { echo "$out" >&2; echo "validate-compose: could not install docker-compose" >&2; exit 1; }
+fi
+docker-compose -f docker-compose.yml config -q
+echo "docker-compose.yml is valid"
