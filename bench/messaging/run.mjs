@@ -41,6 +41,7 @@ import {
   retryQueueName,
 } from '@skald/messaging';
 import { createScratchDatabase, postgresDataSourceOptions } from '@skald/persistence';
+import { Logger } from '@nestjs/common';
 import amqplib from 'amqplib';
 import { IsInt, IsUUID } from 'class-validator';
 import pg from 'pg';
@@ -65,6 +66,9 @@ const config = {
 const TARGETS = { throughputRatio: 0.5, latencyP99Ms: 15 };
 /** Percent of a core used by unrelated processes above which the results carry a warning. */
 const OTHER_CPU_WARNING = 20;
+
+// The platform logs through Nest; its connection chatter would break up the figures.
+Logger.overrideLogger(['warn', 'error']);
 
 // One id per run: service, queue, database and contract names never meet another run's.
 const RUN_ID = randomBytes(4).toString('hex');
@@ -257,6 +261,7 @@ async function startBaseline(tracker, cleanup) {
 
   // Same exchange, queue type and durability as the platform's service queue.
   const publisher = await producerConnection.createConfirmChannel();
+  publisher.on('error', (error) => console.error(`baseline publisher: ${error.message}`));
   await publisher.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
   await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await publisher.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
@@ -266,6 +271,7 @@ async function startBaseline(tracker, cleanup) {
     });
 
   const channel = await consumerConnection.createChannel();
+  channel.on('error', (error) => console.error(`baseline consumer: ${error.message}`));
   await channel.prefetch(config.prefetch);
   const consume = async (message) => {
     const { id, seq } = JSON.parse(message.content.toString('utf8'));

@@ -53,7 +53,7 @@ describe('every service of the running suite', () => {
 
     const res = await fetch(`${url}/docs-json`);
     expect(res.status).toBe(200);
-    const document = await res.json();
+    const document = (await res.json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(document.info.title).toBe(`Skald ${name}`);
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
     const { errors } = await lintOpenApi(document);

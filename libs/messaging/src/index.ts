@@ -9,6 +9,7 @@ export * from './inbox/inbox.js';
 export * from './consumer/message-context.js';
 export * from './consumer/message-consumer.js';
 export * from './transport/skald-transport.js';
+export * from './transport/on-message.decorator.js';
 export * from './transport/rethrow-rpc-exceptions.filter.js';
 export * from './dead-letters/dead-letter-queue.js';
 export * from './dead-letters/dead-letter-cli.js';

@@ -156,7 +156,7 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
     expect(letters).toHaveLength(3);
 
     const effects = await world.effects();
-    expect(effects.map((e) => e.item_id).sort()).toEqual(good.map((m) => m.payload.itemId).sort());
+    expect(effects.map((e) => e.item_id).sort()).toEqual(good.map((m) => (m.payload as ItemRecorded).itemId).sort());
   });
 
   it('dead-letters a non-retryable error after one attempt and replays it once the cause is fixed', async () => {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Body, Controller, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { AmqpConnection, DeadLetterQueue, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
+import { AmqpConnection, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { IsInt, IsString, Min } from 'class-validator';
@@ -45,7 +45,7 @@ class WeighParcelDto {
 
 @Controller()
 class ParcelController {
-  @EventPattern(weighed.routingKey)
+  @OnMessage(weighed)
   async onWeighed(@Payload() parcel: ParcelWeighed, @Ctx() context: MessageContext): Promise<void> {
     if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
     await context.manager.query(`INSERT INTO kit_effect (parcel_id) VALUES ($1)`, [parcel.parcelId]);
@@ -128,11 +128,11 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     await database?.drop();
   });
 
-  async function waitFor<T>(what: string, probe: () => Promise<T> | T): Promise<T> {
+  async function waitFor<T>(what: string, probe: () => Promise<T> | T): Promise<NonNullable<T>> {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const value = await probe();
-      if (value) return value;
+      if (value) return value as NonNullable<T>;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -159,7 +159,9 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
 
   it('runs an @EventPattern handler in the inbox transaction and sends what it publishes with causation and trace context', async () => {
     const cause = publish({ parcelId: 'p-1', grams: 900 });
-    const message = await waitFor('labelled event', () => labelledMessages.find((m) => JSON.parse(m.content.toString()).payload.parcelId === 'p-1'));
+    const message = await waitFor('labelled event', () =>
+      labelledMessages.find((m) => JSON.parse(m.content.toString()).payload.parcelId === 'p-1'),
+    );
 
     const effect = JSON.parse(message.content.toString()) as MessageEnvelope;
     expect(effect).toMatchObject({ correlationId: cause.correlationId, causationId: cause.id, tenantId: 'tenant-7' });
