@@ -95,14 +95,13 @@ const CREATE_TABLES = [
 const INSERT_STATE = `INSERT INTO bench_state (id, seq) VALUES ($1, $2)`;
 const INSERT_EFFECT = `INSERT INTO bench_effect (message_id, seq) VALUES ($1, $2)`;
 
-/** The cleanup of the mode being measured, for Ctrl-C. */
-let activeCleanup;
+/** Set by Ctrl-C: the phase under way stops sending, and the usual error path cleans up. */
+let interrupted = false;
 
 async function main() {
-  process.once('SIGINT', async () => {
+  process.once('SIGINT', () => {
+    interrupted = true;
     console.error('\ninterrupted, cleaning up…');
-    await activeCleanup?.run();
-    process.exit(130);
   });
   await printEnvironment();
   const results = {};
@@ -118,7 +117,6 @@ async function main() {
 async function measure(name, start) {
   const tracker = new Tracker(config.timeoutMs);
   const cleanup = new Cleanup();
-  activeCleanup = cleanup;
   try {
     const mode = await start(tracker, cleanup);
     const phase = async (label, options) => {
@@ -143,7 +141,6 @@ async function measure(name, start) {
     return { latency, flood, closedLoop };
   } finally {
     await cleanup.run();
-    activeCleanup = undefined;
   }
 }
 
@@ -159,6 +156,7 @@ async function runPhase(mode, tracker, { producers, count, waitForEffect }) {
   let issued = 0;
   const producer = async () => {
     while (issued < count) {
+      if (interrupted) throw new Error('interrupted');
       issued += 1;
       const { seq, done } = tracker.start();
       await mode.produce(seq);
@@ -556,6 +554,7 @@ function intSetting(name, fallback) {
 await main().then(
   () => process.exit(0),
   (error) => {
+    if (interrupted) process.exit(130);
     console.error(`\nbenchmark failed: ${error.stack ?? error}`);
     process.exit(1);
   },

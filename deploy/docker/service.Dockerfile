@@ -12,13 +12,14 @@
 # Current Node.js LTS (26 since 2026-10-28) on the current Debian stable.
 ARG NODE_IMAGE=node:26-trixie-slim
 
-# ---- manifests: every workspace's package.json and nothing else. `npm ci` needs all of them;
+# ---- manifests: every workspace's package.json and nothing else. npm needs all of them;
 # copying them out of the sources keeps the dependency layers cached until a manifest changes.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY libs libs
 COPY services services
-RUN mkdir /manifests && cp --parents libs/*/package.json services/*/package.json /manifests/
+COPY e2e/package.json e2e/package.json
+RUN mkdir /manifests && cp --parents libs/*/package.json services/*/package.json e2e/package.json /manifests/
 
 # ---- base: root manifests plus the workspace manifests.
 FROM ${NODE_IMAGE} AS base
@@ -34,8 +35,10 @@ COPY package.json package-lock.json ./
 COPY --from=manifests /manifests/ ./
 
 # ---- build: all dependencies, the libraries and the one service, compiled by Nx (libraries first).
+# `npm install` with the lock file, not `npm ci`: see docs/adr/0001 (the lock lacks other
+# platforms' optional builds of @swc/core, which `npm ci` refuses).
 FROM base AS build
-RUN npm ci
+RUN npm install
 COPY nx.json tsconfig.base.json ./
 COPY libs libs
 ARG SERVICE
@@ -51,10 +54,11 @@ RUN npx nx run "@skald/${SERVICE}:build" \
 # ---- prod-deps: production dependencies only. node_modules/@skald/* are relative symlinks into
 # libs/ and services/; the links to the other services are dropped along with their manifests.
 FROM base AS prod-deps
-RUN npm ci --omit=dev
+RUN npm install --omit=dev
 ARG SERVICE
-RUN find node_modules/@skald -maxdepth 1 -type l -lname '../../services/*' ! -name "$SERVICE" -delete \
- && find services -mindepth 1 -maxdepth 1 ! -name "$SERVICE" -exec rm -rf {} +
+RUN find node_modules/@skald -maxdepth 1 -type l \( -lname '../../services/*' ! -name "$SERVICE" -o -lname '../../e2e' \) -delete \
+ && find services -mindepth 1 -maxdepth 1 ! -name "$SERVICE" -exec rm -rf {} + \
+ && rm -rf e2e
 
 # ---- runtime: production node_modules + the compiled libraries and service, owned by root and
 # run as the unprivileged `node` user.
