@@ -23,7 +23,8 @@ export function cpuSnapshot() {
     .split(/\s+/)
     .slice(1)
     .map(Number);
-  const snapshot = { at: performance.now(), machine: user + nice + system + irq + softirq + steal, bench: 0, postgres: 0, rabbitmq: 0 };
+  const machine = user + nice + system + irq + softirq + steal;
+  const snapshot = { at: performance.now(), machine, bench: 0, postgres: 0, rabbitmq: 0 };
   for (const pid of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let stat;

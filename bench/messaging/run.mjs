@@ -90,10 +90,12 @@ const benchRecorded = defineEvent({
 // effect row the consumer's; both have a primary key, as real tables would.
 const CREATE_TABLES = [
   `CREATE TABLE bench_state (id uuid PRIMARY KEY, seq integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
-  `CREATE TABLE bench_effect (message_id uuid PRIMARY KEY, seq integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE bench_effect (message_id uuid PRIMARY KEY, seq integer NOT NULL,
+                              created_at timestamptz NOT NULL DEFAULT now())`,
 ];
 const INSERT_STATE = `INSERT INTO bench_state (id, seq) VALUES ($1, $2)`;
 const INSERT_EFFECT = `INSERT INTO bench_effect (message_id, seq) VALUES ($1, $2)`;
+const ADMIN_SHUTDOWN = '57P01';
 
 /** Set by Ctrl-C: the phase under way stops sending, and the usual error path cleans up. */
 let interrupted = false;
@@ -155,24 +157,27 @@ async function runPhase(mode, tracker, { producers, count, waitForEffect }) {
   const outstanding = [];
   let issued = 0;
   const producer = async () => {
-    while (issued < count) {
-      if (interrupted) throw new Error('interrupted');
-      issued += 1;
-      const { seq, done } = tracker.start();
-      await mode.produce(seq);
-      const recorded = done.then((timeline) => timelines.push(timeline));
-      if (waitForEffect) await recorded;
-      else outstanding.push(recorded);
+    try {
+      while (issued < count) {
+        if (interrupted) throw new Error('interrupted');
+        issued += 1;
+        const { seq, done } = tracker.start();
+        await mode.produce(seq);
+        const recorded = done.then((timeline) => timelines.push(timeline));
+        if (waitForEffect) await recorded;
+        else outstanding.push(recorded);
+      }
+    } catch (error) {
+      issued = count; // the other producers stop after their current message
+      throw error;
     }
   };
   const started = performance.now();
-  try {
-    await Promise.all(Array.from({ length: producers }, producer));
-    await Promise.all(outstanding);
-  } catch (error) {
-    issued = count; // the other producers stop after their current message
-    throw error;
-  }
+  // On failure, let the messages under way settle before the cleanup closes their connections.
+  const producing = await Promise.allSettled(Array.from({ length: producers }, producer));
+  const consuming = await Promise.allSettled(outstanding);
+  const failure = [...producing, ...consuming].find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   const seconds = (performance.now() - started) / 1000;
   return {
     throughput: count / seconds,
@@ -246,10 +251,19 @@ async function startBaseline(tracker, cleanup) {
   });
 
   // Pools sized like the platform's: a connection per producer, one per unacked message.
-  const producerPool = new pg.Pool({ connectionString: db.url, max: config.concurrency, application_name: `${SERVICE}-producer` });
-  cleanup.defer(() => producerPool.end());
-  const consumerPool = new pg.Pool({ connectionString: db.url, max: config.prefetch, application_name: `${SERVICE}-consumer` });
-  cleanup.defer(() => consumerPool.end());
+  const pool = (role, max) => {
+    const created = new pg.Pool({ connectionString: db.url, max, application_name: `${SERVICE}-${role}` });
+    // pool.end() resolves before its connections have closed, so dropping the database (WITH
+    // FORCE) may terminate one still closing (57P01). The pool emits that as 'error', and an
+    // unhandled 'error' event would end the process before the cleanup is done.
+    created.on('error', (error) => {
+      if (error.code !== ADMIN_SHUTDOWN) console.error(`baseline ${role} pool: ${error.message}`);
+    });
+    cleanup.defer(() => created.end());
+    return created;
+  };
+  const producerPool = pool('producer', config.concurrency);
+  const consumerPool = pool('consumer', config.prefetch);
 
   // noDelay as in the platform's AmqpConnection: with Nagle on, confirms and acks wait for delayed ACKs.
   const producerConnection = await connectBroker(`${SERVICE}-baseline-producer`);
@@ -316,7 +330,8 @@ async function startBaseline(tracker, cleanup) {
         messageId: id,
       });
     },
-    countEffects: () => withClient(db.url, async (client) => (await client.query(`SELECT count(*)::int AS n FROM bench_effect`)).rows[0].n),
+    countEffects: () =>
+      withClient(db.url, async (client) => (await client.query(`SELECT count(*)::int AS n FROM bench_effect`)).rows[0].n),
   };
 }
 
@@ -329,12 +344,21 @@ async function startBaseline(tracker, cleanup) {
 async function startPlatform(tracker, cleanup) {
   const db = await createScratchDatabase('bench_platform');
   cleanup.defer(() => db.drop());
-  const queues = [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), ...DEFAULT_RETRY_DELAYS_MS.map((delay) => retryQueueName(SERVICE, delay))];
+  const queues = [
+    mainQueueName(SERVICE),
+    deadLetterQueueName(SERVICE),
+    ...DEFAULT_RETRY_DELAYS_MS.map((delay) => retryQueueName(SERVICE, delay)),
+  ];
   cleanup.defer(() => deleteQueues(queues));
 
   const dataSource = async (role, poolSize) => {
     const source = new DataSource(
-      postgresDataSourceOptions({ url: db.url, applicationName: `${SERVICE}-${role}`, migrations: messagingMigrations, poolSize }),
+      postgresDataSourceOptions({
+        url: db.url,
+        applicationName: `${SERVICE}-${role}`,
+        migrations: messagingMigrations,
+        poolSize,
+      }),
     );
     await source.initialize();
     cleanup.defer(() => source.destroy());
@@ -355,7 +379,12 @@ async function startPlatform(tracker, cleanup) {
   const relayConnection = brokerConnection('relay');
   const consumerConnection = brokerConnection('consumer');
 
-  const consumer = new MessageConsumer({ service: SERVICE, connection: consumerConnection, dataSource: consumerSource, prefetch: config.prefetch });
+  const consumer = new MessageConsumer({
+    service: SERVICE,
+    connection: consumerConnection,
+    dataSource: consumerSource,
+    prefetch: config.prefetch,
+  });
   consumer.addHandler(benchRecorded.routingKey, async (payload, context) => {
     tracker.mark(payload.seq, 'handler');
     await context.manager.query(INSERT_EFFECT, [context.envelope.id, payload.seq]);
@@ -367,7 +396,12 @@ async function startPlatform(tracker, cleanup) {
   // The queue must be bound before anything is published: the events exchange drops unroutable messages.
   await consumer.waitUntilConsuming();
 
-  const relay = new OutboxRelay({ service: SERVICE, dataSource: producerSource, connection: relayConnection, databaseUrl: db.url });
+  const relay = new OutboxRelay({
+    service: SERVICE,
+    dataSource: producerSource,
+    connection: relayConnection,
+    databaseUrl: db.url,
+  });
   await relayConnection.waitForConnect(10_000);
   await relay.start();
   cleanup.defer(() => relay.stop());
@@ -405,7 +439,10 @@ class Cleanup {
 }
 
 async function connectBroker(name) {
-  const connection = await amqplib.connect(config.rabbitmqUrl, { noDelay: true, clientProperties: { connection_name: name } });
+  const connection = await amqplib.connect(config.rabbitmqUrl, {
+    noDelay: true,
+    clientProperties: { connection_name: name },
+  });
   connection.on('error', (error) => console.error(`${name}: ${error.message}`));
   return connection;
 }
@@ -434,14 +471,17 @@ async function withClient(url, work) {
 async function printEnvironment() {
   const cpus = os.cpus();
   const postgres = await withClient(config.databaseServer, async (client) => {
-    const { rows } = await client.query(`SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`);
+    const { rows } = await client.query(
+      `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`,
+    );
     return `${rows[0].version} (synchronous_commit=${rows[0].sync})`;
   });
   const broker = await connectBroker(`${SERVICE}-probe`);
   const rabbitmq = broker.connection.serverProperties.version;
   await broker.close();
   console.log('Skald messaging benchmark');
-  console.log(`machine     ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}`);
+  const memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`;
+  console.log(`machine     ${cpus.length} × ${cpus[0]?.model.trim()}, ${memory}, ${os.platform()} ${os.release()}`);
   console.log(`node        ${process.version}`);
   console.log(`postgresql  ${postgres}`);
   console.log(`rabbitmq    ${rabbitmq}`);
@@ -467,7 +507,9 @@ function printResults({ baseline, platform }) {
     ? `≥ ${TARGETS.throughputRatio} × baseline: ` +
       verdict(platform.flood.throughput / baseline.flood.throughput >= TARGETS.throughputRatio)
     : '';
-  const latencyTarget = platform ? `p99 ≤ ${TARGETS.latencyP99Ms} ms: ${verdict(platform.latency.latency.p99 <= TARGETS.latencyP99Ms)}` : '';
+  const latencyTarget = platform
+    ? `p99 ≤ ${TARGETS.latencyP99Ms} ms: ${verdict(platform.latency.latency.p99 <= TARGETS.latencyP99Ms)}`
+    : '';
 
   const c = config.concurrency;
   console.log(`\nResults (latency in ms, from before the producer transaction to the consumer's commit)\n`);
@@ -493,7 +535,10 @@ function printResults({ baseline, platform }) {
   // delivery; for the platform the NOTIFY, the relay's claim and confirmed publish, the delivery,
   // the consumer's validation and its inbox row.
   console.log(`\nWhere the time goes, 1 in flight (ms, p50 / p99 of each stage)\n`);
-  const stage = (result, key) => (result ? `${fixed(result.latency.stages[key].p50)} / ${fixed(result.latency.stages[key].p99)}` : '-');
+  const stage = (result, key) => {
+    const summary = result?.latency.stages[key];
+    return summary ? `${fixed(summary.p50)} / ${fixed(summary.p99)}` : '-';
+  };
   console.log(
     formatTable(
       ['stage', 'baseline', 'platform'],
@@ -530,11 +575,12 @@ function printResults({ baseline, platform }) {
   );
 
   // Both modes share the machine with the servers; anything else busy skews the comparison.
-  const busiest = Math.max(
-    ...[baseline, platform].flatMap((result) => (result ? [result.latency, result.flood, result.closedLoop] : [])).map((phase) => phase.cpu?.other ?? 0),
-  );
+  const phases = [baseline, platform].flatMap((result) => (result ? [result.latency, result.flood, result.closedLoop] : []));
+  const busiest = Math.max(0, ...phases.map((phase) => phase.cpu?.other ?? 0));
   if (busiest > OTHER_CPU_WARNING) {
-    console.log(`\nNote: other processes used up to ${busiest.toFixed(0)}% of a core during a measured phase; the figures are skewed.`);
+    console.log(
+      `\nNote: other processes used up to ${busiest.toFixed(0)}% of a core during a measured phase; the figures are skewed.`,
+    );
   }
 }
 

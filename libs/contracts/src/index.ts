@@ -5,3 +5,19 @@ export * from './registry/message-definition.js';
 export * from './validation/validate.js';
 export * from './asyncapi/asyncapi.js';
 export * from './errors/skald-error.js';
+
+// Message contracts, by owning service.
+export * from './common/values.js';
+export * from './gateway/platform-registered.v1.js';
+export * from './gateway/webhook-subscription-created.v1.js';
+export * from './inventory/catalog-item-updated.v1.js';
+export * from './inventory/reserve-stock.v1.js';
+export * from './inventory/stock-reserved.v1.js';
+export * from './inventory/stock-reservation-rejected.v1.js';
+export * from './orders/order-placed.v1.js';
+export * from './orders/order-status-changed.v1.js';
+export * from './warehouse/create-outbound-notes.v1.js';
+export * from './warehouse/outbound-notes-created.v1.js';
+export * from './warehouse/outbound-note-progressed.v1.js';
+export * from './warehouse/outbound-note-shipped.v1.js';
+export * from './warehouse/shipment-delivered.v1.js';

@@ -73,6 +73,19 @@ describe('AsyncAPI document', () => {
     );
   });
 
+  it("documents Skald's own contracts validly", async () => {
+    const { messageRegistry } = await import('../index.js');
+    const document = buildAsyncApiDocument({ definitions: messageRegistry.all().filter((d) => !d.type.startsWith('spec.')) });
+    const { parsed, errors } = await parse(document);
+    expect(errors).toEqual([]);
+    expect(parsed!.channels().all().map((c) => c.address())).toEqual(
+      expect.arrayContaining(['orders.order.placed.v1', 'inventory.reserve-stock.v1', 'warehouse.outbound-note.shipped.v1']),
+    );
+    const schemas = (document.components as { schemas: Record<string, unknown> }).schemas;
+    expect(schemas).toHaveProperty('OrderLineValue');
+    expect(schemas).toHaveProperty('AddressValue');
+  });
+
   it('catches a broken document (the validation is real)', async () => {
     const document = buildAsyncApiDocument({ definitions: [accepted] });
     const broken = { ...document, channels: { bad: { address: 42 } } };

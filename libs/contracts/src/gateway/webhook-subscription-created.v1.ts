@@ -1,0 +1,35 @@
+import { ArrayMinSize, IsArray, IsNotEmpty, IsString, IsUrl, MaxLength } from 'class-validator';
+import { defineEvent } from '../registry/message-definition.js';
+
+export class WebhookSubscriptionCreated {
+  @IsString()
+  @IsNotEmpty()
+  subscriptionId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  tenantId: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2000)
+  url: string;
+
+  /** Order statuses (`shipped`, …) or `*` for all. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  events: string[];
+
+  /** The Standard Webhooks signing secret (`whsec_…`); notifications signs deliveries with it. */
+  @IsString()
+  @IsNotEmpty()
+  secret: string;
+}
+
+export const WebhookSubscriptionCreatedV1 = defineEvent({
+  type: 'gateway.webhook-subscription.created',
+  version: 1,
+  owner: 'gateway',
+  summary: 'A platform subscribed a URL to order events.',
+  payload: WebhookSubscriptionCreated,
+});

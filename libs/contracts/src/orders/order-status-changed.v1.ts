@@ -1,0 +1,77 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { CustomerValue } from '../common/values.js';
+import { defineEvent } from '../registry/message-definition.js';
+
+/** Every status an order can have. Shortage and cancellation statuses arrive with their saga branches. */
+export const ORDER_STATUSES = [
+  'received',
+  'on_hold',
+  'rejected',
+  'approved',
+  'reserved',
+  'released',
+  'picking',
+  'packed',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export class ShipmentValue {
+  @IsString()
+  @IsNotEmpty()
+  shipmentId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  carrier: string;
+
+  @IsString()
+  @IsNotEmpty()
+  trackingNumber: string;
+}
+
+export class OrderStatusChanged {
+  @IsString()
+  @IsNotEmpty()
+  orderId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  externalId: string;
+
+  @IsIn(ORDER_STATUSES)
+  status: OrderStatus;
+
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  previousStatus?: OrderStatus | null;
+
+  /** Why (rejection reasons, hold reasons, cancellation reason). */
+  @IsOptional()
+  @IsString()
+  reason?: string | null;
+
+  @ValidateNested()
+  @Type(() => CustomerValue)
+  customer: CustomerValue;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShipmentValue)
+  shipments?: ShipmentValue[];
+
+  @IsISO8601()
+  changedAt: string;
+}
+
+export const OrderStatusChangedV1 = defineEvent({
+  type: 'orders.order.status-changed',
+  version: 1,
+  owner: 'orders',
+  summary: 'An order moved to a new status; customers and platforms are told.',
+  payload: OrderStatusChanged,
+});
