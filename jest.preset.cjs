@@ -22,7 +22,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
-    '^@skald/(contracts|messaging|persistence|service-kit)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@skald/(contracts|messaging|persistence|service-kit|testing)$': path.join(__dirname, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   setupFiles: [path.join(__dirname, 'jest.setup.cjs')],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export * from './config/load-config.js';
 export * from './config/base-service-config.js';
+export * from './config/service-config.token.js';
 export * from './logging/logging.js';
 export * from './health/shutdown-state.js';
 export * from './health/health.controller.js';
@@ -14,3 +15,4 @@ export * from './tracing/tracing.js';
 export * from './bootstrap/skald-service.module.js';
 export * from './bootstrap/run-service.js';
 export * from './bootstrap/migrate-command.js';
+export * from './http/caller.js';

@@ -7,6 +7,7 @@ import { postgresDataSourceOptions } from '@skald/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import type { EntitySchema, MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
+import { SERVICE_CONFIG } from '../config/service-config.token.js';
 import { HealthController } from '../health/health.controller.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { ExecutionContextMiddleware } from '../http/execution-context.middleware.js';
@@ -63,10 +64,11 @@ export class SkaldServiceModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         ShutdownState,
+        { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter(options.errorStatuses) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ShutdownState],
+      exports: [ShutdownState, SERVICE_CONFIG],
     };
   }
 

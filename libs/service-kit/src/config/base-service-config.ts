@@ -4,7 +4,10 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsOptional,
+  IsString,
   Max,
+  MinLength,
   Min,
   Validate,
   ValidatorConstraint,
@@ -90,6 +93,15 @@ export class BaseServiceConfig {
   @IsInt()
   @Min(2)
   MESSAGING_DELIVERY_LIMIT = 20;
+
+  /**
+   * Shared secret the gateway sends with every internal call (header x-skald-internal-token);
+   * when set, services refuse internal calls without it.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  INTERNAL_API_TOKEN?: string;
 
   /** How long a SIGTERM waits for in-flight work before giving up. */
   @Type(() => Number)

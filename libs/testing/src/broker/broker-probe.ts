@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageDefinition, MessageEnvelope } from '@skald/contracts';
+import { assertExchanges } from '@skald/messaging';
+import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import { waitFor } from '../wait-for.js';
+
+export type ReceivedMessage<P = unknown> = MessageEnvelope<P> & { routingKey: string; headers: Record<string, unknown> };
+
+/**
+ * Plays the other services on a test's broker: publishes messages as they would (a valid envelope
+ * on the contract's exchange) and records every message of the routing keys it watches.
+ */
+export class BrokerProbe {
+  private connection?: ChannelModel;
+  private channel?: Channel;
+  private queue?: string;
+  readonly received: ReceivedMessage[] = [];
+
+  constructor(private readonly url: string) {}
+
+  async start(watch: MessageDefinition[] = []): Promise<this> {
+    this.connection = await amqplib.connect(this.url);
+    this.connection.on('error', () => undefined);
+    this.channel = await this.connection.createChannel();
+    await assertExchanges(this.channel);
+    const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    this.queue = queue;
+    for (const definition of watch) await this.watch(definition);
+    await this.channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        this.received.push({
+          ...(JSON.parse(message.content.toString()) as MessageEnvelope),
+          routingKey: message.fields.routingKey,
+          headers: message.properties.headers ?? {},
+        });
+      },
+      { noAck: true },
+    );
+    return this;
+  }
+
+  async watch(definition: MessageDefinition): Promise<void> {
+    if (!this.channel || !this.queue) throw new Error('BrokerProbe not started');
+    await this.channel.bindQueue(this.queue, definition.exchange, definition.routingKey);
+  }
+
+  /** Publishes a message as its owner would; returns the envelope. */
+  publish<P extends object>(
+    definition: MessageDefinition<P>,
+    payload: P,
+    meta: { tenantId?: string | null; correlationId?: string; causationId?: string | null; id?: string } = {},
+  ): MessageEnvelope<P> {
+    if (!this.channel) throw new Error('BrokerProbe not started');
+    const envelope: MessageEnvelope<P> = {
+      id: meta.id ?? randomUUID(),
+      type: definition.type,
+      version: definition.version,
+      occurredAt: new Date().toISOString(),
+      correlationId: meta.correlationId ?? randomUUID(),
+      causationId: meta.causationId ?? null,
+      tenantId: meta.tenantId ?? null,
+      payload,
+    };
+    this.channel.publish(definition.exchange, definition.routingKey, Buffer.from(JSON.stringify(envelope)), {
+      persistent: true,
+      messageId: envelope.id,
+      correlationId: envelope.correlationId,
+      contentType: 'application/json',
+    });
+    return envelope;
+  }
+
+  /** Messages of a contract seen so far, optionally filtered. */
+  messages<P>(definition: MessageDefinition<P>, where: (payload: P, envelope: ReceivedMessage<P>) => boolean = () => true): ReceivedMessage<P>[] {
+    return this.received
+      .filter((m) => m.routingKey === definition.routingKey)
+      .map((m) => m as ReceivedMessage<P>)
+      .filter((m) => where(m.payload, m));
+  }
+
+  /** Waits for the first message of a contract matching `where`. */
+  async next<P>(
+    definition: MessageDefinition<P>,
+    where: (payload: P, envelope: ReceivedMessage<P>) => boolean = () => true,
+    timeoutMs = 15_000,
+  ): Promise<ReceivedMessage<P>> {
+    return waitFor(`${definition.routingKey} message`, () => this.messages(definition, where)[0], timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+  }
+}
