@@ -15,6 +15,7 @@ export * from './inventory/reserve-stock.v1.js';
 export * from './inventory/stock-reserved.v1.js';
 export * from './inventory/stock-reservation-rejected.v1.js';
 export * from './orders/order-placed.v1.js';
+export * from './orders/review-order.v1.js';
 export * from './orders/order-status-changed.v1.js';
 export * from './warehouse/create-outbound-notes.v1.js';
 export * from './warehouse/outbound-notes-created.v1.js';

@@ -16,3 +16,4 @@ export * from './dead-letters/dead-letter-cli.js';
 export * from './metrics/messaging-metrics.js';
 export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
+export * from './migrations/1763800000001-prune-indexes.js';

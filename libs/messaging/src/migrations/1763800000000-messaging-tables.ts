@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { PruneIndexes1763800000001 } from './1763800000001-prune-indexes.js';
 
 /** Outbox and inbox tables, the same in every service database. Never edit: add a migration. */
 export class MessagingTables1763800000000 implements MigrationInterface {
@@ -38,4 +39,7 @@ export class MessagingTables1763800000000 implements MigrationInterface {
 }
 
 /** Every messaging migration, in order; a service lists these before its own. */
-export const messagingMigrations = [MessagingTables1763800000000];
+export const messagingMigrations: Array<new () => MigrationInterface> = [
+  MessagingTables1763800000000,
+  PruneIndexes1763800000001,
+];

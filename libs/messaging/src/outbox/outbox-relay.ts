@@ -24,6 +24,7 @@ export interface OutboxRelayOptions {
 
 interface OutboxRow {
   id: string;
+  seq: string;
   exchange: string;
   routing_key: string;
   envelope: { correlationId: string; occurredAt: string; type: string };
@@ -33,15 +34,16 @@ interface OutboxRow {
 const CLEANUP_EVERY_MS = 60_000;
 
 /**
- * Publishes outbox rows to the broker. It claims pending rows with `FOR UPDATE SKIP LOCKED`
- * (so any number of replicas can run), publishes them with publisher confirms, and marks them
- * sent in the same transaction. It wakes on NOTIFY from committing writers, so latency is not a
- * polling interval. Delivery is at least once: a relay that dies between confirm and commit
- * leaves rows another relay sends again, and consumers' inboxes absorb the duplicate.
+ * Publishes outbox rows to the broker. It claims pending rows with `FOR UPDATE SKIP LOCKED` under
+ * a lease (so any number of replicas can run), publishes them with publisher confirms, and marks
+ * them sent. It wakes on NOTIFY from committing writers, so latency is not a polling interval.
+ * Delivery is at least once: a relay that dies between confirm and marking leaves rows that are
+ * sent again when their lease expires, and consumers' inboxes absorb the duplicate.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly batchSize: number;
+  private readonly leaseMs: number;
   private channel?: ChannelWrapper;
   private listener?: pg.Client;
   private timer?: NodeJS.Timeout;
@@ -56,6 +58,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
+    // Long enough for every publish of a batch to be confirmed or to time out.
+    this.leaseMs = (options.publishTimeoutMs ?? 10_000) * 3;
   }
 
   async start(): Promise<void> {
@@ -109,23 +113,28 @@ export class OutboxRelay {
     await this.cleanupIfDue();
   }
 
-  /** @returns how many rows were published (0 also when the broker is unreachable). */
+  /**
+   * Claims a batch, publishes it, marks it sent. The claim is a lease, not an open transaction:
+   * one statement moves the rows' `available_at` past the publish timeout (other relays skip them,
+   * and a relay that dies mid-batch leaves them to be claimed again once the lease expires), so no
+   * transaction or row lock is held while waiting for broker confirms.
+   * @returns how many rows were published (0 also when the broker is unreachable).
+   */
   async relayBatch(): Promise<number> {
     if (!this.options.connection.isConnected() || !this.channel) return 0;
-    const runner = this.options.dataSource.createQueryRunner();
+    const { dataSource } = this.options;
     try {
-      await runner.connect();
-      await runner.startTransaction();
-      const rows: OutboxRow[] = await runner.query(
-        `SELECT id, exchange, routing_key, envelope, headers FROM outbox_message
-          WHERE sent_at IS NULL AND available_at <= now()
-          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) {
-        await runner.commitTransaction();
-        return 0;
-      }
+      // TypeORM answers an UPDATE … RETURNING as [rows, count].
+      const [claimed] = (await dataSource.query(
+        `UPDATE outbox_message SET available_at = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+          WHERE id IN (SELECT id FROM outbox_message
+                        WHERE sent_at IS NULL AND available_at <= now()
+                        ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id, seq, exchange, routing_key, envelope, headers`,
+        [this.batchSize, this.leaseMs],
+      )) as [OutboxRow[], number];
+      if (claimed.length === 0) return 0;
+      const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
       const channel = this.channel;
       const results = await Promise.allSettled(
         rows.map((row) =>
@@ -143,34 +152,28 @@ export class OutboxRelay {
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
       const failed = rows.filter((_, i) => results[i].status === 'rejected').map((row) => row.id);
       if (sent.length > 0) {
-        await runner.query(
-          `UPDATE outbox_message SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])`,
-          [sent],
-        );
+        await dataSource.query(`UPDATE outbox_message SET sent_at = now() WHERE id = ANY($1::uuid[])`, [sent]);
       }
       if (failed.length > 0) {
         const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
         const message = reason instanceof Error ? reason.message : String(reason);
-        await runner.query(
+        await dataSource.query(
           `UPDATE outbox_message
-              SET attempts = attempts + 1, last_error = $2,
-                  available_at = now() + least(interval '1 second' * power(2, attempts), interval '60 seconds')
+              SET last_error = $2,
+                  available_at = now() + least(interval '1 second' * power(2, attempts - 1), interval '60 seconds')
             WHERE id = ANY($1::uuid[])`,
           [failed, message],
         );
         this.logger.warn(`${failed.length} outbox message(s) not confirmed, will retry: ${message}`);
       }
-      await runner.commitTransaction();
       this.publishedCount += sent.length;
       this.metrics.published.labels(this.options.service).inc(sent.length);
       this.metrics.publishFailures.labels(this.options.service).inc(failed.length);
       return failed.length > 0 ? 0 : sent.length;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // Claimed rows keep their lease and are sent again once it expires: at least once.
       if (!this.stopped) this.logger.error(`outbox relay batch failed: ${(error as Error).message}`);
       return 0;
-    } finally {
-      await runner.release();
     }
   }
 
@@ -182,7 +185,8 @@ export class OutboxRelay {
     try {
       await this.options.dataSource.query(
         `DELETE FROM outbox_message WHERE id IN (
-           SELECT id FROM outbox_message WHERE sent_at < now() - $1 * interval '1 millisecond' LIMIT 5000)`,
+           SELECT id FROM outbox_message
+            WHERE created_at < now() - $1 * interval '1 millisecond' AND sent_at IS NOT NULL LIMIT 5000)`,
         [retentionMs],
       );
     } catch (error) {

@@ -37,11 +37,13 @@ export class Outbox {
     const envelope = createEnvelope(definition, payload, meta);
     const headers: Record<string, string> = {};
     propagation.inject(context.active(), headers);
+    // One round trip: the row and the wake-up call for the relay (delivered only on commit).
     await manager.query(
-      `INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, definition.exchange, definition.routingKey, JSON.stringify(envelope), JSON.stringify(headers)],
+      `WITH written AS (
+         INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+       SELECT pg_notify($6, '') FROM written`,
+      [envelope.id, definition.exchange, definition.routingKey, JSON.stringify(envelope), JSON.stringify(headers), OUTBOX_CHANNEL],
     );
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return envelope;
   }
 }
