@@ -1,4 +1,6 @@
 import { messagingMigrations } from '@skald/messaging';
+import type { MigrationInterface } from 'typeorm';
+import { OrdersSchema1763900000100 } from './migrations/1763900000100-orders-schema.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations];
+export const migrations: Array<new () => MigrationInterface> = [...messagingMigrations, OrdersSchema1763900000100];

@@ -1,0 +1,21 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, CurrentCaller, type Caller } from '@skald/service-kit';
+import { IntakeService } from './intake.service.js';
+import { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
+
+@ApiTags('orders')
+@Controller('v1/orders')
+export class IntakeController {
+  constructor(private readonly intake: IntakeService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Access({ platforms: true })
+  @ApiOperation({ summary: 'Place an order (reviewed asynchronously)' })
+  @ApiAcceptedResponse({ type: OrderAcceptedDto })
+  @ApiConflictResponse({ description: 'ORDER_EXTERNAL_ID_EXISTS' })
+  place(@CurrentCaller() caller: Caller, @Body() body: PlaceOrderDto): Promise<OrderAcceptedDto> {
+    return this.intake.place(caller.tenantId!, body);
+  }
+}

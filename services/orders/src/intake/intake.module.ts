@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module.js';
+import { SagaModule } from '../saga/saga.module.js';
+import { IntakeController } from './intake.controller.js';
+import { IntakeService } from './intake.service.js';
+
+@Module({
+  imports: [OrdersModule, SagaModule],
+  controllers: [IntakeController],
+  providers: [IntakeService],
+})
+export class IntakeModule {}

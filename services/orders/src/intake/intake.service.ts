@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { OrderPlacedV1, ReviewOrderV1, SkaldError } from '@skald/contracts';
+import { Outbox } from '@skald/messaging';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { OrderEntity } from '../orders/order.entity.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { OrderSaga } from '../saga/order-saga.service.js';
+import { requestSender } from '../saga/senders.js';
+import { deadlineFor } from '../saga/saga-deadlines.js';
+import { SagaRepository } from '../saga/saga.repository.js';
+import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
+import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Order intake: the order, its saga and the first messages commit together — an accepted order
+ * (202) is never lost, and review runs asynchronously (a command to ourselves), so intake never
+ * waits on it and a failing review is retried, not a failed request.
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: SagaRepository,
+    private readonly saga: OrderSaga,
+  ) {}
+
+  async place(tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
+    const id = randomUUID();
+    const lines = dto.lines.map((line, index) => ({
+      orderId: id,
+      lineNo: index + 1,
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: fromUnits(toUnits(line.unitPrice)),
+    }));
+    const order: OrderEntity = {
+      id,
+      tenantId,
+      externalId: dto.externalId,
+      channel: dto.channel,
+      status: 'received',
+      customerId: dto.customer.id,
+      customer: { id: dto.customer.id, name: dto.customer.name, email: dto.customer.email, phone: dto.customer.phone ?? null },
+      currency: dto.currency,
+      totalAmount: lineTotal(lines),
+      shippingAddress: {
+        line1: dto.shippingAddress.line1,
+        line2: dto.shippingAddress.line2 ?? null,
+        city: dto.shippingAddress.city,
+        postalCode: dto.shippingAddress.postalCode,
+        country: dto.shippingAddress.country,
+        region: dto.shippingAddress.region ?? null,
+      },
+      paymentMethod: dto.payment.method,
+      paymentStatus: dto.payment.status,
+      paymentAmount: fromUnits(toUnits(dto.payment.amount)),
+      requestedDeliveryDate: dto.requestedDeliveryDate?.slice(0, 10) ?? null,
+      review: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.orders.insert(manager, order, lines);
+        const saga = await this.sagas.create(manager, id, 'reviewing', deadlineFor('reviewing'));
+        const send = requestSender(this.outbox, manager, order);
+        const placed = await send(OrderPlacedV1, {
+          orderId: id,
+          externalId: order.externalId,
+          channel: order.channel,
+          customer: order.customer,
+          lines: lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+          currency: order.currency,
+          totalAmount: order.totalAmount,
+          shippingAddress: order.shippingAddress,
+          paymentStatus: order.paymentStatus,
+          requestedDeliveryDate: order.requestedDeliveryDate,
+        });
+        await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
+        order.status = 'received';
+        await this.saga.moveTo(manager, order, saga, 'received', 'reviewing', null, send);
+        const review = await send(ReviewOrderV1, { orderId: id });
+        await this.sagas.log(manager, id, { kind: 'command_sent', messageType: ReviewOrderV1.routingKey, messageId: review.id, fromState: 'reviewing' });
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        const existing = await this.orders.findByExternalId(this.dataSource.manager, tenantId, dto.externalId);
+        throw new SkaldError('ORDER_EXTERNAL_ID_EXISTS', `an order with externalId ${dto.externalId} exists already`, {
+          retryable: false,
+          details: { orderId: existing?.id },
+        });
+      }
+      throw error;
+    }
+    return { id, status: 'received', externalId: dto.externalId };
+  }
+}

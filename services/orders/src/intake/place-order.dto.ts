@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class CustomerDto {
+  @ApiProperty({ example: 'C-1001' })
+  @IsString()
+  @Matches(/^[\w.:@-]{1,100}$/, { message: 'id must be 1-100 letters, digits or ._:@-' })
+  id: string;
+
+  @ApiProperty({ example: 'Ann Example' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'ann@example.com' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiPropertyOptional({ example: '+3212345678' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+}
+
+export class OrderLineDto {
+  @ApiProperty({ example: 'MUG-01' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1-64 letters, digits or ._-' })
+  sku: string;
+
+  @ApiProperty({ example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  quantity: number;
+
+  @ApiProperty({ example: 12.5 })
+  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(9_999_999_999)
+  unitPrice: number;
+}
+
+export class AddressDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) line1: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) line2?: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) city: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(20) postalCode: string;
+
+  @ApiProperty({ example: 'BE', description: 'ISO 3166-1 alpha-2' })
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code' })
+  country: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) region?: string;
+}
+
+export class PaymentDto {
+  @ApiProperty({ example: 'card' })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'method must be a lower-case word' })
+  method: string;
+
+  @ApiProperty({ enum: ['pending', 'paid'] })
+  @IsIn(['pending', 'paid'])
+  status: 'pending' | 'paid';
+
+  @ApiProperty({ example: 25 })
+  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(9_999_999_999)
+  amount: number;
+}
+
+export class PlaceOrderDto {
+  @ApiProperty({ example: 'SHOP-10001', description: "The platform's own order id; unique per platform" })
+  @IsString()
+  @Matches(/^[\w.:#/-]{1,100}$/, { message: 'externalId must be 1-100 letters, digits or ._:#/-' })
+  externalId: string;
+
+  @ApiProperty({ example: 'web', description: 'web, marketplace, phone, email, sales, …' })
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel must be a lower-case word' })
+  channel: string;
+
+  @ApiProperty({ type: CustomerDto })
+  @ValidateNested()
+  @Type(() => CustomerDto)
+  customer: CustomerDto;
+
+  @ApiProperty({ type: [OrderLineDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  lines: OrderLineDto[];
+
+  @ApiProperty({ example: 'EUR' })
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency: string;
+
+  @ApiProperty({ type: AddressDto })
+  @ValidateNested()
+  @Type(() => AddressDto)
+  shippingAddress: AddressDto;
+
+  @ApiProperty({ type: PaymentDto })
+  @ValidateNested()
+  @Type(() => PaymentDto)
+  payment: PaymentDto;
+
+  @ApiPropertyOptional({ example: '2026-12-01' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  requestedDeliveryDate?: string;
+}
+
+export class OrderAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'received' }) status: string;
+  @ApiProperty() externalId: string;
+}

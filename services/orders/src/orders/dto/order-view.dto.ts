@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORDER_STATUSES } from '@skald/contracts';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+
+export class OrderLineView {
+  @ApiProperty() sku: string;
+  @ApiProperty() quantity: number;
+  @ApiProperty({ example: '12.5' }) unitPrice: string;
+}
+
+export class StatusEntryView {
+  @ApiProperty({ enum: ORDER_STATUSES }) status: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+}
+
+export class ReviewReasonView {
+  @ApiProperty() code: string;
+  @ApiProperty() message: string;
+}
+
+export class ReviewDecisionView {
+  @ApiProperty({ enum: ['approve', 'reject'] }) decision: string;
+  @ApiProperty() reason: string;
+  @ApiProperty() decidedBy: string;
+  @ApiProperty() decidedAt: string;
+}
+
+export class ReviewView {
+  @ApiProperty({ enum: ['approved', 'rejected', 'on_hold'] }) outcome: string;
+  @ApiProperty({ type: [ReviewReasonView] }) reasons: ReviewReasonView[];
+  @ApiProperty() reviewedAt: string;
+  @ApiPropertyOptional({ type: ReviewDecisionView }) decision?: ReviewDecisionView;
+}
+
+export class ReservationView {
+  @ApiProperty() reservationId: string;
+  @ApiProperty() warehouse: string;
+  @ApiProperty() sku: string;
+  @ApiProperty() quantity: number;
+}
+
+export class OutboundNoteView {
+  @ApiProperty() noteId: string;
+  @ApiProperty() warehouse: string;
+  @ApiProperty() status: string;
+  @ApiProperty({ type: [OrderLineView], nullable: true }) lines: Array<{ sku: string; quantity: number }> | null;
+}
+
+export class ShipmentView {
+  @ApiProperty() shipmentId: string;
+  @ApiProperty() noteId: string;
+  @ApiProperty() warehouse: string;
+  @ApiProperty() carrier: string;
+  @ApiProperty() trackingNumber: string;
+  @ApiProperty() shippedAt: string;
+  @ApiProperty({ nullable: true, type: String }) deliveredAt: string | null;
+}
+
+export class PaymentView {
+  @ApiProperty() method: string;
+  @ApiProperty({ enum: ['pending', 'paid'] }) status: string;
+  @ApiProperty() amount: string;
+}
+
+export class OrderSummaryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty() tenantId: string;
+  @ApiProperty() channel: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) status: string;
+  @ApiProperty() customerId: string;
+  @ApiProperty() currency: string;
+  @ApiProperty() totalAmount: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class OrderView extends OrderSummaryView {
+  @ApiProperty() customer: Record<string, unknown>;
+  @ApiProperty({ type: [OrderLineView] }) lines: OrderLineView[];
+  @ApiProperty() shippingAddress: Record<string, unknown>;
+  @ApiProperty({ type: PaymentView }) payment: PaymentView;
+  @ApiProperty({ nullable: true, type: String }) requestedDeliveryDate: string | null;
+  @ApiProperty({ type: ReviewView, nullable: true }) review: ReviewView | null;
+  @ApiProperty({ type: [ReservationView] }) reservations: ReservationView[];
+  @ApiProperty({ type: [OutboundNoteView] }) outboundNotes: OutboundNoteView[];
+  @ApiProperty({ type: [ShipmentView] }) shipments: ShipmentView[];
+  @ApiProperty({ type: [StatusEntryView] }) statusHistory: StatusEntryView[];
+}
+
+export class OrderPageView {
+  @ApiProperty({ type: [OrderSummaryView] }) items: OrderSummaryView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page' }) nextCursor: string | null;
+}
+
+export class ListOrdersQuery {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: (typeof ORDER_STATUSES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/)
+  channel?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not one this API issued' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { OrderStatus } from '@skald/contracts';
+import { IsNull, type EntityManager } from 'typeorm';
+import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
+import { OrderLineEntity } from './order-line.entity.js';
+import { OrderEntity, type ReviewRecord } from './order.entity.js';
+import { OrderStatusEntryEntity } from './order-status-entry.entity.js';
+
+/** Statuses after which an order no longer counts as open (credit exposure, lists). */
+export const CLOSED_STATUSES: readonly OrderStatus[] = ['rejected', 'cancelled', 'delivered'];
+
+export interface OrderListFilter {
+  tenantId?: string;
+  status?: OrderStatus;
+  channel?: string;
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** The order aggregate's tables: order, lines, status history, and the fulfilment replicas. */
+@Injectable()
+export class OrdersRepository {
+  async insert(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[]): Promise<void> {
+    await manager.insert(OrderEntity, order);
+    await manager.insert(OrderLineEntity, lines);
+  }
+
+  findByExternalId(manager: EntityManager, tenantId: string, externalId: string): Promise<OrderEntity | null> {
+    return manager.findOneBy(OrderEntity, { tenantId, externalId });
+  }
+
+  findById(manager: EntityManager, id: string): Promise<OrderEntity | null> {
+    return manager.findOneBy(OrderEntity, { id });
+  }
+
+  /** The order, locked until the transaction ends: one saga step at a time per order. */
+  lock(manager: EntityManager, id: string): Promise<OrderEntity | null> {
+    return manager.createQueryBuilder(OrderEntity, 'o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+  }
+
+  lines(manager: EntityManager, orderId: string): Promise<OrderLineEntity[]> {
+    return manager.find(OrderLineEntity, { where: { orderId }, order: { lineNo: 'ASC' } });
+  }
+
+  async setStatus(manager: EntityManager, order: OrderEntity, status: OrderStatus, reason: string | null): Promise<void> {
+    order.status = status;
+    order.updatedAt = new Date();
+    await manager.update(OrderEntity, { id: order.id }, { status, updatedAt: order.updatedAt });
+    await manager.insert(OrderStatusEntryEntity, { orderId: order.id, status, reason });
+  }
+
+  async saveReview(manager: EntityManager, order: OrderEntity, review: ReviewRecord): Promise<void> {
+    order.review = review;
+    await manager.update(OrderEntity, { id: order.id }, { review });
+  }
+
+  history(manager: EntityManager, orderId: string): Promise<OrderStatusEntryEntity[]> {
+    return manager.find(OrderStatusEntryEntity, { where: { orderId }, order: { id: 'ASC' } });
+  }
+
+  async saveReservations(manager: EntityManager, reservations: OrderReservationEntity[]): Promise<void> {
+    await manager.createQueryBuilder().insert().into(OrderReservationEntity).values(reservations).orIgnore().execute();
+  }
+
+  reservations(manager: EntityManager, orderId: string): Promise<OrderReservationEntity[]> {
+    return manager.find(OrderReservationEntity, { where: { orderId }, order: { warehouse: 'ASC', sku: 'ASC' } });
+  }
+
+  notes(manager: EntityManager, orderId: string): Promise<OrderOutboundNoteEntity[]> {
+    return manager.find(OrderOutboundNoteEntity, { where: { orderId }, order: { warehouse: 'ASC' } });
+  }
+
+  /** Inserts or advances a note; never moves it back (events may arrive out of order). */
+  async upsertNote(
+    manager: EntityManager,
+    note: { noteId: string; orderId: string; warehouse: string; status: string; lines?: Array<{ sku: string; quantity: number }> },
+    rank: (status: string) => number,
+  ): Promise<void> {
+    const existing = await manager.findOneBy(OrderOutboundNoteEntity, { noteId: note.noteId });
+    if (!existing) {
+      await manager.insert(OrderOutboundNoteEntity, { ...note, lines: note.lines ?? null, updatedAt: new Date() });
+      return;
+    }
+    const status = rank(note.status) > rank(existing.status) ? note.status : existing.status;
+    await manager.update(
+      OrderOutboundNoteEntity,
+      { noteId: note.noteId },
+      { status, lines: note.lines ?? existing.lines, updatedAt: new Date() },
+    );
+  }
+
+  /** Moves a known note forward (never back). */
+  async advanceNote(manager: EntityManager, noteId: string, status: string, rank: (status: string) => number): Promise<void> {
+    const existing = await manager.findOneBy(OrderOutboundNoteEntity, { noteId });
+    if (existing && rank(status) > rank(existing.status)) {
+      await manager.update(OrderOutboundNoteEntity, { noteId }, { status, updatedAt: new Date() });
+    }
+  }
+
+  async saveShipment(manager: EntityManager, shipment: Omit<OrderShipmentEntity, 'deliveredAt'>): Promise<void> {
+    await manager.createQueryBuilder().insert().into(OrderShipmentEntity).values({ ...shipment, deliveredAt: null }).orIgnore().execute();
+  }
+
+  async markDelivered(manager: EntityManager, shipmentId: string, deliveredAt: Date): Promise<boolean> {
+    const result = await manager.update(OrderShipmentEntity, { shipmentId, deliveredAt: IsNull() }, { deliveredAt });
+    return (result.affected ?? 0) > 0;
+  }
+
+  shipments(manager: EntityManager, orderId: string): Promise<OrderShipmentEntity[]> {
+    return manager.find(OrderShipmentEntity, { where: { orderId }, order: { shippedAt: 'ASC' } });
+  }
+
+  /**
+   * What the customer owes on open orders not paid yet, in one currency (credit exposure),
+   * leaving out `excludeOrderId` (the order under review).
+   */
+  async openUnpaidAmount(manager: EntityManager, customerId: string, currency: string, excludeOrderId?: string): Promise<string> {
+    const [row] = (await manager.query(
+      `SELECT coalesce(sum(total_amount), 0)::text AS amount FROM sales_order
+        WHERE customer_id = $1 AND currency = $2 AND payment_status = 'pending'
+          AND status NOT IN ('rejected', 'cancelled', 'delivered') AND id <> $3`,
+      [customerId, currency, excludeOrderId ?? '00000000-0000-0000-0000-000000000000'],
+    )) as Array<{ amount: string }>;
+    return row.amount;
+  }
+
+  /** Open unpaid order amounts of a customer, per currency. */
+  async openUnpaidByCurrency(manager: EntityManager, customerId: string): Promise<Record<string, string>> {
+    const rows = (await manager.query(
+      `SELECT currency, sum(total_amount)::text AS amount FROM sales_order
+        WHERE customer_id = $1 AND payment_status = 'pending' AND status NOT IN ('rejected', 'cancelled', 'delivered')
+        GROUP BY currency ORDER BY currency`,
+      [customerId],
+    )) as Array<{ currency: string; amount: string }>;
+    return Object.fromEntries(rows.map((row) => [row.currency, row.amount]));
+  }
+
+  list(manager: EntityManager, filter: OrderListFilter): Promise<OrderEntity[]> {
+    const query = manager.createQueryBuilder(OrderEntity, 'o').orderBy('o.created_at', 'ASC').addOrderBy('o.id', 'ASC').limit(filter.limit);
+    if (filter.tenantId) query.andWhere('o.tenant_id = :tenantId', { tenantId: filter.tenantId });
+    if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
+    if (filter.channel) query.andWhere('o.channel = :channel', { channel: filter.channel });
+    if (filter.after) {
+      query.andWhere('(o.created_at, o.id) > (:createdAt, :id)', { createdAt: filter.after.createdAt, id: filter.after.id });
+    }
+    return query.getMany();
+  }
+
+  onHold(manager: EntityManager, tenantId?: string): Promise<OrderEntity[]> {
+    return manager.find(OrderEntity, {
+      where: tenantId ? { status: 'on_hold', tenantId } : { status: 'on_hold' },
+      order: { updatedAt: 'ASC' },
+      take: 500,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { reviewOrder, type ReviewInput } from './review-rules.js';
+
+function anOrder(overrides: Partial<ReviewInput> = {}): ReviewInput {
+  return {
+    currency: 'EUR',
+    totalAmount: '200',
+    paymentStatus: 'pending',
+    customer: { email: 'ann@example.com', name: 'Ann' },
+    shippingAddress: { line1: 'Main St 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
+    lines: [{ sku: 'MUG', quantity: 2, unitPrice: '100' }],
+    catalog: new Map([['MUG', { listPrice: '100', currency: 'EUR', sellable: true }]]),
+    policy: { priceTolerancePct: 5, reviewAmountThreshold: '1000' },
+    credit: { limit: null, openUnpaid: '0' },
+    ...overrides,
+  };
+}
+
+describe('automatic review rules', () => {
+  it('approves a complete order within every limit', () => {
+    expect(reviewOrder(anOrder())).toEqual({ outcome: 'approved', reasons: [] });
+  });
+
+  it('rejects unknown and unsellable SKUs and lists every failure', () => {
+    const result = reviewOrder(
+      anOrder({
+        lines: [
+          { sku: 'GHOST', quantity: 1, unitPrice: '1' },
+          { sku: 'OLD', quantity: 1, unitPrice: '1' },
+        ],
+        catalog: new Map([['OLD', { listPrice: '1', currency: 'EUR', sellable: false }]]),
+      }),
+    );
+    expect(result.outcome).toBe('rejected');
+    expect(result.reasons.map((r) => r.code)).toEqual(['SKU_UNKNOWN', 'SKU_NOT_SELLABLE']);
+  });
+
+  it('accepts a price exactly at the tolerance and rejects one a cent below', () => {
+    expect(reviewOrder(anOrder({ lines: [{ sku: 'MUG', quantity: 1, unitPrice: '95' }], totalAmount: '95' })).outcome).toBe('approved');
+    const below = reviewOrder(anOrder({ lines: [{ sku: 'MUG', quantity: 1, unitPrice: '94.99' }], totalAmount: '94.99' }));
+    expect(below).toMatchObject({ outcome: 'rejected', reasons: [{ code: 'PRICE_BELOW_TOLERANCE' }] });
+    expect(below.reasons[0].message).toContain('below 95');
+  });
+
+  it('rejects an incomplete order and a currency the SKU is not listed in', () => {
+    const result = reviewOrder(anOrder({ customer: { email: '', name: 'Ann' }, currency: 'USD' }));
+    expect(result.reasons.map((r) => r.code)).toEqual(['INCOMPLETE_ORDER', 'CURRENCY_MISMATCH']);
+  });
+
+  it('holds an order above the tenant threshold', () => {
+    const result = reviewOrder(anOrder({ totalAmount: '1000.0001' }));
+    expect(result).toMatchObject({ outcome: 'on_hold', reasons: [{ code: 'AMOUNT_ABOVE_THRESHOLD' }] });
+    expect(reviewOrder(anOrder({ totalAmount: '1000' })).outcome).toBe('approved');
+  });
+
+  it('holds an unpaid order when open unpaid orders plus this one exceed the credit limit, not a paid one', () => {
+    const credit = { limit: '500', openUnpaid: '350' };
+    expect(reviewOrder(anOrder({ credit })).reasons.map((r) => r.code)).toEqual(['CREDIT_LIMIT_EXCEEDED']);
+    expect(reviewOrder(anOrder({ credit: { limit: '550', openUnpaid: '350' } })).outcome).toBe('approved');
+    expect(reviewOrder(anOrder({ credit, paymentStatus: 'paid' })).outcome).toBe('approved');
+  });
+
+  it('reports both soft rules together', () => {
+    const result = reviewOrder(anOrder({ totalAmount: '2000', credit: { limit: '100', openUnpaid: '0' } }));
+    expect(result.reasons.map((r) => r.code)).toEqual(['AMOUNT_ABOVE_THRESHOLD', 'CREDIT_LIMIT_EXCEEDED']);
+  });
+});

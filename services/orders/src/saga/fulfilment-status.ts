@@ -1,0 +1,41 @@
+import type { OrderStatus } from '@skald/contracts';
+
+/** Order statuses in the order the happy path reaches them; an order never moves back. */
+const RANK: Partial<Record<OrderStatus, number>> = {
+  received: 0,
+  on_hold: 1,
+  approved: 2,
+  reserved: 3,
+  released: 4,
+  picking: 5,
+  packed: 6,
+  shipped: 7,
+  delivered: 8,
+};
+
+export function statusRank(status: OrderStatus): number {
+  return RANK[status] ?? -1;
+}
+
+const NOTE_RANK: Record<string, number> = { created: 0, confirmed: 1, picking: 2, packed: 3, shipped: 4, delivered: 5 };
+
+/** Outbound note statuses in order (warehouse events may arrive out of order). */
+export function noteRank(status: string): number {
+  return NOTE_RANK[status] ?? -1;
+}
+
+/**
+ * The order status its outbound notes add up to: picking once any note is picked, packed once
+ * all are packed, shipped once all shipped, delivered once all delivered. `expected` is the number
+ * of notes the order will have (one per reserving warehouse); notes not yet known count as created.
+ */
+export function fulfilmentStatus(noteStatuses: string[], expected: number): OrderStatus {
+  const statuses = [...noteStatuses, ...Array<string>(Math.max(0, expected - noteStatuses.length)).fill('created')];
+  const lowest = Math.min(...statuses.map(noteRank));
+  const highest = Math.max(...statuses.map(noteRank));
+  if (lowest >= NOTE_RANK.delivered) return 'delivered';
+  if (lowest >= NOTE_RANK.shipped) return 'shipped';
+  if (lowest >= NOTE_RANK.packed) return 'packed';
+  if (highest >= NOTE_RANK.picking) return 'picking';
+  return 'released';
+}

@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A platform's review settings (replica of the gateway's PlatformRegistered). */
+@Entity('tenant_policy')
+export class TenantPolicyEntity {
+  @PrimaryColumn('text', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('numeric', { name: 'price_tolerance_pct', precision: 5, scale: 2 })
+  priceTolerancePct: string;
+
+  @Column('numeric', { name: 'review_amount_threshold', precision: 14, scale: 4 })
+  reviewAmountThreshold: string;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt: Date;
+}
