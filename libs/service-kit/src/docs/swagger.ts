@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { CALLER_HEADERS, INTERNAL_SECURITY_SCHEME } from '../http/caller.js';
 
 export interface ApiDocOptions {
   service: string;
@@ -15,6 +16,16 @@ export function createOpenApiDocument(app: INestApplication, options: ApiDocOpti
     .setVersion(options.version ?? '1.0.0')
     .setLicense('Proprietary', 'https://skald.dev/license')
     .addServer('/')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: CALLER_HEADERS.token,
+        description:
+          'Internal routes are called by the gateway, which authenticates the API key and passes the caller in x-skald-* headers (and this shared token when INTERNAL_API_TOKEN is set).',
+      },
+      INTERNAL_SECURITY_SCHEME,
+    )
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey: string, methodKey: string) =>

@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
@@ -32,6 +32,9 @@ export const CALLER_HEADERS = {
   roles: 'x-skald-roles',
   token: 'x-skald-internal-token',
 } as const;
+
+/** The OpenAPI security scheme of internal routes: callers come through the gateway. */
+export const INTERNAL_SECURITY_SCHEME = 'gateway';
 
 export interface Caller {
   kind: 'platform' | 'staff';
@@ -122,6 +125,7 @@ export function Access(rule: { platforms?: boolean; roles?: StaffRole[] }) {
   return applyDecorators(
     SetMetadata(ACCESS, { platforms: rule.platforms ?? false, roles: rule.roles ?? [] } satisfies AccessRule),
     UseGuards(CallerGuard),
+    ApiSecurity(INTERNAL_SECURITY_SCHEME),
     ApiHeader({ name: CALLER_HEADERS.kind, required: true, description: 'platform | staff (set by the gateway)' }),
   );
 }
@@ -133,3 +137,9 @@ export const CurrentCaller = createParamDecorator((_data: unknown, context: Exec
   if (!caller) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', detail: 'No authenticated caller.' });
   return caller;
 });
+
+/** The tenant of a platform caller (routes that only platforms may call). */
+export function tenantOf(caller: Caller): string {
+  if (!caller.tenantId) throw new ForbiddenException({ code: 'FORBIDDEN', detail: 'Only a platform key may do this.' });
+  return caller.tenantId;
+}

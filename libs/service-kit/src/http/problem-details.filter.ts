@@ -73,13 +73,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof SkaldError) {
       const status = this.statuses[exception.code] ?? HttpStatus.UNPROCESSABLE_ENTITY;
+      // Details are extension members; they never override the standard ones.
       return {
+        ...(exception.details ?? {}),
         type: problemType(exception.code),
         title: TITLES[status] ?? 'Error',
         status,
         detail: exception.message,
         code: exception.code,
-        ...(exception.details ?? {}),
       };
     }
     if (exception instanceof HttpException) {

@@ -6,7 +6,7 @@ import { CustomerEntity } from './customer.entity.js';
 export class CustomersRepository {
   async setCreditLimit(manager: EntityManager, id: string, creditLimit: string | null): Promise<CustomerEntity> {
     await manager.upsert(CustomerEntity, { id, creditLimit, updatedAt: new Date() }, ['id']);
-    return (await manager.findOneBy(CustomerEntity, { id }))!;
+    return manager.findOneByOrFail(CustomerEntity, { id });
   }
 
   /**
@@ -15,6 +15,6 @@ export class CustomersRepository {
    */
   async lock(manager: EntityManager, id: string): Promise<CustomerEntity> {
     await manager.query(`INSERT INTO customer (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [id]);
-    return (await manager.createQueryBuilder(CustomerEntity, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne())!;
+    return manager.createQueryBuilder(CustomerEntity, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOneOrFail();
   }
 }

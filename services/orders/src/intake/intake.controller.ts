@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentCaller, type Caller } from '@skald/service-kit';
+import { Access, CurrentCaller, tenantOf, type Caller } from '@skald/service-kit';
 import { IntakeService } from './intake.service.js';
 import { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 
@@ -16,6 +16,6 @@ export class IntakeController {
   @ApiAcceptedResponse({ type: OrderAcceptedDto })
   @ApiConflictResponse({ description: 'ORDER_EXTERNAL_ID_EXISTS' })
   place(@CurrentCaller() caller: Caller, @Body() body: PlaceOrderDto): Promise<OrderAcceptedDto> {
-    return this.intake.place(caller.tenantId!, body);
+    return this.intake.place(tenantOf(caller), body);
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
-import type { Caller } from '@skald/service-kit';
+import { tenantOf, type Caller } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
 import { normalizeAmount } from '../shared/money.js';
 import type { ListOrdersQuery, OrderPageView, OrderSummaryView, OrderView } from './dto/order-view.dto.js';
@@ -69,7 +69,7 @@ export class OrderQueries {
   async list(caller: Caller, query: ListOrdersQuery): Promise<OrderPageView> {
     const limit = query.limit ?? 20;
     const rows = await this.orders.list(this.dataSource.manager, {
-      tenantId: caller.kind === 'platform' ? caller.tenantId! : undefined,
+      tenantId: caller.kind === 'platform' ? tenantOf(caller) : undefined,
       status: query.status,
       channel: query.channel,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentCaller, type Caller } from '@skald/service-kit';
 import { PendingReviewsDto, ReviewDecidedDto, ReviewDecisionDto, ReviewQueryDto } from './review.dto.js';
@@ -18,6 +18,7 @@ export class ReviewController {
   }
 
   @Post('orders/:id/review')
+  @HttpCode(HttpStatus.OK)
   @Access({ roles: ['reviewer'] })
   @ApiOperation({ summary: 'Approve or reject a held order' })
   @ApiOkResponse({ type: ReviewDecidedDto })

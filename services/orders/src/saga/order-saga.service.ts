@@ -49,15 +49,15 @@ export class OrderSaga {
   /** After the automatic review, or a reviewer's decision. */
   async reviewed(manager: EntityManager, order: OrderEntity, saga: OrderSagaEntity, review: ReviewRecord, send: Send, incoming?: Incoming): Promise<void> {
     const reasons = review.reasons.map((r) => `${r.code}: ${r.message}`).join('; ') || null;
-    const decided = review.decision?.decision;
-    const outcome = decided === 'approve' ? 'approved' : decided === 'reject' ? 'rejected' : review.outcome;
+    const decision = review.decision;
+    const outcome = decision ? (decision.decision === 'approve' ? 'approved' : 'rejected') : review.outcome;
     if (outcome === 'rejected') {
-      const reason = decided ? `REJECTED_BY_REVIEWER: ${review.decision!.reason}` : reasons;
+      const reason = decision ? `REJECTED_BY_REVIEWER: ${decision.reason}` : reasons;
       await this.moveTo(manager, order, saga, 'rejected', 'rejected', reason, send, incoming);
     } else if (outcome === 'on_hold') {
       await this.moveTo(manager, order, saga, 'on_hold', 'awaiting_review', reasons, send, incoming);
     } else {
-      const reason = decided ? `APPROVED_BY_REVIEWER: ${review.decision!.reason}` : null;
+      const reason = decision ? `APPROVED_BY_REVIEWER: ${decision.reason}` : null;
       await this.moveTo(manager, order, saga, 'approved', 'reserving', reason, send, incoming);
       const lines = await this.orders.lines(manager, order.id);
       await this.command(manager, saga, send, ReserveStockV1, {

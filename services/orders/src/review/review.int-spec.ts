@@ -1,0 +1,112 @@
+import { OrderStatusChangedV1, ReserveStockV1 } from '@skald/contracts';
+import { asPlatform, asStaff } from '@skald/testing';
+import { aCatalogItem, anOrder, aPlatform, unique } from '../../test/factories.js';
+import { OrdersWorld } from '../../test/orders-world.js';
+
+describe('order review (real PostgreSQL and RabbitMQ)', () => {
+  const world = new OrdersWorld();
+
+  beforeAll(() => world.start([ReserveStockV1]));
+  afterAll(() => world.stop());
+
+  async function reviewCodes(tenantId: string, id: string, status: string): Promise<string[]> {
+    const order = await world.status(tenantId, id, status);
+    return order.review.reasons.map((r: { code: string }) => r.code);
+  }
+
+  it('rejects on each hard rule, with every reason, and sends no reservation', async () => {
+    const { tenantId } = await world.platform(aPlatform({ priceTolerancePct: 10 }));
+    const listed = aCatalogItem({ listPrice: '20' });
+    const retired = aCatalogItem({ sellable: false });
+    await world.catalog(listed, retired);
+
+    const unknown = await world.place(tenantId, anOrder([{ sku: `GHOST-${unique()}`, quantity: 1, unitPrice: 1 }]));
+    expect(await reviewCodes(tenantId, unknown, 'rejected')).toEqual(['SKU_UNKNOWN']);
+
+    const unsellable = await world.place(tenantId, anOrder([{ sku: retired.sku, quantity: 1, unitPrice: 10 }]));
+    expect(await reviewCodes(tenantId, unsellable, 'rejected')).toEqual(['SKU_NOT_SELLABLE']);
+
+    // 10% tolerance on 20: 18 passes, 17.99 does not.
+    const cheap = await world.place(tenantId, anOrder([{ sku: listed.sku, quantity: 1, unitPrice: 17.99 }]));
+    expect(await reviewCodes(tenantId, cheap, 'rejected')).toEqual(['PRICE_BELOW_TOLERANCE']);
+    const fair = await world.place(tenantId, anOrder([{ sku: listed.sku, quantity: 1, unitPrice: 18 }]));
+    await world.status(tenantId, fair, 'approved');
+
+    const several = await world.place(tenantId, anOrder([
+      { sku: `GHOST-${unique()}`, quantity: 1, unitPrice: 1 },
+      { sku: listed.sku, quantity: 1, unitPrice: 1 },
+    ], { currency: 'EUR' }));
+    expect(await reviewCodes(tenantId, several, 'rejected')).toEqual(['SKU_UNKNOWN', 'PRICE_BELOW_TOLERANCE']);
+
+    const rejected = world.probe.messages(OrderStatusChangedV1, (p) => p.orderId === several && p.status === 'rejected');
+    expect(rejected[0].payload.reason).toMatch(/^SKU_UNKNOWN: .*; PRICE_BELOW_TOLERANCE: /);
+    for (const id of [unknown, unsellable, cheap, several]) {
+      expect(world.probe.messages(ReserveStockV1, (p) => p.orderId === id)).toEqual([]);
+    }
+    await world.probe.next(ReserveStockV1, (p) => p.orderId === fair);
+  });
+
+  it('holds an order above the threshold; a reviewer approves one and rejects another', async () => {
+    const { tenantId } = await world.platform(aPlatform({ reviewAmountThreshold: '100' }));
+    const item = aCatalogItem({ listPrice: '60' });
+    await world.catalog(item);
+    const big = () => anOrder([{ sku: item.sku, quantity: 2, unitPrice: 60 }]);
+
+    const first = await world.place(tenantId, big());
+    expect(await reviewCodes(tenantId, first, 'on_hold')).toEqual(['AMOUNT_ABOVE_THRESHOLD']);
+    const second = await world.place(tenantId, big());
+    await world.status(tenantId, second, 'on_hold');
+
+    const queue = await world.sut.http().get('/v1/reviews?status=pending').set(asStaff(['reviewer']));
+    expect(queue.status).toBe(200);
+    expect(queue.body.items.map((i: { orderId: string }) => i.orderId)).toEqual(expect.arrayContaining([first, second]));
+    expect(queue.body.items.find((i: { orderId: string }) => i.orderId === first)).toMatchObject({ totalAmount: '120', currency: 'EUR', reasons: [{ code: 'AMOUNT_ABOVE_THRESHOLD' }] });
+
+    const approve = await world.sut.http().post(`/v1/orders/${first}/review`).set(asStaff(['reviewer'], 'rev-1')).send({ decision: 'approve', reason: 'confirmed by phone' });
+    expect(approve.status).toBe(200);
+    expect(approve.body).toEqual({ id: first, status: 'approved' });
+    await world.probe.next(ReserveStockV1, (p) => p.orderId === first);
+    const approved = await world.order(tenantId, first);
+    expect(approved.review.decision).toMatchObject({ decision: 'approve', reason: 'confirmed by phone', decidedBy: 'rev-1' });
+    expect(approved.statusHistory.map((h: { status: string }) => h.status)).toEqual(['received', 'on_hold', 'approved']);
+
+    const reject = await world.sut.http().post(`/v1/orders/${second}/review`).set(asStaff(['reviewer'])).send({ decision: 'reject', reason: 'suspected fraud' });
+    expect(reject.body).toEqual({ id: second, status: 'rejected' });
+    expect((await world.order(tenantId, second)).statusHistory.at(-1)).toMatchObject({ status: 'rejected', reason: 'REJECTED_BY_REVIEWER: suspected fraud' });
+
+    const again = await world.sut.http().post(`/v1/orders/${second}/review`).set(asStaff(['reviewer'])).send({ decision: 'approve', reason: 'oops' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'ORDER_NOT_ON_HOLD', status: 409, title: 'Conflict' });
+
+    const notReviewer = await world.sut.http().post(`/v1/orders/${first}/review`).set(asStaff(['warehouse'])).send({ decision: 'approve', reason: 'x' });
+    expect(notReviewer.status).toBe(403);
+    const platform = await world.sut.http().get('/v1/reviews').set(asPlatform(tenantId));
+    expect(platform.status).toBe(403);
+  });
+
+  it("counts the customer's open unpaid orders against the credit limit", async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const item = aCatalogItem({ listPrice: '100' });
+    await world.catalog(item);
+    const customer = { id: `C-${unique()}`, name: 'Credit Co', email: 'credit@example.com' };
+    const limit = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: 300 });
+    expect(limit.status).toBe(200);
+    expect(limit.body).toEqual({ id: customer.id, creditLimit: '300', exposure: {} });
+
+    const unpaid = (qty: number) =>
+      anOrder([{ sku: item.sku, quantity: qty, unitPrice: 100 }], { customer, payment: { method: 'invoice', status: 'pending', amount: qty * 100 } });
+    const first = await world.place(tenantId, unpaid(2));
+    await world.status(tenantId, first, 'approved');
+    const second = await world.place(tenantId, unpaid(2));
+    expect(await reviewCodes(tenantId, second, 'on_hold')).toEqual(['CREDIT_LIMIT_EXCEEDED']);
+    const paid = await world.place(tenantId, anOrder([{ sku: item.sku, quantity: 2, unitPrice: 100 }], { customer }));
+    await world.status(tenantId, paid, 'approved');
+
+    const exposure = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: null });
+    expect(exposure.body).toEqual({ id: customer.id, creditLimit: null, exposure: { EUR: '400' } });
+
+    const bad = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: -5 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['creditLimit']);
+  });
+});
