@@ -1,4 +1,6 @@
 import { messagingMigrations } from '@skald/messaging';
+import { OutboundNotes1763900000100 } from './migrations/1763900000100-outbound-notes.js';
+import { Shipments1763900000200 } from './migrations/1763900000200-shipments.js';
 
 /** Every migration of the warehouse database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations];
+export const migrations = [...messagingMigrations, OutboundNotes1763900000100, Shipments1763900000200];

@@ -1,0 +1,204 @@
+import { OutboundNoteProgressedV1, OutboundNoteShippedV1 } from '@skald/contracts';
+import { asPlatform, waitFor } from '@skald/testing';
+import { aCreateOutboundNotesCommand, aWarehouseEntry, unique } from '../../test/factories.js';
+import { asOperator, asOps, createNotes, outboxMessagesOf, startWarehouse, type WarehouseWorld } from '../../test/warehouse.js';
+
+describe('the operator flow on outbound notes: confirm → pick → pack → ship (real PostgreSQL and RabbitMQ)', () => {
+  let world: WarehouseWorld;
+
+  beforeAll(async () => {
+    world = await startWarehouse();
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  const post = (path: string, headers: Record<string, string> = asOperator()) => world.sut.http().post(path).set(headers);
+  const get = (path: string, headers: Record<string, string> = asOperator()) => world.sut.http().get(path).set(headers);
+
+  /**
+   * A new order with `count` notes; returns the note ids in command order. The warehouses' names
+   * sort in command order, the order in which one command's notes are created.
+   */
+  async function newNotes(count = 1, tenantId?: string) {
+    const prefix = `WH-${unique()}`;
+    const command = aCreateOutboundNotesCommand({
+      notes: Array.from({ length: count }, (_, i) => aWarehouseEntry({ warehouse: `${prefix}-${i + 1}` })),
+    });
+    const { created } = await createNotes(world, command, tenantId);
+    return { command, ids: created.payload.notes.map((note) => note.noteId) };
+  }
+
+  it('takes a note through confirm, pick, pack and ship, stamping each step and publishing its event', async () => {
+    const tenantId = 'tenant-flow';
+    const { command, ids } = await newNotes(1, tenantId);
+    const [noteId] = ids;
+    const entry = command.notes[0];
+
+    const steps = [
+      ['confirm', 'confirmed', 'confirmedAt'],
+      ['pick', 'picking', 'pickingAt'],
+      ['pack', 'packed', 'packedAt'],
+    ] as const;
+    for (const [step, status, stamp] of steps) {
+      const res = await post(`/v1/outbound-notes/${noteId}/${step}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: noteId, status, [stamp]: expect.any(String), shippedAt: null, shipment: null });
+
+      const event = await world.probe.next(OutboundNoteProgressedV1, (p) => p.noteId === noteId && p.status === status);
+      expect(event.payload).toEqual({ noteId, orderId: command.orderId, warehouse: entry.warehouse, status, at: res.body[stamp] });
+      // Caused by an HTTP request, not a message: the note's platform and order saga, no causation.
+      expect(event).toMatchObject({ tenantId, correlationId: command.orderId, causationId: null });
+    }
+
+    const shipped = await post(`/v1/outbound-notes/${noteId}/ship`).send({ carrier: 'SF Express', trackingNumber: 'SF1000200030' });
+    expect(shipped.status).toBe(200);
+    const { shipment } = shipped.body;
+    expect(shipped.body).toMatchObject({ status: 'shipped', shippedAt: expect.any(String) });
+    expect(shipment).toEqual({
+      shipmentId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      carrier: 'SF Express',
+      trackingNumber: 'SF1000200030',
+      shippedAt: shipped.body.shippedAt,
+      deliveredAt: null,
+    });
+    const event = await world.probe.next(OutboundNoteShippedV1, (p) => p.noteId === noteId);
+    expect(event.payload).toEqual({
+      noteId,
+      orderId: command.orderId,
+      warehouse: entry.warehouse,
+      shipmentId: shipment.shipmentId,
+      carrier: 'SF Express',
+      trackingNumber: 'SF1000200030',
+      lines: entry.lines,
+      shippedAt: shipped.body.shippedAt,
+    });
+    expect(event).toMatchObject({ tenantId, correlationId: command.orderId });
+
+    const read = await get(`/v1/outbound-notes/${noteId}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(shipped.body);
+    const times = ['createdAt', 'confirmedAt', 'pickingAt', 'packedAt', 'shippedAt'].map((field) => Date.parse(read.body[field]));
+    expect(times.every((time, i) => i === 0 || time >= times[i - 1])).toBe(true);
+  });
+
+  it('lists notes filtered by status, warehouse and order, oldest first, page by page', async () => {
+    const { command, ids } = await newNotes(3);
+    const [a, b, c] = ids;
+    expect((await post(`/v1/outbound-notes/${b}/confirm`)).status).toBe(200);
+
+    const confirmed = await get(`/v1/outbound-notes?status=confirmed&orderId=${command.orderId}`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toEqual({ items: [expect.objectContaining({ id: b, status: 'confirmed' })], nextCursor: null });
+
+    const created = await get(`/v1/outbound-notes?status=created&orderId=${command.orderId}`);
+    expect(created.body.items.map((note: { id: string }) => note.id)).toEqual([a, c]);
+
+    const inWarehouse = await get(`/v1/outbound-notes?warehouse=${command.notes[2].warehouse}`, asOps());
+    expect(inWarehouse.status).toBe(200);
+    expect(inWarehouse.body.items.map((note: { id: string }) => note.id)).toEqual([c]);
+    expect(inWarehouse.body.items[0]).toMatchObject({ warehouse: command.notes[2].warehouse, lines: command.notes[2].lines });
+
+    const first = await get(`/v1/outbound-notes?orderId=${command.orderId}&limit=2`);
+    expect(first.body.items.map((note: { id: string }) => note.id)).toEqual([a, b]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const rest = await get(`/v1/outbound-notes?orderId=${command.orderId}&limit=2&cursor=${first.body.nextCursor}`);
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ id: c })], nextCursor: null });
+
+    const badCursor = await get(`/v1/outbound-notes?cursor=not-a-cursor`);
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body).toMatchObject({ code: 'INVALID_CURSOR' });
+    const badFilter = await get(`/v1/outbound-notes?status=lost&limit=0`);
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['limit', 'status']);
+  });
+
+  it('refuses a step from the wrong status with 409 NOTE_STATUS_CONFLICT, changing and publishing nothing', async () => {
+    const { ids } = await newNotes();
+    const [noteId] = ids;
+
+    for (const step of ['pick', 'pack']) {
+      const res = await post(`/v1/outbound-notes/${noteId}/${step}`);
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 409, code: 'NOTE_STATUS_CONFLICT', currentStatus: 'created', noteId });
+    }
+    const early = await post(`/v1/outbound-notes/${noteId}/ship`).send({ carrier: 'SF Express', trackingNumber: 'SF1' });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'NOTE_STATUS_CONFLICT', currentStatus: 'created', expectedStatus: ['packed'] });
+
+    expect((await post(`/v1/outbound-notes/${noteId}/confirm`)).status).toBe(200);
+    const twice = await post(`/v1/outbound-notes/${noteId}/confirm`);
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({ code: 'NOTE_STATUS_CONFLICT', currentStatus: 'confirmed' });
+
+    const read = await get(`/v1/outbound-notes/${noteId}`);
+    expect(read.body).toMatchObject({ status: 'confirmed', pickingAt: null, packedAt: null, shippedAt: null, shipment: null });
+    // Only the one confirm reached the outbox: a refused step writes nothing, not even later.
+    const published = await outboxMessagesOf(world, OutboundNoteProgressedV1.routingKey, { noteId });
+    expect(published.map((envelope) => envelope.payload.status)).toEqual(['confirmed']);
+    expect(await outboxMessagesOf(world, OutboundNoteShippedV1.routingKey, { noteId })).toEqual([]);
+  });
+
+  it('answers 404 for an unknown note and 400 for a malformed id', async () => {
+    const unknown = '6f1d7c1e-3b0a-4a5e-9d59-0c1b2a3d4e5f';
+    for (const res of [await get(`/v1/outbound-notes/${unknown}`), await post(`/v1/outbound-notes/${unknown}/confirm`)]) {
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ code: 'OUTBOUND_NOTE_NOT_FOUND' });
+    }
+    const malformed = await post(`/v1/outbound-notes/not-a-uuid/pick`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'id' })] });
+  });
+
+  it('refuses a bad ship body with a problem listing the fields, and the note stays packed', async () => {
+    const { ids } = await newNotes();
+    const [noteId] = ids;
+    for (const step of ['confirm', 'pick', 'pack']) expect((await post(`/v1/outbound-notes/${noteId}/${step}`)).status).toBe(200);
+
+    const res = await post(`/v1/outbound-notes/${noteId}/ship`).send({ trackingNumber: '   ', weight: 3 });
+
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['carrier', 'trackingNumber', 'weight']);
+    expect((await get(`/v1/outbound-notes/${noteId}`)).body).toMatchObject({ status: 'packed', shipment: null });
+    expect(await outboxMessagesOf(world, OutboundNoteShippedV1.routingKey, { noteId })).toEqual([]);
+  });
+
+  it('lets only warehouse staff work notes and warehouse or ops staff read them', async () => {
+    const { ids } = await newNotes();
+    const [noteId] = ids;
+
+    const platform = asPlatform('tenant-flow');
+    expect((await get('/v1/outbound-notes', platform)).status).toBe(403);
+    expect((await get(`/v1/outbound-notes/${noteId}`, platform)).status).toBe(403);
+    const asPlatformConfirm = await post(`/v1/outbound-notes/${noteId}/confirm`, platform);
+    expect(asPlatformConfirm.status).toBe(403);
+    expect(asPlatformConfirm.body).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await post(`/v1/outbound-notes/${noteId}/confirm`, asOps())).status).toBe(403);
+
+    const anonymous = await world.sut.http().post(`/v1/outbound-notes/${noteId}/confirm`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((await world.sut.http().get('/v1/outbound-notes')).status).toBe(401);
+
+    expect((await get(`/v1/outbound-notes/${noteId}`, asOps())).status).toBe(200);
+    expect((await get(`/v1/outbound-notes/${noteId}`)).body).toMatchObject({ status: 'created' });
+  });
+
+  it('lets exactly one of two operators racing to pick the same note succeed', async () => {
+    const { ids } = await newNotes();
+    const [noteId] = ids;
+    expect((await post(`/v1/outbound-notes/${noteId}/confirm`)).status).toBe(200);
+
+    const results = await Promise.all([post(`/v1/outbound-notes/${noteId}/pick`), post(`/v1/outbound-notes/${noteId}/pick`)]);
+
+    expect(results.map((res) => res.status).sort()).toEqual([200, 409]);
+    expect(results.find((res) => res.status === 409)?.body).toMatchObject({ code: 'NOTE_STATUS_CONFLICT', currentStatus: 'picking' });
+    const published = await outboxMessagesOf(world, OutboundNoteProgressedV1.routingKey, { noteId });
+    expect(published.map((envelope) => envelope.payload.status)).toEqual(['confirmed', 'picking']);
+    await waitFor('the picking event', () => world.probe.messages(OutboundNoteProgressedV1, (p) => p.noteId === noteId && p.status === 'picking').length === 1);
+  });
+});

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  OutboundNoteProgressedV1,
+  OutboundNoteShippedV1,
+  SkaldError,
+  type AddressValue,
+  type CreateOutboundNotes,
+  type StockLineValue,
+} from '@skald/contracts';
+import { Outbox } from '@skald/messaging';
+import type { EntityManager } from 'typeorm';
+import type { Shipment } from '../shipments/shipment.entity.js';
+import { ShipmentsRepository } from '../shipments/shipments.repository.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from './pagination.js';
+import type { OutboundNoteLine } from './outbound-note-line.entity.js';
+import { OUTBOUND_NOTE_TRANSITIONS, type OutboundNoteProgressStep, type OutboundNoteStep } from './outbound-note-status.js';
+import type { OutboundNote } from './outbound-note.entity.js';
+import { OutboundNotesRepository, type OutboundNoteFilter } from './outbound-notes.repository.js';
+
+/** A note as the service hands it out: the row, its lines, and its shipment once it has left. */
+export interface OutboundNoteDetails {
+  note: OutboundNote;
+  lines: OutboundNoteLine[];
+  shipment: Shipment | null;
+}
+
+export interface OutboundNotePage {
+  items: OutboundNoteDetails[];
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Outbound notes: created from the order saga's command, moved along by warehouse operators. */
+@Injectable()
+export class OutboundNotesService {
+  private readonly logger = new Logger(OutboundNotesService.name);
+
+  constructor(
+    private readonly notes: OutboundNotesRepository,
+    private readonly shipments: ShipmentsRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Creates the order's outbound notes, one per warehouse, in status `created`. Idempotent per
+   * (order, warehouse): a re-sent command creates nothing and gets the notes that exist.
+   * @returns every note the command names, new or existing, in the command's order
+   * @throws SkaldError(OUTBOUND_NOTES_DUPLICATE_WAREHOUSE) when the command names a warehouse twice
+   * @throws SkaldError(OUTBOUND_NOTE_CONFLICT) when the order's note for a warehouse exists with
+   *         other lines: a different command for the same (order, warehouse), not a re-send
+   */
+  async createForOrder(manager: EntityManager, command: CreateOutboundNotes, tenantId: string | null): Promise<OutboundNoteDetails[]> {
+    const warehouses = command.notes.map((entry) => entry.warehouse);
+    const duplicate = warehouses.find((warehouse, index) => warehouses.indexOf(warehouse) !== index);
+    if (duplicate !== undefined) {
+      throw new SkaldError('OUTBOUND_NOTES_DUPLICATE_WAREHOUSE', `Order ${command.orderId} lists warehouse ${duplicate} twice.`, {
+        retryable: false,
+      });
+    }
+
+    const createdAt = new Date();
+    const shipTo = plainAddress(command.shipTo);
+    // Inserted in warehouse order (hence created, and listed, in that order): two copies of a
+    // command racing take their locks in the same order and cannot deadlock.
+    const inWarehouseOrder = [...command.notes].sort((a, b) => (a.warehouse < b.warehouse ? -1 : a.warehouse > b.warehouse ? 1 : 0));
+    let created = 0;
+    for (const entry of inWarehouseOrder) {
+      const inserted = await this.notes.insertIfAbsent(
+        manager,
+        {
+          id: randomUUID(),
+          orderId: command.orderId,
+          externalId: command.externalId,
+          tenantId,
+          warehouse: entry.warehouse,
+          status: 'created',
+          recipientName: command.recipientName,
+          shipTo,
+          createdAt,
+        },
+        entry.lines,
+      );
+      if (inserted) created += 1;
+    }
+
+    const stored = await this.details(manager, await this.notes.findByOrder(manager, command.orderId, warehouses));
+    const byWarehouse = new Map(stored.map((details) => [details.note.warehouse, details]));
+    const notes = command.notes.map((entry) => {
+      const details = byWarehouse.get(entry.warehouse);
+      if (!details) throw new Error(`note of order ${command.orderId} for ${entry.warehouse} vanished in its own transaction`);
+      if (!sameLines(details.lines, entry.lines)) {
+        throw new SkaldError(
+          'OUTBOUND_NOTE_CONFLICT',
+          `Order ${command.orderId} already has outbound note ${details.note.id} for warehouse ${entry.warehouse} with other lines.`,
+          { retryable: false, details: { noteId: details.note.id } },
+        );
+      }
+      return details;
+    });
+    if (created > 0) {
+      this.logger.log(`created ${created} outbound note(s) for order ${command.orderId}`);
+    } else {
+      this.logger.log(`outbound notes of order ${command.orderId} already exist; nothing created`);
+    }
+    return notes;
+  }
+
+  /** @throws SkaldError(OUTBOUND_NOTE_NOT_FOUND) */
+  async get(manager: EntityManager, id: string): Promise<OutboundNoteDetails> {
+    const note = await this.notes.findById(manager, id);
+    if (!note) throw noteNotFound(id);
+    const [details] = await this.details(manager, [note]);
+    return details;
+  }
+
+  /**
+   * A page of notes matching `filter`, oldest first (creation order), so a warehouse works
+   * through them first come, first served.
+   * @throws SkaldError(INVALID_CURSOR)
+   */
+  async list(
+    manager: EntityManager,
+    filter: OutboundNoteFilter,
+    page: { cursor?: string; limit?: number },
+  ): Promise<OutboundNotePage> {
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const afterSeq = page.cursor === undefined ? null : decodeCursor(page.cursor);
+    const notes = await this.notes.list(manager, filter, afterSeq, limit + 1);
+    const items = notes.slice(0, limit);
+    return {
+      items: await this.details(manager, items),
+      nextCursor: notes.length > limit ? encodeCursor(items[items.length - 1].seq) : null,
+    };
+  }
+
+  /**
+   * Confirms, starts picking or packs a note, and publishes OutboundNoteProgressed in the same
+   * transaction.
+   * @throws SkaldError(OUTBOUND_NOTE_NOT_FOUND)
+   * @throws SkaldError(NOTE_STATUS_CONFLICT) when the note is not in the status the step starts from
+   */
+  async progress(manager: EntityManager, id: string, step: OutboundNoteProgressStep): Promise<OutboundNoteDetails> {
+    const at = new Date();
+    const details = await this.take(manager, id, step, at);
+    const { note } = details;
+    await this.outbox.publish(
+      manager,
+      OutboundNoteProgressedV1,
+      { noteId: note.id, orderId: note.orderId, warehouse: note.warehouse, status: OUTBOUND_NOTE_TRANSITIONS[step].to, at: at.toISOString() },
+      sagaOf(note),
+    );
+    this.logger.log(`outbound note ${note.id} of order ${note.orderId} is ${note.status}`);
+    return details;
+  }
+
+  /**
+   * Ships a packed note: creates its shipment and publishes OutboundNoteShipped (what left the
+   * warehouse, so inventory can consume the reservation) in the same transaction.
+   * @throws SkaldError(OUTBOUND_NOTE_NOT_FOUND)
+   * @throws SkaldError(NOTE_STATUS_CONFLICT) when the note is not packed
+   */
+  async ship(manager: EntityManager, id: string, parcel: { carrier: string; trackingNumber: string }): Promise<OutboundNoteDetails> {
+    const shippedAt = new Date();
+    const { note, lines } = await this.take(manager, id, 'ship', shippedAt);
+    const shipment: Shipment = {
+      id: randomUUID(),
+      noteId: note.id,
+      orderId: note.orderId,
+      tenantId: note.tenantId,
+      carrier: parcel.carrier,
+      trackingNumber: parcel.trackingNumber,
+      shippedAt,
+      deliveredAt: null,
+    };
+    await this.shipments.insert(manager, shipment);
+    await this.outbox.publish(
+      manager,
+      OutboundNoteShippedV1,
+      {
+        noteId: note.id,
+        orderId: note.orderId,
+        warehouse: note.warehouse,
+        shipmentId: shipment.id,
+        carrier: shipment.carrier,
+        trackingNumber: shipment.trackingNumber,
+        lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+        shippedAt: shippedAt.toISOString(),
+      },
+      sagaOf(note),
+    );
+    this.logger.log(`outbound note ${note.id} of order ${note.orderId} shipped as ${shipment.id} with ${shipment.carrier}`);
+    return { note, lines, shipment };
+  }
+
+  /** Takes `step` on the note, or explains why not; returns the note as it is afterwards. */
+  private async take(manager: EntityManager, id: string, step: OutboundNoteStep, at: Date): Promise<OutboundNoteDetails> {
+    const transition = OUTBOUND_NOTE_TRANSITIONS[step];
+    const moved = await this.notes.transition(manager, id, transition, at);
+    // Read after the update: on a lost race this sees the winner's committed status.
+    const note = await this.notes.findById(manager, id);
+    if (!note) throw noteNotFound(id);
+    if (!moved) {
+      throw new SkaldError(
+        'NOTE_STATUS_CONFLICT',
+        `Outbound note ${id} is ${note.status}; ${step} needs it ${transition.from.join(' or ')}.`,
+        { retryable: false, details: { noteId: id, currentStatus: note.status, expectedStatus: [...transition.from] } },
+      );
+    }
+    const [details] = await this.details(manager, [note]);
+    return details;
+  }
+
+  private async details(manager: EntityManager, notes: OutboundNote[]): Promise<OutboundNoteDetails[]> {
+    const ids = notes.map((note) => note.id);
+    const lines = await this.notes.linesOf(manager, ids);
+    const shipments = await this.shipments.byNote(manager, ids);
+    return notes.map((note) => ({ note, lines: lines.get(note.id) ?? [], shipment: shipments.get(note.id) ?? null }));
+  }
+}
+
+function noteNotFound(id: string): SkaldError {
+  return new SkaldError('OUTBOUND_NOTE_NOT_FOUND', `No outbound note ${id}.`, { retryable: false });
+}
+
+/** Messages about a note belong to its order's saga and its platform. */
+function sagaOf(note: OutboundNote): { tenantId: string | null; correlationId: string } {
+  return { tenantId: note.tenantId, correlationId: note.orderId };
+}
+
+/** The address as plain JSON, optional parts as null, nothing the contract does not know. */
+function plainAddress(address: AddressValue): AddressValue {
+  return {
+    line1: address.line1,
+    line2: address.line2 ?? null,
+    city: address.city,
+    postalCode: address.postalCode,
+    country: address.country,
+    region: address.region ?? null,
+  };
+}
+
+/** Lines as a comparable key, regardless of their order. */
+function lineKey(lines: Array<{ sku: string; quantity: number }>): string {
+  return lines
+    .map((line) => JSON.stringify([line.sku, line.quantity]))
+    .sort()
+    .join();
+}
+
+function sameLines(stored: OutboundNoteLine[], commanded: StockLineValue[]): boolean {
+  return lineKey(stored) === lineKey(commanded);
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '@skald/service-kit';
+import { DataSource } from 'typeorm';
+import { ApiProblems } from '../http/api-problems.js';
+import { DeliveryDto, MarkDeliveredBody, ShipmentIdParams, toDeliveryDto } from './dto/delivery.dto.js';
+import { ShipmentsService } from './shipments.service.js';
+
+@ApiTags('shipments')
+@Controller('v1/shipments')
+export class ShipmentsController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shipments: ShipmentsService,
+  ) {}
+
+  @Post(':id/delivered')
+  @HttpCode(200)
+  @Access({ roles: ['warehouse', 'ops'] })
+  @ApiOperation({
+    summary: "The carrier's delivery callback; repeating it returns the recorded delivery and changes nothing",
+  })
+  @ApiOkResponse({ type: DeliveryDto })
+  @ApiProblems([400, 401, 403, 404, 422], {
+    404: 'No such shipment (SHIPMENT_NOT_FOUND)',
+    422: 'deliveredAt is before the shipment left (DELIVERED_BEFORE_SHIPPED)',
+  })
+  async delivered(@Param() params: ShipmentIdParams, @Body() body: MarkDeliveredBody): Promise<DeliveryDto> {
+    const deliveredAt = body.deliveredAt === undefined ? new Date() : new Date(body.deliveredAt);
+    const shipment = await this.dataSource.transaction((manager) => this.shipments.markDelivered(manager, params.id, deliveredAt));
+    return toDeliveryDto(shipment);
+  }
+}
