@@ -2,4 +2,6 @@ module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: require('./package.json').name,
   rootDir: __dirname,
+  // Integration specs boot the service on a scratch database and broker vhost.
+  testTimeout: 60_000,
 };

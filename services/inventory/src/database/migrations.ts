@@ -1,4 +1,5 @@
 import { messagingMigrations } from '@skald/messaging';
+import { InventorySchema1763900000001 } from './migrations/1763900000001-inventory-schema.js';
 
 /** Every migration of the inventory database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations];
+export const migrations = [...messagingMigrations, InventorySchema1763900000001];

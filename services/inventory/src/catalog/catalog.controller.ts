@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, STAFF_ROLES } from '@skald/service-kit';
+import { DataSource } from 'typeorm';
+import { ApiProblems, skuUnknown } from '../common/http-problems.js';
+import { SkuParams } from '../common/sku.params.js';
+import { CatalogService } from './catalog.service.js';
+import { CatalogItemDto, UpsertCatalogItemDto } from './dto/catalog-item.dto.js';
+
+@ApiTags('catalog')
+@Controller('v1/catalog')
+export class CatalogController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  @Put(':sku')
+  @Access({ roles: ['inventory'] })
+  @ApiOperation({
+    summary: 'Create or replace a catalog item',
+    description: 'Publishes inventory.catalog-item.updated.v1 in the same transaction.',
+  })
+  @ApiOkResponse({ type: CatalogItemDto })
+  @ApiProblems(400, 401, 403)
+  async upsert(@Param() { sku }: SkuParams, @Body() body: UpsertCatalogItemDto): Promise<CatalogItemDto> {
+    const item = await this.dataSource.transaction((manager) => this.catalog.upsert(manager, { sku, ...body }));
+    return CatalogItemDto.from(item);
+  }
+
+  @Get(':sku')
+  @Access({ platforms: true, roles: [...STAFF_ROLES] })
+  @ApiOperation({ summary: 'Read a catalog item' })
+  @ApiOkResponse({ type: CatalogItemDto })
+  @ApiProblems(400, 401, 403, 404)
+  async find(@Param() { sku }: SkuParams): Promise<CatalogItemDto> {
+    const item = await this.catalog.find(sku);
+    if (!item) throw skuUnknown(sku);
+    return CatalogItemDto.from(item);
+  }
+}

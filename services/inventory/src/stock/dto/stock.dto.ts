@@ -1,0 +1,142 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import type { AllocatableStock } from '../stock-level.entity.js';
+import { MOVEMENT_KINDS, type MovementKind, type StockMovement } from '../stock-movement.entity.js';
+import type { LedgerPage } from '../stock.service.js';
+
+export class WarehouseStockDto {
+  @ApiProperty({ example: 'WH-NORTH' })
+  warehouse: string;
+
+  @ApiProperty({ type: 'integer', example: 12 })
+  onHand: number;
+
+  @ApiProperty({ type: 'integer', example: 4 })
+  reserved: number;
+
+  @ApiProperty({ type: 'integer', description: 'onHand - reserved', example: 8 })
+  available: number;
+}
+
+export class StockTotalsDto {
+  @ApiProperty({ type: 'integer', example: 12 })
+  onHand: number;
+
+  @ApiProperty({ type: 'integer', example: 4 })
+  reserved: number;
+
+  @ApiProperty({ type: 'integer', example: 8 })
+  available: number;
+}
+
+export class StockDto {
+  @ApiProperty({ example: 'TEA-OOLONG-250' })
+  sku: string;
+
+  @ApiProperty({ type: [WarehouseStockDto], description: 'By warehouse priority, then code' })
+  warehouses: WarehouseStockDto[];
+
+  @ApiProperty({ type: StockTotalsDto })
+  totals: StockTotalsDto;
+
+  static from(sku: string, levels: AllocatableStock[]): StockDto {
+    const warehouses = levels.map((level) => ({
+      warehouse: level.warehouse,
+      onHand: level.onHand,
+      reserved: level.reserved,
+      available: level.onHand - level.reserved,
+    }));
+    const totals = warehouses.reduce(
+      (sum, level) => ({
+        onHand: sum.onHand + level.onHand,
+        reserved: sum.reserved + level.reserved,
+        available: sum.available + level.available,
+      }),
+      { onHand: 0, reserved: 0, available: 0 },
+    );
+    return { sku, warehouses, totals };
+  }
+}
+
+export class LedgerQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a nextCursor this API returned' })
+  cursor?: string;
+}
+
+export class LedgerEntryDto {
+  @ApiProperty({ description: 'Ledger position (opaque, increasing)', example: '1042' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ example: 'WH-NORTH' })
+  warehouse: string;
+
+  @ApiProperty({ example: 'TEA-OOLONG-250' })
+  sku: string;
+
+  @ApiProperty({ enum: MOVEMENT_KINDS, example: 'reserve' })
+  kind: MovementKind;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  onHandDelta: number;
+
+  @ApiProperty({ type: 'integer', example: 2 })
+  reservedDelta: number;
+
+  @ApiProperty({ type: 'integer', example: 12 })
+  onHandAfter: number;
+
+  @ApiProperty({ type: 'integer', example: 6 })
+  reservedAfter: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  orderId: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'What caused it: the receipt id, the reservation id, the outbound note id',
+  })
+  reference: string | null;
+
+  static from(entry: StockMovement): LedgerEntryDto {
+    return {
+      id: entry.id,
+      at: entry.at.toISOString(),
+      warehouse: entry.warehouse,
+      sku: entry.sku,
+      kind: entry.kind,
+      onHandDelta: entry.onHandDelta,
+      reservedDelta: entry.reservedDelta,
+      onHandAfter: entry.onHandAfter,
+      reservedAfter: entry.reservedAfter,
+      orderId: entry.orderId,
+      reference: entry.reference,
+    };
+  }
+}
+
+export class LedgerPageDto {
+  @ApiProperty({ type: [LedgerEntryDto] })
+  items: LedgerEntryDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
+
+  static from(page: LedgerPage): LedgerPageDto {
+    return { items: page.items.map((entry) => LedgerEntryDto.from(entry)), nextCursor: page.nextCursor };
+  }
+}

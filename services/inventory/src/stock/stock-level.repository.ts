@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AllocatableStock } from './stock-level.entity.js';
+
+interface LevelRow {
+  sku: string;
+  warehouse: string;
+  priority: number;
+  on_hand: number;
+  reserved: number;
+}
+
+const toAllocatable = (row: LevelRow): AllocatableStock => ({
+  sku: row.sku,
+  warehouse: row.warehouse,
+  priority: row.priority,
+  onHand: row.on_hand,
+  reserved: row.reserved,
+});
+
+/**
+ * Stock levels. Every method that writes or locks takes rows in (sku, warehouse) order — the
+ * primary key's order, "C" collation — so concurrent movements never deadlock.
+ */
+@Injectable()
+export class StockLevelRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Creates the missing (empty) levels of these SKUs in a warehouse. */
+  async insertMissing(manager: EntityManager, warehouse: string, skus: readonly string[]): Promise<void> {
+    await manager.query(
+      `INSERT INTO stock_level (sku, warehouse)
+       SELECT sku, $2 FROM unnest($1::text[]) AS sku ORDER BY sku COLLATE "C"
+       ON CONFLICT (sku, warehouse) DO NOTHING`,
+      [skus, warehouse],
+    );
+  }
+
+  /** Locks (FOR UPDATE) every level of these SKUs, in every warehouse. */
+  async lockAllOf(manager: EntityManager, skus: readonly string[]): Promise<AllocatableStock[]> {
+    const rows: LevelRow[] = await manager.query(
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
+         FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
+        WHERE s.sku = ANY($1::text[])
+        ORDER BY s.sku, s.warehouse
+        FOR UPDATE OF s`,
+      [skus],
+    );
+    return rows.map(toAllocatable);
+  }
+
+  /** Locks (FOR UPDATE) the levels of these SKUs in one warehouse. */
+  async lockIn(manager: EntityManager, warehouse: string, skus: readonly string[]): Promise<AllocatableStock[]> {
+    const rows: LevelRow[] = await manager.query(
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
+         FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
+        WHERE s.warehouse = $1 AND s.sku = ANY($2::text[])
+        ORDER BY s.sku, s.warehouse
+        FOR UPDATE OF s`,
+      [warehouse, skus],
+    );
+    return rows.map(toAllocatable);
+  }
+
+  /**
+   * Adds the deltas to a level and returns it as it now is.
+   * @throws Error when the level does not exist (a caller's bug: levels are created first).
+   */
+  async addDeltas(
+    manager: EntityManager,
+    level: { sku: string; warehouse: string },
+    onHandDelta: number,
+    reservedDelta: number,
+  ): Promise<{ onHand: number; reserved: number }> {
+    const [rows]: [Array<{ on_hand: number; reserved: number }>, number] = await manager.query(
+      `UPDATE stock_level SET on_hand = on_hand + $3, reserved = reserved + $4, updated_at = now()
+        WHERE sku = $1 AND warehouse = $2
+        RETURNING on_hand, reserved`,
+      [level.sku, level.warehouse, onHandDelta, reservedDelta],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`No stock level for ${level.sku} in ${level.warehouse}`);
+    return { onHand: row.on_hand, reserved: row.reserved };
+  }
+
+  /** The levels of an SKU, by warehouse priority then code. */
+  async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<AllocatableStock[]> {
+    const rows: LevelRow[] = await manager.query(
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
+         FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
+        WHERE s.sku = $1
+        ORDER BY w.priority, w.code`,
+      [sku],
+    );
+    return rows.map(toAllocatable);
+  }
+}

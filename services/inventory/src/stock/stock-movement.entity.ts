@@ -1,0 +1,61 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Why stock changed. `release` (a cancelled order's reservation given back) comes with
+ * cancellations; the database already accepts it.
+ */
+export const MOVEMENT_KINDS = ['receipt', 'reserve', 'ship', 'release'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/**
+ * One entry of the stock movement ledger: every change of a stock level, with the level after
+ * it. A stock level always equals the sum of its entries' deltas.
+ */
+@Entity({ name: 'stock_movement' })
+export class StockMovement {
+  /** bigint identity, read as a string. */
+  @PrimaryColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'timestamptz' })
+  at: Date;
+
+  @Column({ type: 'varchar', length: 64 })
+  sku: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  warehouse: string;
+
+  @Column({ type: 'text' })
+  kind: MovementKind;
+
+  @Column({ name: 'on_hand_delta', type: 'integer' })
+  onHandDelta: number;
+
+  @Column({ name: 'reserved_delta', type: 'integer' })
+  reservedDelta: number;
+
+  @Column({ name: 'on_hand_after', type: 'integer' })
+  onHandAfter: number;
+
+  @Column({ name: 'reserved_after', type: 'integer' })
+  reservedAfter: number;
+
+  @Column({ name: 'order_id', type: 'text', nullable: true })
+  orderId: string | null;
+
+  /** The document that caused it: the receipt, the reservation, the outbound note. */
+  @Column({ type: 'text', nullable: true })
+  reference: string | null;
+}
+
+/** A change to apply to one stock level. */
+export interface Movement {
+  sku: string;
+  warehouse: string;
+  kind: MovementKind;
+  onHandDelta: number;
+  reservedDelta: number;
+  orderId?: string | null;
+  reference?: string | null;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { OutboundNoteShipped, ReserveStock } from '@skald/contracts';
+
+export interface Line {
+  sku: string;
+  quantity: number;
+}
+
+const suffix = () => randomUUID().slice(0, 8);
+
+/** An SKU no other test uses. */
+export const anSku = (prefix = 'SKU') => `${prefix}-${suffix()}`;
+
+/** A warehouse code no other test uses. */
+export const aWarehouseCode = (prefix = 'WH') => `${prefix}-${suffix()}`;
+
+export const anOrderId = () => `order-${randomUUID()}`;
+
+export interface CatalogItemBody {
+  name: string;
+  listPrice: string | number;
+  currency: string;
+  sellable: boolean;
+  returnable: boolean;
+}
+
+export function aCatalogItem(overrides: Partial<CatalogItemBody> = {}): CatalogItemBody {
+  return { name: 'Oolong tea, 250 g', listPrice: '12.90', currency: 'EUR', sellable: true, returnable: true, ...overrides };
+}
+
+export function aReceipt(overrides: { warehouse?: string; lines?: Line[]; reference?: string } = {}) {
+  return {
+    warehouse: overrides.warehouse ?? aWarehouseCode(),
+    lines: overrides.lines ?? [{ sku: anSku(), quantity: 1 }],
+    ...(overrides.reference === undefined ? {} : { reference: overrides.reference }),
+  };
+}
+
+export function aReserveCommand(overrides: { orderId?: string; lines: Line[] }): ReserveStock {
+  return { orderId: overrides.orderId ?? anOrderId(), lines: overrides.lines };
+}
+
+export function anOutboundNoteShipped(overrides: {
+  orderId: string;
+  warehouse: string;
+  lines: Line[];
+  noteId?: string;
+}): OutboundNoteShipped {
+  return {
+    noteId: overrides.noteId ?? `note-${randomUUID()}`,
+    orderId: overrides.orderId,
+    warehouse: overrides.warehouse,
+    shipmentId: `shp-${suffix()}`,
+    carrier: 'DHL',
+    trackingNumber: `TRK${suffix()}`,
+    lines: overrides.lines,
+    shippedAt: new Date().toISOString(),
+  };
+}

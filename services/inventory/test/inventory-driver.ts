@@ -1,0 +1,181 @@
+import {
+  CatalogItemUpdatedV1,
+  OutboundNoteShippedV1,
+  ReserveStockV1,
+  StockReservationRejectedV1,
+  StockReservedV1,
+  type MessageDefinition,
+  type MessageEnvelope,
+  type OutboundNoteShipped,
+  type ReserveStock,
+  type StockReservationRejected,
+  type StockReserved,
+} from '@skald/contracts';
+import { MessageConsumer, messagingMetrics } from '@skald/messaging';
+import type { BaseServiceConfig } from '@skald/service-kit';
+import { asStaff, BrokerProbe, startServiceUnderTest, waitFor, type ReceivedMessage, type ServiceUnderTest } from '@skald/testing';
+import { service } from '../src/service.js';
+import { aCatalogItem, type CatalogItemBody, type Line } from './factories.js';
+import { stockInvariantViolations } from './stock-invariants.js';
+
+export const INVENTORY_STAFF = asStaff(['inventory']);
+
+export interface StockBody {
+  sku: string;
+  warehouses: Array<{ warehouse: string; onHand: number; reserved: number; available: number }>;
+  totals: { onHand: number; reserved: number; available: number };
+}
+
+export interface LedgerEntryBody {
+  id: string;
+  at: string;
+  warehouse: string;
+  sku: string;
+  kind: string;
+  onHandDelta: number;
+  reservedDelta: number;
+  onHandAfter: number;
+  reservedAfter: number;
+  orderId: string | null;
+  reference: string | null;
+}
+
+export interface DeadLetterEvent {
+  reason: string;
+  detail: string;
+  messageId: string;
+}
+
+/**
+ * The inventory service under test (scratch database, own broker vhost) with a broker probe
+ * playing the other services, and the steps the specs are written in.
+ */
+export class InventoryDriver {
+  private readonly committed = new Set<string>();
+  private readonly deadLetters: DeadLetterEvent[] = [];
+
+  private constructor(
+    readonly sut: ServiceUnderTest<BaseServiceConfig>,
+    readonly probe: BrokerProbe,
+  ) {
+    const consumer = sut.app.get(MessageConsumer);
+    consumer.on('committed', (envelope: MessageEnvelope) => this.committed.add(envelope.id));
+    consumer.on('dead-lettered', (event: DeadLetterEvent) => this.deadLetters.push(event));
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<InventoryDriver> {
+    const sut = await startServiceUnderTest(service, env);
+    try {
+      const probe = await new BrokerProbe(sut.rabbitmqUrl).start([CatalogItemUpdatedV1, StockReservedV1, StockReservationRejectedV1]);
+      return new InventoryDriver(sut, probe);
+    } catch (error) {
+      await sut.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.probe.stop();
+    await this.sut.close();
+  }
+
+  http() {
+    return this.sut.http();
+  }
+
+  async catalogItem(sku: string, overrides: Partial<CatalogItemBody> = {}): Promise<void> {
+    const res = await this.http().put(`/v1/catalog/${sku}`).set(INVENTORY_STAFF).send(aCatalogItem(overrides));
+    expect(res.status).toBe(200);
+  }
+
+  async warehouse(code: string, priority: number): Promise<void> {
+    const res = await this.http().put(`/v1/warehouses/${code}`).set(INVENTORY_STAFF).send({ priority });
+    expect(res.status).toBe(200);
+  }
+
+  async receive(warehouse: string, lines: Line[]): Promise<string> {
+    const res = await this.http().post('/v1/stock/receipts').set(INVENTORY_STAFF).send({ warehouse, lines });
+    expect(res.status).toBe(201);
+    return res.body.receiptId as string;
+  }
+
+  /** Catalog items for the SKUs, then one receipt per warehouse. */
+  async stocked(stock: Array<{ warehouse: string; sku: string; quantity: number }>): Promise<void> {
+    for (const sku of new Set(stock.map((s) => s.sku))) await this.catalogItem(sku);
+    for (const warehouse of new Set(stock.map((s) => s.warehouse))) {
+      await this.receive(
+        warehouse,
+        stock.filter((s) => s.warehouse === warehouse).map(({ sku, quantity }) => ({ sku, quantity })),
+      );
+    }
+  }
+
+  async stockOf(sku: string): Promise<StockBody> {
+    const res = await this.http().get(`/v1/stock/${sku}`).set(INVENTORY_STAFF);
+    expect(res.status).toBe(200);
+    return res.body as StockBody;
+  }
+
+  /** The whole ledger of an SKU, following the cursors. */
+  async ledgerOf(sku: string): Promise<LedgerEntryBody[]> {
+    const entries: LedgerEntryBody[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await this.http()
+        .get(`/v1/stock/${sku}/ledger`)
+        .query({ limit: 200, ...(cursor ? { cursor } : {}) })
+        .set(INVENTORY_STAFF);
+      expect(res.status).toBe(200);
+      entries.push(...(res.body.items as LedgerEntryBody[]));
+      cursor = res.body.nextCursor as string | null;
+    } while (cursor);
+    return entries;
+  }
+
+  reserve(command: ReserveStock, meta: { tenantId?: string; correlationId?: string } = {}): MessageEnvelope<ReserveStock> {
+    return this.probe.publish(ReserveStockV1, command, { tenantId: meta.tenantId ?? 'tenant-test', ...meta });
+  }
+
+  ship(note: OutboundNoteShipped): MessageEnvelope<OutboundNoteShipped> {
+    return this.probe.publish(OutboundNoteShippedV1, note, { tenantId: 'tenant-test' });
+  }
+
+  /** The StockReserved answering a command (by causation, so a re-sent command has its own). */
+  reservedFor(command: MessageEnvelope<ReserveStock>): Promise<ReceivedMessage<StockReserved>> {
+    return this.probe.next(StockReservedV1, (_payload, envelope) => envelope.causationId === command.id);
+  }
+
+  rejectedFor(command: MessageEnvelope<ReserveStock>): Promise<ReceivedMessage<StockReservationRejected>> {
+    return this.probe.next(StockReservationRejectedV1, (_payload, envelope) => envelope.causationId === command.id);
+  }
+
+  /** Waits until the service committed its handling of a message (also when it published nothing). */
+  async processed(message: MessageEnvelope): Promise<void> {
+    await waitFor(`message ${message.id} processed`, () => this.committed.has(message.id));
+  }
+
+  deadLettered(message: MessageEnvelope): Promise<DeadLetterEvent> {
+    return waitFor(`message ${message.id} dead-lettered`, () => this.deadLetters.find((d) => d.messageId === message.id));
+  }
+
+  /**
+   * How often handlers of a message type failed and were sent to a retry queue (lock timeouts,
+   * deadlocks, constraint violations): contention must be settled by locks, not by retries.
+   */
+  async retries(definition: MessageDefinition): Promise<number> {
+    const { values } = await messagingMetrics().consumed.get();
+    return values
+      .filter(({ labels }) => labels.service === service.service && labels.routing_key === definition.routingKey)
+      .filter(({ labels }) => labels.outcome === 'retried')
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
+  /** Rows of a table, for what the API does not show (reservation rows, outbox). */
+  query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return this.sut.dataSource.query(sql, parameters);
+  }
+
+  invariantViolations(): Promise<string[]> {
+    return stockInvariantViolations(this.sut.dataSource);
+  }
+}
