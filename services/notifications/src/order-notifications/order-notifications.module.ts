@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DeliveriesModule } from '../deliveries/deliveries.module.js';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { OrderStatusNotificationsHandler } from './order-status-notifications.handler.js';
+import { OrderStatusNotificationsService } from './order-status-notifications.service.js';
+
+/** Customers and platforms told about every order status change. */
+@Module({
+  imports: [DeliveriesModule, SubscriptionsModule],
+  controllers: [OrderStatusNotificationsHandler],
+  providers: [OrderStatusNotificationsService],
+})
+export class OrderNotificationsModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WebhookSubscriptionsHandler } from './webhook-subscriptions.handler.js';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository.js';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
+
+/** The platforms' webhook subscriptions, replicated from the gateway. */
+@Module({
+  controllers: [WebhookSubscriptionsHandler],
+  providers: [WebhookSubscriptionsRepository, WebhookSubscriptionsService],
+  exports: [WebhookSubscriptionsService],
+})
+export class SubscriptionsModule {}
