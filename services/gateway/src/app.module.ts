@@ -1,12 +1,31 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SkaldServiceModule } from '@skald/service-kit';
+import type { GatewayConfig } from './config/gateway-config.js';
+import { entities } from './database/entities.js';
+import { GATEWAY_ERROR_STATUSES } from './errors.js';
+import { ReplyInterceptor } from './http/reply.interceptor.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { InventoryModule } from './inventory/inventory.module.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { WarehouseModule } from './warehouse/warehouse.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
-  static register(config: BaseServiceConfig): DynamicModule {
+  static register(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [SkaldServiceModule.forRoot({ service: 'gateway', config })],
+      imports: [
+        SkaldServiceModule.forRoot({ service: 'gateway', config, entities, errorStatuses: GATEWAY_ERROR_STATUSES }),
+        IdempotencyModule,
+        OrdersModule,
+        InventoryModule,
+        WarehouseModule,
+        WebhooksModule,
+      ],
+      // Outermost: writes the `Reply` of forwarded and replayed answers.
+      providers: [{ provide: APP_INTERCEPTOR, useClass: ReplyInterceptor }],
     };
   }
 }

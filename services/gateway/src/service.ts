@@ -1,12 +1,24 @@
-import { BaseServiceConfig, type ServiceSpec } from '@skald/service-kit';
+import type { ServiceSpec } from '@skald/service-kit';
+import { BEARER_SCHEME } from './api-keys/authorize.decorator.js';
 import { AppModule } from './app.module.js';
+import { GatewayConfig } from './config/gateway-config.js';
 import { migrations } from './database/migrations.js';
 
-export const service: ServiceSpec<BaseServiceConfig> = {
+export const service: ServiceSpec<GatewayConfig> = {
   service: 'gateway',
-  description: 'Public API for e-commerce platforms and staff: API keys, idempotency, webhook subscriptions; forwards to the owning services.',
+  description:
+    'The public API of Skald for e-commerce platforms and staff. Authenticate with an API key: `Authorization: Bearer sk_…`. ' +
+    'Errors are application/problem+json with a stable `code`. POST and PUT accept an `Idempotency-Key`.',
   defaultPort: 3000,
-  config: BaseServiceConfig,
+  config: GatewayConfig,
   migrations,
   module: (config) => AppModule.register(config),
+  securitySchemes: {
+    [BEARER_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'sk_<id>_<secret>',
+      description: 'A platform key (created with `skald platform create`) or a staff key (`skald staff-key create --roles …`).',
+    },
+  },
 };

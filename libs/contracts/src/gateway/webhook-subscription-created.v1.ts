@@ -14,7 +14,7 @@ export class WebhookSubscriptionCreated {
   @MaxLength(2000)
   url: string;
 
-  /** Order statuses (`shipped`, …) or `*` for all. */
+  /** Order statuses (`shipped`, …; the public API's `order.shipped` without the prefix) or `*` for all. */
   @IsArray()
   @ArrayMinSize(1)
   @IsString({ each: true })

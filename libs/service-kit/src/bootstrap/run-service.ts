@@ -8,7 +8,7 @@ import pino from 'pino';
 import { DataSource, type MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { setupApiDocs } from '../docs/swagger.js';
+import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { installTracePropagation } from '../tracing/tracing.js';
@@ -24,6 +24,8 @@ export interface ServiceSpec<C extends BaseServiceConfig> {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function>;
   module: (config: C) => DynamicModule;
+  /** Security schemes its routes name in the OpenAPI document, besides the internal one. */
+  securitySchemes?: ApiDocOptions['securitySchemes'];
 }
 
 /** Reads and validates the configuration; on error prints every bad variable and exits 78. */
@@ -67,7 +69,7 @@ export async function createServiceApp<C extends BaseServiceConfig>(spec: Servic
     { inheritAppConfig: false, deferInitialization: true },
   );
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
-  setupApiDocs(app, { service: spec.service, description: spec.description });
+  setupApiDocs(app, { service: spec.service, description: spec.description, securitySchemes: spec.securitySchemes });
   return app;
 }
 

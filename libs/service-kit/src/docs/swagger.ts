@@ -2,10 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { CALLER_HEADERS, INTERNAL_SECURITY_SCHEME } from '../http/caller.js';
 
+/** An OpenAPI security scheme (`{ type: 'http', scheme: 'bearer' }`, …). */
+export type SecurityScheme = Parameters<DocumentBuilder['addSecurity']>[1];
+
 export interface ApiDocOptions {
   service: string;
   description: string;
   version?: string;
+  /** Security schemes the service's routes name besides the internal `gateway` one (the gateway's `bearer`). */
+  securitySchemes?: Record<string, SecurityScheme>;
 }
 
 /** The service's OpenAPI document. */
@@ -25,9 +30,9 @@ export function createOpenApiDocument(app: INestApplication, options: ApiDocOpti
           'Internal routes are called by the gateway, which authenticates the API key and passes the caller in x-skald-* headers (and this shared token when INTERNAL_API_TOKEN is set).',
       },
       INTERNAL_SECURITY_SCHEME,
-    )
-    .build();
-  return SwaggerModule.createDocument(app, config, {
+    );
+  for (const [name, scheme] of Object.entries(options.securitySchemes ?? {})) config.addSecurity(name, scheme);
+  return SwaggerModule.createDocument(app, config.build(), {
     operationIdFactory: (controllerKey: string, methodKey: string) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });

@@ -1,4 +1,5 @@
 import { messagingMigrations } from '@skald/messaging';
+import { GatewayTables1763900000100 } from './migrations/1763900000100-gateway-tables.js';
 
 /** Every migration of the gateway database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations];
+export const migrations = [...messagingMigrations, GatewayTables1763900000100];

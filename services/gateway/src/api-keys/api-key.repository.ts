@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ApiKey } from './api-key.entity.js';
+
+/** How stale `last_used_at` may get: it is for operators, not worth a write per request. */
+const TOUCH_AFTER_SECONDS = 60;
+
+@Injectable()
+export class ApiKeyRepository {
+  async insert(manager: EntityManager, key: Pick<ApiKey, 'id' | 'kind' | 'tenantId' | 'roles' | 'secretHash'>): Promise<ApiKey> {
+    const entity = manager.create(ApiKey, key);
+    return manager.save(ApiKey, entity);
+  }
+
+  findById(manager: EntityManager, id: string): Promise<ApiKey | null> {
+    return manager.findOneBy(ApiKey, { id });
+  }
+
+  /** Records that the key was used, at most once a minute. */
+  async touch(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(
+      `UPDATE api_key SET last_used_at = now()
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - $2 * interval '1 second')`,
+      [id, TOUCH_AFTER_SECONDS],
+    );
+  }
+
+  /** @returns false when there is no such key or it was already revoked. */
+  async revoke(manager: EntityManager, id: string): Promise<boolean> {
+    const [, affected] = (await manager.query(`UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id])) as [
+      unknown,
+      number,
+    ];
+    return affected > 0;
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import { ApiKeyService } from './api-key.service.js';
+
+/** API keys: issuing, authenticating (the guard of every public route), revoking. */
+@Module({
+  providers: [ApiKeyRepository, ApiKeyService, ApiKeyGuard],
+  exports: [ApiKeyService, ApiKeyGuard],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,30 @@
+/** Where the CLI reads its environment and writes (the process's, or a test's). */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** sysexits: a wrong command line. */
+export const EXIT_USAGE = 64;
+/** sysexits: a wrong configuration. */
+export const EXIT_CONFIG = 78;
+
+/** A wrong command line, explained to the user (exit 64). */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: skald <command>
+
+  platform create <name> [--price-tolerance <pct>] [--review-threshold <amount>]
+      Registers a platform (tenant) and prints its API key, once, on the last line.
+      --price-tolerance   percent a unit price may be below list price (0–100, default 0)
+      --review-threshold  orders above this amount wait for a reviewer (default 10000)
+
+  staff-key create --roles <role,role,…>
+      Creates a staff API key and prints it, once, on the last line.
+      Roles: reviewer, warehouse, inventory, ops, admin.
+
+  key revoke <key id>
+      Revokes an API key (platform or staff) at once.
+
+Reads DATABASE_URL (the gateway's database) and migrates it first if needed.`;

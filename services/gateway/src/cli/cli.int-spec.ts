@@ -1,0 +1,108 @@
+import { PlatformRegisteredV1 } from '@skald/contracts';
+import { createScratchDatabase } from '@skald/persistence';
+import { BrokerProbe } from '@skald/testing';
+import { bearer } from '../../test/factories.js';
+import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-test.js';
+import { EXIT_CONFIG, EXIT_USAGE } from './cli-io.js';
+import { runCli } from './run-cli.js';
+
+async function cli(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { env, out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out, err };
+}
+
+describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
+  let gw: GatewayUnderTest;
+  let probe: BrokerProbe;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    probe = await new BrokerProbe(gw.sut.rabbitmqUrl).start([PlatformRegisteredV1]);
+  });
+
+  afterAll(async () => {
+    await probe?.stop();
+    await gw?.close();
+  });
+
+  it('registers a platform whose PlatformRegistered the running gateway relays, and prints its key last', async () => {
+    const { code, out } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Nordic Teas', '--price-tolerance', '2.5', '--review-threshold', '2500.50');
+
+    expect(code).toBe(0);
+    const tenantId = /tenant id\s+(\S+)/.exec(out.join('\n'))![1];
+    const key = out.at(-1)!;
+    expect(key).toMatch(/^sk_[0-9a-f]{24}_[A-Za-z0-9_-]{43}$/);
+    expect(out.slice(0, -1).join('\n')).not.toContain(key);
+
+    const message = await probe.next(PlatformRegisteredV1, (payload) => payload.tenantId === tenantId);
+    expect(message.tenantId).toBe(tenantId);
+    expect(message.payload).toEqual({ tenantId, name: 'Nordic Teas', priceTolerancePct: 2.5, reviewAmountThreshold: '2500.50' });
+    const [platform] = await gw.sut.dataSource.query(`SELECT name, price_tolerance_pct, review_amount_threshold FROM platform WHERE id = $1`, [tenantId]);
+    expect(platform).toEqual({ name: 'Nordic Teas', price_tolerance_pct: '2.50', review_amount_threshold: '2500.5000' });
+    expect((await gw.sut.http().get('/v1/orders').set(bearer(key))).status).toBe(200);
+  });
+
+  it('uses the default review settings', async () => {
+    const { code, out } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Plain Shop');
+
+    expect(code).toBe(0);
+    const tenantId = /tenant id\s+(\S+)/.exec(out.join('\n'))![1];
+    const message = await probe.next(PlatformRegisteredV1, (payload) => payload.tenantId === tenantId);
+    expect(message.payload).toMatchObject({ priceTolerancePct: 0, reviewAmountThreshold: '10000' });
+  });
+
+  it('creates and migrates a database that does not exist yet', async () => {
+    const scratch = await createScratchDatabase('gateway_cli');
+    try {
+      const { code, out } = await cli({ DATABASE_URL: scratch.url }, 'staff-key', 'create', '--roles', 'warehouse');
+      expect(code).toBe(0);
+      expect(out.at(-1)).toMatch(/^sk_/);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it.each([
+    [['platform', 'create'], /exactly one <name>/],
+    [['platform', 'create', 'A', 'B'], /exactly one <name>/],
+    [['platform', 'create', 'Shop', '--price-tolerance', '101'], /price tolerance/],
+    [['platform', 'create', 'Shop', '--price-tolerance', '2.555'], /price tolerance/],
+    [['platform', 'create', 'Shop', '--review-threshold=-1'], /review threshold/],
+    [['platform', 'create', 'Shop', '--review-threshold', 'lots'], /review threshold/],
+    [['platform', 'create', 'Shop', '--roles', 'ops'], /does not take --roles/],
+    [['platform', 'create', 'Shop', '--colour', 'red'], /colour/],
+    [['staff-key', 'create'], /--roles/],
+    [['staff-key', 'create', '--roles', 'reviewer,janitor'], /unknown role\(s\): janitor/],
+    [['staff-key', 'create', '--roles', ','], /at least one role/],
+    [['key', 'revoke', 'sk_abc'], /not a key id/],
+    [['platform', 'delete', 'Shop'], /unknown command: platform delete/],
+    [[], /Usage: skald/],
+  ])('exits 64 with a clear message for %j, touching nothing', async (argv, message) => {
+    const before = await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`);
+
+    const { code, out, err } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, ...argv);
+
+    expect(code).toBe(EXIT_USAGE);
+    expect(err.join('\n')).toMatch(message);
+    expect(out).toEqual([]);
+    expect(await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`)).toEqual(before);
+  });
+
+  it('exits 78 naming DATABASE_URL when it is missing or not PostgreSQL', async () => {
+    const missing = await cli({}, 'staff-key', 'create', '--roles', 'ops');
+    const wrong = await cli({ DATABASE_URL: 'mysql://localhost/gateway' }, 'staff-key', 'create', '--roles', 'ops');
+
+    expect(missing.code).toBe(EXIT_CONFIG);
+    expect(missing.err.join('\n')).toMatch(/DATABASE_URL/);
+    expect(wrong.code).toBe(EXIT_CONFIG);
+    expect(wrong.err.join('\n')).toMatch(/DATABASE_URL: must be a URL starting with postgres:/);
+  });
+
+  it('exits 1 when revoking a key that does not exist', async () => {
+    const { code, err } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'key', 'revoke', '0'.repeat(24));
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/No active key/);
+  });
+});

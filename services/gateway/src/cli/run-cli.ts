@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@skald/service-kit';
+import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io.js';
+import { keyRevoke, platformCreate, staffKeyCreate, type Command } from './commands.js';
+import { loadCliConfig, openGatewayDatabase } from './gateway-database.js';
+
+function parse(argv: string[]): Command {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      'price-tolerance': { type: 'string' },
+      'review-threshold': { type: 'string' },
+      roles: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [noun, verb, ...rest] = positionals;
+  const only = (allowed: string[]) => {
+    const given = Object.keys(values).filter((option) => !allowed.includes(option));
+    if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
+  };
+  if (noun === 'platform' && verb === 'create') {
+    only(['price-tolerance', 'review-threshold']);
+    if (rest.length !== 1) throw new UsageError('platform create needs exactly one <name> (quote a name with spaces)');
+    return platformCreate(rest[0], { priceTolerance: values['price-tolerance'], reviewThreshold: values['review-threshold'] });
+  }
+  if (noun === 'staff-key' && verb === 'create') {
+    only(['roles']);
+    if (rest.length > 0) throw new UsageError(`staff-key create takes no arguments (got ${rest.join(' ')})`);
+    return staffKeyCreate(values.roles);
+  }
+  if (noun === 'key' && verb === 'revoke') {
+    only([]);
+    if (rest.length !== 1) throw new UsageError('key revoke needs exactly one <key id>');
+    return keyRevoke(rest[0]);
+  }
+  throw new UsageError(noun ? `unknown command: ${[noun, verb].filter(Boolean).join(' ')}` : 'no command given');
+}
+
+/**
+ * The `skald` command line (`npm run skald -- …`): registers platforms and creates staff keys
+ * against the gateway's database. A new key is printed once, as the last line of the output.
+ * @returns the exit code (0; 64 wrong command line; 78 bad configuration; 1 failure).
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+    if (argv.length > 0) {
+      io.out(USAGE);
+      return 0;
+    }
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  let command: Command;
+  try {
+    command = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
+    io.err(`skald: ${(error as Error).message}`);
+    io.err('');
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  let config;
+  try {
+    config = loadCliConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(error.message);
+    return EXIT_CONFIG;
+  }
+  let db;
+  try {
+    db = await openGatewayDatabase(config);
+  } catch (error) {
+    io.err(`skald: cannot open the gateway database: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    return await command.run(db, io);
+  } catch (error) {
+    io.err(`skald: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,71 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-test.js';
+
+interface Operation {
+  operationId: string;
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ name: string; in: string }>;
+  responses: Record<string, unknown>;
+  requestBody?: unknown;
+}
+
+describe('the OpenAPI document of the public API', () => {
+  let gw: GatewayUnderTest;
+  let document: { paths: Record<string, Record<string, Operation>>; components: { securitySchemes?: Record<string, unknown> } };
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    document = (await gw.sut.http().get('/docs-json')).body;
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const publicOperations = () =>
+    Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+
+  it('documents every public route, each with bearer security and its error answers', async () => {
+    expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
+    expect(publicOperations().map((o) => o.route).sort()).toEqual(
+      [
+        'GET /v1/orders',
+        'GET /v1/orders/{id}',
+        'GET /v1/outbound-notes',
+        'GET /v1/outbound-notes/{id}',
+        'GET /v1/reviews',
+        'GET /v1/stock/{sku}',
+        'GET /v1/stock/{sku}/ledger',
+        'POST /v1/orders',
+        'POST /v1/orders/{id}/review',
+        'POST /v1/outbound-notes/{id}/confirm',
+        'POST /v1/outbound-notes/{id}/pack',
+        'POST /v1/outbound-notes/{id}/pick',
+        'POST /v1/outbound-notes/{id}/ship',
+        'POST /v1/shipments/{id}/delivered',
+        'POST /v1/stock/receipts',
+        'POST /v1/webhooks',
+        'PUT /v1/catalog/{sku}',
+        'PUT /v1/customers/{id}',
+        'PUT /v1/warehouses/{code}',
+      ].sort(),
+    );
+    for (const { route, operation } of publicOperations()) {
+      expect({ route, security: operation.security }).toEqual({ route, security: [{ bearer: [] }] });
+      expect({ route, statuses: Object.keys(operation.responses) }).toEqual({ route, statuses: expect.arrayContaining(['400', '401', '403']) });
+      if (!route.startsWith('GET')) {
+        expect({ route, idempotencyKey: operation.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header') }).toEqual({ route, idempotencyKey: true });
+      }
+    }
+    expect(document.paths['/v1/orders'].post.requestBody).toBeDefined();
+  });
+
+  it("passes Redocly's recommended rules", async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
+    const errors = problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId}: ${p.message} (${p.location[0]?.pointer ?? '?'})`);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,24 @@
+import type { ErrorStatusMap } from '@skald/service-kit';
+
+/**
+ * The gateway's own stable error codes and their HTTP statuses. Codes of the owning services
+ * never pass through here: their problem+json answers are forwarded as they are.
+ */
+export const GATEWAY_ERROR_STATUSES = {
+  /** No, malformed, unknown or revoked API key. */
+  UNAUTHENTICATED: 401,
+  /** The key is valid but may not use this operation (wrong kind of key or missing role). */
+  FORBIDDEN: 403,
+  /** An Idempotency-Key was sent again while its first request is still being processed. */
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  /** An Idempotency-Key was sent again with another method, path or body. */
+  IDEMPOTENCY_KEY_REUSED: 422,
+  /** The owning service answered something that is not JSON. */
+  UPSTREAM_BAD_RESPONSE: 502,
+  /** The owning service could not be reached. */
+  UPSTREAM_UNAVAILABLE: 503,
+  /** The owning service did not answer in time. */
+  UPSTREAM_TIMEOUT: 504,
+} as const satisfies ErrorStatusMap;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUSES;

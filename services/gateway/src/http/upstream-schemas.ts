@@ -1,0 +1,163 @@
+import type { SchemaObject } from '@nestjs/swagger';
+
+// Response schemas of resources the owning services define. The gateway passes their answers
+// through as they are; these document what clients rely on (the services may add fields, hence
+// additionalProperties).
+
+const string: SchemaObject = { type: 'string' };
+const nullableString: SchemaObject = { type: 'string', nullable: true };
+const dateTime: SchemaObject = { type: 'string', format: 'date-time' };
+const nullableDateTime: SchemaObject = { type: 'string', format: 'date-time', nullable: true };
+const integer: SchemaObject = { type: 'integer' };
+const decimal: SchemaObject = { type: 'string', description: 'Decimal string.', example: '12.5000' };
+const object: SchemaObject = { type: 'object', additionalProperties: true };
+
+function resource(description: string, properties: Record<string, SchemaObject>, required = Object.keys(properties)): SchemaObject {
+  return { type: 'object', description, properties, required, additionalProperties: true };
+}
+
+/** A page of resources: `items`, and the cursor of the next page. */
+export function page(description: string, item: SchemaObject): SchemaObject {
+  return resource(description, {
+    items: { type: 'array', items: item },
+    nextCursor: { type: 'string', nullable: true, description: 'Pass as `cursor` for the next page; null on the last one.' },
+  });
+}
+
+const stockLine = resource('A quantity of a SKU.', { sku: string, quantity: integer });
+
+const orderSummary: Record<string, SchemaObject> = {
+  id: { type: 'string', format: 'uuid' },
+  externalId: string,
+  tenantId: string,
+  channel: string,
+  status: { type: 'string', example: 'received' },
+  customerId: string,
+  currency: string,
+  totalAmount: decimal,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+};
+
+export const ORDER_SUMMARY_SCHEMA = resource('An order in a list.', orderSummary);
+
+export const ORDER_SCHEMA = resource(
+  'An order with its lines, review, reservations, outbound notes, shipments and status history.',
+  {
+    ...orderSummary,
+    customer: object,
+    lines: { type: 'array', items: resource('An order line.', { sku: string, quantity: integer, unitPrice: decimal }) },
+    shippingAddress: object,
+    payment: resource('Payment.', { method: string, status: { type: 'string', enum: ['pending', 'paid'] }, amount: decimal }),
+    requestedDeliveryDate: nullableString,
+    review: { ...object, nullable: true, description: 'The outcome of the review, with its reasons and any decision.' },
+    reservations: { type: 'array', items: object },
+    outboundNotes: { type: 'array', items: object },
+    shipments: { type: 'array', items: object },
+    statusHistory: { type: 'array', items: resource('A status the order had.', { status: string, at: dateTime, reason: nullableString }) },
+  },
+  ['id', 'externalId', 'status', 'channel', 'createdAt'],
+);
+
+export const ORDER_PAGE_SCHEMA = page('A page of orders, newest first.', ORDER_SUMMARY_SCHEMA);
+
+const reason = resource('Why.', { code: string, message: string });
+
+export const PENDING_REVIEWS_SCHEMA = resource('Orders waiting for a reviewer.', {
+  items: {
+    type: 'array',
+    items: resource('An order waiting for review.', {
+      orderId: { type: 'string', format: 'uuid' },
+      tenantId: string,
+      externalId: string,
+      totalAmount: decimal,
+      currency: string,
+      customerId: string,
+      reasons: { type: 'array', items: reason },
+      heldAt: dateTime,
+    }),
+  },
+});
+
+export const REVIEW_DECIDED_SCHEMA = resource('The order after the decision.', {
+  id: { type: 'string', format: 'uuid' },
+  status: { type: 'string', example: 'approved' },
+});
+
+export const CUSTOMER_CREDIT_SCHEMA = resource("A customer's credit.", {
+  id: string,
+  creditLimit: { ...decimal, nullable: true, description: 'Decimal string; null when there is no limit.' },
+  exposure: { type: 'object', additionalProperties: { type: 'string' }, description: 'Open unpaid order amounts per currency.', example: { EUR: '120.5' } },
+});
+
+export const CATALOG_ITEM_SCHEMA = resource('A catalog item.', {
+  sku: string,
+  name: string,
+  listPrice: decimal,
+  currency: string,
+  sellable: { type: 'boolean' },
+  returnable: { type: 'boolean' },
+  updatedAt: dateTime,
+});
+
+export const WAREHOUSE_SCHEMA = resource('A warehouse.', { code: string, name: nullableString, priority: integer });
+
+export const RECEIPT_SCHEMA = resource('A booked receipt.', {
+  receiptId: { type: 'string', format: 'uuid' },
+  warehouse: string,
+  lines: { type: 'array', items: stockLine },
+  receivedAt: dateTime,
+});
+
+const levels = { onHand: integer, reserved: integer, available: { ...integer, description: 'onHand - reserved' } };
+
+export const STOCK_SCHEMA = resource('Stock of a SKU per warehouse and in total.', {
+  sku: string,
+  warehouses: { type: 'array', items: resource('Stock in one warehouse.', { warehouse: string, ...levels }) },
+  totals: resource('Stock in all warehouses.', levels),
+});
+
+export const LEDGER_PAGE_SCHEMA = page(
+  'Stock movements of a SKU.',
+  resource('A stock movement.', {
+    id: string,
+    at: dateTime,
+    warehouse: string,
+    sku: string,
+    kind: { type: 'string', example: 'reserve' },
+    onHandDelta: integer,
+    reservedDelta: integer,
+    onHandAfter: integer,
+    reservedAfter: integer,
+    orderId: nullableString,
+  }),
+);
+
+const shipmentFields = { shipmentId: { type: 'string', format: 'uuid' } as SchemaObject, carrier: string, trackingNumber: string, shippedAt: dateTime };
+
+export const OUTBOUND_NOTE_SCHEMA = resource('An outbound note: one order, one warehouse.', {
+  id: { type: 'string', format: 'uuid' },
+  orderId: string,
+  externalId: string,
+  tenantId: nullableString,
+  warehouse: string,
+  status: { type: 'string', enum: ['created', 'confirmed', 'picking', 'packed', 'shipped'] },
+  lines: { type: 'array', items: stockLine },
+  recipientName: string,
+  shipTo: object,
+  createdAt: dateTime,
+  confirmedAt: nullableDateTime,
+  pickingAt: nullableDateTime,
+  packedAt: nullableDateTime,
+  shippedAt: nullableDateTime,
+  shipment: { ...resource('The shipment, once shipped.', { ...shipmentFields, deliveredAt: nullableDateTime }), nullable: true },
+});
+
+export const OUTBOUND_NOTE_PAGE_SCHEMA = page('Outbound notes, oldest first.', OUTBOUND_NOTE_SCHEMA);
+
+export const DELIVERY_SCHEMA = resource('A delivered shipment.', {
+  ...shipmentFields,
+  noteId: { type: 'string', format: 'uuid' },
+  orderId: string,
+  deliveredAt: dateTime,
+});

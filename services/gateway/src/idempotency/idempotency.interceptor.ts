@@ -1,0 +1,115 @@
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { SkaldError } from '@skald/contracts';
+import type { Caller } from '@skald/service-kit';
+import type { Request, Response } from 'express';
+import { defaultIfEmpty, from, lastValueFrom, of, type Observable } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { Reply } from '../http/reply.js';
+import type { StoredResponse } from './idempotency-record.entity.js';
+import type { ClaimedRecord } from './idempotency.repository.js';
+import { IdempotencyService, type IdempotencyOutcome } from './idempotency.service.js';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+const GUARDED_METHODS = new Set(['POST', 'PUT']);
+
+/** Idempotency keys are per tenant for platform keys (any of its keys), per key for staff. */
+export function idempotencyScope(caller: Caller): string {
+  return caller.kind === 'platform' && caller.tenantId ? `tenant:${caller.tenantId}` : `key:${caller.principalId}`;
+}
+
+/**
+ * Applies `Idempotency-Key` to a POST or PUT (see IdempotencyService). Runs after authentication
+ * (the scope is the caller's) and before validation: a request the gateway refuses (bad body,
+ * its own errors) and an upstream 5xx or network failure are not stored, so the client may retry
+ * with the same key; every other answer — upstream 2xx and 4xx — is stored and replayed.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+    if (!GUARDED_METHODS.has(req.method) || key === undefined) return next.handle();
+    if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        detail: 'The request is invalid; see errors.',
+        errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters' }],
+      });
+    }
+    if (!req.caller) throw new Error('IdempotencyInterceptor runs on authenticated routes only');
+
+    const manager = this.dataSource.manager;
+    let outcome: IdempotencyOutcome;
+    try {
+      outcome = await this.idempotency.begin(manager, {
+        scope: idempotencyScope(req.caller),
+        key,
+        method: req.method,
+        path: req.originalUrl,
+        body: req.body as unknown,
+      });
+    } catch (error) {
+      if (error instanceof SkaldError && error.code === 'IDEMPOTENCY_KEY_IN_USE') res.setHeader('Retry-After', '1');
+      throw error;
+    }
+    if (outcome.kind === 'replay') {
+      const stored = outcome.response;
+      return of(new Reply(stored.status, stored.body ?? undefined, stored.headers).withHeader(REPLAYED_HEADER, 'true'));
+    }
+    const record = outcome.record;
+    // Settled in a promise, not in the observable chain: recording the outcome must finish even
+    // when the client hangs up and Nest unsubscribes.
+    return from(this.run(record, () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined))), res));
+  }
+
+  private async run(record: ClaimedRecord, handle: () => Promise<unknown>, res: Response): Promise<Reply> {
+    let result: unknown;
+    try {
+      result = await handle();
+    } catch (error) {
+      await this.release(record);
+      throw error;
+    }
+    const reply =
+      result instanceof Reply ? result : new Reply(res.statusCode, result === undefined ? undefined : JSON.stringify(result));
+    if (reply.status >= 500) {
+      await this.release(record);
+      return reply;
+    }
+    const stored: StoredResponse = { status: reply.status, headers: { ...reply.headers }, body: reply.body ?? null };
+    try {
+      if (!(await this.idempotency.complete(this.dataSource.manager, record, stored))) {
+        this.logger.warn(`idempotency record ${record.id} was taken over before its response was stored`);
+      }
+    } catch (error) {
+      // The effect happened; the client still gets its answer. A retry will find the record
+      // in progress until it goes stale.
+      this.logger.error(`could not store the response of idempotency record ${record.id}: ${(error as Error).message}`);
+    }
+    return reply;
+  }
+
+  private async release(record: ClaimedRecord): Promise<void> {
+    await this.idempotency
+      .release(this.dataSource.manager, record)
+      .catch((error: Error) => this.logger.error(`could not release idempotency record ${record.id}: ${error.message}`));
+  }
+}

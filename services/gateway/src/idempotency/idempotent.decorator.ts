@@ -1,0 +1,24 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
+import { ProblemDto } from '../http/problem.dto.js';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+
+/**
+ * Honours an optional `Idempotency-Key` on the route (POST, PUT). A 422 IDEMPOTENCY_KEY_REUSED is
+ * documented with the route's other 422 answers (see each route's description).
+ */
+export function Idempotent() {
+  return applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes the request safe to retry (1–255 printable characters, unique per request; remembered 24 h per platform, or per staff key). ' +
+        'The same key with the same request answers the first response again with `Idempotent-Replayed: true`; ' +
+        'with another method, path or body it is refused (422 IDEMPOTENCY_KEY_REUSED).',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    }),
+    ApiConflictResponse({ description: 'A request with this Idempotency-Key is still being processed (IDEMPOTENCY_KEY_IN_USE).', type: ProblemDto }),
+  );
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORDER_STATUSES, type OrderStatus } from '@skald/contracts';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { CURSOR_PATTERN, CUSTOMER_ID_PATTERN, CUSTOMER_ID_PATTERN_MESSAGE, WORD_PATTERN, WORD_PATTERN_MESSAGE } from '../../http/validation.js';
+
+export class OrderIdParams {
+  @ApiProperty({ description: "Skald's id of the order.", format: 'uuid' })
+  @IsUUID()
+  id: string;
+}
+
+export class CustomerIdParams {
+  @ApiProperty({ description: "The customer's id on its platform.", pattern: CUSTOMER_ID_PATTERN.source })
+  @Matches(CUSTOMER_ID_PATTERN, { message: `id ${CUSTOMER_ID_PATTERN_MESSAGE}` })
+  id: string;
+}
+
+export class ListOrdersQuery {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
+  @ApiPropertyOptional({ pattern: WORD_PATTERN.source, example: 'web' })
+  @IsOptional()
+  @Matches(WORD_PATTERN, { message: `channel ${WORD_PATTERN_MESSAGE}` })
+  channel?: string;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', pattern: CURSOR_PATTERN.source })
+  @IsOptional()
+  @Matches(CURSOR_PATTERN, { message: 'cursor must be a nextCursor the API returned' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Page size.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class ListReviewsQuery {
+  @ApiPropertyOptional({ enum: ['pending'], description: 'Orders waiting for a reviewer.' })
+  @IsOptional()
+  @IsIn(['pending'])
+  status?: 'pending';
+}

@@ -1,0 +1,195 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsISO4217CurrencyCode,
+  IsISO8601,
+  IsNotEmpty,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CODE_PATTERN,
+  CODE_PATTERN_MESSAGE,
+  CUSTOMER_ID_PATTERN,
+  CUSTOMER_ID_PATTERN_MESSAGE,
+  DATE_PATTERN,
+  EXTERNAL_ID_PATTERN,
+  IsAmount,
+  MAX_AMOUNT,
+  WORD_PATTERN,
+  WORD_PATTERN_MESSAGE,
+} from '../../http/validation.js';
+
+const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
+
+export class OrderCustomerDto {
+  @ApiProperty({ description: "The customer's id on the platform.", pattern: CUSTOMER_ID_PATTERN.source, example: 'cust-1042' })
+  @IsString()
+  @Matches(CUSTOMER_ID_PATTERN, { message: `id ${CUSTOMER_ID_PATTERN_MESSAGE}` })
+  id: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Ada Lovelace' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.org' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source, example: '+44 20 7946 0000' })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number (digits, spaces, ( ) -, an optional leading +)' })
+  phone?: string;
+}
+
+export class OrderLineDto {
+  @ApiProperty({ minLength: 1, maxLength: 64, pattern: CODE_PATTERN.source, example: 'TEA-EARLGREY-250' })
+  @IsString()
+  @Matches(CODE_PATTERN, { message: `sku ${CODE_PATTERN_MESSAGE}` })
+  sku: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000, example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  quantity: number;
+
+  @ApiProperty({ description: 'Unit price offered to the customer, at most 4 decimals.', minimum: 0, maximum: MAX_AMOUNT, example: 12.5 })
+  @IsAmount()
+  unitPrice: number;
+}
+
+export class ShippingAddressDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: '12 Analytical Row' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  line1: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  line2?: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'London' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  city: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 20, example: 'N1 9GU' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  postalCode: string;
+
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2, upper case.', example: 'GB', pattern: '^[A-Z]{2}$' })
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an upper-case ISO 3166-1 alpha-2 code' })
+  @IsISO31661Alpha2()
+  country: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+}
+
+export class PaymentDto {
+  @ApiProperty({ description: 'How the customer pays: a lower-case word (card, invoice, cod, …).', pattern: WORD_PATTERN.source, example: 'card' })
+  @IsString()
+  @Matches(WORD_PATTERN, { message: `method ${WORD_PATTERN_MESSAGE}` })
+  method: string;
+
+  @ApiProperty({ enum: ['pending', 'paid'] })
+  @IsIn(['pending', 'paid'])
+  status: 'pending' | 'paid';
+
+  @ApiProperty({ minimum: 0, maximum: MAX_AMOUNT, example: 25 })
+  @IsAmount()
+  amount: number;
+}
+
+/** An order as a platform (or a channel on its behalf) places it. */
+export class PlaceOrderDto {
+  @ApiProperty({ description: "The order's id on the platform (unique per platform).", pattern: EXTERNAL_ID_PATTERN.source, example: 'web-100042' })
+  @IsString()
+  @Matches(EXTERNAL_ID_PATTERN, { message: 'externalId must be 1 to 100 letters, digits, "_", ".", ":", "#", "/" or "-"' })
+  externalId: string;
+
+  @ApiProperty({ description: 'Where the order came from: web, marketplace, phone, email, sales, …', pattern: WORD_PATTERN.source, example: 'web' })
+  @IsString()
+  @Matches(WORD_PATTERN, { message: `channel ${WORD_PATTERN_MESSAGE}` })
+  channel: string;
+
+  @ApiProperty({ type: OrderCustomerDto })
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => OrderCustomerDto)
+  customer: OrderCustomerDto;
+
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 200 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  lines: OrderLineDto[];
+
+  @ApiProperty({ description: 'ISO 4217 currency code.', example: 'EUR' })
+  @IsISO4217CurrencyCode()
+  currency: string;
+
+  @ApiProperty({ type: ShippingAddressDto })
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => ShippingAddressDto)
+  shippingAddress: ShippingAddressDto;
+
+  @ApiProperty({ type: PaymentDto })
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => PaymentDto)
+  payment: PaymentDto;
+
+  @ApiPropertyOptional({ description: 'ISO date (YYYY-MM-DD).', format: 'date', example: '2026-12-24' })
+  @IsOptional()
+  @Matches(DATE_PATTERN, { message: 'requestedDeliveryDate must be an ISO date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true })
+  requestedDeliveryDate?: string;
+}
+
+/** What POST /v1/orders answers: the order was accepted for review. */
+export class OrderAcceptedDto {
+  @ApiProperty({ description: "Skald's id of the order." })
+  id: string;
+
+  @ApiProperty({ example: 'received' })
+  status: string;
+
+  @ApiProperty({ example: 'web-100042' })
+  externalId: string;
+}

@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** An e-commerce platform: a tenant of Skald, with its review settings. */
+@Entity('platform')
+export class Platform {
+  /** The tenant id every service scopes the platform's data by. */
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  name: string;
+
+  /** Decimal string (numeric(5,2)). */
+  @Column('numeric', { name: 'price_tolerance_pct', precision: 5, scale: 2 })
+  priceTolerancePct: string;
+
+  /** Decimal string (numeric(14,4)). */
+  @Column('numeric', { name: 'review_amount_threshold', precision: 14, scale: 4 })
+  reviewAmountThreshold: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PlatformRegisteredV1, SkaldError } from '@skald/contracts';
+import { Outbox } from '@skald/messaging';
+import type { EntityManager } from 'typeorm';
+import { ApiKeyService, type IssuedApiKey } from '../api-keys/api-key.service.js';
+import type { Platform } from './platform.entity.js';
+import { PlatformRepository } from './platform.repository.js';
+
+export interface PlatformSettings {
+  name: string;
+  /** Percent a unit price may be below list price, 0–100 with up to 2 decimals. */
+  priceTolerancePct: string;
+  /** Orders above this amount wait for a reviewer: a decimal string with up to 4 decimals. */
+  reviewAmountThreshold: string;
+}
+
+export interface RegisteredPlatform {
+  platform: Platform;
+  key: IssuedApiKey;
+}
+
+const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
+const AMOUNT = /^\d{1,10}(\.\d{1,4})?$/;
+
+/** What is wrong with a platform's settings (nothing: an empty list). */
+export function platformSettingsProblems(settings: PlatformSettings): string[] {
+  const problems: string[] = [];
+  const name = settings.name.trim();
+  if (name.length < 1 || name.length > 200) problems.push('the name must be 1 to 200 characters');
+  if (!PERCENT.test(settings.priceTolerancePct) || Number(settings.priceTolerancePct) > 100) {
+    problems.push('the price tolerance must be a percentage from 0 to 100 with at most 2 decimals');
+  }
+  if (!AMOUNT.test(settings.reviewAmountThreshold)) {
+    problems.push('the review threshold must be a non-negative amount with at most 4 decimals');
+  }
+  return problems;
+}
+
+/** Registers platforms (tenants). */
+@Injectable()
+export class PlatformService {
+  constructor(
+    private readonly platforms: PlatformRepository,
+    private readonly keys: ApiKeyService,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Creates a platform and its first API key and publishes PlatformRegistered, all in the
+   * caller's transaction: the services learn of a platform if and only if it exists.
+   * @throws SkaldError(INVALID_PLATFORM) when a setting is out of range.
+   */
+  async register(manager: EntityManager, settings: PlatformSettings): Promise<RegisteredPlatform> {
+    const problems = platformSettingsProblems(settings);
+    if (problems.length > 0) throw new SkaldError('INVALID_PLATFORM', problems.join('; '), { retryable: false });
+    const name = settings.name.trim();
+
+    const platform = await this.platforms.insert(manager, {
+      id: randomUUID(),
+      name,
+      priceTolerancePct: settings.priceTolerancePct,
+      reviewAmountThreshold: settings.reviewAmountThreshold,
+    });
+    const key = await this.keys.issuePlatformKey(manager, platform.id);
+    await this.outbox.publish(
+      manager,
+      PlatformRegisteredV1,
+      {
+        tenantId: platform.id,
+        name: platform.name,
+        priceTolerancePct: Number(settings.priceTolerancePct),
+        reviewAmountThreshold: settings.reviewAmountThreshold,
+      },
+      { tenantId: platform.id },
+    );
+    return { platform, key };
+  }
+}

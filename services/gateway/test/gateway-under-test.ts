@@ -1,0 +1,42 @@
+import { startServiceUnderTest, type ServiceUnderTest } from '@skald/testing';
+import type { GatewayConfig } from '../src/config/gateway-config.js';
+import { service } from '../src/service.js';
+import { FakeUpstream } from './fake-upstream.js';
+
+export interface GatewayUnderTest {
+  sut: ServiceUnderTest<GatewayConfig>;
+  orders: FakeUpstream;
+  inventory: FakeUpstream;
+  warehouse: FakeUpstream;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway in-process on a scratch database and vhost, its three upstreams played by fake
+ * local HTTP servers. `env` overrides the configuration (e.g. an upstream URL that is down).
+ */
+export async function startGateway(env: Record<string, string> = {}): Promise<GatewayUnderTest> {
+  const [orders, inventory, warehouse] = await Promise.all([FakeUpstream.start(), FakeUpstream.start(), FakeUpstream.start()]);
+  try {
+    const sut = await startServiceUnderTest(service, {
+      ORDERS_URL: orders.url,
+      INVENTORY_URL: inventory.url,
+      WAREHOUSE_URL: warehouse.url,
+      UPSTREAM_TIMEOUT_MS: '5000',
+      ...env,
+    });
+    return {
+      sut,
+      orders,
+      inventory,
+      warehouse,
+      close: async () => {
+        await sut.close();
+        await Promise.all([orders.stop(), inventory.stop(), warehouse.stop()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([orders.stop(), inventory.stop(), warehouse.stop()]);
+    throw error;
+  }
+}
