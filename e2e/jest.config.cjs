@@ -7,5 +7,7 @@ module.exports = {
   // One started suite (six service processes) shared by every e2e file.
   globalSetup: path.join(__dirname, 'support/global-setup.mjs'),
   globalTeardown: path.join(__dirname, 'support/global-teardown.mjs'),
-  testTimeout: 60_000,
+  testTimeout: 90_000,
+  // The files share one started suite and the SMTP/SMS ports it was given: one file at a time.
+  maxWorkers: 1,
 };

@@ -26,3 +26,6 @@ export async function serviceEnv(service, overrides = {}) {
     ...overrides,
   };
 }
+
+/** Who the notifications service tells about new outbound notes, per warehouse (`*`: any other). */
+export const WAREHOUSE_RECIPIENTS = 'WH-E2E-1=wh1@warehouse.test;*=warehouse@warehouse.test';

@@ -1,18 +1,33 @@
 // Starts the six services once for every e2e file: each with its own fresh database, all on a
-// RabbitMQ vhost of this run's own.
-import { startSuite } from '../../scripts/lib/suite.mjs';
+// RabbitMQ vhost of this run's own, wired to each other (the gateway to the services) and to the
+// outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
+// the test files listen on (e2e files run one at a time).
 import { createTestVhost } from '@skald/testing';
-import { RABBITMQ_URL, serviceEnv } from './environment.mjs';
+import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
+import { RABBITMQ_URL, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
 export default async function globalSetup() {
   const vhost = await createTestVhost('e2e', RABBITMQ_URL);
+  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
+  const outside = { smtp: await freePort(), sms: await freePort() };
+  const url = (name) => `http://127.0.0.1:${ports[name]}`;
+  const extra = {
+    gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
+    notifications: {
+      SMTP_URL: `smtp://127.0.0.1:${outside.smtp}`,
+      MAIL_FROM: 'Skald <noreply@skald.test>',
+      SMS_PROVIDER_URL: `http://127.0.0.1:${outside.sms}/messages`,
+      NOTIFY_WAREHOUSE_RECIPIENTS: WAREHOUSE_RECIPIENTS,
+      DELIVERY_RETRY_BASE_MS: '200',
+    },
+  };
   const databases = {};
   const suite = await startSuite(async (name) => {
-    const env = await serviceEnv(name, { RABBITMQ_URL: vhost.url });
+    const env = await serviceEnv(name, { RABBITMQ_URL: vhost.url, PORT: String(ports[name]), ...(extra[name] ?? {}) });
     databases[name] = env.DATABASE_URL;
     return env;
   });
   globalThis.skaldSuite = { suite, removeVhost: vhost.remove };
-  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url });
+  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside });
 }

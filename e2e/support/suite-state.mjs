@@ -1,12 +1,19 @@
 // What the global setup hands to the test files, through the environment (Jest workers inherit it).
+/**
+ * @typedef {object} SuiteState
+ * @property {Record<string, string>} urls         each service's base URL
+ * @property {Record<string, string>} databases    each service's database URL
+ * @property {string} rabbitmqUrl                  the run's vhost
+ * @property {{ smtp: number, sms: number }} ports where the tests' SMTP server and SMS provider listen
+ */
 const KEY = 'SKALD_E2E_SUITE';
 
-/** @param {{ urls: Record<string, string>, databases: Record<string, string>, rabbitmqUrl: string }} state */
+/** @param {SuiteState} state */
 export function publishSuiteState(state) {
   process.env[KEY] = JSON.stringify(state);
 }
 
-/** @returns {{ urls: Record<string, string>, databases: Record<string, string>, rabbitmqUrl: string }} */
+/** @returns {SuiteState} */
 export function suite() {
   const raw = process.env[KEY];
   if (!raw) throw new Error('the e2e suite is not running (globalSetup did not start it)');
