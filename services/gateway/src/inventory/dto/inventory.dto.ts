@@ -67,6 +67,7 @@ export class CatalogItemDto {
   @ApiProperty({ description: 'ISO 4217 currency code.', pattern: '^[A-Z]{3}$', example: 'EUR' })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be 3 upper-case letters' })
   @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be upper case, like EUR' })
   currency: string;
 
   @ApiProperty({ description: 'Whether orders may contain it.' })

@@ -159,6 +159,7 @@ export class PlaceOrderDto {
 
   @ApiProperty({ description: 'ISO 4217 currency code.', example: 'EUR' })
   @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be upper case, like EUR' })
   currency: string;
 
   @ApiProperty({ type: ShippingAddressDto })
