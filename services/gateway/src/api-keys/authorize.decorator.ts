@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type Exe
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { SkaldError } from '@skald/contracts';
 import type { Caller, StaffRole } from '@skald/service-kit';
-import { ProblemDto } from '../http/problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 import { describeRule, type AccessRule } from './access-rule.js';
 import { ACCESS_RULE, ApiKeyGuard, type AuthenticatedRequest } from './api-key.guard.js';
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiResponse } from '@nestjs/swagger';
-import { ProblemDto } from './problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 
 /** The answers of a route the gateway forwards, besides the owning service's own. */
 export function ForwardedResponses() {

@@ -1,6 +1,6 @@
 import { applyDecorators, UseInterceptors } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
-import { ProblemDto } from '../http/problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /**

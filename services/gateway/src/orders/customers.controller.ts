@@ -4,7 +4,7 @@ import type { Caller } from '@skald/service-kit';
 import type { Request } from 'express';
 import { AuthenticatedCaller, Authorize } from '../api-keys/authorize.decorator.js';
 import { ForwardedResponses } from '../http/api-responses.js';
-import { ProblemDto } from '../http/problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 import type { Reply } from '../http/reply.js';
 import { CUSTOMER_CREDIT_SCHEMA } from '../http/upstream-schemas.js';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';

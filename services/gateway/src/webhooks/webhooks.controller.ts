@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiUn
 import type { Caller } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
 import { AuthenticatedCaller, Authorize, tenantOf } from '../api-keys/authorize.decorator.js';
-import { ProblemDto } from '../http/problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { CreateWebhookSubscriptionDto, WebhookSubscriptionCreatedDto } from './dto/webhook-subscription.dto.js';
 import { WebhookSubscriptionService } from './webhook-subscription.service.js';

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, STAFF_ROLES } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
-import { ApiProblems, skuUnknown } from '../common/http-problems.js';
+import { ApiProblems } from '@skald/service-kit';
+import { skuUnknown } from '../common/http-problems.js';
 import { SkuParams } from '../common/sku.params.js';
 import { CatalogService } from './catalog.service.js';
 import { CatalogItemDto, UpsertCatalogItemDto } from './dto/catalog-item.dto.js';
@@ -22,7 +23,7 @@ export class CatalogController {
     description: 'Publishes inventory.catalog-item.updated.v1 in the same transaction.',
   })
   @ApiOkResponse({ type: CatalogItemDto })
-  @ApiProblems(400, 401, 403)
+  @ApiProblems([400, 401, 403])
   async upsert(@Param() { sku }: SkuParams, @Body() body: UpsertCatalogItemDto): Promise<CatalogItemDto> {
     const item = await this.dataSource.transaction((manager) => this.catalog.upsert(manager, { sku, ...body }));
     return CatalogItemDto.from(item);
@@ -32,7 +33,7 @@ export class CatalogController {
   @Access({ platforms: true, roles: [...STAFF_ROLES] })
   @ApiOperation({ summary: 'Read a catalog item' })
   @ApiOkResponse({ type: CatalogItemDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN)', 422: 'Unknown SKUs (SKU_UNKNOWN, listed in skus); nothing stored' })
   async find(@Param() { sku }: SkuParams): Promise<CatalogItemDto> {
     const item = await this.catalog.find(sku);
     if (!item) throw skuUnknown(sku);

@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, type StaffRole } from '@skald/service-kit';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { ApiProblems, skuUnknown } from '../common/http-problems.js';
+import { ApiProblems } from '@skald/service-kit';
+import { skuUnknown } from '../common/http-problems.js';
 import { SkuParams } from '../common/sku.params.js';
 import { LedgerPageDto, LedgerQueryDto, StockDto } from './dto/stock.dto.js';
 import { StockService } from './stock.service.js';
@@ -22,7 +23,7 @@ export class StockController {
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Stock of an SKU per warehouse: on hand, reserved, available' })
   @ApiOkResponse({ type: StockDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN)', 422: 'Unknown SKUs (SKU_UNKNOWN, listed in skus); nothing stored' })
   async levels(@Param() { sku }: SkuParams): Promise<StockDto> {
     await this.requireKnown(sku);
     return StockDto.from(sku, await this.stock.levelsOf(sku));
@@ -32,7 +33,7 @@ export class StockController {
   @Access({ roles: READERS })
   @ApiOperation({ summary: 'Stock movements of an SKU, oldest first, a page at a time' })
   @ApiOkResponse({ type: LedgerPageDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN)', 422: 'Unknown SKUs (SKU_UNKNOWN, listed in skus); nothing stored' })
   async ledger(@Param() { sku }: SkuParams, @Query() query: LedgerQueryDto): Promise<LedgerPageDto> {
     await this.requireKnown(sku);
     const page = await this.stock.ledgerOf(sku, { limit: query.limit ?? DEFAULT_LEDGER_PAGE, cursor: query.cursor });

@@ -5,7 +5,7 @@ import { DeliveriesService, type DeliveryWithAttempts } from './deliveries.servi
 import type { DeliveryAttempt } from './delivery-attempt.entity.js';
 import { DeliveryPageDto, type DeliveryAttemptDto, type DeliveryDto } from './dto/delivery-page.dto.js';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
-import { ProblemDto } from './dto/problem.dto.js';
+import { ProblemDto } from '@skald/service-kit';
 
 @ApiTags('deliveries')
 @ApiExtraModels(ProblemDto)

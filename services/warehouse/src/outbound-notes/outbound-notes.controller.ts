@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
-import { ApiProblems } from '../http/api-problems.js';
+import { ApiProblems } from '@skald/service-kit';
 import { ListOutboundNotesQuery, OutboundNoteIdParams, ShipOutboundNoteBody } from './dto/outbound-note-requests.dto.js';
 import { OutboundNoteDto, OutboundNoteListDto, toOutboundNoteDto, toOutboundNoteListDto } from './dto/outbound-note.dto.js';
 import type { OutboundNoteProgressStep } from './outbound-note-status.js';

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
-import { ApiProblems } from '../http/api-problems.js';
+import { ApiProblems } from '@skald/service-kit';
 import { DeliveryDto, MarkDeliveredBody, ShipmentIdParams, toDeliveryDto } from './dto/delivery.dto.js';
 import { ShipmentsService } from './shipments.service.js';
 
