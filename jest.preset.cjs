@@ -25,6 +25,9 @@ module.exports = {
     '^@skald/(contracts|messaging|persistence|service-kit|testing)$': path.join(__dirname, 'libs/$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  // Integration tests boot services and wait on the broker; on a busy 2-core CI machine a boot in
+  // beforeAll can take longer than Jest's 5 s default. Conditions are still awaited, never slept on.
+  testTimeout: 60_000,
   setupFiles: [path.join(__dirname, 'jest.setup.cjs')],
   testMatch: ['**/?(*.)+(spec|int-spec|e2e-spec).ts'],
 };

@@ -3,5 +3,4 @@ module.exports = {
   displayName: require('./package.json').name,
   rootDir: __dirname,
   // Integration specs boot the service on a scratch database and broker vhost.
-  testTimeout: 60_000,
 };
