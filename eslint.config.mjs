@@ -44,11 +44,6 @@ export default [
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Tooling configuration and fixtures that run the built packages as a deployment would.
-    files: ['**/jest.config.cjs', '**/test/fixtures/**'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
-  },
-  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', 'e2e/support/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
@@ -67,5 +62,10 @@ export default [
         },
       ],
     },
+  },
+  {
+    // Tooling configuration and fixtures that run the built packages as a deployment would.
+    files: ['**/jest.config.cjs', '**/test/fixtures/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 ];
