@@ -40,7 +40,8 @@ export class MessagingHarness {
   private raw!: ChannelModel;
   rawChannel!: Channel;
   private readonly closers: Array<() => Promise<unknown>> = [];
-  private readonly retryDelays = new Set<number>();
+  // The delays the harness's consumers and the consumer-process fixture use: their retry queues go at tear-down.
+  private readonly retryDelays = new Set<number>([50, 100]);
 
   constructor(readonly name: string) {
     const id = unique();

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EnvelopeSchema, type MessageEnvelope } from '../envelope/envelope.js';
+import type { MessageEnvelope } from '../envelope/envelope.js';
 import type { PayloadClass } from '../registry/message-definition.js';
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -29,23 +29,51 @@ export function validateAgainst<T extends object>(cls: PayloadClass<T>, plain: u
   return { ok: true, value: instance };
 }
 
-/** Validates the envelope part of a message (the payload is validated by its contract). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const isText = (value: unknown, max = 200): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
+
+/**
+ * Validates the envelope part of a message (the payload is validated by its contract next). The
+ * envelope is the same for every message and checked on every delivery, so this is plain code
+ * rather than a class-validator class: it is on the consumer's hot path.
+ */
 export function validateEnvelope(plain: unknown): ValidationResult<MessageEnvelope<Record<string, unknown>>> {
-  const result = validateAgainst(EnvelopeSchema, plain);
-  if (!result.ok) return result;
-  const value = result.value;
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    return { ok: false, errors: ['must be a JSON object'] };
+  }
+  const e = plain as Record<string, unknown>;
+  const errors: string[] = [];
+  if (typeof e.id !== 'string' || !UUID.test(e.id)) errors.push('id: id must be a UUID');
+  if (!isText(e.type) || !TYPE.test(e.type)) errors.push('type: type must be dot-separated lowercase words');
+  if (typeof e.version !== 'number' || !Number.isInteger(e.version) || e.version < 1) {
+    errors.push('version: version must be an integer of at least 1');
+  }
+  if (typeof e.occurredAt !== 'string' || !ISO_TIME.test(e.occurredAt) || Number.isNaN(Date.parse(e.occurredAt))) {
+    errors.push('occurredAt: occurredAt must be an ISO 8601 date-time');
+  }
+  if (!isText(e.correlationId)) errors.push('correlationId: correlationId must be a non-empty string of at most 200 characters');
+  for (const field of ['causationId', 'tenantId'] as const) {
+    const value = e[field];
+    if (value !== undefined && value !== null && !isText(value)) {
+      errors.push(`${field}: ${field} must be null or a non-empty string of at most 200 characters`);
+    }
+  }
+  if (e.payload === null || typeof e.payload !== 'object' || Array.isArray(e.payload)) errors.push('payload: payload must be an object');
+  if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
     value: {
-      id: value.id,
-      type: value.type,
-      version: value.version,
-      occurredAt: value.occurredAt,
-      correlationId: value.correlationId,
-      causationId: value.causationId ?? null,
-      tenantId: value.tenantId ?? null,
-      // The raw payload, not the whitelisted copy: the contract class validates it next.
-      payload: (plain as { payload: Record<string, unknown> }).payload,
+      id: e.id as string,
+      type: e.type as string,
+      version: e.version as number,
+      occurredAt: e.occurredAt as string,
+      correlationId: e.correlationId as string,
+      causationId: (e.causationId as string | null | undefined) ?? null,
+      tenantId: (e.tenantId as string | null | undefined) ?? null,
+      payload: e.payload as Record<string, unknown>,
     },
   };
 }

@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
 import { assertExchanges } from '../topology/topology.js';
-import { OUTBOX_CHANNEL } from './outbox.js';
+import { OUTBOX_CHANNEL, OUTBOX_WRITTEN } from './outbox.js';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -27,8 +27,11 @@ interface OutboxRow {
   seq: string;
   exchange: string;
   routing_key: string;
-  envelope: { correlationId: string; occurredAt: string; type: string };
+  /** The envelope's JSON exactly as written: published as is. */
+  body: string;
   headers: Record<string, string>;
+  correlation_id: string;
+  created_at: Date;
 }
 
 const CLEANUP_EVERY_MS = 60_000;
@@ -53,8 +56,15 @@ export class OutboxRelay {
   private lastCleanup = 0;
   private readonly metrics = messagingMetrics();
   private readonly onBrokerConnect = () => this.trigger();
-  /** Messages this relay instance has published and marked sent. */
+  /** Wakes the relay when a transaction of this process that wrote to the outbox commits. */
+  private readonly onCommit: EntitySubscriberInterface = {
+    afterTransactionCommit: (event: TransactionCommitEvent) => {
+      if (event.queryRunner.data?.[OUTBOX_WRITTEN]) this.trigger();
+    },
+  };
+  /** Messages this relay instance has published (broker-confirmed). */
   publishedCount = 0;
+  private confirmedUnmarked: string[] = [];
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -72,6 +82,7 @@ export class OutboxRelay {
       setup: (channel: ConfirmChannel) => assertExchanges(channel),
     });
     this.options.connection.manager.on('connect', this.onBrokerConnect);
+    this.options.dataSource.subscribers.push(this.onCommit);
     await this.listen();
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
     this.trigger();
@@ -83,6 +94,8 @@ export class OutboxRelay {
     this.stopped = true;
     clearInterval(this.timer);
     this.options.connection.manager.off('connect', this.onBrokerConnect);
+    const subscribers = this.options.dataSource.subscribers;
+    if (subscribers.includes(this.onCommit)) subscribers.splice(subscribers.indexOf(this.onCommit), 1);
     await this.running;
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -110,7 +123,24 @@ export class OutboxRelay {
         claimed = await this.relayBatch();
       } while (claimed === this.batchSize && !this.stopped);
     } while (this.again && !this.stopped);
+    await this.markConfirmed();
     await this.cleanupIfDue();
+  }
+
+  /**
+   * Marks confirmed messages sent. Until then they are leased, not lost: if this relay dies first,
+   * they are published again when the lease expires (at least once) and the inboxes absorb it.
+   */
+  private async markConfirmed(): Promise<void> {
+    if (this.confirmedUnmarked.length === 0) return;
+    const confirmed = this.confirmedUnmarked;
+    this.confirmedUnmarked = [];
+    try {
+      await this.options.dataSource.query(`UPDATE outbox_message SET sent_at = now() WHERE id = ANY($1::uuid[])`, [confirmed]);
+    } catch (error) {
+      this.confirmedUnmarked.push(...confirmed);
+      if (!this.stopped) this.logger.warn(`marking sent outbox messages failed: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -123,37 +153,44 @@ export class OutboxRelay {
   async relayBatch(): Promise<number> {
     if (!this.options.connection.isConnected() || !this.channel) return 0;
     const { dataSource } = this.options;
+    // Marks the previous batch sent in the claim statement: one round trip per batch under load.
+    const confirmed = this.confirmedUnmarked;
+    this.confirmedUnmarked = [];
+    let marked = false;
     try {
-      // TypeORM answers an UPDATE … RETURNING as [rows, count].
+      // The rows being marked are leased, so the claim never picks them (unless their lease ran out,
+      // when either outcome is safe: marked, or published once more). TypeORM answers an
+      // UPDATE … RETURNING as [rows, count].
       const [claimed] = (await dataSource.query(
-        `UPDATE outbox_message SET available_at = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+        `WITH marked AS (UPDATE outbox_message SET sent_at = now() WHERE id = ANY($3::uuid[]))
+         UPDATE outbox_message SET available_at = now() + $2 * interval '1 millisecond', attempts = attempts + 1
           WHERE id IN (SELECT id FROM outbox_message
                         WHERE sent_at IS NULL AND available_at <= now()
                         ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING id, seq, exchange, routing_key, envelope, headers`,
-        [this.batchSize, this.leaseMs],
+          RETURNING id, seq, exchange, routing_key, envelope::text AS body, headers, correlation_id, created_at`,
+        [this.batchSize, this.leaseMs, confirmed],
       )) as [OutboxRow[], number];
+      marked = true;
       if (claimed.length === 0) return 0;
       const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
       const channel = this.channel;
       const results = await Promise.allSettled(
         rows.map((row) =>
-          channel.publish(row.exchange, row.routing_key, Buffer.from(JSON.stringify(row.envelope)), {
+          channel.publish(row.exchange, row.routing_key, Buffer.from(row.body), {
             persistent: true,
             contentType: 'application/json',
             messageId: row.id,
-            correlationId: row.envelope.correlationId,
+            correlationId: row.correlation_id,
             type: row.routing_key,
-            timestamp: Math.floor(Date.parse(row.envelope.occurredAt) / 1000),
+            timestamp: Math.floor(row.created_at.getTime() / 1000),
             headers: row.headers,
           }),
         ),
       );
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
       const failed = rows.filter((_, i) => results[i].status === 'rejected').map((row) => row.id);
-      if (sent.length > 0) {
-        await dataSource.query(`UPDATE outbox_message SET sent_at = now() WHERE id = ANY($1::uuid[])`, [sent]);
-      }
+      // Marked sent by the next claim, or by the flush when the outbox is drained.
+      this.confirmedUnmarked.push(...sent);
       if (failed.length > 0) {
         const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
         const message = reason instanceof Error ? reason.message : String(reason);
@@ -171,7 +208,9 @@ export class OutboxRelay {
       this.metrics.publishFailures.labels(this.options.service).inc(failed.length);
       return failed.length > 0 ? 0 : sent.length;
     } catch (error) {
-      // Claimed rows keep their lease and are sent again once it expires: at least once.
+      // Claimed rows keep their lease and are sent again once it expires: at least once. The
+      // confirmed ones are marked by the next successful claim or flush.
+      if (!marked) this.confirmedUnmarked.unshift(...confirmed);
       if (!this.stopped) this.logger.error(`outbox relay batch failed: ${(error as Error).message}`);
       return 0;
     }

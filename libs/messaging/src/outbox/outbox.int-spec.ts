@@ -44,9 +44,11 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
     expect(probe.ids()).not.toContain(rolledBackId);
     const state = await world.dataSource.query(`SELECT id FROM test_state ORDER BY id`);
     expect(state).toEqual([{ id: 'kept' }]);
-    const rows = await world.dataSource.query(`SELECT id, sent_at FROM outbox_message ORDER BY seq`);
-    expect(rows.map((r: { id: string }) => r.id)).toEqual([committed.id, marker.id]);
-    expect(rows.every((r: { sent_at: Date | null }) => r.sent_at !== null)).toBe(true);
+    const rows = await waitFor('both rows marked sent', async () => {
+      const found: Array<{ id: string; sent_at: Date | null }> = await world.dataSource.query(`SELECT id, sent_at FROM outbox_message ORDER BY seq`);
+      return found.every((r) => r.sent_at !== null) ? found : undefined;
+    });
+    expect(rows.map((r) => r.id)).toEqual([committed.id, marker.id]);
 
     const first = probe.messages[0];
     expect(first.properties.deliveryMode).toBe(2);

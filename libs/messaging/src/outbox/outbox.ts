@@ -6,6 +6,9 @@ import { createEnvelope, type EnvelopeMeta } from '../envelope/create-envelope.j
 /** The channel the relay LISTENs on; a NOTIFY is delivered when (and only if) the writer commits. */
 export const OUTBOX_CHANNEL = 'skald_outbox';
 
+/** Set on a transaction's query runner when it wrote to the outbox (read by the relay on commit). */
+export const OUTBOX_WRITTEN = 'skaldOutboxWritten';
+
 /**
  * The transactional outbox: `publish` writes the message into the caller's transaction, so the
  * state change and the message commit together or not at all. The relay sends it later.
@@ -40,10 +43,22 @@ export class Outbox {
     // One round trip: the row and the wake-up call for the relay (delivered only on commit).
     await manager.query(
       `WITH written AS (
-         INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers) VALUES ($1, $2, $3, $4, $5) RETURNING id)
-       SELECT pg_notify($6, '') FROM written`,
-      [envelope.id, definition.exchange, definition.routingKey, JSON.stringify(envelope), JSON.stringify(headers), OUTBOX_CHANNEL],
+         INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+       SELECT pg_notify($7, '') FROM written`,
+      [
+        envelope.id,
+        definition.exchange,
+        definition.routingKey,
+        JSON.stringify(envelope),
+        JSON.stringify(headers),
+        envelope.correlationId,
+        OUTBOX_CHANNEL,
+      ],
     );
+    // A relay in this process starts on commit without waiting for the NOTIFY round trip.
+    const runner = manager.queryRunner;
+    runner.data = { ...runner.data, [OUTBOX_WRITTEN]: true };
     return envelope;
   }
 }

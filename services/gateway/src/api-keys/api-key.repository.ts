@@ -3,7 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { ApiKey } from './api-key.entity.js';
 
 /** How stale `last_used_at` may get: it is for operators, not worth a write per request. */
-const TOUCH_AFTER_SECONDS = 60;
+export const TOUCH_AFTER_SECONDS = 60;
+
+/** Whether a key's `last_used_at` is old enough to write again (checked before any statement is sent). */
+export function isStale(lastUsedAt: Date | null, now = Date.now()): boolean {
+  return lastUsedAt === null || now - lastUsedAt.getTime() >= TOUCH_AFTER_SECONDS * 1000;
+}
 
 @Injectable()
 export class ApiKeyRepository {

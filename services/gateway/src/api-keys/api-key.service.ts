@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { STAFF_ROLES, type Caller, type StaffRole } from '@skald/service-kit';
 import type { EntityManager } from 'typeorm';
 import { newApiKeyMaterial, parseApiKey, secretMatches } from './api-key-secret.js';
-import { ApiKeyRepository } from './api-key.repository.js';
+import { ApiKeyRepository, isStale } from './api-key.repository.js';
 
 /** A key just created: `key` is the only copy of the secret and is shown once. */
 export interface IssuedApiKey {
@@ -40,7 +40,9 @@ export class ApiKeyService {
     const key = await this.keys.findById(manager, parsed.id);
     const matches = secretMatches(parsed.secret, key?.secretHash ?? NO_SUCH_KEY_HASH);
     if (!key || !matches || key.revokedAt) return undefined;
-    this.keys.touch(manager, key.id).catch((error: Error) => this.logger.warn(`could not record use of key ${key.id}: ${error.message}`));
+    if (isStale(key.lastUsedAt)) {
+      this.keys.touch(manager, key.id).catch((error: Error) => this.logger.warn(`could not record use of key ${key.id}: ${error.message}`));
+    }
     return {
       kind: key.kind,
       principalId: key.id,

@@ -1,5 +1,7 @@
 import { messagingMigrations } from '@skald/messaging';
+import type { MigrationInterface } from 'typeorm';
 import { NotificationTables1763900000100 } from './migrations/1763900000100-notification-tables.js';
+import { DeliveryDueIndexes1763900000200 } from './migrations/1763900000200-delivery-due-indexes.js';
 
 /** Every migration of the notifications database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations, NotificationTables1763900000100];
+export const migrations: Array<new () => MigrationInterface> = [...messagingMigrations, NotificationTables1763900000100, DeliveryDueIndexes1763900000200];

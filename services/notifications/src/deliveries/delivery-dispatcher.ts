@@ -57,7 +57,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
     if (!this.stopped) return;
     this.stopped = false;
     await this.listen();
-    this.timer = setInterval(() => this.trigger(), this.config.DELIVERY_POLL_INTERVAL_MS);
+    // The sweep of abandoned last attempts is housekeeping: on the timer only, not on every wake-up.
+    this.timer = setInterval(() => {
+      void this.failExpiredLastAttempts();
+      this.trigger();
+    }, this.config.DELIVERY_POLL_INTERVAL_MS);
     this.trigger();
   }
 
@@ -87,7 +91,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
   private async drain(): Promise<void> {
     do {
       this.again = false;
-      await this.failExpiredLastAttempts();
       while (!this.stopped) {
         const free = this.config.DELIVERY_CONCURRENCY - this.inFlight.size;
         if (free <= 0) return;

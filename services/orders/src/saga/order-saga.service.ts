@@ -72,6 +72,8 @@ export class OrderSaga {
     if (!step) return;
     const { order, saga } = step;
     await this.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id })));
+    // One outbound note per reserving warehouse: remembered, so fulfilment events need not re-read reservations.
+    saga.data = { ...saga.data, expectedNotes: new Set(event.reservations.map((r) => r.warehouse)).size };
     await this.moveTo(manager, order, saga, 'reserved', 'releasing', null, send, incoming);
     const byWarehouse = new Map<string, Array<{ sku: string; quantity: number }>>();
     for (const r of event.reservations) {
@@ -147,8 +149,7 @@ export class OrderSaga {
 
   /** Moves the order as far as its notes allow: picking → packed → shipped → delivered. */
   private async advanceFulfilment(manager: EntityManager, order: OrderEntity, saga: OrderSagaEntity, send: Send, incoming: Incoming): Promise<void> {
-    const reservations = await this.orders.reservations(manager, order.id);
-    const expected = new Set(reservations.map((r) => r.warehouse)).size;
+    const expected = Number(saga.data.expectedNotes ?? 0);
     const notes = await this.orders.notes(manager, order.id);
     const target = fulfilmentStatus(
       notes.map((n) => n.status),
@@ -203,8 +204,9 @@ export class OrderSaga {
       await this.sagas.transition(manager, saga, state, deadlineFor(state));
       await this.sagas.log(manager, saga.orderId, { kind: 'state_changed', fromState: from, toState: state, messageType: incoming?.type, messageId: incoming?.id, reason });
     }
-    const shipments = await this.orders.shipments(manager, order.id);
-    const event = await send(OrderStatusChangedV1, {
+    // Only the shipping statuses carry shipments; no read for the others.
+    const shipments = status === 'shipped' || status === 'delivered' ? await this.orders.shipments(manager, order.id) : [];
+    await send(OrderStatusChangedV1, {
       orderId: order.id,
       externalId: order.externalId,
       status,
@@ -214,7 +216,6 @@ export class OrderSaga {
       shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber })),
       changedAt: new Date().toISOString(),
     });
-    await this.sagas.log(manager, saga.orderId, { kind: 'event_sent', messageType: OrderStatusChangedV1.routingKey, messageId: event.id, reason: status });
   }
 
   private async command<P extends object>(manager: EntityManager, saga: OrderSagaEntity, send: Send, definition: MessageDefinition<P>, payload: P): Promise<void> {

@@ -33,7 +33,7 @@ export class SagaRepository {
     const result = await manager.update(
       OrderSagaEntity,
       { orderId: saga.orderId, version: saga.version },
-      { state, deadlineAt, version: saga.version + 1, updatedAt: new Date() },
+      { state, deadlineAt, data: saga.data, version: saga.version + 1, updatedAt: new Date() },
     );
     if ((result.affected ?? 0) !== 1) throw new Error(`saga ${saga.orderId} changed concurrently (version ${saga.version})`);
     saga.state = state;
