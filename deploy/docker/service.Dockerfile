@@ -68,6 +68,7 @@ ARG PORT
 # A small young generation and a bounded old one keep a service's peak RSS near 120 MB (docs/adr/0003).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128" \
+    MALLOC_ARENA_MAX=2 \
     PORT=${PORT}
 WORKDIR /app
 COPY --from=prod-deps /app ./

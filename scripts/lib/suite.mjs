@@ -61,7 +61,13 @@ export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promi
 export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: serviceDir(name),
-    env: { ...process.env, NODE_OPTIONS: process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS, ...env },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
+      // Fewer glibc malloc arenas: native memory (sockets, buffers) stays compact under load.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = [];

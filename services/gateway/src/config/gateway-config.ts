@@ -28,5 +28,5 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   @Max(1_000)
-  UPSTREAM_CONNECTIONS = 32;
+  UPSTREAM_CONNECTIONS = 16;
 }
