@@ -4,3 +4,4 @@ export * from './database/data-source-options.js';
 export * from './migrations/run-migrations.js';
 export * from './migrations/migration-cli.js';
 export * from './testing/scratch-database.js';
+export * from './notifications/notification-listener.js';

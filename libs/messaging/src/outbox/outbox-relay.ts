@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import pg from 'pg';
+import { NotificationListener } from '@skald/persistence';
 import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
@@ -48,7 +48,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private channel?: ChannelWrapper;
-  private listener?: pg.Client;
+  private listener?: NotificationListener;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
@@ -83,7 +83,14 @@ export class OutboxRelay {
     });
     this.options.connection.manager.on('connect', this.onBrokerConnect);
     this.options.dataSource.subscribers.push(this.onCommit);
-    await this.listen();
+    this.listener = new NotificationListener({
+      url: this.options.databaseUrl,
+      channel: OUTBOX_CHANNEL,
+      applicationName: `${this.options.service}-outbox-listener`,
+      onWake: () => this.trigger(),
+      onProblem: (message) => this.logger.warn(`outbox ${message}`),
+    });
+    await this.listener.start();
     this.timer = setInterval(() => this.trigger(), this.options.pollIntervalMs ?? 1_000);
     this.trigger();
   }
@@ -97,7 +104,7 @@ export class OutboxRelay {
     const subscribers = this.options.dataSource.subscribers;
     if (subscribers.includes(this.onCommit)) subscribers.splice(subscribers.indexOf(this.onCommit), 1);
     await this.running;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     this.listener = undefined;
     await this.channel?.close();
   }
@@ -230,36 +237,6 @@ export class OutboxRelay {
       );
     } catch (error) {
       this.logger.warn(`outbox cleanup failed: ${(error as Error).message}`);
-    }
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({
-      connectionString: this.options.databaseUrl,
-      application_name: `${this.options.service}-outbox-listener`,
-    });
-    const reconnect = () => {
-      if (this.listener !== client || this.stopped) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1_000).unref();
-    };
-    client.on('notification', () => this.trigger());
-    client.on('error', (error) => {
-      this.logger.warn(`outbox listener lost: ${error.message}`);
-      reconnect();
-    });
-    client.on('end', reconnect);
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      // Anything committed while we were not listening.
-      this.trigger();
-    } catch (error) {
-      this.logger.warn(`outbox listener cannot connect: ${(error as Error).message}`);
-      reconnect();
     }
   }
 }

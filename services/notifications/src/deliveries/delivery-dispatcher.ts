@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@skald/service-kit';
-import pg from 'pg';
+import { NotificationListener } from '@skald/persistence';
 import { DataSource } from 'typeorm';
 import type { NotificationsConfig } from '../config/notifications-config.js';
 import { DeliveriesRepository, DELIVERY_NOTIFY_CHANNEL, type AttemptRecord, type ClaimedDelivery } from './deliveries.repository.js';
@@ -25,7 +25,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly policy: RetryPolicy;
   private readonly inFlight = new Set<Promise<void>>();
-  private listener?: pg.Client;
+  private listener?: NotificationListener;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
@@ -56,7 +56,14 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    await this.listen();
+    this.listener = new NotificationListener({
+      url: this.config.DATABASE_URL,
+      channel: DELIVERY_NOTIFY_CHANNEL,
+      applicationName: 'notifications-delivery-listener',
+      onWake: () => this.trigger(),
+      onProblem: (message) => this.logger.warn(`delivery ${message}`),
+    });
+    await this.listener.start();
     // The sweep of abandoned last attempts is housekeeping: on the timer only, not on every wake-up.
     this.timer = setInterval(() => {
       void this.failExpiredLastAttempts();
@@ -71,7 +78,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
     await this.running;
     await Promise.allSettled([...this.inFlight]);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     this.listener = undefined;
   }
 
@@ -166,36 +173,6 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
-    }
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({
-      connectionString: this.config.DATABASE_URL,
-      application_name: 'notifications-delivery-listener',
-    });
-    const reconnect = () => {
-      if (this.listener !== client || this.stopped) return;
-      this.listener = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1_000).unref();
-    };
-    client.on('notification', () => this.trigger());
-    client.on('error', (error) => {
-      this.logger.warn(`delivery listener lost: ${error.message}`);
-      reconnect();
-    });
-    client.on('end', reconnect);
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DELIVERY_NOTIFY_CHANNEL}`);
-      // Anything planned while we were not listening.
-      this.trigger();
-    } catch (error) {
-      this.logger.warn(`delivery listener cannot connect: ${(error as Error).message}`);
-      reconnect();
     }
   }
 }
