@@ -27,6 +27,8 @@ export function postgresDataSourceOptions(options: PostgresOptions): DataSourceO
     synchronize: false,
     migrationsRun: false,
     poolSize: options.poolSize ?? 10,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as exceptions (and in the service's JSON logs); TypeORM's own error
+    // logging would print expected ones, like a unique violation turned into a 409, to the console.
+    logging: ['warn', 'migration'],
   };
 }

@@ -100,7 +100,11 @@ describe('order saga: review → reserve → outbound notes → pick/pack/ship �
     expect(delivered.outboundNotes.map((n: { status: string }) => n.status)).toEqual(['delivered', 'delivered']);
     expect(delivered.totalAmount).toBe('39');
 
-    const notified = world.probe.messages(OrderStatusChangedV1, (p) => p.orderId === id);
+    // The status is committed before its event is relayed: wait for the last one to arrive.
+    const notified = await waitFor('all eight status events', () => {
+      const seen = world.probe.messages(OrderStatusChangedV1, (p) => p.orderId === id);
+      return seen.length >= 8 ? seen : undefined;
+    });
     expect(notified.map((m) => m.payload.status)).toEqual([
       'received', 'approved', 'reserved', 'released', 'picking', 'packed', 'shipped', 'delivered',
     ]);
