@@ -23,6 +23,7 @@ import { messagingMetrics, type ConsumeOutcome } from '../metrics/messaging-metr
 import { Outbox } from '../outbox/outbox.js';
 import { deadLetterQueueName, mainQueueName, retryQueueName } from '../topology/names.js';
 import { assertServiceTopology, type ServiceTopology } from '../topology/topology.js';
+import { AckBatcher } from './ack-batcher.js';
 import { MessageContext } from './message-context.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,7 +96,7 @@ export class MessageConsumer extends EventEmitter {
   private readonly metrics = messagingMetrics();
   private consumeChannel?: ChannelWrapper;
   private publishChannel?: ChannelWrapper;
-  private active?: { channel: Channel; consumerTag: string };
+  private active?: { channel: Channel; consumerTag: string; acks: AckBatcher };
   private stopping = false;
   private stopped?: Promise<void>;
 
@@ -154,8 +155,9 @@ export class MessageConsumer extends EventEmitter {
         await assertServiceTopology(channel, topology);
         if (this.stopping || this.handlers.size === 0) return;
         await channel.prefetch(this.options.prefetch ?? 16);
-        const { consumerTag } = await channel.consume(this.queue, (message) => this.onDelivery(channel, message));
-        this.active = { channel, consumerTag };
+        const acks = new AckBatcher(channel);
+        const { consumerTag } = await channel.consume(this.queue, (message) => this.onDelivery(acks, message));
+        this.active = { channel, consumerTag, acks };
       },
     });
   }
@@ -188,6 +190,8 @@ export class MessageConsumer extends EventEmitter {
       }),
     ]);
     clearTimeout(timer);
+    // The finished handlers' acks are batched for the next turn: send them before the channel goes.
+    active?.acks.flush();
     await this.consumeChannel?.close();
     await this.publishChannel?.close();
   }
@@ -196,22 +200,23 @@ export class MessageConsumer extends EventEmitter {
     return this.inFlight.size;
   }
 
-  private onDelivery(channel: Channel, message: ConsumeMessage | null): void {
+  private onDelivery(acks: AckBatcher, message: ConsumeMessage | null): void {
     if (message === null) {
       this.logger.error(`broker cancelled the consumer of ${this.queue} (queue deleted?)`);
       return;
     }
+    acks.delivered(message);
     if (this.stopping) {
-      this.settle(channel, message, 'nack');
+      this.settle(acks, message, 'nack');
       return;
     }
-    const work: Promise<void> = this.process(channel, message)
+    const work: Promise<void> = this.process(acks, message)
       .catch((error: Error) => this.logger.error(`message ${message.properties.messageId} not settled: ${error.message}`))
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }
 
-  private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
+  private async process(acks: AckBatcher, message: ConsumeMessage): Promise<void> {
     const started = performance.now();
     const attempt = attemptOf(message);
     let envelope: MessageEnvelope<object>;
@@ -220,7 +225,7 @@ export class MessageConsumer extends EventEmitter {
       ({ envelope, handler } = this.accept(message));
     } catch (error) {
       if (!(error instanceof DeadLetter)) throw error;
-      await this.deadLetter(channel, message, error.reason, error.detail, attempt);
+      await this.deadLetter(acks, message, error.reason, error.detail, attempt);
       return;
     }
     const routingKey = handler.definition.routingKey;
@@ -239,11 +244,11 @@ export class MessageConsumer extends EventEmitter {
         ),
       );
       this.emit('committed', envelope);
-      this.settle(channel, message, 'ack');
+      this.settle(acks, message, 'ack');
       this.metrics.consumed.labels(this.options.service, routingKey, outcome).inc();
       this.metrics.handlerSeconds.labels(this.options.service, routingKey).observe((performance.now() - started) / 1000);
     } catch (error) {
-      await this.handleFailure(channel, message, routingKey, error, attempt);
+      await this.handleFailure(acks, message, routingKey, error, attempt);
     }
   }
 
@@ -295,7 +300,7 @@ export class MessageConsumer extends EventEmitter {
   }
 
   private async handleFailure(
-    channel: Channel,
+    acks: AckBatcher,
     message: ConsumeMessage,
     routingKey: string,
     error: unknown,
@@ -303,11 +308,11 @@ export class MessageConsumer extends EventEmitter {
   ): Promise<void> {
     const detail = `${errorCodeOf(error)}: ${error instanceof Error ? error.message : String(error)}`;
     if (!isRetryable(error)) {
-      await this.deadLetter(channel, message, 'NON_RETRYABLE_ERROR', detail, attempt);
+      await this.deadLetter(acks, message, 'NON_RETRYABLE_ERROR', detail, attempt);
       return;
     }
     if (attempt > this.retryDelaysMs.length) {
-      await this.deadLetter(channel, message, 'RETRIES_EXHAUSTED', detail, attempt);
+      await this.deadLetter(acks, message, 'RETRIES_EXHAUSTED', detail, attempt);
       return;
     }
     const delay = this.retryDelaysMs[attempt - 1];
@@ -316,12 +321,12 @@ export class MessageConsumer extends EventEmitter {
       [HEADER_ATTEMPT]: attempt + 1,
       [HEADER_LAST_ERROR]: truncate(detail),
     });
-    this.settle(channel, message, republished ? 'ack' : 'nack');
+    this.settle(acks, message, republished ? 'ack' : 'nack');
     this.metrics.consumed.labels(this.options.service, routingKey, republished ? 'retried' : 'requeued').inc();
   }
 
   private async deadLetter(
-    channel: Channel,
+    acks: AckBatcher,
     message: ConsumeMessage,
     reason: DeadLetterReason,
     detail: string,
@@ -335,7 +340,7 @@ export class MessageConsumer extends EventEmitter {
       [HEADER_DEAD_LETTERED_AT]: new Date().toISOString(),
       [HEADER_ORIGINAL_ROUTING_KEY]: originalRoutingKey(message),
     });
-    this.settle(channel, message, republished ? 'ack' : 'nack');
+    this.settle(acks, message, republished ? 'ack' : 'nack');
     this.metrics.consumed
       .labels(this.options.service, originalRoutingKey(message), republished ? 'dead_lettered' : 'requeued')
       .inc();
@@ -366,14 +371,10 @@ export class MessageConsumer extends EventEmitter {
     }
   }
 
-  /** Acks or requeues on the channel that delivered the message; a closed channel already requeued it. */
-  private settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'nack'): void {
-    try {
-      if (how === 'ack') channel.ack(message);
-      else channel.nack(message, false, true);
-    } catch {
-      // The delivering channel is gone; the broker redelivers the message and the inbox absorbs it.
-    }
+  /** Acks (batched) or requeues on the channel that delivered the message. */
+  private settle(acks: AckBatcher, message: ConsumeMessage, how: 'ack' | 'nack'): void {
+    if (how === 'ack') acks.ack(message);
+    else acks.nack(message);
   }
 }
 

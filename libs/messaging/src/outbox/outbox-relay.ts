@@ -6,7 +6,7 @@ import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } fr
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
 import { assertExchanges } from '../topology/topology.js';
-import { OUTBOX_CHANNEL, OUTBOX_WRITTEN } from './outbox.js';
+import { localRelays, OUTBOX_CHANNEL, OUTBOX_WRITTEN, type LocalRelay, type OutboxRecord } from './outbox.js';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -56,12 +56,15 @@ export class OutboxRelay {
   private lastCleanup = 0;
   private readonly metrics = messagingMetrics();
   private readonly onBrokerConnect = () => this.trigger();
-  /** Wakes the relay when a transaction of this process that wrote to the outbox commits. */
+  /** Publishes what a transaction of this process wrote to the outbox, as soon as it commits. */
   private readonly onCommit: EntitySubscriberInterface = {
     afterTransactionCommit: (event: TransactionCommitEvent) => {
-      if (event.queryRunner.data?.[OUTBOX_WRITTEN]) this.trigger();
+      const written = event.queryRunner.data?.[OUTBOX_WRITTEN] as OutboxRecord[] | undefined;
+      if (written?.length) void this.publishCommitted(written);
     },
   };
+  private markScheduled = false;
+  private readonly fastPathInFlight = new Set<Promise<void>>();
   /** Messages this relay instance has published (broker-confirmed). */
   publishedCount = 0;
   private confirmedUnmarked: string[] = [];
@@ -83,6 +86,9 @@ export class OutboxRelay {
     });
     this.options.connection.manager.on('connect', this.onBrokerConnect);
     this.options.dataSource.subscribers.push(this.onCommit);
+    // Long enough for the fast path's publish to be confirmed or time out; a crash costs this delay.
+    const fastLeaseMs = (this.options.publishTimeoutMs ?? 10_000) + 5_000;
+    localRelays.set(this.options.dataSource, { leaseMs: fastLeaseMs } satisfies LocalRelay);
     this.listener = new NotificationListener({
       url: this.options.databaseUrl,
       channel: OUTBOX_CHANNEL,
@@ -103,10 +109,66 @@ export class OutboxRelay {
     this.options.connection.manager.off('connect', this.onBrokerConnect);
     const subscribers = this.options.dataSource.subscribers;
     if (subscribers.includes(this.onCommit)) subscribers.splice(subscribers.indexOf(this.onCommit), 1);
+    localRelays.delete(this.options.dataSource);
+    await Promise.allSettled([...this.fastPathInFlight]);
     await this.running;
+    await this.markConfirmed();
     await this.listener?.stop();
     this.listener = undefined;
     await this.channel?.close();
+  }
+
+  /**
+   * The fast path: publishes rows a transaction of this process just committed (leased to this
+   * relay when written). Confirmed ones are marked sent in a batch; the others get their lease
+   * back at once, so the normal claim picks them up as soon as the broker is there.
+   */
+  private async publishCommitted(records: OutboxRecord[]): Promise<void> {
+    const work = (async () => {
+      const channel = this.channel;
+      const ready = !this.stopped && channel !== undefined && this.options.connection.isConnected();
+      const results = ready
+        ? await Promise.allSettled(records.map((record) => this.publishRecord(channel, record, new Date())))
+        : records.map(() => ({ status: 'rejected', reason: new Error('broker not connected') }) as PromiseRejectedResult);
+      const sent = records.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.id);
+      const failed = records.filter((_, i) => results[i].status === 'rejected').map((r) => r.id);
+      this.publishedCount += sent.length;
+      this.metrics.published.labels(this.options.service).inc(sent.length);
+      if (sent.length > 0) {
+        this.confirmedUnmarked.push(...sent);
+        this.scheduleMark();
+      }
+      if (failed.length > 0) {
+        await this.options.dataSource
+          .query(`UPDATE outbox_message SET available_at = now() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL`, [failed])
+          .catch((error: Error) => this.logger.warn(`outbox lease release failed, rows wait for their lease: ${error.message}`));
+        this.trigger();
+      }
+    })();
+    this.fastPathInFlight.add(work);
+    await work.finally(() => this.fastPathInFlight.delete(work));
+  }
+
+  private publishRecord(channel: ChannelWrapper, record: OutboxRecord, createdAt: Date): Promise<boolean> {
+    return channel.publish(record.exchange, record.routingKey, Buffer.from(record.body), {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: record.id,
+      correlationId: record.correlationId,
+      type: record.routingKey,
+      timestamp: Math.floor(createdAt.getTime() / 1000),
+      headers: record.headers,
+    });
+  }
+
+  /** Marks confirmed messages sent in one statement per turn of the event loop. */
+  private scheduleMark(): void {
+    if (this.markScheduled) return;
+    this.markScheduled = true;
+    setImmediate(() => {
+      this.markScheduled = false;
+      void this.markConfirmed();
+    });
   }
 
   /** Asks for a drain; coalesces with one already running. */
@@ -183,15 +245,11 @@ export class OutboxRelay {
       const channel = this.channel;
       const results = await Promise.allSettled(
         rows.map((row) =>
-          channel.publish(row.exchange, row.routing_key, Buffer.from(row.body), {
-            persistent: true,
-            contentType: 'application/json',
-            messageId: row.id,
-            correlationId: row.correlation_id,
-            type: row.routing_key,
-            timestamp: Math.floor(row.created_at.getTime() / 1000),
-            headers: row.headers,
-          }),
+          this.publishRecord(
+            channel,
+            { id: row.id, exchange: row.exchange, routingKey: row.routing_key, body: row.body, headers: row.headers, correlationId: row.correlation_id },
+            row.created_at,
+          ),
         ),
       );
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);

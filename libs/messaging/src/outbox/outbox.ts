@@ -1,17 +1,42 @@
 import { context, propagation } from '@opentelemetry/api';
 import { SkaldError, validateAgainst, type MessageDefinition, type MessageEnvelope } from '@skald/contracts';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, type EnvelopeMeta } from '../envelope/create-envelope.js';
 
-/** The channel the relay LISTENs on; a NOTIFY is delivered when (and only if) the writer commits. */
+/** The channel relays LISTEN on; a NOTIFY is delivered when (and only if) the writer commits. */
 export const OUTBOX_CHANNEL = 'skald_outbox';
 
-/** Set on a transaction's query runner when it wrote to the outbox (read by the relay on commit). */
+/** Where a transaction's query runner keeps the messages it wrote, for the local relay on commit. */
 export const OUTBOX_WRITTEN = 'skaldOutboxWritten';
+
+/** A message as written to the outbox, as the relay publishes it. */
+export interface OutboxRecord {
+  id: string;
+  exchange: string;
+  routingKey: string;
+  /** The envelope's JSON, published byte for byte. */
+  body: string;
+  headers: Record<string, string>;
+  correlationId: string;
+}
+
+/** A relay running in this process, which publishes a transaction's messages the moment it commits. */
+export interface LocalRelay {
+  /** How long a written row is reserved for the local relay before any relay may claim it. */
+  readonly leaseMs: number;
+}
+
+/** The relay of each DataSource in this process (see OutboxRelay.start). */
+export const localRelays = new WeakMap<DataSource, LocalRelay>();
 
 /**
  * The transactional outbox: `publish` writes the message into the caller's transaction, so the
- * state change and the message commit together or not at all. The relay sends it later.
+ * state change and the message commit together or not at all.
+ *
+ * When a relay runs in this process on the same database, the row is written leased to it and the
+ * relay publishes it straight after the commit (no claim, no NOTIFY round trip); should it fail or
+ * the process die, the lease runs out and any relay claims the row. Without a local relay (a CLI, a
+ * job), the row is available at once and a NOTIFY wakes the relays of the running services.
  */
 export class Outbox {
   /**
@@ -25,7 +50,8 @@ export class Outbox {
     payload: P,
     meta: EnvelopeMeta = {},
   ): Promise<MessageEnvelope<P>> {
-    if (!manager.queryRunner?.isTransactionActive) {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) {
       throw new SkaldError('OUTBOX_NEEDS_TRANSACTION', `publish ${definition.routingKey} outside a transaction`, {
         retryable: false,
       });
@@ -40,25 +66,34 @@ export class Outbox {
     const envelope = createEnvelope(definition, payload, meta);
     const headers: Record<string, string> = {};
     propagation.inject(context.active(), headers);
-    // One round trip: the row and the wake-up call for the relay (delivered only on commit).
-    await manager.query(
-      `WITH written AS (
-         INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
-       SELECT pg_notify($7, '') FROM written`,
-      [
-        envelope.id,
-        definition.exchange,
-        definition.routingKey,
-        JSON.stringify(envelope),
-        JSON.stringify(headers),
-        envelope.correlationId,
-        OUTBOX_CHANNEL,
-      ],
-    );
-    // A relay in this process starts on commit without waiting for the NOTIFY round trip.
-    const runner = manager.queryRunner;
-    runner.data = { ...runner.data, [OUTBOX_WRITTEN]: true };
+    const record: OutboxRecord = {
+      id: envelope.id,
+      exchange: definition.exchange,
+      routingKey: definition.routingKey,
+      body: JSON.stringify(envelope),
+      headers,
+      correlationId: envelope.correlationId,
+    };
+    const local = localRelays.get(manager.connection);
+    const params = [record.id, record.exchange, record.routingKey, record.body, JSON.stringify(headers), record.correlationId];
+    if (local) {
+      await manager.query(
+        `INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id, available_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')`,
+        [...params, local.leaseMs],
+      );
+      const written = (runner.data?.[OUTBOX_WRITTEN] as OutboxRecord[] | undefined) ?? [];
+      runner.data = { ...runner.data, [OUTBOX_WRITTEN]: [...written, record] };
+    } else {
+      // One round trip: the row and the wake-up call for the relays (delivered only on commit).
+      await manager.query(
+        `WITH written AS (
+           INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
+         SELECT pg_notify($7, '') FROM written`,
+        [...params, OUTBOX_CHANNEL],
+      );
+    }
     return envelope;
   }
 }
