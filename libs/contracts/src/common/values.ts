@@ -3,7 +3,9 @@ import {
   ArrayMinSize,
   IsArray,
   IsEmail,
+  IsIn,
   IsInt,
+  IsISO8601,
   IsNotEmpty,
   IsNumberString,
   IsOptional,
@@ -102,4 +104,29 @@ export class WarehouseLinesValue {
   @ValidateNested({ each: true })
   @Type(() => StockLineValue)
   lines: StockLineValue[];
+}
+
+/** What happens to an order when stock is short. */
+export const SHORTAGE_MODES = ['reject', 'backorder', 'partial'] as const;
+export type ShortageMode = (typeof SHORTAGE_MODES)[number];
+export const PARTIAL_REMAINDERS = ['backorder', 'cancel'] as const;
+export type PartialRemainder = (typeof PARTIAL_REMAINDERS)[number];
+
+/**
+ * An order's stock shortage policy: `reject` cancels it (nothing reserved); `backorder` reserves
+ * what is there and waits for the rest until `backorderDeadline`; `partial` ships what is there
+ * now and backorders or cancels the rest as `partialRemainder` says.
+ */
+export class ShortagePolicyValue {
+  @IsIn(SHORTAGE_MODES)
+  mode: ShortageMode;
+
+  /** Until when a backorder (or a partial order's backordered rest) may wait for stock. */
+  @IsOptional()
+  @IsISO8601()
+  backorderDeadline?: string | null;
+
+  @IsOptional()
+  @IsIn(PARTIAL_REMAINDERS)
+  partialRemainder?: PartialRemainder | null;
 }

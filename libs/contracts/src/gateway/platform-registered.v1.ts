@@ -1,6 +1,22 @@
-import { IsNotEmpty, IsNumber, IsNumberString, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DECIMAL } from '../common/values.js';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsNumberString, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DECIMAL, PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '../common/values.js';
 import { defineEvent } from '../registry/message-definition.js';
+
+/** A platform's default shortage policy for orders that do not carry one. */
+export class ShortageDefaultsValue {
+  @IsIn(SHORTAGE_MODES)
+  mode: ShortageMode;
+
+  /** A backorder's deadline, counted from when the order is placed. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  backorderDays: number;
+
+  @IsIn(PARTIAL_REMAINDERS)
+  partialRemainder: PartialRemainder;
+}
 
 export class PlatformRegistered {
   @IsString()
@@ -22,6 +38,12 @@ export class PlatformRegistered {
   @IsNumberString()
   @Matches(DECIMAL)
   reviewAmountThreshold: string;
+
+  /** Absent (platforms registered before shortage policies): `reject`. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShortageDefaultsValue)
+  shortagePolicy?: ShortageDefaultsValue;
 }
 
 export const PlatformRegisteredV1 = defineEvent({

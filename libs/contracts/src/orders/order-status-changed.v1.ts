@@ -3,16 +3,18 @@ import { IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNes
 import { CustomerValue } from '../common/values.js';
 import { defineEvent } from '../registry/message-definition.js';
 
-/** Every status an order can have. Shortage and cancellation statuses arrive with their saga branches. */
+/** Every status an order can have. */
 export const ORDER_STATUSES = [
   'received',
   'on_hold',
   'rejected',
   'approved',
+  'backordered',
   'reserved',
   'released',
   'picking',
   'packed',
+  'partially_shipped',
   'shipped',
   'delivered',
   'cancelled',

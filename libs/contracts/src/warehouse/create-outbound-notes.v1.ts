@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AddressValue, WarehouseLinesValue } from '../common/values.js';
 import { defineCommand } from '../registry/message-definition.js';
 
@@ -20,6 +20,15 @@ export class CreateOutboundNotes {
   @ValidateNested()
   @Type(() => AddressValue)
   shipTo: AddressValue;
+
+  /**
+   * Which shipment batch of the order these notes are (default 1): a partial order's backordered
+   * rest ships as batch 2 from the same warehouses. Notes are unique per (order, warehouse, batch).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  batch?: number;
 
   /** One outbound note per warehouse, from the order's reservations. */
   @IsArray()

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsNotEmpty, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { WarehouseLinesValue } from '../common/values.js';
 import { defineEvent } from '../registry/message-definition.js';
 
@@ -18,11 +18,19 @@ export class OutboundNotesCreated {
   @IsNotEmpty()
   externalId: string;
 
+  /**
+   * The notes of the command's batch. Empty when the order was cancelled before the command
+   * arrived (nothing is created for a cancelled order).
+   */
   @IsArray()
-  @ArrayMinSize(1)
   @ValidateNested({ each: true })
   @Type(() => OutboundNoteValue)
   notes: OutboundNoteValue[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  batch?: number;
 }
 
 export const OutboundNotesCreatedV1 = defineEvent({
