@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CancelOutboundNotesV1,
   CreateOutboundNotesV1,
+  OutboundNotesCancelledV1,
   OutboundNoteProgressedV1,
   OutboundNoteShippedV1,
   OutboundNotesCreatedV1,
   ShipmentDeliveredV1,
+  type CancelOutboundNotes,
   type CreateOutboundNotes,
+  type OutboundNotesCancelled,
   type OutboundNotesCreated,
 } from '@skald/contracts';
 import type { BaseServiceConfig } from '@skald/service-kit';
@@ -27,6 +31,7 @@ export async function startWarehouse(): Promise<WarehouseWorld> {
   const sut = await startServiceUnderTest(service);
   const probe = await new BrokerProbe(sut.rabbitmqUrl).start([
     OutboundNotesCreatedV1,
+    OutboundNotesCancelledV1,
     OutboundNoteProgressedV1,
     OutboundNoteShippedV1,
     ShipmentDeliveredV1,
@@ -50,6 +55,16 @@ export async function createNotes(
   const sent = world.probe.publish(CreateOutboundNotesV1, command, { tenantId, correlationId: command.orderId });
   const created = await world.probe.next(OutboundNotesCreatedV1, (_payload, envelope) => envelope.causationId === sent.id);
   return { command, created };
+}
+
+/** Sends the cancel command as the order saga's compensation would and waits for its answer. */
+export async function cancelNotes(
+  world: WarehouseWorld,
+  command: CancelOutboundNotes,
+  tenantId: string | null = null,
+): Promise<ReceivedMessage<OutboundNotesCancelled>> {
+  const sent = world.probe.publish(CancelOutboundNotesV1, command, { tenantId, correlationId: command.orderId });
+  return world.probe.next(OutboundNotesCancelledV1, (_payload, envelope) => envelope.causationId === sent.id);
 }
 
 /** Messages of this note in the service's outbox: what it published, whether relayed yet or not. */

@@ -36,6 +36,7 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
         { noteId: expect.stringMatching(UUID), warehouse: first.warehouse, lines: first.lines },
         { noteId: expect.stringMatching(UUID), warehouse: second.warehouse, lines: second.lines },
       ],
+      batch: 1,
     });
     const [firstId, secondId] = created.payload.notes.map((note) => note.noteId);
     expect(firstId).not.toBe(secondId);
@@ -48,6 +49,7 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
       externalId: command.externalId,
       tenantId,
       warehouse: second.warehouse,
+      batch: 1,
       status: 'created',
       lines: second.lines,
       recipientName: command.recipientName,
@@ -57,6 +59,9 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
       pickingAt: null,
       packedAt: null,
       shippedAt: null,
+      cancelledAt: null,
+      cancelReason: null,
+      restockRequired: false,
       shipment: null,
     });
 
@@ -70,6 +75,33 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
       [command.orderId],
     );
     expect(count).toBe(first.lines.length + second.lines.length);
+  });
+
+  it('creates batch 2 of an order for a warehouse that has batch 1, and answers with that batch and its notes only', async () => {
+    const entry = aWarehouseEntry();
+    const first = aCreateOutboundNotesCommand({ notes: [entry, aWarehouseEntry()] });
+    const { created: batch1 } = await createNotes(world, first, 'tenant-batch');
+    expect(batch1.payload.batch).toBe(1);
+
+    // The backordered rest of the order, later, from the first warehouse only, with other lines.
+    const rest = { ...first, batch: 2, notes: [{ warehouse: entry.warehouse, lines: [aLine({ quantity: 7 })] }] };
+    const { created: batch2 } = await createNotes(world, rest, 'tenant-batch');
+
+    expect(batch2.payload).toEqual({
+      orderId: first.orderId,
+      externalId: first.externalId,
+      batch: 2,
+      notes: [{ noteId: expect.stringMatching(UUID), warehouse: entry.warehouse, lines: rest.notes[0].lines }],
+    });
+    const [{ noteId }] = batch2.payload.notes;
+    expect(batch1.payload.notes.map((note) => note.noteId)).not.toContain(noteId);
+    const read = await world.sut.http().get(`/v1/outbound-notes/${noteId}`).set(asOperator());
+    expect(read.body).toMatchObject({ id: noteId, warehouse: entry.warehouse, batch: 2, status: 'created', lines: rest.notes[0].lines });
+
+    // Re-sent, each batch finds its own notes.
+    expect((await createNotes(world, rest, 'tenant-batch')).created.payload).toEqual(batch2.payload);
+    expect((await createNotes(world, first, 'tenant-batch')).created.payload).toEqual(batch1.payload);
+    expect(await notesOfOrder(first.orderId)).toHaveLength(3);
   });
 
   it('creates the notes once when two copies of the command are handled at the same time', async () => {

@@ -24,6 +24,10 @@ export class OutboundNote {
   @Column({ type: 'text' })
   warehouse: string;
 
+  /** Which shipment batch of the order (1 first; a partial order's backordered rest is 2, …). */
+  @Column({ type: 'integer' })
+  batch: number;
+
   @Column({ type: 'text' })
   status: OutboundNoteStatus;
 
@@ -47,4 +51,14 @@ export class OutboundNote {
 
   @Column({ type: 'timestamptz', name: 'shipped_at', nullable: true })
   shippedAt: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'cancelled_at', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ type: 'text', name: 'cancel_reason', nullable: true })
+  cancelReason: string | null;
+
+  /** Cancelled while picking or packed: the picked goods must go back to their locations. */
+  @Column({ type: 'boolean', name: 'restock_required' })
+  restockRequired: boolean;
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ShipmentsModule } from '../shipments/shipments.module.js';
+import { CancelOutboundNotesHandler } from './cancel-outbound-notes.handler.js';
+import { CancelledOrder } from './cancelled-order.entity.js';
 import { CreateOutboundNotesHandler } from './create-outbound-notes.handler.js';
 import { OutboundNoteLine } from './outbound-note-line.entity.js';
 import { OutboundNote } from './outbound-note.entity.js';
@@ -7,7 +9,7 @@ import { OutboundNotesController } from './outbound-notes.controller.js';
 import { OutboundNotesRepository } from './outbound-notes.repository.js';
 import { OutboundNotesService } from './outbound-notes.service.js';
 
-export const outboundNoteEntities = [OutboundNote, OutboundNoteLine];
+export const outboundNoteEntities = [OutboundNote, OutboundNoteLine, CancelledOrder];
 
 /** HTTP status of each error code this capability raises. */
 export const outboundNoteErrorStatuses = {
@@ -16,10 +18,10 @@ export const outboundNoteErrorStatuses = {
   INVALID_CURSOR: 400,
 };
 
-/** Outbound notes: created by the order saga's command, worked by warehouse operators. */
+/** Outbound notes: created and cancelled by the order saga's commands, worked by warehouse operators. */
 @Module({
   imports: [ShipmentsModule],
-  controllers: [OutboundNotesController, CreateOutboundNotesHandler],
+  controllers: [OutboundNotesController, CreateOutboundNotesHandler, CancelOutboundNotesHandler],
   providers: [OutboundNotesRepository, OutboundNotesService],
 })
 export class OutboundNotesModule {}

@@ -5,7 +5,9 @@ import {
   OutboundNoteShippedV1,
   SkaldError,
   type AddressValue,
+  type CancelOutboundNotes,
   type CreateOutboundNotes,
+  type OutboundNotesCancelled,
   type StockLineValue,
 } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
@@ -43,12 +45,15 @@ export class OutboundNotesService {
   ) {}
 
   /**
-   * Creates the order's outbound notes, one per warehouse, in status `created`. Idempotent per
-   * (order, warehouse): a re-sent command creates nothing and gets the notes that exist.
-   * @returns every note the command names, new or existing, in the command's order
+   * Creates the order's outbound notes of the command's batch (default 1), one per warehouse, in
+   * status `created`. Idempotent per (order, warehouse, batch): a re-sent command creates nothing
+   * and gets the notes that exist. An order whose notes were all cancelled gets no notes at all
+   * (the cancellation arrived first). Runs under the order's lock, as cancellation does.
+   * @returns every note the command names, new or existing, in the command's order; none for a
+   *          cancelled order
    * @throws SkaldError(OUTBOUND_NOTES_DUPLICATE_WAREHOUSE) when the command names a warehouse twice
-   * @throws SkaldError(OUTBOUND_NOTE_CONFLICT) when the order's note for a warehouse exists with
-   *         other lines: a different command for the same (order, warehouse), not a re-send
+   * @throws SkaldError(OUTBOUND_NOTE_CONFLICT) when the order's note for a warehouse and batch
+   *         exists with other lines: a different command, not a re-send
    */
   async createForOrder(manager: EntityManager, command: CreateOutboundNotes, tenantId: string | null): Promise<OutboundNoteDetails[]> {
     const warehouses = command.notes.map((entry) => entry.warehouse);
@@ -58,11 +63,17 @@ export class OutboundNotesService {
         retryable: false,
       });
     }
+    const batch = batchOf(command);
+
+    await this.notes.lockOrder(manager, command.orderId);
+    if (await this.notes.isOrderCancelled(manager, command.orderId)) {
+      this.logger.log(`order ${command.orderId} was cancelled; no outbound notes created for batch ${batch}`);
+      return [];
+    }
 
     const createdAt = new Date();
     const shipTo = plainAddress(command.shipTo);
-    // Inserted in warehouse order (hence created, and listed, in that order): two copies of a
-    // command racing take their locks in the same order and cannot deadlock.
+    // Inserted in warehouse order (hence created, and listed, in that order).
     const inWarehouseOrder = [...command.notes].sort((a, b) => (a.warehouse < b.warehouse ? -1 : a.warehouse > b.warehouse ? 1 : 0));
     let created = 0;
     for (const entry of inWarehouseOrder) {
@@ -74,6 +85,7 @@ export class OutboundNotesService {
           externalId: command.externalId,
           tenantId,
           warehouse: entry.warehouse,
+          batch,
           status: 'created',
           recipientName: command.recipientName,
           shipTo,
@@ -84,7 +96,7 @@ export class OutboundNotesService {
       if (inserted) created += 1;
     }
 
-    const stored = await this.details(manager, await this.notes.findByOrder(manager, command.orderId, warehouses));
+    const stored = await this.details(manager, await this.notes.findOfBatch(manager, command.orderId, batch, warehouses));
     const byWarehouse = new Map(stored.map((details) => [details.note.warehouse, details]));
     const notes = command.notes.map((entry) => {
       const details = byWarehouse.get(entry.warehouse);
@@ -92,18 +104,74 @@ export class OutboundNotesService {
       if (!sameLines(details.lines, entry.lines)) {
         throw new SkaldError(
           'OUTBOUND_NOTE_CONFLICT',
-          `Order ${command.orderId} already has outbound note ${details.note.id} for warehouse ${entry.warehouse} with other lines.`,
+          `Order ${command.orderId} already has outbound note ${details.note.id} for warehouse ${entry.warehouse} (batch ${batch}) with other lines.`,
           { retryable: false, details: { noteId: details.note.id } },
         );
       }
       return details;
     });
     if (created > 0) {
-      this.logger.log(`created ${created} outbound note(s) for order ${command.orderId}`);
+      this.logger.log(`created ${created} outbound note(s) of batch ${batch} for order ${command.orderId}`);
     } else {
-      this.logger.log(`outbound notes of order ${command.orderId} already exist; nothing created`);
+      this.logger.log(`outbound notes of batch ${batch} of order ${command.orderId} already exist; nothing created`);
     }
     return notes;
+  }
+
+  /**
+   * Cancels the order's open notes (compensation of the order saga): without `noteIds` every open
+   * note of the order, and the order is marked cancelled so that a create command arriving later
+   * creates nothing; with `noteIds` only those notes. Notes that were picking or packed are flagged
+   * for restocking. A note that shipped first stays shipped and is reported apart. Idempotent: a
+   * re-sent command cancels nothing new and reports the notes cancelled before
+   * (`previousStatus: 'cancelled'`). Runs under the order's lock, as creation does.
+   * @returns the payload of OutboundNotesCancelled
+   * @throws SkaldError(OUTBOUND_NOTE_NOT_FOUND) when a named note is not one of the order's
+   */
+  async cancelForOrder(manager: EntityManager, command: CancelOutboundNotes, tenantId: string | null): Promise<OutboundNotesCancelled> {
+    const { orderId, reason } = command;
+    const noteIds = command.noteIds === undefined ? undefined : [...new Set(command.noteIds)];
+    const at = new Date();
+
+    await this.notes.lockOrder(manager, orderId);
+    if (noteIds === undefined) {
+      await this.notes.markOrderCancelled(manager, { orderId, tenantId, reason, cancelledAt: at });
+    } else {
+      const known = new Set((await this.notes.findOfOrder(manager, orderId, noteIds)).map((note) => note.id));
+      const unknown = noteIds.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw new SkaldError('OUTBOUND_NOTE_NOT_FOUND', `Order ${orderId} has no outbound note ${unknown.join(', ')}.`, {
+          retryable: false,
+          details: { noteIds: unknown },
+        });
+      }
+    }
+
+    const cancelledNow = new Map(
+      (await this.notes.cancelOpen(manager, orderId, noteIds, { reason, at })).map((entry) => [entry.id, entry.previousStatus]),
+    );
+    const notes = await this.details(manager, await this.notes.findOfOrder(manager, orderId, noteIds));
+    const cancelled = notes.filter(({ note }) => note.status === 'cancelled');
+    const shipped = notes.filter(({ note }) => note.status === 'shipped');
+
+    this.logger.log(
+      `order ${orderId}: cancelled ${cancelledNow.size} outbound note(s)` +
+        (cancelled.length > cancelledNow.size ? `, ${cancelled.length - cancelledNow.size} cancelled before` : '') +
+        (shipped.length > 0 ? `, ${shipped.length} shipped already` : '') +
+        (noteIds === undefined ? '; later create commands create nothing' : ''),
+    );
+    return {
+      orderId,
+      reason,
+      cancelled: cancelled.map(({ note, lines }) => ({
+        noteId: note.id,
+        warehouse: note.warehouse,
+        previousStatus: cancelledNow.get(note.id) ?? 'cancelled',
+        restocked: note.restockRequired,
+        lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+      })),
+      shipped: shipped.map(({ note }) => ({ noteId: note.id, warehouse: note.warehouse })),
+    };
   }
 
   /** @throws SkaldError(OUTBOUND_NOTE_NOT_FOUND) */
@@ -221,6 +289,11 @@ export class OutboundNotesService {
 
 function noteNotFound(id: string): SkaldError {
   return new SkaldError('OUTBOUND_NOTE_NOT_FOUND', `No outbound note ${id}.`, { retryable: false });
+}
+
+/** The command's shipment batch: 1 unless it says otherwise. */
+export function batchOf(command: CreateOutboundNotes): number {
+  return command.batch ?? 1;
 }
 
 /** Messages about a note belong to its order's saga and its platform. */

@@ -63,6 +63,9 @@ export class OutboundNoteDto {
   @ApiProperty({ example: 'SH-01' })
   warehouse: string;
 
+  @ApiProperty({ minimum: 1, example: 1, description: "The order's shipment batch (2 and up: a partial order's backordered rest)" })
+  batch: number;
+
   @ApiProperty({ enum: OUTBOUND_NOTE_STATUSES })
   status: OutboundNoteStatus;
 
@@ -90,6 +93,15 @@ export class OutboundNoteDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   shippedAt: string | null;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  cancelledAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the order saga cancelled the note' })
+  cancelReason: string | null;
+
+  @ApiProperty({ description: 'Cancelled while picking or packed: the picked goods must go back to their locations' })
+  restockRequired: boolean;
+
   @ApiProperty({ type: NoteShipmentDto, nullable: true })
   shipment: NoteShipmentDto | null;
 }
@@ -111,6 +123,7 @@ export function toOutboundNoteDto({ note, lines, shipment }: OutboundNoteDetails
     externalId: note.externalId,
     tenantId: note.tenantId,
     warehouse: note.warehouse,
+    batch: note.batch,
     status: note.status,
     lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
     recipientName: note.recipientName,
@@ -120,6 +133,9 @@ export function toOutboundNoteDto({ note, lines, shipment }: OutboundNoteDetails
     pickingAt: iso(note.pickingAt),
     packedAt: iso(note.packedAt),
     shippedAt: iso(note.shippedAt),
+    cancelledAt: iso(note.cancelledAt),
+    cancelReason: note.cancelReason,
+    restockRequired: note.restockRequired,
     shipment: shipment && {
       shipmentId: shipment.id,
       carrier: shipment.carrier,
