@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
+import { CancellationModule } from './cancellation/cancellation.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { entities } from './database/entities.js';
 import { IntakeModule } from './intake/intake.module.js';
+import { ModificationModule } from './modification/modification.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReviewModule } from './review/review.module.js';
 import { SagaModule } from './saga/saga.module.js';
@@ -14,6 +16,10 @@ export const ORDERS_ERROR_STATUSES = {
   ORDER_NOT_FOUND: 404,
   ORDER_EXTERNAL_ID_EXISTS: 409,
   ORDER_NOT_ON_HOLD: 409,
+  ORDER_SHIPPED: 409,
+  ORDER_CLOSED: 409,
+  ORDER_LOCKED: 409,
+  BACKORDER_DEADLINE_PAST: 422,
 };
 
 @Module({})
@@ -26,6 +32,8 @@ export class AppModule {
         OrdersModule,
         IntakeModule,
         ReviewModule,
+        CancellationModule,
+        ModificationModule,
         SagaModule,
         CustomersModule,
         CatalogModule,

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { OrderSaga } from '../saga/order-saga.service.js';
 import { requestSender } from '../saga/senders.js';
-import { deadlineFor } from '../saga/saga-deadlines.js';
+import { SagaDeadlines } from '../saga/saga-deadlines.js';
+import { SagaSteps } from '../saga/saga-steps.js';
 import { SagaRepository } from '../saga/saga.repository.js';
 import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
@@ -26,10 +26,15 @@ export class IntakeService {
     private readonly outbox: Outbox,
     private readonly orders: OrdersRepository,
     private readonly sagas: SagaRepository,
-    private readonly saga: OrderSaga,
+    private readonly steps: SagaSteps,
+    private readonly deadlines: SagaDeadlines,
   ) {}
 
   async place(tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
+    const deadline = dto.shortagePolicy?.backorderDeadline;
+    if (deadline !== undefined && Date.parse(deadline) <= Date.now()) {
+      throw new SkaldError('BACKORDER_DEADLINE_PAST', `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
+    }
     const id = randomUUID();
     const lines = dto.lines.map((line, index) => ({
       orderId: id,
@@ -37,6 +42,7 @@ export class IntakeService {
       sku: line.sku,
       quantity: line.quantity,
       unitPrice: fromUnits(toUnits(line.unitPrice)),
+      cancelledQuantity: 0,
     }));
     const order: OrderEntity = {
       id,
@@ -61,13 +67,16 @@ export class IntakeService {
       paymentAmount: fromUnits(toUnits(dto.payment.amount)),
       requestedDeliveryDate: dto.requestedDeliveryDate?.slice(0, 10) ?? null,
       review: null,
+      shortagePolicy: dto.shortagePolicy
+        ? { mode: dto.shortagePolicy.mode, backorderDeadline: dto.shortagePolicy.backorderDeadline ?? null, partialRemainder: dto.shortagePolicy.partialRemainder ?? null }
+        : null,
       createdAt: new Date(),
       updatedAt: new Date(),
     };
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.orders.insert(manager, order, lines);
-        const saga = await this.sagas.create(manager, id, 'reviewing', deadlineFor('reviewing'));
+        const saga = await this.sagas.create(manager, id, 'reviewing', this.deadlines.for('reviewing', {}));
         const send = requestSender(this.outbox, manager, order);
         const placed = await send(OrderPlacedV1, {
           orderId: id,
@@ -83,7 +92,7 @@ export class IntakeService {
         });
         await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
         order.status = 'received';
-        await this.saga.moveTo(manager, order, saga, 'received', 'reviewing', null, send);
+        await this.steps.moveTo(manager, { order, saga }, 'received', 'reviewing', null, send);
         const review = await send(ReviewOrderV1, { orderId: id });
         await this.sagas.log(manager, id, { kind: 'command_sent', messageType: ReviewOrderV1.routingKey, messageId: review.id, fromState: 'reviewing' });
       });

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '@skald/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -92,6 +93,22 @@ export class PaymentDto {
   amount: number;
 }
 
+export class ShortagePolicyDto {
+  @ApiProperty({ enum: SHORTAGE_MODES, description: 'reject: cancel when short; backorder: wait for the rest; partial: ship what is there now' })
+  @IsIn(SHORTAGE_MODES)
+  mode: ShortageMode;
+
+  @ApiPropertyOptional({ format: 'date-time', description: "Until when a backorder waits (default: the platform's backorder days)" })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  backorderDeadline?: string;
+
+  @ApiPropertyOptional({ enum: PARTIAL_REMAINDERS, description: "partial only: backorder or cancel what is not available now (default: the platform's)" })
+  @IsOptional()
+  @IsIn(PARTIAL_REMAINDERS)
+  partialRemainder?: PartialRemainder;
+}
+
 export class PlaceOrderDto {
   @ApiProperty({ example: 'SHOP-10001', description: "The platform's own order id; unique per platform" })
   @IsString()
@@ -133,6 +150,12 @@ export class PlaceOrderDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   requestedDeliveryDate?: string;
+
+  @ApiPropertyOptional({ type: ShortagePolicyDto, description: "What happens when stock is short (default: the platform's policy)" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShortagePolicyDto)
+  shortagePolicy?: ShortagePolicyDto;
 }
 
 export class OrderAcceptedDto {

@@ -17,6 +17,14 @@ export class OrderReservationEntity {
 
   @Column('int')
   quantity: number;
+
+  /** 1: reserved when the order was placed; 2: received later for a partial order's backordered rest. */
+  @Column('int', { default: 1 })
+  batch: number;
+
+  /** Given back to stock (cancellation, expiry, a cancelled rest). */
+  @Column('boolean', { default: false })
+  released: boolean;
 }
 
 /** The order's view of an outbound note (replica of the warehouse's events). */
@@ -33,6 +41,9 @@ export class OrderOutboundNoteEntity {
 
   @Column('text')
   status: string;
+
+  @Column('int', { default: 1 })
+  batch: number;
 
   @Column('jsonb', { nullable: true })
   lines: Array<{ sku: string; quantity: number }> | null;

@@ -16,4 +16,8 @@ export class OrderLineEntity {
 
   @Column('numeric', { name: 'unit_price', precision: 14, scale: 4 })
   unitPrice: string;
+
+  /** Units that will not ship: a partial order's cancelled rest. */
+  @Column('int', { name: 'cancelled_quantity', default: 0 })
+  cancelledQuantity: number;
 }

@@ -6,6 +6,8 @@ import { normalizeAmount } from '../shared/money.js';
 import type { ListOrdersQuery, OrderPageView, OrderSummaryView, OrderView } from './dto/order-view.dto.js';
 import type { OrderEntity } from './order.entity.js';
 import { OrdersRepository } from './orders.repository.js';
+import { visibleTo } from './visibility.js';
+import { SagaRepository } from '../saga/saga.repository.js';
 
 function encodeCursor(order: OrderEntity): string {
   return Buffer.from(JSON.stringify([order.createdAt.toISOString(), order.id])).toString('base64url');
@@ -28,31 +30,43 @@ export class OrderQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
+    private readonly sagas: SagaRepository,
   ) {}
 
   async get(caller: Caller, id: string): Promise<OrderView> {
     const manager = this.dataSource.manager;
     const order = await this.orders.findById(manager, id);
-    if (!order || (caller.kind === 'platform' && order.tenantId !== caller.tenantId)) {
+    if (!order || !visibleTo(caller, order)) {
       throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
     }
-    const [lines, history, reservations, notes, shipments] = await Promise.all([
+    const [lines, history, reservations, notes, shipments, saga] = await Promise.all([
       this.orders.lines(manager, id),
       this.orders.history(manager, id),
       this.orders.reservations(manager, id),
       this.orders.notes(manager, id),
       this.orders.shipments(manager, id),
+      this.sagas.find(manager, id),
     ]);
+    const cancellation = saga?.data.cancellation;
     return {
       ...summary(order),
       customer: { ...order.customer },
-      lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: normalizeAmount(line.unitPrice) })),
+      lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: normalizeAmount(line.unitPrice), cancelledQuantity: line.cancelledQuantity })),
       shippingAddress: { ...order.shippingAddress },
       payment: { method: order.paymentMethod, status: order.paymentStatus, amount: normalizeAmount(order.paymentAmount) },
       requestedDeliveryDate: order.requestedDeliveryDate,
       review: order.review,
-      reservations: reservations.map(({ reservationId, warehouse, sku, quantity }) => ({ reservationId, warehouse, sku, quantity })),
-      outboundNotes: notes.map(({ noteId, warehouse, status, lines: noteLines }) => ({ noteId, warehouse, status, lines: noteLines })),
+      shortagePolicy: order.shortagePolicy,
+      saga: saga && {
+        state: saga.state,
+        deadlineAt: saga.deadlineAt?.toISOString() ?? null,
+        stuck: saga.data.stuck ?? false,
+        cancellation: cancellation
+          ? { code: cancellation.code, reason: cancellation.reason, requestedBy: cancellation.requestedBy, requestedAt: cancellation.requestedAt, notes: cancellation.notes, stock: cancellation.stock }
+          : null,
+      },
+      reservations: reservations.map(({ reservationId, warehouse, sku, quantity, batch, released }) => ({ reservationId, warehouse, sku, quantity, batch, released })),
+      outboundNotes: notes.map(({ noteId, warehouse, status, batch, lines: noteLines }) => ({ noteId, warehouse, status, batch, lines: noteLines })),
       shipments: shipments.map((s) => ({
         shipmentId: s.shipmentId,
         noteId: s.noteId,

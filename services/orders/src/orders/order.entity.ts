@@ -1,4 +1,4 @@
-import type { AddressValue, CustomerValue, OrderStatus } from '@skald/contracts';
+import type { AddressValue, CustomerValue, OrderStatus, PartialRemainder, ShortageMode } from '@skald/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export interface ReviewReason {
@@ -12,6 +12,14 @@ export interface ReviewRecord {
   reasons: ReviewReason[];
   reviewedAt: string;
   decision?: { decision: 'approve' | 'reject'; reason: string; decidedBy: string; decidedAt: string };
+}
+
+/** What happens when stock is short (resolved from the platform's default at review when absent). */
+export interface ShortagePolicy {
+  mode: ShortageMode;
+  /** ISO time; backorder and partial-with-backorder only. */
+  backorderDeadline: string | null;
+  partialRemainder: PartialRemainder | null;
 }
 
 @Entity('sales_order')
@@ -60,6 +68,9 @@ export class OrderEntity {
 
   @Column('jsonb', { nullable: true })
   review: ReviewRecord | null;
+
+  @Column('jsonb', { name: 'shortage_policy', nullable: true })
+  shortagePolicy: ShortagePolicy | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderStatus } from '@skald/contracts';
-import { IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
 import { OrderLineEntity } from './order-line.entity.js';
-import { OrderEntity, type ReviewRecord } from './order.entity.js';
+import { OrderEntity, type ReviewRecord, type ShortagePolicy } from './order.entity.js';
 import { OrderStatusEntryEntity } from './order-status-entry.entity.js';
 
 /** Statuses after which an order no longer counts as open (credit exposure, lists). */
@@ -49,9 +49,27 @@ export class OrdersRepository {
     await manager.insert(OrderStatusEntryEntity, { orderId: order.id, status, reason });
   }
 
-  async saveReview(manager: EntityManager, order: OrderEntity, review: ReviewRecord): Promise<void> {
+  /** Replaces all lines of the order (a modification before the lock) and its total. */
+  async replaceLines(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[], totalAmount: string): Promise<void> {
+    await manager.delete(OrderLineEntity, { orderId: order.id });
+    await manager.insert(OrderLineEntity, lines);
+    order.totalAmount = totalAmount;
+    await manager.update(OrderEntity, { id: order.id }, { totalAmount });
+  }
+
+  async saveAddress(manager: EntityManager, order: OrderEntity, address: OrderEntity['shippingAddress']): Promise<void> {
+    order.shippingAddress = address;
+    await manager.update(OrderEntity, { id: order.id }, { shippingAddress: address });
+  }
+
+  async saveReview(manager: EntityManager, order: OrderEntity, review: ReviewRecord | null): Promise<void> {
     order.review = review;
     await manager.update(OrderEntity, { id: order.id }, { review });
+  }
+
+  async saveShortagePolicy(manager: EntityManager, order: OrderEntity, policy: ShortagePolicy): Promise<void> {
+    order.shortagePolicy = policy;
+    await manager.update(OrderEntity, { id: order.id }, { shortagePolicy: policy });
   }
 
   history(manager: EntityManager, orderId: string): Promise<OrderStatusEntryEntity[]> {
@@ -63,25 +81,26 @@ export class OrdersRepository {
   }
 
   reservations(manager: EntityManager, orderId: string): Promise<OrderReservationEntity[]> {
-    return manager.find(OrderReservationEntity, { where: { orderId }, order: { warehouse: 'ASC', sku: 'ASC' } });
+    return manager.find(OrderReservationEntity, { where: { orderId }, order: { batch: 'ASC', warehouse: 'ASC', sku: 'ASC' } });
   }
 
   notes(manager: EntityManager, orderId: string): Promise<OrderOutboundNoteEntity[]> {
-    return manager.find(OrderOutboundNoteEntity, { where: { orderId }, order: { warehouse: 'ASC' } });
+    return manager.find(OrderOutboundNoteEntity, { where: { orderId }, order: { batch: 'ASC', warehouse: 'ASC' } });
   }
 
   /** Inserts or advances a note; never moves it back (events may arrive out of order). */
   async upsertNote(
     manager: EntityManager,
-    note: { noteId: string; orderId: string; warehouse: string; status: string; lines?: Array<{ sku: string; quantity: number }> },
+    note: { noteId: string; orderId: string; warehouse: string; status: string; lines?: Array<{ sku: string; quantity: number }>; batch?: number },
     rank: (status: string) => number,
   ): Promise<void> {
     const existing = await manager.findOneBy(OrderOutboundNoteEntity, { noteId: note.noteId });
     if (!existing) {
-      await manager.insert(OrderOutboundNoteEntity, { ...note, lines: note.lines ?? null, updatedAt: new Date() });
+      await manager.insert(OrderOutboundNoteEntity, { ...note, batch: note.batch ?? 1, lines: note.lines ?? null, updatedAt: new Date() });
       return;
     }
-    const status = rank(note.status) > rank(existing.status) ? note.status : existing.status;
+    // A cancelled note stays cancelled; otherwise the furthest status wins.
+    const status = existing.status !== 'cancelled' && rank(note.status) > rank(existing.status) ? note.status : existing.status;
     await manager.update(
       OrderOutboundNoteEntity,
       { noteId: note.noteId },
@@ -94,6 +113,44 @@ export class OrdersRepository {
     const existing = await manager.findOneBy(OrderOutboundNoteEntity, { noteId });
     if (existing && rank(status) > rank(existing.status)) {
       await manager.update(OrderOutboundNoteEntity, { noteId }, { status, updatedAt: new Date() });
+    }
+  }
+
+  /** Marks notes cancelled (the warehouse cancelled them); unknown ones are recorded as cancelled. */
+  async cancelNotes(manager: EntityManager, orderId: string, notes: ReadonlyArray<{ noteId: string; warehouse: string; lines: Array<{ sku: string; quantity: number }> }>): Promise<void> {
+    for (const note of notes) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OrderOutboundNoteEntity)
+        .values({ noteId: note.noteId, orderId, warehouse: note.warehouse, status: 'cancelled', lines: note.lines, batch: 1, updatedAt: new Date() })
+        .orUpdate(['status', 'updated_at'], ['note_id'])
+        .execute();
+    }
+  }
+
+  /** Marks replica reservations released. */
+  async releaseReservations(manager: EntityManager, orderId: string, reservationIds: readonly string[] | 'all'): Promise<void> {
+    if (reservationIds === 'all') {
+      await manager.update(OrderReservationEntity, { orderId }, { released: true });
+    } else if (reservationIds.length > 0) {
+      await manager.update(OrderReservationEntity, { orderId, reservationId: In([...reservationIds]) }, { released: true });
+    }
+  }
+
+  /** Cancels units of lines (a partial order's rest): `cancel` per SKU, from the last line of the SKU backwards. */
+  async cancelQuantities(manager: EntityManager, lines: OrderLineEntity[], cancel: ReadonlyMap<string, number>): Promise<void> {
+    for (const [sku, quantity] of cancel) {
+      let left = quantity;
+      for (const line of [...lines].reverse()) {
+        if (left === 0) break;
+        if (line.sku !== sku) continue;
+        const more = Math.min(left, line.quantity - line.cancelledQuantity);
+        if (more === 0) continue;
+        line.cancelledQuantity += more;
+        left -= more;
+        await manager.update(OrderLineEntity, { orderId: line.orderId, lineNo: line.lineNo }, { cancelledQuantity: line.cancelledQuantity });
+      }
     }
   }
 

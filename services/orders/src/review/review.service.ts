@@ -7,12 +7,14 @@ import { CatalogRepository } from '../catalog/catalog.repository.js';
 import { CustomersRepository } from '../customers/customers.repository.js';
 import type { ReviewRecord } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { OrderSaga, type Incoming, type Send } from '../saga/order-saga.service.js';
+import { OrderSaga } from '../saga/order-saga.service.js';
+import { SagaSteps, type Incoming, type Send } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
 import { normalizeAmount } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { PendingReviewDto, ReviewDecidedDto } from './review.dto.js';
 import { reviewOrder } from './review-rules.js';
+import { resolveShortagePolicy } from './shortage-policy.js';
 
 @Injectable()
 export class ReviewService {
@@ -24,11 +26,12 @@ export class ReviewService {
     private readonly policies: TenantPolicyRepository,
     private readonly customers: CustomersRepository,
     private readonly saga: OrderSaga,
+    private readonly steps: SagaSteps,
   ) {}
 
   /** The automatic review of a received order (handler of orders.review-order.v1). */
   async review(manager: EntityManager, orderId: string, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.saga.begin(manager, orderId, 'reviewing', incoming);
+    const step = await this.steps.begin(manager, orderId, 'reviewing', incoming);
     if (!step) return;
     const { order, saga } = step;
     const policy = await this.policies.find(manager, order.tenantId);
@@ -53,7 +56,8 @@ export class ReviewService {
     });
     const record: ReviewRecord = { outcome: result.outcome, reasons: result.reasons, reviewedAt: new Date().toISOString() };
     await this.orders.saveReview(manager, order, record);
-    await this.saga.reviewed(manager, order, saga, record, send, incoming);
+    await this.orders.saveShortagePolicy(manager, order, resolveShortagePolicy(order.shortagePolicy, policy, order.createdAt));
+    await this.saga.reviewed(manager, { order, saga }, record, send, incoming);
   }
 
   /** A reviewer approves or rejects a held order. */
@@ -61,7 +65,7 @@ export class ReviewService {
     return this.dataSource.transaction(async (manager) => {
       const order = await this.orders.lock(manager, orderId);
       if (!order) throw new SkaldError('ORDER_NOT_FOUND', `no order ${orderId}`, { retryable: false });
-      const step = await this.saga.begin(manager, orderId, 'awaiting_review', { type: `review decision by ${caller.principalId}`, id: null });
+      const step = await this.steps.begin(manager, orderId, 'awaiting_review', { type: `review decision by ${caller.principalId}`, id: null });
       if (!step || order.status !== 'on_hold') {
         throw new SkaldError('ORDER_NOT_ON_HOLD', `order ${orderId} is ${order.status}, not waiting for a review`, {
           retryable: false,
@@ -73,7 +77,7 @@ export class ReviewService {
         decision: { decision, reason, decidedBy: caller.principalId, decidedAt: new Date().toISOString() },
       };
       await this.orders.saveReview(manager, order, record);
-      await this.saga.reviewed(manager, order, step.saga, record, requestSender(this.outbox, manager, order));
+      await this.saga.reviewed(manager, { order, saga: step.saga }, record, requestSender(this.outbox, manager, order));
       return { id: order.id, status: order.status };
     });
   }

@@ -1,133 +1,168 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   CreateOutboundNotesV1,
-  OrderStatusChangedV1,
-  ReserveStockV1,
-  type MessageDefinition,
-  type MessageEnvelope,
-  type OrderStatus,
+  type BackorderAllocated,
   type OutboundNoteProgressed,
   type OutboundNoteShipped,
   type OutboundNotesCreated,
+  type ReservationValue,
   type ShipmentDelivered,
+  type StockLineValue,
   type StockReservationRejected,
   type StockReserved,
 } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
-import type { OrderEntity, ReviewRecord } from '../orders/order.entity.js';
-import { OrdersRepository } from '../orders/orders.repository.js';
+import type { ReviewRecord } from '../orders/order.entity.js';
 import { fulfilmentStatus, noteRank, statusRank } from './fulfilment-status.js';
-import type { OrderSagaEntity, SagaState } from './order-saga.entity.js';
-import { deadlineFor } from './saga-deadlines.js';
-import { SagaRepository } from './saga.repository.js';
+import type { SagaState } from './order-saga.entity.js';
+import { OrderCompensation } from './order-compensation.service.js';
+import { describeLines, quantitiesBySku } from './quantities.js';
+import { SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
 
-/** Sends a message within the current transaction (outbox), caused by the current one if any. */
-export type Send = <P extends object>(definition: MessageDefinition<P>, payload: P) => Promise<MessageEnvelope<P>>;
+export type { Incoming, Send } from './saga-steps.js';
 
-/** The message being handled, for the saga's step log. */
-export interface Incoming {
-  type: string;
-  /** The message id; null for a step started by an HTTP request. */
-  id: string | null;
-}
+/** Saga states in which outbound notes exist or are on their way. */
+const FULFILMENT_STATES: readonly SagaState[] = ['releasing', 'fulfilling', 'awaiting_delivery'];
 
 /**
- * The order saga (orchestrated, persisted): review → reserve → outbound notes → pick/pack/ship →
- * delivery. Every step locks the order and its saga row, checks the saga is in the state that
- * expects the message (anything else is a duplicate or a late message: logged and ignored), moves
- * the order status, logs the step, and sends the next command — all in the caller's transaction.
+ * The order saga (orchestrated, persisted): review → reserve (per the shortage policy: all or
+ * nothing, backorder, partial) → outbound notes (one batch per warehouse; a partial order's
+ * backordered rest as batch 2) → pick/pack/ship → delivery. Every step locks the order and its
+ * saga, checks the saga expects the message (anything else is a duplicate or late: logged and
+ * ignored), moves the order status, logs the step and sends the next command, all in the
+ * caller's transaction. Cancellation and other compensation: OrderCompensation.
  */
 @Injectable()
 export class OrderSaga {
   private readonly logger = new Logger(OrderSaga.name);
 
   constructor(
-    private readonly orders: OrdersRepository,
-    private readonly sagas: SagaRepository,
+    private readonly steps: SagaSteps,
+    private readonly compensation: OrderCompensation,
   ) {}
 
   /** After the automatic review, or a reviewer's decision. */
-  async reviewed(manager: EntityManager, order: OrderEntity, saga: OrderSagaEntity, review: ReviewRecord, send: Send, incoming?: Incoming): Promise<void> {
+  async reviewed(manager: EntityManager, step: SagaStep, review: ReviewRecord, send: Send, incoming?: Incoming): Promise<void> {
     const reasons = review.reasons.map((r) => `${r.code}: ${r.message}`).join('; ') || null;
     const decision = review.decision;
     const outcome = decision ? (decision.decision === 'approve' ? 'approved' : 'rejected') : review.outcome;
     if (outcome === 'rejected') {
       const reason = decision ? `REJECTED_BY_REVIEWER: ${decision.reason}` : reasons;
-      await this.moveTo(manager, order, saga, 'rejected', 'rejected', reason, send, incoming);
+      await this.steps.moveTo(manager, step, 'rejected', 'rejected', reason, send, incoming);
     } else if (outcome === 'on_hold') {
-      await this.moveTo(manager, order, saga, 'on_hold', 'awaiting_review', reasons, send, incoming);
+      await this.steps.moveTo(manager, step, 'on_hold', 'awaiting_review', reasons, send, incoming);
     } else {
       const reason = decision ? `APPROVED_BY_REVIEWER: ${decision.reason}` : null;
-      await this.moveTo(manager, order, saga, 'approved', 'reserving', reason, send, incoming);
-      const lines = await this.orders.lines(manager, order.id);
-      await this.command(manager, saga, send, ReserveStockV1, {
-        orderId: order.id,
-        lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
-      });
+      await this.steps.moveTo(manager, step, 'approved', 'reserving', reason, send, incoming);
+      await this.steps.reserve(manager, step, send);
     }
   }
 
+  /** Inventory reserved all of the order, or (backorder, partial) what it had. */
   async stockReserved(manager: EntityManager, event: StockReserved, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, 'reserving', incoming);
-    if (!step) return;
+    const step = await this.steps.begin(manager, event.orderId, 'reserving', incoming);
+    if (!step || this.staleAttempt(step, event.attempt, incoming)) return;
     const { order, saga } = step;
-    await this.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id })));
-    // One outbound note per reserving warehouse: remembered, so fulfilment events need not re-read reservations.
-    saga.data = { ...saga.data, expectedNotes: new Set(event.reservations.map((r) => r.warehouse)).size };
-    await this.moveTo(manager, order, saga, 'reserved', 'releasing', null, send, incoming);
-    const byWarehouse = new Map<string, Array<{ sku: string; quantity: number }>>();
-    for (const r of event.reservations) {
-      const lines = byWarehouse.get(r.warehouse) ?? [];
-      const same = lines.find((line) => line.sku === r.sku);
-      if (same) same.quantity += r.quantity;
-      else lines.push({ sku: r.sku, quantity: r.quantity });
-      byWarehouse.set(r.warehouse, lines);
+    await this.steps.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch: 1, released: false })));
+    const backordered = event.backordered ?? [];
+    const unavailable = event.unavailable ?? [];
+    const policy = order.shortagePolicy;
+
+    if (event.reservations.length === 0 && backordered.length === 0) {
+      // `take_available` and nothing was there: nothing to ship, nothing waits.
+      await this.compensation.cancelNow(manager, step, send, 'STOCK_SHORT', `nothing available: ${describeLines(unavailable)}`, incoming);
+      return;
     }
-    await this.command(manager, saga, send, CreateOutboundNotesV1, {
-      orderId: order.id,
-      externalId: order.externalId,
-      recipientName: order.customer.name,
-      shipTo: order.shippingAddress,
-      notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })),
-    });
+    if (unavailable.length > 0) {
+      // A partial order whose rest is not backordered: that rest is cancelled now.
+      await this.compensation.cancelQuantities(manager, step, send, quantitiesBySku(event.reservations), 'rest', `STOCK_SHORT: not available, cancelled: ${describeLines(unavailable)}`);
+    }
+    if (backordered.length > 0) {
+      saga.data = { ...saga.data, backorderOpen: true, backorderDeadline: policy?.backorderDeadline ?? null };
+      if (policy?.mode !== 'partial' || event.reservations.length === 0) {
+        // Backorder (or a partial order with nothing to ship yet): wait for all of it.
+        await this.steps.moveTo(manager, step, 'backordered', 'backordered', `STOCK_SHORT: waiting for ${describeLines(backordered)}`, send, incoming);
+        return;
+      }
+    }
+    const reason = backordered.length > 0 ? `partial: ${describeLines(backordered)} backordered` : null;
+    await this.steps.moveTo(manager, step, 'reserved', 'releasing', reason, send, incoming);
+    await this.sendNotes(manager, step, send, 1, event.reservations);
   }
 
-  /** Stock short: with the default `reject` policy the order is cancelled, nothing was reserved. */
+  /** Stock short with the `reject` policy (or an unknown SKU): the order is cancelled, nothing was reserved. */
   async reservationRejected(manager: EntityManager, event: StockReservationRejected, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, 'reserving', incoming);
+    const step = await this.steps.begin(manager, event.orderId, 'reserving', incoming);
     if (!step) return;
     const detail = event.shortages.map((s) => `${s.sku} requested ${s.requested}, available ${s.available}`).join('; ');
-    await this.moveTo(manager, step.order, step.saga, 'cancelled', 'cancelled', `${event.reason}: ${detail}`, send, incoming);
+    await this.compensation.cancelNow(manager, step, send, event.reason, detail, incoming);
+  }
+
+  /** Received stock was reserved for the order's backorder; once complete, the order moves on. */
+  async backorderAllocated(manager: EntityManager, event: BackorderAllocated, send: Send, incoming: Incoming): Promise<void> {
+    const step = await this.steps.begin(manager, event.orderId, ['backordered', 'releasing', 'fulfilling'], incoming);
+    if (!step || this.staleAttempt(step, event.attempt, incoming)) return;
+    const { order, saga } = step;
+    if (!saga.data.backorderOpen) {
+      // The rest was cancelled meanwhile: these reservations are released with it.
+      this.logger.warn(`order ${order.id}: backorder allocation after its backorder ended; releasing it`);
+      await this.compensation.releaseStray(manager, step, send, event.reservations.map((r) => r.reservationId), 'BACKORDER_ENDED');
+      return;
+    }
+    // Backordered as a whole: everything is batch 1. A partial order's rest: batch 2.
+    const batch = saga.state === 'backordered' ? 1 : 2;
+    await this.steps.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch, released: false })));
+    if (event.backordered.length > 0) {
+      await this.steps.log(manager, saga, 'message_received', incoming, { reason: `still waiting for ${describeLines(event.backordered)}` });
+      return;
+    }
+    saga.data = { ...saga.data, backorderOpen: false, backorderDeadline: null };
+    const reservations = (await this.steps.orders.reservations(manager, order.id)).filter((r) => r.batch === batch && !r.released);
+    if (saga.state === 'backordered') {
+      await this.steps.moveTo(manager, step, 'reserved', 'releasing', 'backorder complete', send, incoming);
+    } else {
+      // The saga's deadline no longer includes the backorder's.
+      await this.steps.sagas.save(manager, saga, this.steps.deadlines.for(saga.state, saga.data));
+    }
+    await this.sendNotes(manager, step, send, batch, reservations);
   }
 
   async notesCreated(manager: EntityManager, event: OutboundNotesCreated, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, ['releasing', 'fulfilling', 'awaiting_delivery'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, FULFILMENT_STATES, incoming);
     if (!step) return;
     for (const note of event.notes) {
-      await this.orders.upsertNote(manager, { noteId: note.noteId, orderId: event.orderId, warehouse: note.warehouse, status: 'created', lines: note.lines }, noteRank);
+      await this.steps.orders.upsertNote(
+        manager,
+        { noteId: note.noteId, orderId: event.orderId, warehouse: note.warehouse, status: 'created', lines: note.lines, batch: event.batch ?? 1 },
+        noteRank,
+      );
     }
     if (step.saga.state === 'releasing') {
-      await this.moveTo(manager, step.order, step.saga, 'released', 'fulfilling', null, send, incoming);
+      await this.steps.moveTo(manager, step, 'released', 'fulfilling', null, send, incoming);
     }
-    await this.advanceFulfilment(manager, step.order, step.saga, send, incoming);
+    await this.advanceFulfilment(manager, step, send, incoming);
   }
 
   async noteProgressed(manager: EntityManager, event: OutboundNoteProgressed, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, ['releasing', 'fulfilling', 'awaiting_delivery'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, FULFILMENT_STATES, incoming);
     if (!step) return;
-    await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, noteRank);
-    await this.advanceFulfilment(manager, step.order, step.saga, send, incoming);
+    await this.steps.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, noteRank);
+    await this.advanceFulfilment(manager, step, send, incoming);
   }
 
+  /**
+   * A note left the warehouse. Recorded in every state, even while cancelling (the shipment won
+   * the race against the cancellation: the compensation learns it from the warehouse's answer).
+   */
   async noteShipped(manager: EntityManager, event: OutboundNoteShipped, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, ['releasing', 'fulfilling', 'awaiting_delivery'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, [...FULFILMENT_STATES, 'cancelling', 'completed'], incoming);
     if (!step) return;
-    await this.orders.upsertNote(
+    await this.steps.orders.upsertNote(
       manager,
       { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: 'shipped', lines: event.lines },
       noteRank,
     );
-    await this.orders.saveShipment(manager, {
+    await this.steps.orders.saveShipment(manager, {
       shipmentId: event.shipmentId,
       orderId: event.orderId,
       noteId: event.noteId,
@@ -136,90 +171,70 @@ export class OrderSaga {
       trackingNumber: event.trackingNumber,
       shippedAt: new Date(event.shippedAt),
     });
-    await this.advanceFulfilment(manager, step.order, step.saga, send, incoming);
+    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
   }
 
   async shipmentDelivered(manager: EntityManager, event: ShipmentDelivered, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.begin(manager, event.orderId, ['fulfilling', 'awaiting_delivery'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, ['fulfilling', 'awaiting_delivery', 'completed'], incoming);
     if (!step) return;
-    await this.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
-    await this.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
-    await this.advanceFulfilment(manager, step.order, step.saga, send, incoming);
-  }
-
-  /** Moves the order as far as its notes allow: picking → packed → shipped → delivered. */
-  private async advanceFulfilment(manager: EntityManager, order: OrderEntity, saga: OrderSagaEntity, send: Send, incoming: Incoming): Promise<void> {
-    const expected = Number(saga.data.expectedNotes ?? 0);
-    const notes = await this.orders.notes(manager, order.id);
-    const target = fulfilmentStatus(
-      notes.map((n) => n.status),
-      expected,
-    );
-    if (statusRank(target) <= statusRank(order.status)) return;
-    const sagaState: SagaState = target === 'delivered' ? 'completed' : target === 'shipped' ? 'awaiting_delivery' : 'fulfilling';
-    await this.moveTo(manager, order, saga, target, sagaState, null, send, incoming);
+    await this.steps.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
+    await this.steps.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
+    if (step.saga.state !== 'completed') await this.advanceFulfilment(manager, step, send, incoming);
   }
 
   /**
-   * Locks the order and its saga and checks the saga expects this message.
-   * @returns null for a duplicate or late message (logged, no effect).
+   * Moves the order as far as its (not cancelled) notes allow: picking → packed → shipped →
+   * delivered; while a partial order's rest is still backordered, shipped is `partially_shipped`.
    */
-  async begin(
-    manager: EntityManager,
-    orderId: string,
-    expected: SagaState | SagaState[],
-    incoming: Incoming,
-  ): Promise<{ order: OrderEntity; saga: OrderSagaEntity } | null> {
-    const order = await this.orders.lock(manager, orderId);
-    const saga = order ? await this.sagas.lock(manager, orderId) : null;
-    if (!order || !saga) {
-      this.logger.warn(`${incoming.type} ${incoming.id} for unknown order ${orderId}: ignored`);
-      return null;
+  async advanceFulfilment(manager: EntityManager, step: SagaStep, send: Send, incoming?: Incoming, reason: string | null = null): Promise<void> {
+    const { order, saga } = step;
+    const notes = (await this.steps.orders.notes(manager, order.id)).filter((n) => n.status !== 'cancelled');
+    let target = fulfilmentStatus(
+      notes.map((n) => n.status),
+      Number(saga.data.expectedNotes ?? 0),
+    );
+    if (saga.data.backorderOpen && (target === 'shipped' || target === 'delivered')) target = 'partially_shipped';
+    if (statusRank(target) <= statusRank(order.status)) {
+      if (reason) await this.steps.log(manager, saga, 'state_changed', incoming, { reason });
+      return;
     }
-    const states = Array.isArray(expected) ? expected : [expected];
-    await this.sagas.log(manager, orderId, { kind: 'message_received', messageType: incoming.type, messageId: incoming.id, fromState: saga.state });
-    if (!states.includes(saga.state)) {
-      this.logger.warn(`${incoming.type} ${incoming.id} while saga ${orderId} is ${saga.state}: ignored`);
-      await this.sagas.log(manager, orderId, { kind: 'message_received', messageType: incoming.type, messageId: incoming.id, reason: `ignored in state ${saga.state}` });
-      return null;
-    }
-    return { order, saga };
+    const state: SagaState = target === 'delivered' ? 'completed' : target === 'shipped' ? 'awaiting_delivery' : 'fulfilling';
+    await this.steps.moveTo(manager, step, target, state, reason, send, incoming);
   }
 
-  /** Order status and saga state change together, with history, step log and notification. */
-  async moveTo(
-    manager: EntityManager,
-    order: OrderEntity,
-    saga: OrderSagaEntity,
-    status: OrderStatus,
-    state: SagaState,
-    reason: string | null,
-    send: Send,
-    incoming?: Incoming,
-  ): Promise<void> {
-    const previous = order.status;
-    await this.orders.setStatus(manager, order, status, reason);
-    if (saga.state !== state) {
-      const from = saga.state;
-      await this.sagas.transition(manager, saga, state, deadlineFor(state));
-      await this.sagas.log(manager, saga.orderId, { kind: 'state_changed', fromState: from, toState: state, messageType: incoming?.type, messageId: incoming?.id, reason });
+  /** Asks the warehouses for one batch of outbound notes: one note per warehouse holding reservations. */
+  async sendNotes(manager: EntityManager, { order, saga }: SagaStep, send: Send, batch: number, reservations: ReadonlyArray<Pick<ReservationValue, 'warehouse' | 'sku' | 'quantity'>>): Promise<void> {
+    const byWarehouse = new Map<string, StockLineValue[]>();
+    for (const r of reservations) {
+      const lines = byWarehouse.get(r.warehouse) ?? [];
+      const same = lines.find((line) => line.sku === r.sku);
+      if (same) same.quantity += r.quantity;
+      else lines.push({ sku: r.sku, quantity: r.quantity });
+      byWarehouse.set(r.warehouse, lines);
     }
-    // Only the shipping statuses carry shipments; no read for the others.
-    const shipments = status === 'shipped' || status === 'delivered' ? await this.orders.shipments(manager, order.id) : [];
-    await send(OrderStatusChangedV1, {
+    const sent = saga.data.notesSent ?? [];
+    saga.data = {
+      ...saga.data,
+      notesRequested: true,
+      notesSent: sent.includes(batch) ? sent : [...sent, batch],
+      expectedNotes: Number(sent.includes(batch) ? 0 : byWarehouse.size) + Number(saga.data.expectedNotes ?? 0),
+    };
+    await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+    await this.steps.command(manager, saga, send, CreateOutboundNotesV1, {
       orderId: order.id,
       externalId: order.externalId,
-      status,
-      previousStatus: previous === status ? null : previous,
-      reason,
-      customer: order.customer,
-      shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber })),
-      changedAt: new Date().toISOString(),
+      recipientName: order.customer.name,
+      shipTo: order.shippingAddress,
+      batch,
+      notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })),
     });
   }
 
-  private async command<P extends object>(manager: EntityManager, saga: OrderSagaEntity, send: Send, definition: MessageDefinition<P>, payload: P): Promise<void> {
-    const sent = await send(definition, payload);
-    await this.sagas.log(manager, saga.orderId, { kind: 'command_sent', messageType: definition.routingKey, messageId: sent.id, fromState: saga.state });
+  /** A reply to an earlier reservation attempt (the order has reserved again since): no effect. */
+  private staleAttempt({ saga }: SagaStep, attempt: number | undefined, incoming: Incoming): boolean {
+    const current = saga.data.reserveAttempt ?? 1;
+    if ((attempt ?? 1) === current) return false;
+    this.logger.warn(`${incoming.type} ${incoming.id} answers reservation attempt ${attempt ?? 1} of order ${saga.orderId}, which is at attempt ${current}: ignored`);
+    return true;
   }
 }

@@ -1,22 +1,32 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
+  BackorderAllocatedV1,
   OutboundNoteProgressedV1,
   OutboundNoteShippedV1,
+  OutboundNotesCancelledV1,
   OutboundNotesCreatedV1,
+  ReservationExpiredV1,
   ShipmentDeliveredV1,
+  StockReleasedV1,
   StockReservationRejectedV1,
   StockReservedV1,
+  type BackorderAllocated,
   type MessageDefinition,
   type OutboundNoteProgressed,
   type OutboundNoteShipped,
+  type OutboundNotesCancelled,
   type OutboundNotesCreated,
+  type ReservationExpired,
   type ShipmentDelivered,
+  type StockReleased,
   type StockReservationRejected,
   type StockReserved,
 } from '@skald/contracts';
 import { OnMessage, type MessageContext } from '@skald/messaging';
-import { OrderSaga, type Incoming } from './order-saga.service.js';
+import { OrderCompensation } from './order-compensation.service.js';
+import { OrderSaga } from './order-saga.service.js';
+import type { Incoming } from './saga-steps.js';
 import { messageSender } from './senders.js';
 
 const incoming = (definition: MessageDefinition, context: MessageContext): Incoming => ({
@@ -24,10 +34,13 @@ const incoming = (definition: MessageDefinition, context: MessageContext): Incom
   id: context.envelope.id,
 });
 
-/** Replies and events from inventory and warehouse that move the order saga on. */
+/** Replies and events from inventory and warehouse that move the order saga on (or its compensation). */
 @Controller()
 export class SagaHandlers {
-  constructor(private readonly saga: OrderSaga) {}
+  constructor(
+    private readonly saga: OrderSaga,
+    private readonly compensation: OrderCompensation,
+  ) {}
 
   @OnMessage(StockReservedV1)
   async onStockReserved(@Payload() event: StockReserved, @Ctx() context: MessageContext): Promise<void> {
@@ -37,6 +50,11 @@ export class SagaHandlers {
   @OnMessage(StockReservationRejectedV1)
   async onReservationRejected(@Payload() event: StockReservationRejected, @Ctx() context: MessageContext): Promise<void> {
     await this.saga.reservationRejected(context.manager, event, messageSender(context), incoming(StockReservationRejectedV1, context));
+  }
+
+  @OnMessage(BackorderAllocatedV1)
+  async onBackorderAllocated(@Payload() event: BackorderAllocated, @Ctx() context: MessageContext): Promise<void> {
+    await this.saga.backorderAllocated(context.manager, event, messageSender(context), incoming(BackorderAllocatedV1, context));
   }
 
   @OnMessage(OutboundNotesCreatedV1)
@@ -57,5 +75,20 @@ export class SagaHandlers {
   @OnMessage(ShipmentDeliveredV1)
   async onShipmentDelivered(@Payload() event: ShipmentDelivered, @Ctx() context: MessageContext): Promise<void> {
     await this.saga.shipmentDelivered(context.manager, event, messageSender(context), incoming(ShipmentDeliveredV1, context));
+  }
+
+  @OnMessage(OutboundNotesCancelledV1)
+  async onNotesCancelled(@Payload() event: OutboundNotesCancelled, @Ctx() context: MessageContext): Promise<void> {
+    await this.compensation.notesCancelled(context.manager, event, messageSender(context), incoming(OutboundNotesCancelledV1, context));
+  }
+
+  @OnMessage(StockReleasedV1)
+  async onStockReleased(@Payload() event: StockReleased, @Ctx() context: MessageContext): Promise<void> {
+    await this.compensation.stockReleased(context.manager, event, messageSender(context), incoming(StockReleasedV1, context));
+  }
+
+  @OnMessage(ReservationExpiredV1)
+  async onReservationExpired(@Payload() event: ReservationExpired, @Ctx() context: MessageContext): Promise<void> {
+    await this.compensation.reservationExpired(context.manager, event, messageSender(context), incoming(ReservationExpiredV1, context));
   }
 }

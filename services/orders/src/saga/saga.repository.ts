@@ -28,8 +28,33 @@ export class SagaRepository {
     return manager.findOneBy(OrderSagaEntity, { orderId });
   }
 
+  /**
+   * Ids of sagas whose deadline is due, locked for the transaction; rows another replica's
+   * scheduler holds are skipped, so each due saga is acted on once.
+   */
+  async claimDue(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: Array<{ order_id: string }> = await manager.query(
+      `SELECT order_id FROM order_saga
+        WHERE deadline_at IS NOT NULL AND deadline_at <= now()
+        ORDER BY deadline_at
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map((row) => row.order_id);
+  }
+
   /** Moves the saga on; the version check makes a concurrent writer's stale update fail loudly. */
   async transition(manager: EntityManager, saga: OrderSagaEntity, state: SagaState, deadlineAt: Date | null): Promise<void> {
+    await this.write(manager, saga, state, deadlineAt);
+  }
+
+  /** Saves the saga's data (and deadline) in its current state. */
+  async save(manager: EntityManager, saga: OrderSagaEntity, deadlineAt: Date | null): Promise<void> {
+    await this.write(manager, saga, saga.state, deadlineAt);
+  }
+
+  private async write(manager: EntityManager, saga: OrderSagaEntity, state: SagaState, deadlineAt: Date | null): Promise<void> {
     const result = await manager.update(
       OrderSagaEntity,
       { orderId: saga.orderId, version: saga.version },

@@ -1,3 +1,4 @@
+import type { PartialRemainder, ShortageMode } from '@skald/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A platform's review settings (replica of the gateway's PlatformRegistered). */
@@ -14,6 +15,15 @@ export class TenantPolicyEntity {
 
   @Column('numeric', { name: 'review_amount_threshold', precision: 14, scale: 4 })
   reviewAmountThreshold: string;
+
+  @Column('text', { name: 'shortage_mode', default: 'reject' })
+  shortageMode: ShortageMode;
+
+  @Column('int', { name: 'backorder_days', default: 14 })
+  backorderDays: number;
+
+  @Column('text', { name: 'partial_remainder', default: 'backorder' })
+  partialRemainder: PartialRemainder;
 
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;

@@ -16,6 +16,9 @@ export class TenantPolicyHandler {
       name: platform.name,
       priceTolerancePct: String(platform.priceTolerancePct),
       reviewAmountThreshold: platform.reviewAmountThreshold,
+      shortageMode: platform.shortagePolicy?.mode ?? 'reject',
+      backorderDays: platform.shortagePolicy?.backorderDays ?? 14,
+      partialRemainder: platform.shortagePolicy?.partialRemainder ?? 'backorder',
     });
   }
 }

@@ -3,10 +3,38 @@ import { ORDER_STATUSES } from '@skald/contracts';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 
+export class NoteLineView {
+  @ApiProperty() sku: string;
+  @ApiProperty() quantity: number;
+}
+
 export class OrderLineView {
   @ApiProperty() sku: string;
   @ApiProperty() quantity: number;
   @ApiProperty({ example: '12.5' }) unitPrice: string;
+  @ApiProperty({ description: 'Units that will not ship (a partial order\'s cancelled rest)' }) cancelledQuantity: number;
+}
+
+export class ShortagePolicyView {
+  @ApiProperty({ enum: ['reject', 'backorder', 'partial'] }) mode: string;
+  @ApiProperty({ nullable: true, type: String }) backorderDeadline: string | null;
+  @ApiProperty({ nullable: true, enum: ['backorder', 'cancel'] }) partialRemainder: string | null;
+}
+
+export class CancellationView {
+  @ApiProperty({ example: 'CANCELLED' }) code: string;
+  @ApiProperty() reason: string;
+  @ApiProperty() requestedBy: string;
+  @ApiProperty() requestedAt: string;
+  @ApiProperty({ enum: ['skipped', 'pending', 'done'], description: 'Outbound notes compensation' }) notes: string;
+  @ApiProperty({ enum: ['skipped', 'pending', 'done'], description: 'Stock release compensation' }) stock: string;
+}
+
+export class SagaView {
+  @ApiProperty({ example: 'fulfilling' }) state: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When the saga stops waiting in this state' }) deadlineAt: string | null;
+  @ApiProperty({ description: 'A step or compensation keeps going unanswered: operators look at it' }) stuck: boolean;
+  @ApiProperty({ type: CancellationView, nullable: true }) cancellation: CancellationView | null;
 }
 
 export class StatusEntryView {
@@ -39,13 +67,16 @@ export class ReservationView {
   @ApiProperty() warehouse: string;
   @ApiProperty() sku: string;
   @ApiProperty() quantity: number;
+  @ApiProperty({ description: '1: reserved with the order; 2: a partial order\'s backordered rest' }) batch: number;
+  @ApiProperty() released: boolean;
 }
 
 export class OutboundNoteView {
   @ApiProperty() noteId: string;
   @ApiProperty() warehouse: string;
   @ApiProperty() status: string;
-  @ApiProperty({ type: [OrderLineView], nullable: true }) lines: Array<{ sku: string; quantity: number }> | null;
+  @ApiProperty() batch: number;
+  @ApiProperty({ type: [NoteLineView], nullable: true }) lines: Array<{ sku: string; quantity: number }> | null;
 }
 
 export class ShipmentView {
@@ -84,6 +115,8 @@ export class OrderView extends OrderSummaryView {
   @ApiProperty({ type: PaymentView }) payment: PaymentView;
   @ApiProperty({ nullable: true, type: String }) requestedDeliveryDate: string | null;
   @ApiProperty({ type: ReviewView, nullable: true }) review: ReviewView | null;
+  @ApiProperty({ type: ShortagePolicyView, nullable: true, description: 'Resolved at review from the platform default when the order had none' }) shortagePolicy: ShortagePolicyView | null;
+  @ApiProperty({ type: SagaView, nullable: true }) saga: SagaView | null;
   @ApiProperty({ type: [ReservationView] }) reservations: ReservationView[];
   @ApiProperty({ type: [OutboundNoteView] }) outboundNotes: OutboundNoteView[];
   @ApiProperty({ type: [ShipmentView] }) shipments: ShipmentView[];

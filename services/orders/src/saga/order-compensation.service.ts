@@ -1,0 +1,254 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  CancelOutboundNotesV1,
+  ReleaseStockV1,
+  type OutboundNotesCancelled,
+  type ReservationExpired,
+  type StockReleased,
+} from '@skald/contracts';
+import type { EntityManager } from 'typeorm';
+import { lineTotal } from '../shared/money.js';
+import { toUnits } from '../shared/money.js';
+import type { Cancellation, SagaState } from './order-saga.entity.js';
+import { beyond, describeLines, quantitiesBySku } from './quantities.js';
+import { remainingLines, SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
+
+export interface CancelCause {
+  /** Stable code: CANCELLED_BY_CUSTOMER, BACKORDER_DEADLINE, RESERVATION_EXPIRED, REVIEW_TIMEOUT… */
+  code: string;
+  reason: string;
+  requestedBy: string;
+}
+
+/** Saga states a cancellation may start from (the order has not shipped). */
+export const CANCELLABLE_STATES: readonly SagaState[] = ['reviewing', 'awaiting_review', 'reserving', 'backordered', 'releasing', 'fulfilling'];
+
+/**
+ * Compensation of the order saga. A cancellation undoes the completed steps in reverse order —
+ * cancel the outbound notes (the warehouse puts picked goods back), then release the stock, then
+ * instruct a refund of a paid order and tell the customer — one step at a time, each waiting for
+ * its reply. Each command is idempotent; the saga scheduler re-sends an unanswered one with
+ * back-off until it is answered, and marks the saga stuck (visible) after SAGA_MAX_RESENDS.
+ */
+@Injectable()
+export class OrderCompensation {
+  private readonly logger = new Logger(OrderCompensation.name);
+
+  constructor(private readonly steps: SagaSteps) {}
+
+  /**
+   * Starts cancelling the order (saga state `cancelling`; the order keeps its status until done).
+   * `then: 'reserve_again'` compensates and then reserves anew (an expired backorder).
+   */
+  async start(manager: EntityManager, step: SagaStep, send: Send, cause: CancelCause, incoming?: Incoming, then: Cancellation['then'] = 'cancel'): Promise<void> {
+    const { saga } = step;
+    const cancellation: Cancellation = {
+      code: cause.code,
+      reason: cause.reason,
+      requestedBy: cause.requestedBy,
+      requestedAt: new Date().toISOString(),
+      then,
+      from: saga.state,
+      notes: saga.data.notesRequested ? 'pending' : 'skipped',
+      stock: saga.data.reserveAttempt ? 'pending' : 'skipped',
+    };
+    saga.data = { ...saga.data, cancellation };
+    await this.steps.enter(manager, saga, 'cancelling', `${cause.code}: ${cause.reason}`, incoming);
+    await this.steps.log(manager, saga, 'compensation', incoming, {
+      reason: `${cause.code} by ${cause.requestedBy}: compensate notes ${cancellation.notes}, stock ${cancellation.stock}`,
+    });
+    await this.next(manager, step, send, incoming);
+  }
+
+  /** Cancels an order that holds nothing (no reservation, no note): refund, status, notification. */
+  async cancelNow(manager: EntityManager, step: SagaStep, send: Send, code: string, reason: string, incoming?: Incoming): Promise<void> {
+    await this.steps.refund(manager, step, send, { key: 'cancelled', amount: null, scope: 'order_cancelled', reason: code });
+    await this.steps.moveTo(manager, step, 'cancelled', 'cancelled', `${code}: ${reason}`, send, incoming);
+  }
+
+  /** The warehouse cancelled the order's open notes (and listed the ones that had shipped). */
+  async notesCancelled(manager: EntityManager, event: OutboundNotesCancelled, send: Send, incoming: Incoming): Promise<void> {
+    const step = await this.steps.begin(manager, event.orderId, 'cancelling', incoming);
+    if (!step) return;
+    const { order, saga } = step;
+    const cancellation = saga.data.cancellation;
+    if (!cancellation || cancellation.notes !== 'pending') {
+      await this.steps.log(manager, saga, 'message_received', incoming, { reason: 'notes compensation answered before: ignored' });
+      return;
+    }
+    await this.steps.orders.cancelNotes(manager, order.id, event.cancelled);
+    const shipped = event.shipped.map((note) => note.noteId);
+    cancellation.notes = 'done';
+    if (shipped.length > 0) {
+      // The cancellation lost the race against a shipment: keep what those notes hold (inventory
+      // consumes it), release the rest.
+      const notes = await this.steps.orders.notes(manager, order.id);
+      const shippedAt = new Set(notes.filter((n) => shipped.includes(n.noteId)).map((n) => `${n.warehouse}:${n.batch}`));
+      const shippedWarehouses = new Set(event.shipped.map((n) => n.warehouse));
+      const reservations = await this.steps.orders.reservations(manager, order.id);
+      cancellation.shippedNotes = shipped;
+      cancellation.releaseIds = reservations
+        .filter((r) => !r.released && !shippedAt.has(`${r.warehouse}:${r.batch}`) && !(shippedAt.size === 0 && shippedWarehouses.has(r.warehouse)))
+        .map((r) => r.reservationId);
+    }
+    saga.data = { ...saga.data, cancellation };
+    await this.steps.log(manager, saga, 'compensation', incoming, {
+      reason: `notes cancelled: ${event.cancelled.length}${shipped.length ? `; had shipped: ${shipped.join(', ')}` : ''}`,
+    });
+    await this.next(manager, step, send, incoming);
+  }
+
+  /** Inventory released stock: a cancellation's, a partial order's cancelled rest, or a stray reservation. */
+  async stockReleased(manager: EntityManager, event: StockReleased, send: Send, incoming: Incoming): Promise<void> {
+    const step = await this.steps.begin(
+      manager,
+      event.orderId,
+      ['cancelling', 'backordered', 'releasing', 'fulfilling', 'awaiting_delivery', 'completed', 'cancelled', 'rejected', 'reserving'],
+      incoming,
+    );
+    if (!step) return;
+    const { order, saga } = step;
+    await this.steps.orders.releaseReservations(manager, order.id, event.released.map((r) => r.reservationId));
+    const cancellation = saga.data.cancellation;
+    if (saga.state === 'cancelling' && cancellation?.stock === 'pending' && event.reason === this.releaseReason(cancellation)) {
+      cancellation.stock = 'done';
+      saga.data = { ...saga.data, cancellation };
+      await this.steps.log(manager, saga, 'compensation', incoming, {
+        reason: `stock released: ${describeLines(event.released)}${event.backorderEnded.length ? `; backorder ended: ${describeLines(event.backorderEnded)}` : ''}`,
+      });
+      await this.next(manager, step, send, incoming);
+      return;
+    }
+    if (saga.data.restRelease && event.reason === saga.data.restRelease) {
+      saga.data = { ...saga.data, restRelease: null };
+      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+    }
+    await this.steps.log(manager, saga, 'compensation', incoming, { reason: `stock released (${event.reason}): ${describeLines(event.released)}` });
+  }
+
+  /**
+   * Inventory's hold on reservations ran out. An order that has shipped nothing is cancelled (or,
+   * with the backorder policy, compensated and reserved again at the back of the queue); a partial
+   * order's held rest is cancelled; anything else only gets those reservations released.
+   */
+  async reservationExpired(manager: EntityManager, event: ReservationExpired, send: Send, incoming: Incoming): Promise<void> {
+    const step = await this.steps.begin(
+      manager,
+      event.orderId,
+      ['reserving', 'backordered', 'releasing', 'fulfilling', 'awaiting_delivery', 'cancelling', 'completed', 'cancelled', 'rejected'],
+      incoming,
+    );
+    if (!step) return;
+    const { order, saga } = step;
+    const ids = event.reservations.map((r) => r.reservationId);
+    if (saga.state === 'cancelling' && saga.data.cancellation?.stock === 'pending' && !saga.data.cancellation.releaseIds) return; // all of it is being released
+    const notes = await this.steps.orders.notes(manager, order.id);
+    const shippedSome = notes.some((n) => n.status === 'shipped' || n.status === 'delivered');
+    if (CANCELLABLE_STATES.includes(saga.state) && !shippedSome) {
+      const backorder = order.shortagePolicy?.mode === 'backorder';
+      await this.start(manager, step, send, { code: 'RESERVATION_EXPIRED', reason: `reservations held too long: ${describeLines(event.reservations)}`, requestedBy: 'inventory' }, incoming, backorder ? 'reserve_again' : 'cancel');
+      return;
+    }
+    if (saga.state === 'fulfilling' && saga.data.backorderOpen) {
+      await this.cancelRest(manager, step, send, 'RESERVATION_EXPIRED', incoming);
+      return;
+    }
+    await this.releaseStray(manager, step, send, ids, 'RESERVATION_EXPIRED');
+  }
+
+  /**
+   * A partial order's backordered rest is given up (its deadline passed, or its hold expired):
+   * what inventory holds for it is released, the backorder ends, the rest's quantities are
+   * cancelled and refunded, and the order goes on with what it has.
+   */
+  async cancelRest(manager: EntityManager, step: SagaStep, send: Send, code: string, incoming?: Incoming): Promise<void> {
+    const { order, saga } = step;
+    const reservations = await this.steps.orders.reservations(manager, order.id);
+    const rest = reservations.filter((r) => r.batch === 2 && !r.released);
+    const keep = quantitiesBySku(reservations.filter((r) => r.batch === 1 && !r.released));
+    const reason = `${code}: backordered rest cancelled`;
+    saga.data = { ...saga.data, backorderOpen: false, backorderDeadline: null, restRelease: reason };
+    await this.steps.command(manager, saga, send, ReleaseStockV1, { orderId: order.id, reason, reservationIds: rest.map((r) => r.reservationId), endBackorder: true }, 'compensation');
+    await this.cancelQuantities(manager, step, send, keep, 'rest', reason);
+    await this.steps.sagas.save(manager, saga, this.steps.deadlines.for(saga.state, saga.data));
+  }
+
+  /**
+   * Cancels what the order's remaining lines want beyond `keep` (per SKU), refunding it when paid.
+   */
+  async cancelQuantities(manager: EntityManager, step: SagaStep, send: Send, keep: ReadonlyMap<string, number>, refundKey: string, reason: string): Promise<void> {
+    const lines = await this.steps.orders.lines(manager, step.order.id);
+    const cancel = beyond(quantitiesBySku(remainingLines(lines)), keep);
+    if (cancel.size === 0) return;
+    const before = lineTotal(lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.cancelledQuantity })));
+    await this.steps.orders.cancelQuantities(manager, lines, cancel);
+    const after = lineTotal(lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.cancelledQuantity })));
+    await this.steps.log(manager, step.saga, 'compensation', undefined, { reason: `${reason}: ${describeLines([...cancel].map(([sku, quantity]) => ({ sku, quantity })))}` });
+    await this.steps.refund(manager, step, send, { key: refundKey, amount: toUnits(after) - toUnits(before), scope: 'lines_cancelled', reason });
+  }
+
+  /** Releases reservations the order no longer needs (late allocation, expiry after the fact). Idempotent in inventory. */
+  async releaseStray(manager: EntityManager, { order, saga }: SagaStep, send: Send, reservationIds: string[], code: string): Promise<void> {
+    if (reservationIds.length === 0) return;
+    await this.steps.command(manager, saga, send, ReleaseStockV1, { orderId: order.id, reason: `${code}: not needed`, reservationIds, endBackorder: false }, 'compensation');
+  }
+
+  /** The scheduler's re-send of the compensation command the saga waits on. */
+  async resend(manager: EntityManager, step: SagaStep, send: Send): Promise<void> {
+    await this.next(manager, step, send, { type: 'saga.deadline', id: null });
+  }
+
+  /** Sends the next compensation that is still pending, or finishes when none is. */
+  private async next(manager: EntityManager, step: SagaStep, send: Send, incoming?: Incoming): Promise<void> {
+    const { order, saga } = step;
+    const cancellation = saga.data.cancellation;
+    if (!cancellation) throw new Error(`saga ${saga.orderId} is cancelling without a cancellation`);
+    if (cancellation.notes === 'pending') {
+      await this.steps.command(manager, saga, send, CancelOutboundNotesV1, { orderId: order.id, reason: `${cancellation.code}: ${cancellation.reason}` }, 'compensation');
+      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+      return;
+    }
+    if (cancellation.stock === 'pending') {
+      await this.steps.command(
+        manager,
+        saga,
+        send,
+        ReleaseStockV1,
+        cancellation.releaseIds
+          ? { orderId: order.id, reason: this.releaseReason(cancellation), reservationIds: cancellation.releaseIds, endBackorder: true }
+          : { orderId: order.id, reason: this.releaseReason(cancellation) },
+        'compensation',
+      );
+      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+      return;
+    }
+    await this.finish(manager, step, send, cancellation, incoming);
+  }
+
+  private async finish(manager: EntityManager, step: SagaStep, send: Send, cancellation: Cancellation, incoming?: Incoming): Promise<void> {
+    const { order, saga } = step;
+    if (cancellation.then === 'reserve_again') {
+      await this.steps.orders.releaseReservations(manager, order.id, 'all');
+      saga.data = { ...saga.data, cancellation: undefined, notesRequested: false, notesSent: [], expectedNotes: 0, backorderOpen: false };
+      await this.steps.moveTo(manager, step, 'approved', 'reserving', `${cancellation.code}: reserving again`, send, incoming);
+      await this.steps.reserve(manager, step, send);
+      return;
+    }
+    if (cancellation.shippedNotes?.length) {
+      // Some notes had shipped: the order is not cancelled, the rest of it is.
+      const notes = await this.steps.orders.notes(manager, order.id);
+      const shipped = notes.filter((n) => n.status !== 'cancelled');
+      const keep = quantitiesBySku(shipped.flatMap((n) => n.lines ?? []));
+      await this.cancelQuantities(manager, step, send, keep, 'rest', `${cancellation.code}: too late for shipped notes`);
+      saga.data = { ...saga.data, cancellation: undefined, backorderOpen: false, backorderDeadline: null, expectedNotes: shipped.length };
+      await this.steps.moveTo(manager, step, 'shipped', 'awaiting_delivery', `${cancellation.code}: cancellation too late for ${cancellation.shippedNotes.length} shipped note(s); the rest is cancelled`, send, incoming);
+      return;
+    }
+    await this.cancelNow(manager, step, send, cancellation.code, cancellation.reason, incoming);
+  }
+
+  /** The reason a cancellation's release carries (and its reply echoes): tells it from other releases. */
+  private releaseReason(cancellation: Cancellation): string {
+    return `${cancellation.code}: cancellation requested ${cancellation.requestedAt}`;
+  }
+}

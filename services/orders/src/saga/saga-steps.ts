@@ -1,0 +1,198 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  OrderStatusChangedV1,
+  RefundRequestedV1,
+  ReserveStockV1,
+  type MessageDefinition,
+  type MessageEnvelope,
+  type OnShortage,
+  type OrderStatus,
+} from '@skald/contracts';
+import type { EntityManager } from 'typeorm';
+import type { OrderLineEntity } from '../orders/order-line.entity.js';
+import type { OrderEntity } from '../orders/order.entity.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { fromUnits, toUnits } from '../shared/money.js';
+import type { OrderSagaEntity, SagaState, SagaStepKind } from './order-saga.entity.js';
+import { SagaDeadlines } from './saga-deadlines.js';
+import { SagaRepository } from './saga.repository.js';
+
+/** Sends a message within the current transaction (outbox), caused by the current one if any. */
+export type Send = <P extends object>(definition: MessageDefinition<P>, payload: P) => Promise<MessageEnvelope<P>>;
+
+/** What started a step, for the saga's step log. */
+export interface Incoming {
+  type: string;
+  /** The message id; null for a step started by an HTTP request or the scheduler. */
+  id: string | null;
+}
+
+export interface SagaStep {
+  order: OrderEntity;
+  saga: OrderSagaEntity;
+}
+
+/** Lines still to be delivered: ordered minus cancelled. */
+export function remainingLines(lines: readonly OrderLineEntity[]): Array<{ sku: string; quantity: number }> {
+  return lines.filter((line) => line.quantity > line.cancelledQuantity).map((line) => ({ sku: line.sku, quantity: line.quantity - line.cancelledQuantity }));
+}
+
+/**
+ * The primitives every saga step is made of, in the caller's transaction: lock and check the
+ * saga expects the message, move order status and saga state together (history, step log,
+ * notification), send commands, reserve stock per the shortage policy, instruct refunds.
+ */
+@Injectable()
+export class SagaSteps {
+  private readonly logger = new Logger('OrderSaga');
+
+  constructor(
+    readonly orders: OrdersRepository,
+    readonly sagas: SagaRepository,
+    readonly deadlines: SagaDeadlines,
+  ) {}
+
+  /**
+   * Locks the order and its saga and checks the saga expects this message.
+   * @returns null for a duplicate or late message (logged, no effect).
+   */
+  async begin(manager: EntityManager, orderId: string, expected: SagaState | readonly SagaState[], incoming: Incoming): Promise<SagaStep | null> {
+    const order = await this.orders.lock(manager, orderId);
+    const saga = order ? await this.sagas.lock(manager, orderId) : null;
+    if (!order || !saga) {
+      this.logger.warn(`${incoming.type} ${incoming.id} for unknown order ${orderId}: ignored`);
+      return null;
+    }
+    const states: readonly SagaState[] = typeof expected === 'string' ? [expected] : expected;
+    if (!states.includes(saga.state)) {
+      this.logger.warn(`${incoming.type} ${incoming.id} while saga ${orderId} is ${saga.state}: ignored`);
+      await this.log(manager, saga, 'message_received', incoming, { reason: `ignored in state ${saga.state}` });
+      return null;
+    }
+    await this.log(manager, saga, 'message_received', incoming);
+    return { order, saga };
+  }
+
+  /** Order status and saga state change together, with history, step log and notification. */
+  async moveTo(
+    manager: EntityManager,
+    { order, saga }: SagaStep,
+    status: OrderStatus,
+    state: SagaState,
+    reason: string | null,
+    send: Send,
+    incoming?: Incoming,
+  ): Promise<void> {
+    const previous = order.status;
+    await this.orders.setStatus(manager, order, status, reason);
+    await this.enter(manager, saga, state, reason, incoming);
+    // Only the shipping statuses carry shipments; no read for the others.
+    const shipped = status === 'shipped' || status === 'partially_shipped' || status === 'delivered';
+    const shipments = shipped ? await this.orders.shipments(manager, order.id) : [];
+    await send(OrderStatusChangedV1, {
+      orderId: order.id,
+      externalId: order.externalId,
+      status,
+      previousStatus: previous === status ? null : previous,
+      reason,
+      customer: order.customer,
+      shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber })),
+      changedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Moves the saga to `state` (a new deadline, re-sends counted afresh) or, in the same state, saves its data. */
+  async enter(manager: EntityManager, saga: OrderSagaEntity, state: SagaState, reason: string | null, incoming?: Incoming): Promise<void> {
+    if (saga.state === state) {
+      await this.sagas.save(manager, saga, saga.deadlineAt);
+      return;
+    }
+    const from = saga.state;
+    saga.data = { ...saga.data, resends: 0, stuck: false };
+    await this.sagas.transition(manager, saga, state, this.deadlines.for(state, saga.data));
+    await this.sagas.log(manager, saga.orderId, {
+      kind: 'state_changed',
+      fromState: from,
+      toState: state,
+      messageType: incoming?.type,
+      messageId: incoming?.id,
+      reason,
+    });
+  }
+
+  /** Sends a command of the saga and logs it. */
+  async command<P extends object>(manager: EntityManager, saga: OrderSagaEntity, send: Send, definition: MessageDefinition<P>, payload: P, kind: SagaStepKind = 'command_sent'): Promise<void> {
+    const sent = await send(definition, payload);
+    await this.sagas.log(manager, saga.orderId, { kind, messageType: definition.routingKey, messageId: sent.id, fromState: saga.state });
+  }
+
+  async log(manager: EntityManager, saga: OrderSagaEntity, kind: SagaStepKind, incoming?: Incoming, extra: { reason?: string; toState?: string } = {}): Promise<void> {
+    await this.sagas.log(manager, saga.orderId, {
+      kind,
+      messageType: incoming?.type,
+      messageId: incoming?.id,
+      fromState: saga.state,
+      toState: extra.toState,
+      reason: extra.reason,
+    });
+  }
+
+  /**
+   * Asks inventory to reserve what is left of the order, as its shortage policy says: `reject`
+   * all or nothing; `backorder` what is there and the rest waits; `partial` what is there and
+   * the rest waits or is given up (`partialRemainder`). The saga must be in `reserving`.
+   */
+  async reserve(manager: EntityManager, { order, saga }: SagaStep, send: Send, resend = false): Promise<void> {
+    const policy = order.shortagePolicy ?? { mode: 'reject', backorderDeadline: null, partialRemainder: null };
+    const onShortage: OnShortage =
+      policy.mode === 'reject' ? 'reject' : policy.mode === 'partial' && policy.partialRemainder === 'cancel' ? 'take_available' : 'backorder';
+    // A re-send is the same attempt (inventory answers it with its first decision).
+    const attempt = resend ? (saga.data.reserveAttempt ?? 1) : (saga.data.reserveAttempt ?? 0) + 1;
+    saga.data = { ...saga.data, reserveAttempt: attempt };
+    await this.sagas.save(manager, saga, saga.deadlineAt);
+    // A backordered reservation is held at least until the backorder gives up.
+    const holdUntil = onShortage === 'backorder' && policy.backorderDeadline ? new Date(Date.parse(policy.backorderDeadline) + 3_600_000).toISOString() : null;
+    await this.command(manager, saga, send, ReserveStockV1, {
+      orderId: order.id,
+      lines: remainingLines(await this.orders.lines(manager, order.id)),
+      onShortage,
+      attempt,
+      holdUntil,
+    });
+  }
+
+  /**
+   * A refund instruction for a paid order (the platform refunds; notifications tells it by
+   * webhook): `amount`, or with `amount` null everything paid and not refunded yet. Never more
+   * than was paid, over all refunds of the order.
+   */
+  async refund(
+    manager: EntityManager,
+    { order, saga }: SagaStep,
+    send: Send,
+    refund: { key: string; amount: bigint | null; scope: 'order_cancelled' | 'lines_cancelled'; reason: string },
+  ): Promise<void> {
+    if (order.paymentStatus !== 'paid') return;
+    const refunded = toUnits(saga.data.refunded ?? '0');
+    const left = toUnits(order.paymentAmount) - refunded;
+    const amount = refund.amount === null || refund.amount > left ? left : refund.amount;
+    if (amount <= 0n) return;
+    saga.data = { ...saga.data, refunded: fromUnits(refunded + amount) };
+    await this.command(
+      manager,
+      saga,
+      send,
+      RefundRequestedV1,
+      {
+        refundId: `${order.id}:${refund.key}`,
+        orderId: order.id,
+        externalId: order.externalId,
+        amount: fromUnits(amount),
+        currency: order.currency,
+        scope: refund.scope,
+        reason: refund.reason,
+      },
+      'compensation',
+    );
+  }
+}
