@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OrderStatusChanged, OutboundNotesCreated, WebhookSubscriptionCreated } from '@skald/contracts';
+import type {
+  LowStockAlert,
+  OrderStatusChanged,
+  OutboundNotesCancelled,
+  OutboundNotesCreated,
+  RefundRequested,
+  WebhookSubscriptionCreated,
+} from '@skald/contracts';
 
 const suffix = () => randomUUID().slice(0, 8);
 
@@ -43,4 +50,27 @@ export function anOutboundNotesCreated(notes: Array<{ warehouse: string; lines?:
       lines: note.lines ?? [{ sku: `SKU-${id}`, quantity: 2 }],
     })),
   };
+}
+
+export function aLowStockAlert(overrides: Partial<LowStockAlert> = {}): LowStockAlert {
+  return { sku: `SKU-${suffix()}`, warehouse: 'WH-NORTH', available: 3, onHand: 10, reserved: 7, threshold: 5, ...overrides };
+}
+
+export function aRefundRequested(overrides: Partial<RefundRequested> = {}): RefundRequested {
+  const id = suffix();
+  return {
+    refundId: `ord-${id}:order`,
+    orderId: `ord-${id}`,
+    externalId: `EXT-${id}`,
+    amount: '129.90',
+    currency: 'EUR',
+    scope: 'order_cancelled',
+    reason: 'customer cancelled',
+    ...overrides,
+  };
+}
+
+/** The warehouse's answer to a cancel command: the notes as given, no shipped ones. */
+export function anOutboundNotesCancelled(notes: OutboundNotesCancelled['cancelled'], overrides: Partial<OutboundNotesCancelled> = {}): OutboundNotesCancelled {
+  return { orderId: `ord-${suffix()}`, reason: 'customer cancelled', cancelled: notes, shipped: [], ...overrides };
 }

@@ -43,6 +43,24 @@ describe('NotificationsConfig', () => {
     expect(problemsOf({ NOTIFY_WAREHOUSE_RECIPIENTS: 'WH-1=a@x.com,b@x.com;WH-2=c@x.com;*=fallback@x.com' })).toEqual([]);
   });
 
+  it('names NOTIFY_PURCHASING_RECIPIENTS and what is wrong with it', () => {
+    expect(problemsOf({ NOTIFY_PURCHASING_RECIPIENTS: 'WH-1=buyer@x.com;;*=purchasing' })).toEqual([
+      expect.stringMatching(/^NOTIFY_PURCHASING_RECIPIENTS: must be WAREHOUSE=address.*entry 2 \(""\) must be WAREHOUSE=address/),
+    ]);
+    expect(problemsOf({ NOTIFY_PURCHASING_RECIPIENTS: '*=purchasing' })).toEqual([
+      expect.stringMatching(/^NOTIFY_PURCHASING_RECIPIENTS: .*"purchasing" \(warehouse "\*"\) is not an e-mail address/),
+    ]);
+    // Each variable is checked on its own: a good one next to a bad one is not blamed.
+    expect(
+      problemsOf({ NOTIFY_WAREHOUSE_RECIPIENTS: '*=dispatch@x.com', NOTIFY_PURCHASING_RECIPIENTS: 'WH-1=buyer@x.com;WH-1=other@x.com' }),
+    ).toEqual([expect.stringMatching(/^NOTIFY_PURCHASING_RECIPIENTS: .*warehouse "WH-1" is listed twice/)]);
+  });
+
+  it('accepts a valid NOTIFY_PURCHASING_RECIPIENTS, with the catch-all, and starts without one', () => {
+    expect(problemsOf({ NOTIFY_PURCHASING_RECIPIENTS: 'WH-1=buyer@x.com,lead@x.com;*=purchasing@x.com' })).toEqual([]);
+    expect(loadConfig('notifications', NotificationsConfig, base).NOTIFY_PURCHASING_RECIPIENTS).toBeUndefined();
+  });
+
   it('wants MAIL_FROM with SMTP_URL, and URLs of the right kind', () => {
     expect(problemsOf({ SMTP_URL: 'smtp://127.0.0.1:2525' })).toEqual([expect.stringMatching(/^MAIL_FROM: must be an address .*\(not set\)$/)]);
     expect(problemsOf({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'Shop <orders@shop.example>' })).toEqual([]);

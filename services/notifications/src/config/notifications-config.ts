@@ -90,6 +90,14 @@ export class NotificationsConfig extends BaseServiceConfig {
   @Validate(WarehouseRecipientsFormat)
   NOTIFY_WAREHOUSE_RECIPIENTS?: string;
 
+  /**
+   * Who is told about low stock (replenishment alerts), per warehouse, in the same format:
+   * `WH-1=buyer@x.com;*=purchasing@x.com`. Unset: no purchasing e-mail.
+   */
+  @IsOptional()
+  @Validate(WarehouseRecipientsFormat)
+  NOTIFY_PURCHASING_RECIPIENTS?: string;
+
   /** Delay before the first retry of a failed delivery; each further retry waits twice as long. */
   @Type(() => Number)
   @IsInt()
@@ -138,4 +146,9 @@ export class NotificationsConfig extends BaseServiceConfig {
 /** The parsed NOTIFY_WAREHOUSE_RECIPIENTS (validated at start). */
 export function warehouseRecipientsOf(config: NotificationsConfig): WarehouseRecipients {
   return WarehouseRecipients.parse(config.NOTIFY_WAREHOUSE_RECIPIENTS);
+}
+
+/** The parsed NOTIFY_PURCHASING_RECIPIENTS (validated at start). */
+export function purchasingRecipientsOf(config: NotificationsConfig): WarehouseRecipients {
+  return WarehouseRecipients.parse(config.NOTIFY_PURCHASING_RECIPIENTS);
 }

@@ -1,10 +1,11 @@
 import { isEmail } from 'class-validator';
 
-/** The catch-all key of NOTIFY_WAREHOUSE_RECIPIENTS: recipients of warehouses not listed by name. */
+/** The catch-all key of NOTIFY_WAREHOUSE_RECIPIENTS (and NOTIFY_PURCHASING_RECIPIENTS): recipients of warehouses not listed by name. */
 export const ANY_WAREHOUSE = '*';
 
 /**
- * Who is told about outbound notes, per warehouse: `WH-1=a@x.com,b@x.com;WH-2=c@x.com;*=fallback@x.com`.
+ * Who is told, per warehouse: `WH-1=a@x.com,b@x.com;WH-2=c@x.com;*=fallback@x.com` (warehouse staff
+ * about outbound notes: NOTIFY_WAREHOUSE_RECIPIENTS; purchasing about low stock: NOTIFY_PURCHASING_RECIPIENTS).
  * A warehouse without its own entry goes to the `*` entry, if there is one.
  */
 export class WarehouseRecipients {

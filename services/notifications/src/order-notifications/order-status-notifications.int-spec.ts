@@ -1,6 +1,6 @@
-import { OrderStatusChangedV1 } from '@skald/contracts';
+import { OrderStatusChangedV1, RefundRequestedV1 } from '@skald/contracts';
 import { TestWebhookReceiver, waitFor } from '@skald/testing';
-import { aStatusChange, aSubscription, aWebhookSecret } from '../../test/factories.js';
+import { aRefundRequested, aStatusChange, aSubscription, aWebhookSecret } from '../../test/factories.js';
 import {
   attemptsOf,
   deliveriesOfOrder,
@@ -170,6 +170,91 @@ describe('order status notifications (real PostgreSQL, RabbitMQ, SMTP, SMS provi
     expect(mail.text).not.toContain('credit limit');
     const rows = await settledDeliveries(h, change.orderId, 1);
     expect(rows.map((row) => row.channel)).toEqual(['email']);
+  });
+
+  it('tells a partially shipped order by e-mail and SMS with its tracking numbers, and by an order.partially_shipped webhook', async () => {
+    const { receiver, url } = await aReceiver();
+    const subscription = aSubscription({ url, events: ['order.partially_shipped'], secret: receiver.secret });
+    await subscribe(h, subscription);
+    const change = aStatusChange({
+      status: 'partially_shipped',
+      previousStatus: 'backordered',
+      shipments: [{ shipmentId: 'shp-p1', carrier: 'SF Express', trackingNumber: 'SF100200300' }],
+    });
+
+    h.probe.publish(OrderStatusChangedV1, change, { tenantId: subscription.tenantId });
+
+    const mail = await h.smtp!.waitForMail((m) => m.to.includes(change.customer.email));
+    expect(mail.subject).toBe(`Part of your order ${change.externalId} has shipped`);
+    expect(mail.text).toContain('- SF Express: tracking number SF100200300');
+    const sms = await h.sms!.waitForSms((s) => s.to === change.customer.phone);
+    expect(sms.body).toBe(`Part of your order ${change.externalId} has shipped. Tracking: SF Express SF100200300`);
+    const webhook = await receiver.waitForDelivery();
+    expect(webhook.payload).toMatchObject({
+      type: 'order.partially_shipped',
+      data: { orderId: change.orderId, status: 'partially_shipped', previousStatus: 'backordered', shipments: change.shipments },
+    });
+    const rows = await settledDeliveries(h, change.orderId, 3);
+    expect(rows.map((row) => [row.channel, row.status])).toEqual([
+      ['email', 'sent'],
+      ['sms', 'sent'],
+      ['webhook', 'sent'],
+    ]);
+  });
+
+  it('tells a backordered order by e-mail (no SMS) and by an order.backordered webhook', async () => {
+    const { receiver, url } = await aReceiver();
+    const subscription = aSubscription({ url, events: ['order.backordered'], secret: receiver.secret });
+    await subscribe(h, subscription);
+    const change = aStatusChange({ status: 'backordered', previousStatus: 'approved', reason: 'SKU-9 short by 4', shipments: [] });
+
+    h.probe.publish(OrderStatusChangedV1, change, { tenantId: subscription.tenantId });
+
+    const mail = await h.smtp!.waitForMail((m) => m.to.includes(change.customer.email));
+    expect(mail.subject).toBe(`Your order ${change.externalId} is waiting for stock`);
+    expect(mail.text).not.toContain('SKU-9');
+    const webhook = await receiver.waitForDelivery();
+    expect(webhook.payload).toMatchObject({ type: 'order.backordered', data: { status: 'backordered', reason: 'SKU-9 short by 4' } });
+    const rows = await settledDeliveries(h, change.orderId, 2);
+    expect(rows.map((row) => row.channel)).toEqual(['email', 'webhook']);
+  });
+
+  it('instructs the platform to refund by a signed order.refund_requested webhook to the subscriptions that want it', async () => {
+    const tenantId = `tenant-${Date.now()}-refund`;
+    const all = await aReceiver();
+    const refunds = await aReceiver();
+    const bare = await aReceiver();
+    const statusesOnly = await aReceiver();
+    const toAll = aSubscription({ tenantId, url: all.url, events: ['*'], secret: all.receiver.secret });
+    const toRefunds = aSubscription({ tenantId, url: refunds.url, events: ['order.cancelled', 'order.refund_requested'], secret: refunds.receiver.secret });
+    const toBare = aSubscription({ tenantId, url: bare.url, events: ['refund_requested'], secret: bare.receiver.secret });
+    const toStatuses = aSubscription({ tenantId, url: statusesOnly.url, events: ['order.cancelled'], secret: statusesOnly.receiver.secret });
+    for (const subscription of [toAll, toRefunds, toBare, toStatuses]) await subscribe(h, subscription);
+    const refund = aRefundRequested({ amount: '59.80', currency: 'CNY', scope: 'lines_cancelled', reason: 'backorder deadline passed' });
+
+    const envelope = h.probe.publish(RefundRequestedV1, refund, { tenantId });
+
+    const expected = {
+      type: 'order.refund_requested',
+      timestamp: new Date(envelope.occurredAt).toISOString(),
+      data: {
+        refundId: refund.refundId,
+        orderId: refund.orderId,
+        externalId: refund.externalId,
+        amount: '59.80',
+        currency: 'CNY',
+        scope: 'lines_cancelled',
+        reason: 'backorder deadline passed',
+      },
+    };
+    for (const { receiver } of [all, refunds, bare]) {
+      expect((await receiver.waitForDelivery()).payload).toEqual(expected);
+      expect(receiver.rejected).toEqual([]);
+    }
+    const rows = await settledDeliveries(h, refund.orderId, 3);
+    expect(rows.map((row) => [row.channel, row.status]).every(([channel, status]) => channel === 'webhook' && status === 'sent')).toBe(true);
+    expect(rows.map((row) => row.target).sort()).toEqual([toAll.subscriptionId, toRefunds.subscriptionId, toBare.subscriptionId].sort());
+    expect(statusesOnly.receiver.requests).toHaveLength(0);
   });
 
   async function duplicateCount(): Promise<number> {

@@ -7,7 +7,7 @@ import { orderStatusSms } from '../templates/order-status-sms.js';
 import { orderStatusEmail, type OrderStatusView } from '../templates/order-status/index.js';
 
 /** Statuses a customer also gets an SMS for (when the order has a phone number). */
-export const SMS_STATUSES: readonly OrderStatus[] = ['shipped', 'delivered'];
+export const SMS_STATUSES: readonly OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
 
 /** The webhook body of an order status change (Standard Webhooks shape: type, timestamp, data). */
 export interface OrderWebhookBody extends Record<string, unknown> {
@@ -34,8 +34,8 @@ export class OrderStatusNotificationsService {
   ) {}
 
   /**
-   * Plans, in the handler's transaction, an e-mail to the customer, an SMS for shipped and delivered
-   * orders, and a webhook to each of the tenant's subscriptions to `order.<status>` (or `*`).
+   * Plans, in the handler's transaction, an e-mail to the customer, an SMS for (partially) shipped
+   * and delivered orders, and a webhook to each of the tenant's subscriptions to `order.<status>` (or `*`).
    */
   async planStatusChange(manager: EntityManager, envelope: MessageEnvelope, change: OrderStatusChanged): Promise<void> {
     const view: OrderStatusView = {

@@ -8,9 +8,20 @@ import { WebhookSubscriptionsRepository } from './webhook-subscriptions.reposito
 /** Subscribes to every event. */
 export const ALL_EVENTS = '*';
 
-/** The webhook event type of an order status: `shipped` → `order.shipped`. */
-export function orderEventType(status: OrderStatus): string {
-  return `order.${status}`;
+/**
+ * Order events that are not a status of the order: the refund instruction of a paid order that
+ * was cancelled, whole or in part. The gateway validates subscriptions against the same list
+ * (`ORDER_NOTICES` in services/gateway/src/webhooks/webhook-events.ts): keep both in step.
+ */
+export const ORDER_NOTICES = ['refund_requested'] as const;
+export type OrderNotice = (typeof ORDER_NOTICES)[number];
+
+/** What a platform can be told about an order: each status, and the notices. */
+export type OrderEvent = OrderStatus | OrderNotice;
+
+/** The webhook event type of an order status or notice: `shipped` → `order.shipped`. */
+export function orderEventType(event: OrderEvent): string {
+  return `order.${event}`;
 }
 
 @Injectable()
@@ -44,11 +55,12 @@ export class WebhookSubscriptionsService {
   }
 
   /**
-   * The tenant's subscriptions that want an order status. A subscription names `order.<status>` or `*`;
-   * the bare status (`shipped`) is accepted as well, as the contract's documentation of `events` shows it.
+   * The tenant's subscriptions that want an order event (a status, or a notice such as
+   * `refund_requested`). A subscription names `order.<event>` or `*`; the bare event (`shipped`) is
+   * accepted as well, as the contract's documentation of `events` shows it.
    */
-  listeningTo(manager: EntityManager, tenantId: string, status: OrderStatus): Promise<WebhookSubscription[]> {
-    return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, orderEventType(status), status]);
+  listeningTo(manager: EntityManager, tenantId: string, event: OrderEvent): Promise<WebhookSubscription[]> {
+    return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, orderEventType(event), event]);
   }
 
   find(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {

@@ -10,6 +10,10 @@ export function orderStatusSms(order: OrderStatusView): string {
       return order.shipments.length > 0
         ? `Your order ${order.externalId} has shipped. Tracking: ${shipments(order)}`
         : `Your order ${order.externalId} has shipped.`;
+    case 'partially_shipped':
+      return order.shipments.length > 0
+        ? `Part of your order ${order.externalId} has shipped. Tracking: ${shipments(order)}`
+        : `Part of your order ${order.externalId} has shipped.`;
     case 'delivered':
       return `Your order ${order.externalId} has been delivered. Enjoy!`;
     default:

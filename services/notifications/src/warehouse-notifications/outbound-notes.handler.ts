@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { OutboundNotesCreatedV1, type OutboundNotesCreated } from '@skald/contracts';
+import { OutboundNotesCancelledV1, OutboundNotesCreatedV1, type OutboundNotesCancelled, type OutboundNotesCreated } from '@skald/contracts';
 import { OnMessage, type MessageContext } from '@skald/messaging';
 import { WarehouseNotificationsService } from './warehouse-notifications.service.js';
 
@@ -14,5 +14,10 @@ export class OutboundNotesHandler {
   @OnMessage(OutboundNotesCreatedV1)
   async onNotesCreated(@Payload() created: OutboundNotesCreated, @Ctx() ctx: MessageContext): Promise<void> {
     await this.notifications.planOutboundNotes(ctx.manager, ctx.envelope, created);
+  }
+
+  @OnMessage(OutboundNotesCancelledV1)
+  async onNotesCancelled(@Payload() cancelled: OutboundNotesCancelled, @Ctx() ctx: MessageContext): Promise<void> {
+    await this.notifications.planCancelledNotes(ctx.manager, ctx.envelope, cancelled);
   }
 }

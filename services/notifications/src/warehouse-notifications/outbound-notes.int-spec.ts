@@ -1,6 +1,6 @@
-import { OutboundNotesCreatedV1 } from '@skald/contracts';
+import { LowStockAlertV1, OutboundNotesCancelledV1, OutboundNotesCreatedV1 } from '@skald/contracts';
 import { waitFor } from '@skald/testing';
-import { anOutboundNotesCreated } from '../../test/factories.js';
+import { aLowStockAlert, anOutboundNotesCancelled, anOutboundNotesCreated } from '../../test/factories.js';
 import { deliveriesOfOrder, settledDeliveries, startNotifications, type NotificationsHarness } from '../../test/notifications-harness.js';
 
 describe('outbound note notifications (real PostgreSQL, RabbitMQ and SMTP)', () => {
@@ -57,5 +57,49 @@ describe('outbound note notifications (real PostgreSQL, RabbitMQ and SMTP)', () 
 
     expect(await deliveriesOfOrder(h, created.orderId)).toHaveLength(2);
     expect(h.smtp!.messages.filter((mail) => mail.subject.includes(created.notes[0].noteId))).toHaveLength(2);
+  });
+
+  it('tells each warehouse to stop a cancelled note, and to put picked goods back; notes cancelled before are not told again', async () => {
+    const cancelled = anOutboundNotesCancelled(
+      [
+        { noteId: `ON-${Date.now()}-1`, warehouse: 'WH-NORTH', previousStatus: 'packed', restocked: true, lines: [{ sku: 'SKU-A', quantity: 3 }] },
+        { noteId: `ON-${Date.now()}-2`, warehouse: 'WH-SOUTH', previousStatus: 'created', restocked: false, lines: [{ sku: 'SKU-B', quantity: 1 }] },
+        { noteId: `ON-${Date.now()}-3`, warehouse: 'WH-EAST', previousStatus: 'cancelled', restocked: true, lines: [{ sku: 'SKU-C', quantity: 2 }] },
+      ],
+      { reason: 'customer cancelled <by phone>', shipped: [{ noteId: 'ON-shipped', warehouse: 'WH-WEST' }] },
+    );
+    const [packed, created, before] = cancelled.cancelled;
+
+    h.probe.publish(OutboundNotesCancelledV1, cancelled, { tenantId: 'tenant-1' });
+
+    const rows = await settledDeliveries(h, cancelled.orderId, 3);
+    expect(rows.map((row) => [row.channel, row.target, row.topic, row.status])).toEqual([
+      ['email', 'dispatch@wh.example', created.noteId, 'sent'],
+      ['email', 'lead@wh.example', packed.noteId, 'sent'],
+      ['email', 'north@wh.example', packed.noteId, 'sent'],
+    ]);
+
+    const [stop] = h.smtp!.mailsTo('north@wh.example').filter((mail) => mail.subject.includes(packed.noteId));
+    expect(stop.subject).toBe(`[WH-NORTH] STOP: outbound note ${packed.noteId} cancelled, put the picked goods back`);
+    expect(stop.text).toContain(`Stop: outbound note ${packed.noteId} of order ${cancelled.orderId} in warehouse WH-NORTH was cancelled.`);
+    expect(stop.text).toContain('Reason: customer cancelled <by phone>');
+    expect(stop.text).toContain('put them back to their locations');
+    expect(stop.text).toContain('- 3 × SKU-A');
+    expect(stop.html).toContain('Reason: customer cancelled &lt;by phone&gt;');
+
+    const [plain] = h.smtp!.mailsTo('dispatch@wh.example').filter((mail) => mail.subject.includes(created.noteId));
+    expect(plain.subject).toBe(`[WH-SOUTH] STOP: outbound note ${created.noteId} cancelled`);
+    expect(plain.text).toContain('Nothing of it was picked yet.');
+    expect(plain.text).not.toContain('put them back');
+    expect(h.smtp!.messages.filter((mail) => mail.subject.includes(before.noteId) || mail.subject.includes('ON-shipped'))).toEqual([]);
+  });
+
+  it('sends nobody a low-stock e-mail when NOTIFY_PURCHASING_RECIPIENTS is not set', async () => {
+    const envelope = h.probe.publish(LowStockAlertV1, aLowStockAlert({ warehouse: 'WH-NORTH' }), { tenantId: null });
+    await waitFor('the alert handled', async () => {
+      const rows: unknown[] = await h.service.dataSource.query(`SELECT 1 FROM inbox_message WHERE message_id = $1`, [envelope.id]);
+      return rows.length === 1;
+    });
+    expect(await h.service.dataSource.query(`SELECT id FROM delivery WHERE source_message_id = $1`, [envelope.id])).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { DeliveriesModule } from '../deliveries/deliveries.module.js';
 import { OutboundNotesHandler } from './outbound-notes.handler.js';
 import { WarehouseNotificationsService } from './warehouse-notifications.service.js';
 
-/** Warehouse staff told about new outbound notes. */
+/** Warehouse staff told about new outbound notes and cancelled ones. */
 @Module({
   imports: [DeliveriesModule],
   controllers: [OutboundNotesHandler],

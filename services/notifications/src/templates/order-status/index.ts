@@ -1,11 +1,13 @@
 import type { OrderStatus } from '@skald/contracts';
 import { renderEmail, type RenderedEmail } from '../layout.js';
 import { approved } from './approved.js';
+import { backordered } from './backordered.js';
 import { cancelled } from './cancelled.js';
 import { defaultTemplate } from './default.js';
 import { delivered } from './delivered.js';
 import { onHold } from './on-hold.js';
 import { packed } from './packed.js';
+import { partiallyShipped } from './partially-shipped.js';
 import { picking } from './picking.js';
 import { received } from './received.js';
 import { rejected } from './rejected.js';
@@ -22,10 +24,12 @@ export const ORDER_STATUS_TEMPLATES: Readonly<Record<OrderStatus, OrderStatusTem
   on_hold: onHold,
   rejected,
   approved,
+  backordered,
   reserved,
   released,
   picking,
   packed,
+  partially_shipped: partiallyShipped,
   shipped,
   delivered,
   cancelled,

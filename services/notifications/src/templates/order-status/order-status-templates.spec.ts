@@ -33,6 +33,19 @@ describe('order status e-mails', () => {
     expect(email.html).toContain('<li>DHL: tracking number JD1</li>');
   });
 
+  it('lists carriers and tracking numbers when partially shipped, and says the rest follows', () => {
+    const email = orderStatusEmail(anOrder('partially_shipped', { shipments: [{ carrier: 'DHL', trackingNumber: 'JD1' }] }));
+    expect(email.subject).toBe('Part of your order EXT-1 has shipped');
+    expect(email.text).toContain('- DHL: tracking number JD1');
+    expect(email.text).toContain('the rest of your order');
+  });
+
+  it('tells a backordered customer that the order waits for stock, without internal reasons', () => {
+    const email = orderStatusEmail(anOrder('backordered', { reason: 'SKU-1 short by 3 in WH-1' }));
+    expect(email.subject).toBe('Your order EXT-1 is waiting for stock');
+    expect(email.text).not.toContain('SKU-1');
+  });
+
   it('tells the reason of a rejection or cancellation, escaped in HTML', () => {
     const email = orderStatusEmail(anOrder('cancelled', { reason: 'out of stock <SKU-1>' }));
     expect(email.text).toContain('Reason: out of stock <SKU-1>');
