@@ -10,11 +10,17 @@ export interface Command {
   run(db: GatewayDatabase, io: CliIo): Promise<number>;
 }
 
-export function platformCreate(name: string, options: { priceTolerance?: string; reviewThreshold?: string }): Command {
+export function platformCreate(
+  name: string,
+  options: { priceTolerance?: string; reviewThreshold?: string; shortagePolicy?: string; backorderDays?: string; partialRemainder?: string },
+): Command {
   const settings: PlatformSettings = {
     name,
     priceTolerancePct: options.priceTolerance ?? '0',
     reviewAmountThreshold: options.reviewThreshold ?? '10000',
+    shortageMode: options.shortagePolicy,
+    backorderDays: options.backorderDays,
+    partialRemainder: options.partialRemainder,
   };
   const problems = platformSettingsProblems(settings);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -26,6 +32,7 @@ export function platformCreate(name: string, options: { priceTolerance?: string;
       io.out(`  name              ${platform.name}`);
       io.out(`  price tolerance   ${settings.priceTolerancePct}%`);
       io.out(`  review threshold  ${settings.reviewAmountThreshold}`);
+      io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder})`);
       io.out(`  API key id        ${key.id}`);
       io.out('Its API key follows. It is shown only this once: store it now.');
       io.out(key.key);

@@ -10,6 +10,9 @@ function parse(argv: string[]): Command {
     options: {
       'price-tolerance': { type: 'string' },
       'review-threshold': { type: 'string' },
+      'shortage-policy': { type: 'string' },
+      'backorder-days': { type: 'string' },
+      'partial-remainder': { type: 'string' },
       roles: { type: 'string' },
     },
     allowPositionals: true,
@@ -21,9 +24,15 @@ function parse(argv: string[]): Command {
     if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
-    only(['price-tolerance', 'review-threshold']);
+    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder']);
     if (rest.length !== 1) throw new UsageError('platform create needs exactly one <name> (quote a name with spaces)');
-    return platformCreate(rest[0], { priceTolerance: values['price-tolerance'], reviewThreshold: values['review-threshold'] });
+    return platformCreate(rest[0], {
+      priceTolerance: values['price-tolerance'],
+      reviewThreshold: values['review-threshold'],
+      shortagePolicy: values['shortage-policy'],
+      backorderDays: values['backorder-days'],
+      partialRemainder: values['partial-remainder'],
+    });
   }
   if (noun === 'staff-key' && verb === 'create') {
     only(['roles']);

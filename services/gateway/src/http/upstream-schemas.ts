@@ -161,3 +161,9 @@ export const DELIVERY_SCHEMA = resource('A delivered shipment.', {
   orderId: string,
   deliveredAt: dateTime,
 });
+
+export const CANCELLATION_ACCEPTED_SCHEMA = resource('A cancellation, done or under way.', {
+  id: { type: 'string', format: 'uuid' },
+  status: { type: 'string', example: 'picking', description: 'The status now; `cancelled` once compensation is done.' },
+  cancellation: { type: 'string', enum: ['cancelled', 'compensating'] },
+});

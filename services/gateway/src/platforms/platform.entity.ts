@@ -1,3 +1,4 @@
+import type { PartialRemainder, ShortageMode } from '@skald/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** An e-commerce platform: a tenant of Skald, with its review settings. */
@@ -17,6 +18,18 @@ export class Platform {
   /** Decimal string (numeric(14,4)). */
   @Column('numeric', { name: 'review_amount_threshold', precision: 14, scale: 4 })
   reviewAmountThreshold: string;
+
+  /** Default shortage policy of the platform's orders: reject, backorder or partial. */
+  @Column('text', { name: 'shortage_mode', default: 'reject' })
+  shortageMode: ShortageMode;
+
+  /** A backorder's deadline in days after the order is placed. */
+  @Column('int', { name: 'backorder_days', default: 14 })
+  backorderDays: number;
+
+  /** partial: what happens to the rest (backorder or cancel). */
+  @Column('text', { name: 'partial_remainder', default: 'backorder' })
+  partialRemainder: PartialRemainder;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PlatformRegisteredV1, SkaldError } from '@skald/contracts';
+import { PARTIAL_REMAINDERS, PlatformRegisteredV1, SHORTAGE_MODES, SkaldError, type PartialRemainder, type ShortageMode } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import type { EntityManager } from 'typeorm';
 import { ApiKeyService, type IssuedApiKey } from '../api-keys/api-key.service.js';
@@ -13,6 +13,12 @@ export interface PlatformSettings {
   priceTolerancePct: string;
   /** Orders above this amount wait for a reviewer: a decimal string with up to 4 decimals. */
   reviewAmountThreshold: string;
+  /** Default stock shortage policy of its orders (default reject). */
+  shortageMode?: string;
+  /** Days a backorder waits, 1–365 (default 14). */
+  backorderDays?: string;
+  /** partial: backorder or cancel the rest (default backorder). */
+  partialRemainder?: string;
 }
 
 export interface RegisteredPlatform {
@@ -33,6 +39,15 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
   }
   if (!AMOUNT.test(settings.reviewAmountThreshold)) {
     problems.push('the review threshold must be a non-negative amount with at most 4 decimals');
+  }
+  if (settings.shortageMode !== undefined && !(SHORTAGE_MODES as readonly string[]).includes(settings.shortageMode)) {
+    problems.push(`the shortage policy must be one of ${SHORTAGE_MODES.join(', ')}`);
+  }
+  if (settings.backorderDays !== undefined && (!/^\d{1,3}$/.test(settings.backorderDays) || Number(settings.backorderDays) < 1 || Number(settings.backorderDays) > 365)) {
+    problems.push('the backorder days must be a whole number from 1 to 365');
+  }
+  if (settings.partialRemainder !== undefined && !(PARTIAL_REMAINDERS as readonly string[]).includes(settings.partialRemainder)) {
+    problems.push(`the partial remainder must be one of ${PARTIAL_REMAINDERS.join(', ')}`);
   }
   return problems;
 }
@@ -61,6 +76,9 @@ export class PlatformService {
       name,
       priceTolerancePct: settings.priceTolerancePct,
       reviewAmountThreshold: settings.reviewAmountThreshold,
+      shortageMode: (settings.shortageMode ?? 'reject') as ShortageMode,
+      backorderDays: Number(settings.backorderDays ?? 14),
+      partialRemainder: (settings.partialRemainder ?? 'backorder') as PartialRemainder,
     });
     const key = await this.keys.issuePlatformKey(manager, platform.id);
     await this.outbox.publish(
@@ -71,6 +89,7 @@ export class PlatformService {
         name: platform.name,
         priceTolerancePct: Number(settings.priceTolerancePct),
         reviewAmountThreshold: settings.reviewAmountThreshold,
+        shortagePolicy: { mode: platform.shortageMode, backorderDays: platform.backorderDays, partialRemainder: platform.partialRemainder },
       },
       { tenantId: platform.id },
     );

@@ -1,6 +1,37 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsNotEmptyObject, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsAmount, MAX_AMOUNT } from '../../http/validation.js';
+import { OrderLineDto, ShippingAddressDto } from './place-order.dto.js';
+
+/** Why an order is cancelled. */
+export class CancelOrderDto {
+  @ApiProperty({ description: 'Why (kept in the status history; the customer is told).', minLength: 1, maxLength: 500, example: 'customer changed their mind' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason: string;
+}
+
+/** A change of an order not locked yet (received or on hold): what is given replaces what the order has. */
+export class ModifyOrderDto {
+  @ApiPropertyOptional({ type: [OrderLineDto], minItems: 1, maxItems: 200, description: 'All the lines the order should have.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  lines?: OrderLineDto[];
+
+  @ApiPropertyOptional({ type: ShippingAddressDto })
+  @IsOptional()
+  @IsObject()
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => ShippingAddressDto)
+  shippingAddress?: ShippingAddressDto;
+}
 
 /** A reviewer's decision on an order waiting for manual review. */
 export class ReviewDecisionDto {

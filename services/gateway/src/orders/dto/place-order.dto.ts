@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '@skald/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -130,6 +131,23 @@ export class PaymentDto {
   amount: number;
 }
 
+/** What happens to the order when stock is short (default: the platform's policy). */
+export class ShortagePolicyDto {
+  @ApiProperty({ enum: SHORTAGE_MODES, description: 'reject: cancel the order (STOCK_SHORT); backorder: reserve what is there and wait for the rest; partial: ship what is there now' })
+  @IsIn(SHORTAGE_MODES)
+  mode: ShortageMode;
+
+  @ApiPropertyOptional({ format: 'date-time', description: "Until when the backorder (or a partial order's backordered rest) waits; default: the platform's backorder days." })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  backorderDeadline?: string;
+
+  @ApiPropertyOptional({ enum: PARTIAL_REMAINDERS, description: "partial only: backorder or cancel the rest; default: the platform's." })
+  @IsOptional()
+  @IsIn(PARTIAL_REMAINDERS)
+  partialRemainder?: PartialRemainder;
+}
+
 /** An order as a platform (or a channel on its behalf) places it. */
 export class PlaceOrderDto {
   @ApiProperty({ description: "The order's id on the platform (unique per platform).", pattern: EXTERNAL_ID_PATTERN.source, example: 'web-100042' })
@@ -181,6 +199,13 @@ export class PlaceOrderDto {
   @Matches(DATE_PATTERN, { message: 'requestedDeliveryDate must be an ISO date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true })
   requestedDeliveryDate?: string;
+
+  @ApiPropertyOptional({ type: ShortagePolicyDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ShortagePolicyDto)
+  shortagePolicy?: ShortagePolicyDto;
 }
 
 /** What POST /v1/orders answers: the order was accepted for review. */
