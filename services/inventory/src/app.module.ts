@@ -1,13 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
+import { SkaldServiceModule } from '@skald/service-kit';
 import { CatalogItem } from './catalog/catalog-item.entity.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import type { InventoryConfig } from './config/inventory-config.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { StockReceipt, StockReceiptLine } from './receipts/stock-receipt.entity.js';
+import { BackorderLine, ReleasedOrder } from './reservations/backorder-line.entity.js';
 import { Reservation, ReservationRequest } from './reservations/reservation.entity.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { ShipmentsModule } from './shipments/shipments.module.js';
 import { StockShipment } from './shipments/stock-shipment.entity.js';
+import { LowStockThreshold } from './stock/low-stock-threshold.entity.js';
 import { StockLevel } from './stock/stock-level.entity.js';
 import { StockMovement } from './stock/stock-movement.entity.js';
 import { StockModule } from './stock/stock.module.js';
@@ -23,18 +26,22 @@ const entities = [
   StockReceiptLine,
   ReservationRequest,
   Reservation,
+  BackorderLine,
+  ReleasedOrder,
   StockShipment,
+  LowStockThreshold,
 ];
 
 /** Status of each stable error code the inventory API answers with (others default to 422). */
 const errorStatuses = {
   SKU_UNKNOWN: 422,
   INVALID_CURSOR: 400,
+  WAREHOUSE_UNKNOWN: 404,
 };
 
 @Module({})
 export class AppModule {
-  static register(config: BaseServiceConfig): DynamicModule {
+  static register(config: InventoryConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [

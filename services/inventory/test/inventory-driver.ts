@@ -22,7 +22,7 @@ export const INVENTORY_STAFF = asStaff(['inventory']);
 
 export interface StockBody {
   sku: string;
-  warehouses: Array<{ warehouse: string; onHand: number; reserved: number; available: number }>;
+  warehouses: Array<{ warehouse: string; onHand: number; reserved: number; available: number; lowStockThreshold: number | null }>;
   totals: { onHand: number; reserved: number; available: number };
 }
 

@@ -1,5 +1,6 @@
 import { messagingMigrations } from '@skald/messaging';
 import { InventorySchema1763900000001 } from './migrations/1763900000001-inventory-schema.js';
+import { InventoryShortageReleaseExpiry1763900000002 } from './migrations/1763900000002-shortage-release-expiry.js';
 
 /** Every migration of the inventory database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations, InventorySchema1763900000001];
+export const migrations = [...messagingMigrations, InventorySchema1763900000001, InventoryShortageReleaseExpiry1763900000002];

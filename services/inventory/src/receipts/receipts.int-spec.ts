@@ -52,8 +52,8 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(tea)).toEqual({
       sku: tea,
       warehouses: [
-        { warehouse: preferred, onHand: 1, reserved: 0, available: 1 },
-        { warehouse: firstSeen, onHand: 7, reserved: 0, available: 7 },
+        { warehouse: preferred, onHand: 1, reserved: 0, available: 1, lowStockThreshold: null },
+        { warehouse: firstSeen, onHand: 7, reserved: 0, available: 7, lowStockThreshold: null },
       ],
       totals: { onHand: 8, reserved: 0, available: 8 },
     });

@@ -1,4 +1,4 @@
-import { allocate, type StockToAllocate } from './allocation.js';
+import { allocate, allocateAvailable, type StockToAllocate } from './allocation.js';
 
 const level = (warehouse: string, priority: number, onHand: number, reserved = 0, sku = 'A'): StockToAllocate => ({
   sku,
@@ -49,5 +49,31 @@ describe('allocate (all or nothing, by warehouse priority then code)', () => {
       shortages: [{ sku: 'A', requested: 1, available: 0 }],
     });
     expect(allocate(new Map([['Z', 1]]), [])).toEqual({ ok: false, shortages: [{ sku: 'Z', requested: 1, available: 0 }] });
+  });
+});
+
+describe('allocateAvailable (what there is, by warehouse priority then code)', () => {
+  it('takes what each SKU has and reports only what is missing', () => {
+    const result = allocateAvailable(
+      new Map([
+        ['A', 5],
+        ['B', 2],
+        ['C', 1],
+      ]),
+      [level('W-2', 2, 4, 1, 'A'), level('W-1', 1, 1, 0, 'A'), level('W-1', 1, 9, 0, 'B')],
+    );
+    expect(result.allocations).toEqual([
+      { sku: 'A', warehouse: 'W-1', quantity: 1 },
+      { sku: 'A', warehouse: 'W-2', quantity: 3 },
+      { sku: 'B', warehouse: 'W-1', quantity: 2 },
+    ]);
+    expect([...result.missing]).toEqual([
+      ['A', 1],
+      ['C', 1],
+    ]);
+  });
+
+  it('allocates nothing from fully reserved stock', () => {
+    expect(allocateAvailable(new Map([['A', 2]]), [level('W-1', 1, 3, 3)])).toEqual({ allocations: [], missing: new Map([['A', 2]]) });
   });
 });

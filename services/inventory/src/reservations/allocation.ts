@@ -23,6 +23,13 @@ export interface Shortage {
 
 export type AllocationResult = { ok: true; allocations: Allocation[] } | { ok: false; shortages: Shortage[] };
 
+/** What could be taken of each SKU, and what is missing of those that could not be fully covered. */
+export interface PartialAllocation {
+  allocations: Allocation[];
+  /** Per SKU short of stock (in the order requested): how much is missing. */
+  missing: Map<string, number>;
+}
+
 /**
  * Allocates requested quantities (per SKU) from stock, all or nothing: each SKU is taken from
  * the warehouses by priority (lowest first, ties by code), split over as many as needed. When
@@ -32,21 +39,50 @@ export function allocate(requested: ReadonlyMap<string, number>, stock: readonly
   const allocations: Allocation[] = [];
   const shortages: Shortage[] = [];
   for (const [sku, quantity] of requested) {
-    const sources = stock
-      .filter((level) => level.sku === sku && level.onHand > level.reserved)
-      .sort((a, b) => a.priority - b.priority || compareIdentifiers(a.warehouse, b.warehouse));
+    const sources = sourcesOf(sku, stock);
     const available = sources.reduce((sum, level) => sum + level.onHand - level.reserved, 0);
     if (available < quantity) {
       shortages.push({ sku, requested: quantity, available });
       continue;
     }
-    let missing = quantity;
-    for (const level of sources) {
-      if (missing === 0) break;
-      const taken = Math.min(missing, level.onHand - level.reserved);
-      allocations.push({ sku, warehouse: level.warehouse, quantity: taken });
-      missing -= taken;
-    }
+    allocations.push(...take(sku, quantity, sources));
   }
   return shortages.length > 0 ? { ok: false, shortages } : { ok: true, allocations };
+}
+
+/**
+ * Allocates as much of each requested SKU as the stock has (warehouses by priority, as
+ * `allocate`), and reports what is missing: for reservations that keep what they can get
+ * (backorder, take available) and for backorders filled from received or released stock.
+ */
+export function allocateAvailable(requested: ReadonlyMap<string, number>, stock: readonly StockToAllocate[]): PartialAllocation {
+  const allocations: Allocation[] = [];
+  const missing = new Map<string, number>();
+  for (const [sku, quantity] of requested) {
+    const taken = take(sku, quantity, sourcesOf(sku, stock));
+    allocations.push(...taken);
+    const short = quantity - taken.reduce((sum, allocation) => sum + allocation.quantity, 0);
+    if (short > 0) missing.set(sku, short);
+  }
+  return { allocations, missing };
+}
+
+/** The levels of an SKU with stock to spare, lowest priority first, ties by warehouse code. */
+function sourcesOf(sku: string, stock: readonly StockToAllocate[]): StockToAllocate[] {
+  return stock
+    .filter((level) => level.sku === sku && level.onHand > level.reserved)
+    .sort((a, b) => a.priority - b.priority || compareIdentifiers(a.warehouse, b.warehouse));
+}
+
+/** Takes up to `quantity` from the sources in their order. */
+function take(sku: string, quantity: number, sources: readonly StockToAllocate[]): Allocation[] {
+  const allocations: Allocation[] = [];
+  let missing = quantity;
+  for (const level of sources) {
+    if (missing === 0) break;
+    const taken = Math.min(missing, level.onHand - level.reserved);
+    allocations.push({ sku, warehouse: level.warehouse, quantity: taken });
+    missing -= taken;
+  }
+  return allocations;
 }

@@ -54,8 +54,8 @@ describe('reservations under contention (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(sku)).toEqual({
       sku,
       warehouses: [
-        { warehouse: a, onHand: 12, reserved: 12, available: 0 },
-        { warehouse: b, onHand: 8, reserved: 8, available: 0 },
+        { warehouse: a, onHand: 12, reserved: 12, available: 0, lowStockThreshold: null },
+        { warehouse: b, onHand: 8, reserved: 8, available: 0, lowStockThreshold: null },
       ],
       totals: { onHand: 20, reserved: 20, available: 0 },
     });

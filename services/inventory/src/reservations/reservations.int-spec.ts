@@ -57,8 +57,8 @@ describe('reserving stock for an order (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(tea)).toEqual({
       sku: tea,
       warehouses: [
-        { warehouse: near, onHand: 4, reserved: 4, available: 0 },
-        { warehouse: far, onHand: 10, reserved: 2, available: 8 },
+        { warehouse: near, onHand: 4, reserved: 4, available: 0, lowStockThreshold: null },
+        { warehouse: far, onHand: 10, reserved: 2, available: 8, lowStockThreshold: null },
       ],
       totals: { onHand: 14, reserved: 6, available: 8 },
     });

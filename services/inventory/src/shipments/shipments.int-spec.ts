@@ -59,8 +59,8 @@ describe('shipping consumes reservations and on-hand stock (real PostgreSQL and 
     expect(await inventory.stockOf(sku)).toEqual({
       sku,
       warehouses: [
-        { warehouse: near, onHand: 0, reserved: 0, available: 0 },
-        { warehouse: far, onHand: 10, reserved: 2, available: 8 },
+        { warehouse: near, onHand: 0, reserved: 0, available: 0, lowStockThreshold: null },
+        { warehouse: far, onHand: 10, reserved: 2, available: 8, lowStockThreshold: null },
       ],
       totals: { onHand: 10, reserved: 2, available: 8 },
     });
@@ -112,11 +112,11 @@ describe('shipping consumes reservations and on-hand stock (real PostgreSQL and 
         split_from: farReservation.reservationId,
       }),
     ]);
-    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 8, reserved: 3, available: 5 });
+    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 8, reserved: 3, available: 5, lowStockThreshold: null });
 
     const rest = anOutboundNoteShipped({ orderId, warehouse: far, lines: [{ sku, quantity: 1 }, { sku, quantity: 2 }] });
     await inventory.processed(inventory.ship(rest));
-    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 5, reserved: 0, available: 5 });
+    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 5, reserved: 0, available: 5, lowStockThreshold: null });
     expect((await reservationsOf(orderId)).filter((r) => r.warehouse === far && r.status === 'active')).toEqual([]);
   });
 

@@ -9,8 +9,8 @@ export class StockLedgerRepository {
   async append(manager: EntityManager, entry: Omit<StockMovement, 'id' | 'at'>): Promise<StockMovement> {
     const [row]: Array<{ id: string; at: Date }> = await manager.query(
       `INSERT INTO stock_movement
-         (sku, warehouse, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, reference)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         (sku, warehouse, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, reference, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        RETURNING id, at`,
       [
         entry.sku,
@@ -22,6 +22,7 @@ export class StockLedgerRepository {
         entry.reservedAfter,
         entry.orderId,
         entry.reference,
+        entry.reason,
       ],
     );
     return Object.assign(new StockMovement(), entry, row);

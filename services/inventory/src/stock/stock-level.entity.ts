@@ -30,3 +30,8 @@ export interface AllocatableStock {
   onHand: number;
   reserved: number;
 }
+
+/** A stock level as the stock view shows it, with the warehouse's low-stock threshold for the SKU. */
+export interface StockLevelView extends AllocatableStock {
+  lowStockThreshold: number | null;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AllocatableStock } from './stock-level.entity.js';
+import type { AllocatableStock, StockLevelView } from './stock-level.entity.js';
 
 interface LevelRow {
   sku: string;
@@ -33,6 +33,21 @@ export class StockLevelRepository {
        SELECT sku, $2 FROM unnest($1::text[]) AS sku ORDER BY sku COLLATE "C"
        ON CONFLICT (sku, warehouse) DO NOTHING`,
       [skus, warehouse],
+    );
+  }
+
+  /**
+   * Takes the allocation lock of each SKU (transaction-scoped, in SKU order): whoever changes what
+   * can be allocated of an SKU (reserve, receipt, release) or what waits for it (backorders) holds
+   * it first, so a receipt never misses a backorder being recorded, even in a warehouse the
+   * reserve could not lock because its level did not exist yet.
+   */
+  async lockSkus(manager: EntityManager, skus: readonly string[]): Promise<void> {
+    if (skus.length === 0) return;
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('inventory.sku:' || sku, 0))
+         FROM (SELECT DISTINCT sku COLLATE "C" AS sku FROM unnest($1::text[]) AS sku ORDER BY 1) AS ordered`,
+      [skus],
     );
   }
 
@@ -83,15 +98,17 @@ export class StockLevelRepository {
     return { onHand: row.on_hand, reserved: row.reserved };
   }
 
-  /** The levels of an SKU, by warehouse priority then code. */
-  async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<AllocatableStock[]> {
-    const rows: LevelRow[] = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
-         FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
+  /** The levels of an SKU with their low-stock thresholds, by warehouse priority then code. */
+  async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<StockLevelView[]> {
+    const rows: Array<LevelRow & { threshold: number | null }> = await manager.query(
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, t.threshold
+         FROM stock_level s
+         JOIN warehouse w ON w.code = s.warehouse
+         LEFT JOIN low_stock_threshold t ON t.sku = s.sku AND t.warehouse = s.warehouse
         WHERE s.sku = $1
         ORDER BY w.priority, w.code`,
       [sku],
     );
-    return rows.map(toAllocatable);
+    return rows.map((row) => ({ ...toAllocatable(row), lowStockThreshold: row.threshold }));
   }
 }

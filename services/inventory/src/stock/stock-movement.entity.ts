@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Why stock changed. `release` (a cancelled order's reservation given back) comes with
- * cancellations; the database already accepts it.
+ * Why stock changed: goods received, reserved for an order (directly or from its backorder),
+ * shipped, or a reservation given back (`release`: cancellation, an expired hold let go).
  */
 export const MOVEMENT_KINDS = ['receipt', 'reserve', 'ship', 'release'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -44,9 +44,13 @@ export class StockMovement {
   @Column({ name: 'order_id', type: 'text', nullable: true })
   orderId: string | null;
 
-  /** The document that caused it: the receipt, the reservation, the outbound note. */
+  /** The document that caused it: the receipt, the reservation, the outbound note, the release. */
   @Column({ type: 'text', nullable: true })
   reference: string | null;
+
+  /** Why, when the document does not say (a release's cancellation reason). */
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
 }
 
 /** A change to apply to one stock level. */
@@ -58,4 +62,5 @@ export interface Movement {
   reservedDelta: number;
   orderId?: string | null;
   reference?: string | null;
+  reason?: string | null;
 }

@@ -1,21 +1,34 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, type StaffRole } from '@skald/service-kit';
+import { DataSource } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { ApiProblems } from '@skald/service-kit';
-import { skuUnknown } from '../common/http-problems.js';
+import { skuUnknown, warehouseUnknown } from '../common/http-problems.js';
 import { SkuParams } from '../common/sku.params.js';
-import { LedgerPageDto, LedgerQueryDto, StockDto } from './dto/stock.dto.js';
+import { WarehousesService } from '../warehouses/warehouses.service.js';
+import {
+  LedgerPageDto,
+  LedgerQueryDto,
+  LowStockThresholdDto,
+  PutLowStockThresholdDto,
+  SkuWarehouseParams,
+  StockDto,
+} from './dto/stock.dto.js';
 import { StockService } from './stock.service.js';
 
 const READERS: StaffRole[] = ['inventory', 'warehouse', 'ops', 'reviewer'];
+/** Who changes stock (receipts) also sets when to be warned of running low. */
+const WRITERS: StaffRole[] = ['inventory', 'warehouse'];
 const DEFAULT_LEDGER_PAGE = 50;
 
 @ApiTags('stock')
 @Controller('v1/stock')
 export class StockController {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly warehouses: WarehousesService,
     private readonly stock: StockService,
   ) {}
 
@@ -38,6 +51,25 @@ export class StockController {
     await this.requireKnown(sku);
     const page = await this.stock.ledgerOf(sku, { limit: query.limit ?? DEFAULT_LEDGER_PAGE, cursor: query.cursor });
     return LedgerPageDto.from(page);
+  }
+
+  @Put(':sku/warehouses/:warehouse/low-stock-threshold')
+  @Access({ roles: WRITERS })
+  @ApiOperation({
+    summary: 'Set the low-stock threshold of an SKU in a warehouse',
+    description:
+      'inventory.stock.low.v1 is published when a movement takes available stock (on hand - reserved) from at least the ' +
+      'threshold to below it, and once now if it is already below (but was not below the previous threshold).',
+  })
+  @ApiOkResponse({ type: LowStockThresholdDto })
+  @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN) or warehouse (WAREHOUSE_UNKNOWN)' })
+  async putLowStockThreshold(@Param() { sku, warehouse }: SkuWarehouseParams, @Body() body: PutLowStockThresholdDto): Promise<LowStockThresholdDto> {
+    const setting = await this.dataSource.transaction(async (manager) => {
+      if ((await this.catalog.unknownSkus(manager, [sku])).length > 0) throw skuUnknown(sku);
+      if (!(await this.warehouses.exists(manager, warehouse))) throw warehouseUnknown(warehouse);
+      return this.stock.setLowStockThreshold(manager, sku, warehouse, body.threshold);
+    });
+    return LowStockThresholdDto.from(setting);
   }
 
   private async requireKnown(sku: string): Promise<void> {

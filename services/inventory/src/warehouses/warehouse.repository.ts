@@ -17,4 +17,8 @@ export class WarehouseRepository {
   async insertIfMissing(manager: EntityManager, code: string, priority: number): Promise<void> {
     await manager.query(`INSERT INTO warehouse (code, priority) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [code, priority]);
   }
+
+  async exists(manager: EntityManager, code: string): Promise<boolean> {
+    return manager.getRepository(Warehouse).existsBy({ code });
+  }
 }

@@ -16,4 +16,9 @@ export class WarehousesService {
   ensureExists(manager: EntityManager, code: string): Promise<void> {
     return this.warehouses.insertIfMissing(manager, code, DEFAULT_WAREHOUSE_PRIORITY);
   }
+
+  /** Whether a warehouse exists (created by a receipt or a warehouse setting). */
+  exists(manager: EntityManager, code: string): Promise<boolean> {
+    return this.warehouses.exists(manager, code);
+  }
 }

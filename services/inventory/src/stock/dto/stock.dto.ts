@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { AllocatableStock } from '../stock-level.entity.js';
+import { IDENTIFIER_PATTERN_SOURCE, IsIdentifier } from '../../common/identifiers.js';
+import type { StockLevelView } from '../stock-level.entity.js';
 import { MOVEMENT_KINDS, type MovementKind, type StockMovement } from '../stock-movement.entity.js';
-import type { LedgerPage } from '../stock.service.js';
+import type { LedgerPage, ThresholdSetting } from '../stock.service.js';
+
+/** Far above any real stock level, like the largest receipt line. */
+const MAX_THRESHOLD = 1_000_000;
 
 export class WarehouseStockDto {
   @ApiProperty({ example: 'WH-NORTH' })
@@ -17,6 +21,14 @@ export class WarehouseStockDto {
 
   @ApiProperty({ type: 'integer', description: 'onHand - reserved', example: 8 })
   available: number;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Below this many available units a low-stock alert is raised; null when unset',
+    example: 5,
+  })
+  lowStockThreshold: number | null;
 }
 
 export class StockTotalsDto {
@@ -40,12 +52,13 @@ export class StockDto {
   @ApiProperty({ type: StockTotalsDto })
   totals: StockTotalsDto;
 
-  static from(sku: string, levels: AllocatableStock[]): StockDto {
+  static from(sku: string, levels: StockLevelView[]): StockDto {
     const warehouses = levels.map((level) => ({
       warehouse: level.warehouse,
       onHand: level.onHand,
       reserved: level.reserved,
       available: level.onHand - level.reserved,
+      lowStockThreshold: level.lowStockThreshold,
     }));
     const totals = warehouses.reduce(
       (sum, level) => ({
@@ -56,6 +69,57 @@ export class StockDto {
       { onHand: 0, reserved: 0, available: 0 },
     );
     return { sku, warehouses, totals };
+  }
+}
+
+export class SkuWarehouseParams {
+  @ApiProperty({ pattern: IDENTIFIER_PATTERN_SOURCE, example: 'TEA-OOLONG-250' })
+  @IsIdentifier()
+  sku: string;
+
+  @ApiProperty({ pattern: IDENTIFIER_PATTERN_SOURCE, example: 'WH-NORTH' })
+  @IsIdentifier()
+  warehouse: string;
+}
+
+export class PutLowStockThresholdDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_THRESHOLD,
+    description: 'Alert when available stock (on hand - reserved) falls below this; 0 never alerts',
+    example: 5,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_THRESHOLD)
+  threshold: number;
+}
+
+export class LowStockThresholdDto {
+  @ApiProperty({ example: 'TEA-OOLONG-250' })
+  sku: string;
+
+  @ApiProperty({ example: 'WH-NORTH' })
+  warehouse: string;
+
+  @ApiProperty({ type: 'integer', example: 5 })
+  threshold: number;
+
+  @ApiProperty({ type: 'integer', example: 12 })
+  onHand: number;
+
+  @ApiProperty({ type: 'integer', example: 9 })
+  reserved: number;
+
+  @ApiProperty({ type: 'integer', description: 'onHand - reserved', example: 3 })
+  available: number;
+
+  @ApiProperty({ description: 'Whether setting it raised a low-stock alert (available already below it, and not below the previous threshold)' })
+  alerted: boolean;
+
+  static from(setting: ThresholdSetting): LowStockThresholdDto {
+    return { ...setting };
   }
 }
 
@@ -108,9 +172,12 @@ export class LedgerEntryDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'What caused it: the receipt id, the reservation id, the outbound note id',
+    description: 'What caused it: the receipt id, the reservation id, the outbound note id, release:<order id>',
   })
   reference: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why, when the document does not say (a release reason)' })
+  reason: string | null;
 
   static from(entry: StockMovement): LedgerEntryDto {
     return {
@@ -125,6 +192,7 @@ export class LedgerEntryDto {
       reservedAfter: entry.reservedAfter,
       orderId: entry.orderId,
       reference: entry.reference,
+      reason: entry.reason,
     };
   }
 }
