@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboundNoteShipped, ReserveStock } from '@skald/contracts';
+import type { OnShortage, OutboundNoteProgressed, OutboundNoteShipped, ReserveStock } from '@skald/contracts';
 
 export interface Line {
   sku: string;
@@ -36,8 +36,30 @@ export function aReceipt(overrides: { warehouse?: string; lines?: Line[]; refere
   };
 }
 
-export function aReserveCommand(overrides: { orderId?: string; lines: Line[] }): ReserveStock {
-  return { orderId: overrides.orderId ?? anOrderId(), lines: overrides.lines };
+export function aReserveCommand(overrides: {
+  orderId?: string;
+  lines: Line[];
+  onShortage?: OnShortage;
+  attempt?: number;
+  holdUntil?: string;
+}): ReserveStock {
+  const { orderId, lines, ...options } = overrides;
+  return { orderId: orderId ?? anOrderId(), lines, ...options };
+}
+
+export function anOutboundNoteProgressed(overrides: {
+  orderId: string;
+  warehouse: string;
+  status?: OutboundNoteProgressed['status'];
+  noteId?: string;
+}): OutboundNoteProgressed {
+  return {
+    noteId: overrides.noteId ?? `note-${randomUUID()}`,
+    orderId: overrides.orderId,
+    warehouse: overrides.warehouse,
+    status: overrides.status ?? 'confirmed',
+    at: new Date().toISOString(),
+  };
 }
 
 export function anOutboundNoteShipped(overrides: {

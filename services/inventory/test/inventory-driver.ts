@@ -1,19 +1,29 @@
 import {
+  BackorderAllocatedV1,
   CatalogItemUpdatedV1,
+  LowStockAlertV1,
+  OutboundNoteProgressedV1,
   OutboundNoteShippedV1,
+  ReleaseStockV1,
+  ReservationExpiredV1,
   ReserveStockV1,
+  StockReleasedV1,
   StockReservationRejectedV1,
   StockReservedV1,
   type MessageDefinition,
   type MessageEnvelope,
+  type OutboundNoteProgressed,
   type OutboundNoteShipped,
+  type ReleaseStock,
   type ReserveStock,
+  type StockReleased,
   type StockReservationRejected,
   type StockReserved,
 } from '@skald/contracts';
 import { MessageConsumer, messagingMetrics } from '@skald/messaging';
-import type { BaseServiceConfig } from '@skald/service-kit';
 import { asStaff, BrokerProbe, startServiceUnderTest, waitFor, type ReceivedMessage, type ServiceUnderTest } from '@skald/testing';
+import type { InventoryConfig } from '../src/config/inventory-config.js';
+import { ReservationExpirySweeper } from '../src/reservations/reservation-expiry.sweeper.js';
 import { service } from '../src/service.js';
 import { aCatalogItem, type CatalogItemBody, type Line } from './factories.js';
 import { stockInvariantViolations } from './stock-invariants.js';
@@ -38,6 +48,21 @@ export interface LedgerEntryBody {
   reservedAfter: number;
   orderId: string | null;
   reference: string | null;
+  reason: string | null;
+}
+
+/** A reservation row as the database has it. */
+export interface ReservationRow {
+  id: string;
+  order_id: string;
+  attempt: number;
+  sku: string;
+  warehouse: string;
+  quantity: number;
+  status: string;
+  settled_reference: string | null;
+  expires_at: Date | null;
+  expiry_notified_at: Date | null;
 }
 
 export interface DeadLetterEvent {
@@ -55,7 +80,7 @@ export class InventoryDriver {
   private readonly deadLetters: DeadLetterEvent[] = [];
 
   private constructor(
-    readonly sut: ServiceUnderTest<BaseServiceConfig>,
+    readonly sut: ServiceUnderTest<InventoryConfig>,
     readonly probe: BrokerProbe,
   ) {
     const consumer = sut.app.get(MessageConsumer);
@@ -66,7 +91,15 @@ export class InventoryDriver {
   static async start(env: Record<string, string> = {}): Promise<InventoryDriver> {
     const sut = await startServiceUnderTest(service, env);
     try {
-      const probe = await new BrokerProbe(sut.rabbitmqUrl).start([CatalogItemUpdatedV1, StockReservedV1, StockReservationRejectedV1]);
+      const probe = await new BrokerProbe(sut.rabbitmqUrl).start([
+        CatalogItemUpdatedV1,
+        StockReservedV1,
+        StockReservationRejectedV1,
+        BackorderAllocatedV1,
+        StockReleasedV1,
+        ReservationExpiredV1,
+        LowStockAlertV1,
+      ]);
       return new InventoryDriver(sut, probe);
     } catch (error) {
       await sut.close();
@@ -138,6 +171,62 @@ export class InventoryDriver {
 
   ship(note: OutboundNoteShipped): MessageEnvelope<OutboundNoteShipped> {
     return this.probe.publish(OutboundNoteShippedV1, note, { tenantId: 'tenant-test' });
+  }
+
+  release(command: ReleaseStock, meta: { tenantId?: string; correlationId?: string } = {}): MessageEnvelope<ReleaseStock> {
+    return this.probe.publish(ReleaseStockV1, command, { tenantId: meta.tenantId ?? 'tenant-test', ...meta });
+  }
+
+  noteProgressed(note: OutboundNoteProgressed): MessageEnvelope<OutboundNoteProgressed> {
+    return this.probe.publish(OutboundNoteProgressedV1, note, { tenantId: 'tenant-test' });
+  }
+
+  /** The StockReleased answering a release command. */
+  releasedFor(command: MessageEnvelope<ReleaseStock>): Promise<ReceivedMessage<StockReleased>> {
+    return this.probe.next(StockReleasedV1, (_payload, envelope) => envelope.causationId === command.id);
+  }
+
+  /** The service's expiry sweeper, to sweep on the test's time instead of the timer's. */
+  sweeper(): ReservationExpirySweeper {
+    return this.sut.app.get(ReservationExpirySweeper);
+  }
+
+  async setThreshold(sku: string, warehouse: string, threshold: number): Promise<{ alerted: boolean }> {
+    const res = await this.http()
+      .put(`/v1/stock/${sku}/warehouses/${warehouse}/low-stock-threshold`)
+      .set(INVENTORY_STAFF)
+      .send({ threshold });
+    expect(res.status).toBe(200);
+    return res.body as { alerted: boolean };
+  }
+
+  /**
+   * Payloads of the messages of a contract the service committed to its outbox, oldest first:
+   * exact counts, independent of when the relay gets them to the broker.
+   */
+  async outbox<P>(definition: MessageDefinition<P>, where: (payload: P) => boolean = () => true): Promise<Array<MessageEnvelope<P>>> {
+    const rows: Array<{ envelope: MessageEnvelope<P> }> = await this.query(
+      `SELECT envelope FROM outbox_message WHERE routing_key = $1 ORDER BY seq`,
+      [definition.routingKey],
+    );
+    return rows.map((row) => row.envelope).filter((envelope) => where(envelope.payload));
+  }
+
+  reservationsOf(orderId: string): Promise<ReservationRow[]> {
+    return this.query<ReservationRow>(
+      `SELECT id, order_id, attempt, sku, warehouse, quantity, status, settled_reference, expires_at, expiry_notified_at
+         FROM reservation WHERE order_id = $1 ORDER BY sku, warehouse, created_at, id`,
+      [orderId],
+    );
+  }
+
+  /** Sum of the ledger's deltas of an SKU (all warehouses), to compare with the stock view's totals. */
+  async ledgerTotals(sku: string): Promise<{ onHand: number; reserved: number }> {
+    const ledger = await this.ledgerOf(sku);
+    return {
+      onHand: ledger.reduce((sum, e) => sum + e.onHandDelta, 0),
+      reserved: ledger.reduce((sum, e) => sum + e.reservedDelta, 0),
+    };
   }
 
   /** The StockReserved answering a command (by causation, so a re-sent command has its own). */
