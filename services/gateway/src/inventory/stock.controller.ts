@@ -1,5 +1,13 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Put, Query, Req } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import type { Caller } from '@skald/service-kit';
 import type { Request } from 'express';
 import { AuthenticatedCaller, Authorize } from '../api-keys/authorize.decorator.js';
@@ -10,7 +18,26 @@ import { LEDGER_PAGE_SCHEMA, RECEIPT_SCHEMA, STOCK_SCHEMA } from '../http/upstre
 import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import { forwardedRequest } from '../upstream/forwarded-request.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
-import { LedgerQuery, SkuParams, StockReceiptDto } from './dto/inventory.dto.js';
+import { LedgerQuery, LowStockThresholdDto, SkuParams, SkuWarehouseParams, StockReceiptDto } from './dto/inventory.dto.js';
+
+const integer: SchemaObject = { type: 'integer' };
+
+/** The inventory service's answer to a threshold setting (it may add fields, hence additionalProperties). */
+const LOW_STOCK_THRESHOLD_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'The threshold as set, with the stock it was compared with.',
+  properties: {
+    sku: { type: 'string' },
+    warehouse: { type: 'string' },
+    threshold: integer,
+    onHand: integer,
+    reserved: integer,
+    available: { ...integer, description: 'onHand - reserved' },
+    alerted: { type: 'boolean', description: 'Whether setting it raised a low-stock alert (available already below it, and not below the previous threshold).' },
+  },
+  required: ['sku', 'warehouse', 'threshold', 'onHand', 'reserved', 'available', 'alerted'],
+  additionalProperties: true,
+};
 
 /** Stock per warehouse, its movements, and goods received. Served by the inventory service. */
 @ApiTags('stock')
@@ -52,5 +79,27 @@ export class StockController {
     @Req() req: Request,
   ): Promise<Reply> {
     return this.upstream.forward('inventory', forwardedRequest(req, caller, { query: true }));
+  }
+
+  @Put(':sku/warehouses/:warehouse/low-stock-threshold')
+  @Authorize({ roles: ['inventory', 'warehouse'] })
+  @Idempotent()
+  @ForwardedResponses()
+  @ApiOperation({
+    summary: 'Set the low-stock threshold of a SKU in a warehouse',
+    description:
+      'A low-stock alert (inventory.stock.low) is raised when a stock movement takes available stock from at least the threshold to below it, ' +
+      'and once when the threshold is set above what is available now.',
+  })
+  @ApiOkResponse({ description: 'The threshold was set.', schema: LOW_STOCK_THRESHOLD_SCHEMA })
+  @ApiNotFoundResponse({ description: 'No such SKU (SKU_UNKNOWN) or warehouse (WAREHOUSE_UNKNOWN).', type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ description: 'Refused by the inventory service (its own code), or IDEMPOTENCY_KEY_REUSED.', type: ProblemDto })
+  setLowStockThreshold(
+    @Param() _params: SkuWarehouseParams,
+    @Body() _threshold: LowStockThresholdDto,
+    @AuthenticatedCaller() caller: Caller,
+    @Req() req: Request,
+  ): Promise<Reply> {
+    return this.upstream.forward('inventory', forwardedRequest(req, caller, { body: true }));
   }
 }

@@ -24,6 +24,25 @@ export class SkuParams {
   sku: string;
 }
 
+export class SkuWarehouseParams {
+  @ApiProperty({ pattern: CODE_PATTERN.source, example: 'TEA-EARLGREY-250' })
+  @Matches(CODE_PATTERN, { message: `sku ${CODE_PATTERN_MESSAGE}` })
+  sku: string;
+
+  @ApiProperty({ pattern: CODE_PATTERN.source, example: 'LON-1' })
+  @Matches(CODE_PATTERN, { message: `warehouse ${CODE_PATTERN_MESSAGE}` })
+  warehouse: string;
+}
+
+/** Below how many available units (on hand - reserved) a low-stock alert is raised. */
+export class LowStockThresholdDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000, description: 'Alert when available stock falls below this; 0 never alerts.', example: 20 })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  threshold: number;
+}
+
 export class LedgerQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, description: 'Page size.' })
   @IsOptional()
