@@ -40,6 +40,8 @@ describe('the OpenAPI document of the public API', () => {
         'GET /v1/stock/{sku}/ledger',
         'POST /v1/orders',
         'POST /v1/orders/{id}/review',
+        'POST /v1/orders/{id}/cancel',
+        'PATCH /v1/orders/{id}',
         'POST /v1/outbound-notes/{id}/confirm',
         'POST /v1/outbound-notes/{id}/pack',
         'POST /v1/outbound-notes/{id}/pick',
@@ -50,6 +52,7 @@ describe('the OpenAPI document of the public API', () => {
         'PUT /v1/catalog/{sku}',
         'PUT /v1/customers/{id}',
         'PUT /v1/warehouses/{code}',
+        'PUT /v1/stock/{sku}/warehouses/{warehouse}/low-stock-threshold',
       ].sort(),
     );
     for (const { route, operation } of publicOperations()) {

@@ -52,6 +52,11 @@ export class OrderCompensation {
       notes: saga.data.notesRequested ? 'pending' : 'skipped',
       stock: saga.data.reserveAttempt ? 'pending' : 'skipped',
     };
+    if (then === 'reserve_again') {
+      // Releasing "all" would also refuse any later reserve of the order: name what to release.
+      const reservations = await this.steps.orders.reservations(manager, step.order.id);
+      cancellation.releaseIds = reservations.filter((r) => !r.released).map((r) => r.reservationId);
+    }
     saga.data = { ...saga.data, cancellation };
     await this.steps.enter(manager, saga, 'cancelling', `${cause.code}: ${cause.reason}`, incoming);
     await this.steps.log(manager, saga, 'compensation', incoming, {
@@ -142,6 +147,13 @@ export class OrderCompensation {
     const { order, saga } = step;
     const ids = event.reservations.map((r) => r.reservationId);
     if (saga.state === 'cancelling' && saga.data.cancellation?.stock === 'pending' && !saga.data.cancellation.releaseIds) return; // all of it is being released
+    // Only reservations the order counts on decide its fate; others (an earlier attempt's late
+    // allocation) are just given back.
+    const held = new Set((await this.steps.orders.reservations(manager, order.id)).filter((r) => !r.released).map((r) => r.reservationId));
+    if (!ids.some((id) => held.has(id))) {
+      await this.releaseStray(manager, step, send, ids, 'RESERVATION_EXPIRED');
+      return;
+    }
     const notes = await this.steps.orders.notes(manager, order.id);
     const shippedSome = notes.some((n) => n.status === 'shipped' || n.status === 'delivered');
     if (CANCELLABLE_STATES.includes(saga.state) && !shippedSome) {

@@ -37,6 +37,8 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    // Called once for the HTTP app and once for its connected microservice: one timer only.
+    if (this.timer) return;
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.runOnce()
@@ -47,6 +49,7 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Match
 import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, DATE_TIME_PATTERN } from '../../http/validation.js';
 
 /** The statuses of an outbound note, in order. */
-export const OUTBOUND_NOTE_STATUSES = ['created', 'confirmed', 'picking', 'packed', 'shipped'] as const;
+export const OUTBOUND_NOTE_STATUSES = ['created', 'confirmed', 'picking', 'packed', 'shipped', 'cancelled'] as const;
 
 export class OutboundNoteIdParams {
   @ApiProperty({ description: 'The outbound note.', format: 'uuid' })
