@@ -29,3 +29,12 @@ export async function serviceEnv(service, overrides = {}) {
 
 /** Who the notifications service tells about new outbound notes, per warehouse (`*`: any other). */
 export const WAREHOUSE_RECIPIENTS = 'WH-E2E-1=wh1@warehouse.test;*=warehouse@warehouse.test';
+
+/** Who the notifications service tells about low stock, per warehouse (`*`: any other). */
+export const PURCHASING_RECIPIENTS = '*=purchasing@skald.test';
+
+/**
+ * How long inventory holds a reservation unless the saga says otherwise. Short, so the expiry test
+ * sees one expire; long enough for every other test to confirm its notes well before.
+ */
+export const RESERVATION_HOLD_SECONDS = 25;

@@ -4,7 +4,7 @@
 // the test files listen on (e2e files run one at a time).
 import { createTestVhost } from '@skald/testing';
 import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
-import { RABBITMQ_URL, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
+import { PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
 export default async function globalSetup() {
@@ -14,11 +14,15 @@ export default async function globalSetup() {
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
   const extra = {
     gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
+    // Deadlines and holds come due within a test: the saga scheduler and the expiry sweeper look often.
+    orders: { SAGA_SCHEDULER_INTERVAL_MS: '200' },
+    inventory: { RESERVATION_SWEEP_INTERVAL_MS: '200', RESERVATION_HOLD_SECONDS: String(RESERVATION_HOLD_SECONDS) },
     notifications: {
       SMTP_URL: `smtp://127.0.0.1:${outside.smtp}`,
       MAIL_FROM: 'Skald <noreply@skald.test>',
       SMS_PROVIDER_URL: `http://127.0.0.1:${outside.sms}/messages`,
       NOTIFY_WAREHOUSE_RECIPIENTS: WAREHOUSE_RECIPIENTS,
+      NOTIFY_PURCHASING_RECIPIENTS: PURCHASING_RECIPIENTS,
       DELIVERY_RETRY_BASE_MS: '200',
     },
   };

@@ -20,7 +20,7 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
-const GUARDED_METHODS = new Set(['POST', 'PUT']);
+const GUARDED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Idempotency keys are per tenant for platform keys (any of its keys), per key for staff. */
 export function idempotencyScope(caller: Caller): string {
@@ -28,7 +28,7 @@ export function idempotencyScope(caller: Caller): string {
 }
 
 /**
- * Applies `Idempotency-Key` to a POST or PUT (see IdempotencyService). Runs after authentication
+ * Applies `Idempotency-Key` to a POST, PUT or PATCH (see IdempotencyService). Runs after authentication
  * (the scope is the caller's) and before validation: a request the gateway refuses (bad body,
  * its own errors) and an upstream 5xx or network failure are not stored, so the client may retry
  * with the same key; every other answer — upstream 2xx and 4xx — is stored and replayed.

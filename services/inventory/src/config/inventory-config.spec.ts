@@ -6,20 +6,20 @@ const required = { PORT: '0', DATABASE_URL: 'postgres://u@localhost/inventory', 
 describe('InventoryConfig', () => {
   it('holds reservations two days and sweeps every 10 s unless told otherwise', () => {
     expect(loadConfig('inventory', InventoryConfig, required)).toMatchObject({
-      RESERVATION_HOLD_MINUTES: 2_880,
+      RESERVATION_HOLD_SECONDS: 172_800,
       RESERVATION_SWEEP_INTERVAL_MS: 10_000,
       RESERVATION_SWEEP_BATCH_SIZE: 200,
     });
     expect(
-      loadConfig('inventory', InventoryConfig, { ...required, RESERVATION_HOLD_MINUTES: '30', RESERVATION_SWEEP_INTERVAL_MS: '500' }),
-    ).toMatchObject({ RESERVATION_HOLD_MINUTES: 30, RESERVATION_SWEEP_INTERVAL_MS: 500 });
+      loadConfig('inventory', InventoryConfig, { ...required, RESERVATION_HOLD_SECONDS: '30', RESERVATION_SWEEP_INTERVAL_MS: '500' }),
+    ).toMatchObject({ RESERVATION_HOLD_SECONDS: 30, RESERVATION_SWEEP_INTERVAL_MS: 500 });
   });
 
   it('names every invalid variable', () => {
     const load = () =>
       loadConfig('inventory', InventoryConfig, {
         ...required,
-        RESERVATION_HOLD_MINUTES: '0',
+        RESERVATION_HOLD_SECONDS: '0',
         RESERVATION_SWEEP_INTERVAL_MS: 'soon',
         RESERVATION_SWEEP_BATCH_SIZE: '1.5',
       });
@@ -28,7 +28,7 @@ describe('InventoryConfig', () => {
       load();
     } catch (error) {
       expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
-        'RESERVATION_HOLD_MINUTES',
+        'RESERVATION_HOLD_SECONDS',
         'RESERVATION_SWEEP_INTERVAL_MS',
         'RESERVATION_SWEEP_BATCH_SIZE',
       ]);

@@ -5,14 +5,14 @@ import { BaseServiceConfig } from '@skald/service-kit';
 /** The inventory service's environment: the platform's variables plus reservation holds and their sweeper. */
 export class InventoryConfig extends BaseServiceConfig {
   /**
-   * How long a reservation is held when the reserve command names no `holdUntil` (default two
-   * days). Past it, the order's saga is told (ReservationExpired) and decides.
+   * How long (seconds) a reservation is held when the reserve command names no `holdUntil`
+   * (default two days). Past it, the order's saga is told (ReservationExpired) and decides.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(525_600)
-  RESERVATION_HOLD_MINUTES = 2_880;
+  @Max(31_536_000)
+  RESERVATION_HOLD_SECONDS = 172_800;
 
   /** How often the expiry sweeper looks for reservations past their hold. */
   @Type(() => Number)

@@ -3,7 +3,7 @@ import { ReservationExpiredV1 } from '@skald/contracts';
 import { aReserveCommand, anOrderId, anOutboundNoteProgressed, anSku, aWarehouseCode } from '../../test/factories.js';
 import { InventoryDriver } from '../../test/inventory-driver.js';
 
-const HOLD_MINUTES = 90;
+const HOLD_SECONDS = 5_400;
 const BATCH = 3;
 
 describe('reservation holds and their expiry (real PostgreSQL and RabbitMQ)', () => {
@@ -12,7 +12,7 @@ describe('reservation holds and their expiry (real PostgreSQL and RabbitMQ)', ()
   beforeAll(async () => {
     // The timer-driven sweep stays out of the way: the tests sweep themselves.
     inventory = await InventoryDriver.start({
-      RESERVATION_HOLD_MINUTES: String(HOLD_MINUTES),
+      RESERVATION_HOLD_SECONDS: String(HOLD_SECONDS),
       RESERVATION_SWEEP_INTERVAL_MS: '3600000',
       RESERVATION_SWEEP_BATCH_SIZE: String(BATCH),
     });
@@ -37,8 +37,8 @@ describe('reservation holds and their expiry (real PostgreSQL and RabbitMQ)', ()
     await inventory.reservedFor(inventory.reserve(aReserveCommand({ orderId: byDefault, lines: [{ sku, quantity: 1 }] })));
     const after = Date.now();
     const [held] = await inventory.reservationsOf(byDefault);
-    expect(held.expires_at!.getTime()).toBeGreaterThanOrEqual(before + HOLD_MINUTES * 60_000);
-    expect(held.expires_at!.getTime()).toBeLessThanOrEqual(after + HOLD_MINUTES * 60_000);
+    expect(held.expires_at!.getTime()).toBeGreaterThanOrEqual(before + HOLD_SECONDS * 1_000);
+    expect(held.expires_at!.getTime()).toBeLessThanOrEqual(after + HOLD_SECONDS * 1_000);
 
     const holdUntil = '2031-05-04T03:02:01.000Z';
     const explicit = anOrderId();

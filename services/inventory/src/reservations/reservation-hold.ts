@@ -8,7 +8,7 @@ export class ReservationHold {
   private readonly holdMs: number;
 
   constructor(@Inject(SERVICE_CONFIG) config: InventoryConfig) {
-    this.holdMs = config.RESERVATION_HOLD_MINUTES * 60_000;
+    this.holdMs = config.RESERVATION_HOLD_SECONDS * 1_000;
   }
 
   /** The hold the reserve command asked for, or the configured one counted from now. */
