@@ -65,7 +65,7 @@ export class Trading {
   }
 
   async ledger(sku: string): Promise<LedgerEntry[]> {
-    return (await this.staff.expect(200, this.staff.get(`/v1/stock/${sku}/ledger?limit=500`))).items as LedgerEntry[];
+    return (await this.staff.expect(200, this.staff.get(`/v1/stock/${sku}/ledger?limit=200`))).items as LedgerEntry[];
   }
 
   /** `warehouse kind onHandDelta/reservedDelta` per ledger entry of the SKU, oldest first. */

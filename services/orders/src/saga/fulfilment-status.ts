@@ -5,12 +5,14 @@ const RANK: Partial<Record<OrderStatus, number>> = {
   received: 0,
   on_hold: 1,
   approved: 2,
-  reserved: 3,
-  released: 4,
-  picking: 5,
-  packed: 6,
-  shipped: 7,
-  delivered: 8,
+  backordered: 3,
+  reserved: 4,
+  released: 5,
+  picking: 6,
+  packed: 7,
+  partially_shipped: 8,
+  shipped: 9,
+  delivered: 10,
 };
 
 export function statusRank(status: OrderStatus): number {

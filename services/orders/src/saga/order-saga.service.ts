@@ -85,7 +85,12 @@ export class OrderSaga {
         return;
       }
     }
-    const reason = backordered.length > 0 ? `partial: ${describeLines(backordered)} backordered` : null;
+    const reason =
+      backordered.length > 0
+        ? `STOCK_SHORT: partial, ${describeLines(backordered)} backordered`
+        : unavailable.length > 0
+          ? `STOCK_SHORT: partial, ${describeLines(unavailable)} cancelled`
+          : null;
     await this.steps.moveTo(manager, step, 'reserved', 'releasing', reason, send, incoming);
     await this.sendNotes(manager, step, send, 1, event.reservations);
   }
