@@ -11,7 +11,7 @@ import type { ForwardedRequest } from './upstream-client.js';
  */
 export function forwardedRequest(req: Request, caller: Caller, options: { body?: boolean; query?: boolean } = {}): ForwardedRequest {
   const method = req.method.toUpperCase();
-  if (method !== 'GET' && method !== 'POST' && method !== 'PUT') throw new Error(`cannot forward ${method}`);
+  if (method !== 'GET' && method !== 'POST' && method !== 'PUT' && method !== 'PATCH') throw new Error(`cannot forward ${method}`);
   const queryAt = req.originalUrl.indexOf('?');
   const path = queryAt < 0 || options.query ? req.originalUrl : req.originalUrl.slice(0, queryAt);
   return {

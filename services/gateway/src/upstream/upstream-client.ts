@@ -9,7 +9,7 @@ import { Reply } from '../http/reply.js';
 export type UpstreamName = 'orders' | 'inventory' | 'warehouse';
 
 export interface ForwardedRequest {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Path and query string: the same upstream as at the gateway. */
   path: string;
   caller: Caller;
