@@ -67,6 +67,7 @@ export class OrderCompensation {
 
   /** Cancels an order that holds nothing (no reservation, no note): refund, status, notification. */
   async cancelNow(manager: EntityManager, step: SagaStep, send: Send, code: string, reason: string, incoming?: Incoming): Promise<void> {
+    step.saga.data = { ...step.saga.data, backorderOpen: false, backorderDeadline: null };
     await this.steps.refund(manager, step, send, { key: 'cancelled', amount: null, scope: 'order_cancelled', reason: code });
     await this.steps.moveTo(manager, step, 'cancelled', 'cancelled', `${code}: ${reason}`, send, incoming);
   }
@@ -162,7 +163,7 @@ export class OrderCompensation {
       return;
     }
     if (saga.state === 'fulfilling' && saga.data.backorderOpen) {
-      await this.cancelRest(manager, step, send, 'RESERVATION_EXPIRED', incoming);
+      await this.cancelRest(manager, step, send, 'RESERVATION_EXPIRED');
       return;
     }
     await this.releaseStray(manager, step, send, ids, 'RESERVATION_EXPIRED');
@@ -173,7 +174,7 @@ export class OrderCompensation {
    * what inventory holds for it is released, the backorder ends, the rest's quantities are
    * cancelled and refunded, and the order goes on with what it has.
    */
-  async cancelRest(manager: EntityManager, step: SagaStep, send: Send, code: string, incoming?: Incoming): Promise<void> {
+  async cancelRest(manager: EntityManager, step: SagaStep, send: Send, code: string): Promise<void> {
     const { order, saga } = step;
     const reservations = await this.steps.orders.reservations(manager, order.id);
     const rest = reservations.filter((r) => r.batch === 2 && !r.released);

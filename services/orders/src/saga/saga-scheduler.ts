@@ -87,7 +87,7 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         await this.resendOrGiveUp(manager, step, send, () => this.steps.reserve(manager, step, send, true));
         break;
       case 'releasing':
-        if (this.backorderDue(step)) await this.compensation.cancelRest(manager, step, send, 'BACKORDER_DEADLINE', DEADLINE);
+        if (this.backorderDue(step)) await this.compensation.cancelRest(manager, step, send, 'BACKORDER_DEADLINE');
         else await this.resendOrGiveUp(manager, step, send, () => this.resendNotes(manager, step, send));
         break;
       case 'awaiting_review':
@@ -112,7 +112,7 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private async fulfilmentDue(manager: EntityManager, step: SagaStep, send: Send): Promise<void> {
     const { saga } = step;
     if (this.backorderDue(step)) {
-      await this.compensation.cancelRest(manager, step, send, 'BACKORDER_DEADLINE', DEADLINE);
+      await this.compensation.cancelRest(manager, step, send, 'BACKORDER_DEADLINE');
       await this.saga.advanceFulfilment(manager, step, send, DEADLINE, 'BACKORDER_DEADLINE: backordered rest cancelled');
       return;
     }
