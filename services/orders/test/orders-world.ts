@@ -10,8 +10,8 @@ export class OrdersWorld {
   sut!: ServiceUnderTest<BaseServiceConfig>;
   probe!: BrokerProbe;
 
-  async start(watch: MessageDefinition[]): Promise<this> {
-    this.sut = await startServiceUnderTest(service);
+  async start(watch: MessageDefinition[], env: Record<string, string> = {}): Promise<this> {
+    this.sut = await startServiceUnderTest(service, env);
     this.probe = await new BrokerProbe(this.sut.rabbitmqUrl).start([OrderStatusChangedV1, ...watch]);
     return this;
   }
