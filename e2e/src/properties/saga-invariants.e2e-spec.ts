@@ -161,6 +161,15 @@ describe('saga invariants under random interleavings (fast-check; six services, 
           [orders],
         );
         for (const c of compensations) expect(c).toMatchObject({ n: 1 });
+        // A cancelled or rejected order holds nothing: no active reservation, nothing waiting for stock.
+        const closed = sagas.filter((s) => s.state === 'cancelled' || s.state === 'rejected').map((s) => s.order_id);
+        const held = await queryService<{ order_id: string; what: string }>(
+          'inventory',
+          `SELECT order_id, 'reservation' AS what FROM reservation WHERE status = 'active' AND order_id = ANY($1)
+           UNION ALL SELECT order_id, 'backorder' FROM backorder_line WHERE status = 'waiting' AND order_id = ANY($1)`,
+          [closed],
+        );
+        expect(held).toEqual([]);
         const notes = await queryService<{ order_id: string; cancelled: number; shipped: number }>(
           'warehouse',
           `SELECT order_id, count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled, count(*) FILTER (WHERE status = 'shipped')::int AS shipped FROM outbound_note WHERE order_id = ANY($1) GROUP BY order_id`,

@@ -28,7 +28,8 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
   });
 
   it('registers a platform whose PlatformRegistered the running gateway relays, and prints its key last', async () => {
-    const { code, out } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Nordic Teas', '--price-tolerance', '2.5', '--review-threshold', '2500.50');
+    const { code, out } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Nordic Teas', '--price-tolerance', '2.5', '--review-threshold', '2500.50',
+      '--shortage-policy', 'partial', '--backorder-days', '7', '--partial-remainder', 'cancel');
 
     expect(code).toBe(0);
     const tenantId = /tenant id\s+(\S+)/.exec(out.join('\n'))![1];
@@ -38,9 +39,25 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
 
     const message = await probe.next(PlatformRegisteredV1, (payload) => payload.tenantId === tenantId);
     expect(message.tenantId).toBe(tenantId);
-    expect(message.payload).toEqual({ tenantId, name: 'Nordic Teas', priceTolerancePct: 2.5, reviewAmountThreshold: '2500.50' });
-    const [platform] = await gw.sut.dataSource.query(`SELECT name, price_tolerance_pct, review_amount_threshold FROM platform WHERE id = $1`, [tenantId]);
-    expect(platform).toEqual({ name: 'Nordic Teas', price_tolerance_pct: '2.50', review_amount_threshold: '2500.5000' });
+    expect(message.payload).toEqual({
+      tenantId,
+      name: 'Nordic Teas',
+      priceTolerancePct: 2.5,
+      reviewAmountThreshold: '2500.50',
+      shortagePolicy: { mode: 'partial', backorderDays: 7, partialRemainder: 'cancel' },
+    });
+    const [platform] = await gw.sut.dataSource.query(
+      `SELECT name, price_tolerance_pct, review_amount_threshold, shortage_mode, backorder_days, partial_remainder FROM platform WHERE id = $1`,
+      [tenantId],
+    );
+    expect(platform).toEqual({
+      name: 'Nordic Teas',
+      price_tolerance_pct: '2.50',
+      review_amount_threshold: '2500.5000',
+      shortage_mode: 'partial',
+      backorder_days: 7,
+      partial_remainder: 'cancel',
+    });
     expect((await gw.sut.http().get('/v1/orders').set(bearer(key))).status).toBe(200);
   });
 
@@ -69,6 +86,9 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     [['platform', 'create', 'A', 'B'], /exactly one <name>/],
     [['platform', 'create', 'Shop', '--price-tolerance', '101'], /price tolerance/],
     [['platform', 'create', 'Shop', '--price-tolerance', '2.555'], /price tolerance/],
+    [['platform', 'create', 'Shop', '--shortage-policy', 'wait'], /shortage policy must be one of reject, backorder, partial/],
+    [['platform', 'create', 'Shop', '--backorder-days', '0'], /backorder days/],
+    [['platform', 'create', 'Shop', '--partial-remainder', 'drop'], /partial remainder/],
     [['platform', 'create', 'Shop', '--review-threshold=-1'], /review threshold/],
     [['platform', 'create', 'Shop', '--review-threshold', 'lots'], /review threshold/],
     [['platform', 'create', 'Shop', '--roles', 'ops'], /does not take --roles/],

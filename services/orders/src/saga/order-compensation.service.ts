@@ -7,8 +7,7 @@ import {
   type StockReleased,
 } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
-import { lineTotal } from '../shared/money.js';
-import { toUnits } from '../shared/money.js';
+import { lineTotal, toUnits } from '../shared/money.js';
 import type { Cancellation, SagaState } from './order-saga.entity.js';
 import { beyond, describeLines, quantitiesBySku } from './quantities.js';
 import { remainingLines, SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
@@ -252,7 +251,7 @@ export class OrderCompensation {
       const notes = await this.steps.orders.notes(manager, order.id);
       const shipped = notes.filter((n) => n.status !== 'cancelled');
       const keep = quantitiesBySku(shipped.flatMap((n) => n.lines ?? []));
-      await this.cancelQuantities(manager, step, send, keep, 'rest', `${cancellation.code}: too late for shipped notes`);
+      await this.cancelQuantities(manager, step, send, keep, 'unshipped', `${cancellation.code}: too late for shipped notes`);
       saga.data = { ...saga.data, cancellation: undefined, backorderOpen: false, backorderDeadline: null, expectedNotes: shipped.length };
       await this.steps.moveTo(manager, step, 'shipped', 'awaiting_delivery', `${cancellation.code}: cancellation too late for ${cancellation.shippedNotes.length} shipped note(s); the rest is cancelled`, send, incoming);
       return;
