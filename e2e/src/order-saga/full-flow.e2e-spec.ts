@@ -30,7 +30,10 @@ describe('the order saga end to end, through the gateway (six services, real Pos
     await Promise.all([smtp.stop(), sms.stop(), webhooks.stop()]);
   });
 
-  const stock = async (sku: string) => (await staff.expect(200, staff.get(`/v1/stock/${sku}`))).warehouses as Array<{ warehouse: string; onHand: number; reserved: number; available: number }>;
+  const stock = async (sku: string) =>
+    ((await staff.expect(200, staff.get(`/v1/stock/${sku}`))).warehouses as Array<{ warehouse: string; onHand: number; reserved: number; available: number }>).map(
+      ({ warehouse, onHand, reserved, available }) => ({ warehouse, onHand, reserved, available }),
+    );
   const ledger = async (sku: string) =>
     ((await staff.expect(200, staff.get(`/v1/stock/${sku}/ledger?limit=200`))).items as Array<{ warehouse: string; kind: string; onHandDelta: number; reservedDelta: number }>).map(
       (e) => `${e.warehouse} ${e.kind} ${e.onHandDelta}/${e.reservedDelta}`,

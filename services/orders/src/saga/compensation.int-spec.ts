@@ -124,6 +124,20 @@ describe('order saga compensation and deadlines (real PostgreSQL and RabbitMQ)',
     expect(cancelled.saga.stuck).toBe(false);
   });
 
+  it('deadlines are acted on once when several schedulers (replicas) run at the same moment', async () => {
+    const { tenantId, id } = await reservedOrder();
+    await cancel(tenantId, id);
+    await world.probe.next(CancelOutboundNotesV1, (p) => p.orderId === id);
+    await due(id);
+    const acted = await Promise.all([scheduler.runOnce(), scheduler.runOnce(), scheduler.runOnce()]);
+    expect(acted.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(1);
+    await waitFor('one re-send', () => world.probe.messages(CancelOutboundNotesV1, (p) => p.orderId === id).length >= 2);
+    const timeouts = await world.sut.dataSource.query(`SELECT count(*)::int AS n FROM saga_step WHERE saga_id = $1 AND kind = 'timeout'`, [id]);
+    expect(timeouts[0].n).toBe(1);
+    expect((await saga(id)).data.resends).toBe(1);
+    expect(world.probe.messages(CancelOutboundNotesV1, (p) => p.orderId === id)).toHaveLength(2);
+  });
+
   it('deadlines: an unanswered reserve is re-sent (same attempt), then the order is cancelled and whatever it may hold released', async () => {
     const { tenantId } = await world.platform(aPlatform());
     const item = aCatalogItem();
