@@ -183,7 +183,7 @@ async function runPlatform(cleanup) {
     gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
     // No SMTP_URL, no SMS_PROVIDER_URL: deliveries are planned in the handlers' transactions and
     // wait as pending (ADR 6), so notifications does its database work and sends nothing.
-    notifications: { NOTIFY_WAREHOUSE_RECIPIENTS: '*=warehouse@bench.test' },
+    notifications: { NOTIFY_WAREHOUSE_RECIPIENTS: '*=warehouse@bench.test', NOTIFY_PURCHASING_RECIPIENTS: '*=purchasing@bench.test' },
   };
   const logged = [];
   const suite = await startSuite(
