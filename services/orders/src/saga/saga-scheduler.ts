@@ -55,12 +55,9 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One round: acts on the sagas due now. @returns how many it acted on. */
   async runOnce(): Promise<number> {
-    const due: Array<{ order_id: string }> = await this.dataSource.query(
-      `SELECT order_id FROM order_saga WHERE deadline_at IS NOT NULL AND deadline_at <= now() ORDER BY deadline_at LIMIT $1`,
-      [BATCH],
-    );
+    const due = await this.steps.sagas.dueIds(this.dataSource.manager, BATCH);
     let acted = 0;
-    for (const { order_id: orderId } of due) {
+    for (const orderId of due) {
       try {
         if (await this.dataSource.transaction((manager) => this.actOn(manager, orderId))) acted += 1;
       } catch (error) {

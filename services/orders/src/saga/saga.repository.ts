@@ -29,16 +29,12 @@ export class SagaRepository {
   }
 
   /**
-   * Ids of sagas whose deadline is due, locked for the transaction; rows another replica's
-   * scheduler holds are skipped, so each due saga is acted on once.
+   * Ids of sagas whose deadline is due, most overdue first. Not locked: the scheduler takes each
+   * with its order row `SKIP LOCKED` and checks the deadline again under the lock.
    */
-  async claimDue(manager: EntityManager, limit: number): Promise<string[]> {
+  async dueIds(manager: EntityManager, limit: number): Promise<string[]> {
     const rows: Array<{ order_id: string }> = await manager.query(
-      `SELECT order_id FROM order_saga
-        WHERE deadline_at IS NOT NULL AND deadline_at <= now()
-        ORDER BY deadline_at
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED`,
+      `SELECT order_id FROM order_saga WHERE deadline_at IS NOT NULL AND deadline_at <= now() ORDER BY deadline_at LIMIT $1`,
       [limit],
     );
     return rows.map((row) => row.order_id);
