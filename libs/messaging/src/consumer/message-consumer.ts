@@ -286,12 +286,10 @@ export class MessageConsumer extends EventEmitter {
       },
       async (span) => {
         try {
-          return await this.options.dataSource.transaction(async (manager) => {
-            const fresh = await this.inbox.claim(manager, envelope, handler.definition.routingKey);
-            if (!fresh) return 'duplicate' as const;
+          const done = await this.inbox.within(this.options.dataSource, envelope, handler.definition.routingKey, async (manager) => {
             await handler.handle(envelope.payload, new MessageContext(envelope, manager, attempt, this.outbox));
-            return 'processed' as const;
           });
+          return done.fresh ? ('processed' as const) : ('duplicate' as const);
         } finally {
           span.end();
         }
