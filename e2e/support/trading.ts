@@ -73,17 +73,34 @@ export class Trading {
     return (await this.ledger(sku)).filter((e) => orderId === undefined || e.orderId === orderId).map((e) => `${e.warehouse} ${e.kind} ${e.onHandDelta}/${e.reservedDelta}`);
   }
 
-  /** Stock equals its ledger: on hand and reserved are the sums of the SKU's entries, per warehouse. */
+  /**
+   * Stock equals its ledger: on hand and reserved are the sums of the SKU's entries, per warehouse.
+   * Level and ledger are two reads of a live system, so a movement landing between them is waited
+   * out; a real difference stays and fails.
+   */
   async expectStockMatchesLedger(sku: string): Promise<void> {
+    let problem: string | null = null;
+    try {
+      await waitFor(`${sku} stock to match its ledger`, async () => {
+        problem = await this.stockLedgerDifference(sku);
+        return problem === null ? true : undefined;
+      }, 10_000);
+    } catch {
+      throw new Error(problem ?? `${sku}: stock and ledger could not be compared`);
+    }
+  }
+
+  private async stockLedgerDifference(sku: string): Promise<string | null> {
     const ledger = await this.ledger(sku);
     for (const level of await this.stock(sku)) {
       const mine = ledger.filter((e) => e.warehouse === level.warehouse);
       const onHand = mine.reduce((sum, e) => sum + e.onHandDelta, 0);
       const reserved = mine.reduce((sum, e) => sum + e.reservedDelta, 0);
       if (onHand !== level.onHand || reserved !== level.reserved || level.available !== level.onHand - level.reserved) {
-        throw new Error(`${sku} in ${level.warehouse}: level ${JSON.stringify(level)}, ledger on hand ${onHand}, reserved ${reserved}`);
+        return `${sku} in ${level.warehouse}: level ${JSON.stringify(level)}, ledger on hand ${onHand}, reserved ${reserved}`;
       }
     }
+    return null;
   }
 
   async place(lines: OrderLine[], options: { paid?: boolean; shortagePolicy?: object; email?: string } = {}): Promise<{ id: string; email: string; externalId: string }> {
