@@ -86,16 +86,19 @@ export class StockLevelRepository {
     level: { sku: string; warehouse: string },
     onHandDelta: number,
     reservedDelta: number,
-  ): Promise<{ onHand: number; reserved: number }> {
-    const [rows]: [Array<{ on_hand: number; reserved: number }>, number] = await manager.query(
+  ): Promise<{ onHand: number; reserved: number; lowStockThreshold: number | null }> {
+    // The level's low-stock threshold comes back with it: every movement is checked against it,
+    // so it costs no second round trip.
+    const [rows]: [Array<{ on_hand: number; reserved: number; threshold: number | null }>, number] = await manager.query(
       `UPDATE stock_level SET on_hand = on_hand + $3, reserved = reserved + $4, updated_at = now()
         WHERE sku = $1 AND warehouse = $2
-        RETURNING on_hand, reserved`,
+        RETURNING on_hand, reserved,
+                  (SELECT t.threshold FROM low_stock_threshold t WHERE t.sku = $1 AND t.warehouse = $2) AS threshold`,
       [level.sku, level.warehouse, onHandDelta, reservedDelta],
     );
     const row = rows[0];
     if (!row) throw new Error(`No stock level for ${level.sku} in ${level.warehouse}`);
-    return { onHand: row.on_hand, reserved: row.reserved };
+    return { onHand: row.on_hand, reserved: row.reserved, lowStockThreshold: row.threshold };
   }
 
   /** The levels of an SKU with their low-stock thresholds, by warehouse priority then code. */

@@ -99,9 +99,9 @@ export class StockService {
     const availableDelta = movement.onHandDelta - movement.reservedDelta;
     if (availableDelta < 0) {
       const availableBefore = after.onHand - after.reserved - availableDelta;
-      const threshold = await this.thresholds.find(manager, movement.sku, movement.warehouse);
+      const threshold = after.lowStockThreshold;
       if (threshold !== null && availableBefore >= threshold) {
-        await this.alertIfBelow(manager, { sku: movement.sku, warehouse: movement.warehouse, ...after }, threshold);
+        await this.alertIfBelow(manager, { sku: movement.sku, warehouse: movement.warehouse, onHand: after.onHand, reserved: after.reserved }, threshold);
       }
     }
     return entry;
