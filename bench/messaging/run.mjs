@@ -7,7 +7,14 @@
 // outbox row and NOTIFY in the producer transaction, the relay's claim/mark-sent transaction,
 // envelope and payload validation, the inbox row in the consumer transaction.
 //
-// Each mode runs three phases, each after its own warm-up:
+// The modes take turns, phase by phase: both are started (each with its own database and queues),
+// then every phase runs in several rounds, and in each round first one mode, then the other (the
+// order alternates). This machine's speed drifts within a minute or two (other tenants, the
+// servers' own housekeeping): a baseline measured first and a platform measured a minute later
+// would compare two machines, while two runs seconds apart share the drift. The throughput ratio
+// is the median of the rounds' ratios; latency percentiles pool every round's samples.
+//
+// The phases, each run after a warm-up of its own:
 //   1. one message in flight: the next message is sent only once the previous one's effect
 //      committed → one-hop latency (target: platform p99 ≤ 15 ms);
 //   2. flood: C producers send back to back without waiting for consumers, as request handlers
@@ -20,8 +27,8 @@
 // Latency runs from just before the producer transaction to the consumer's commit. Producer and
 // consumer live in this process, so performance.now() is one monotonic clock for both ends.
 //
-// Usage: node bench/messaging/run.mjs [--messages=5000] [--concurrency=16] [--latency-messages=500]
-//          [--warmup=100] [--prefetch=32] [--modes=baseline,platform]
+// Usage: node bench/messaging/run.mjs [--rounds=5] [--messages=5000] [--concurrency=16]
+//          [--latency-messages=500] [--warmup=100] [--prefetch=32] [--modes=baseline,platform]
 // (or the same as BENCH_MESSAGES, BENCH_CONCURRENCY, …). Servers: TEST_DATABASE_URL, RABBITMQ_URL.
 // It prints figures and exits 0 even when a target is missed; it exits 1 only when it breaks.
 import 'reflect-metadata';
@@ -50,6 +57,7 @@ import { cpuSnapshot, cpuUsage, formatCpuUsage } from '../lib/cpu.mjs';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
 
 const config = {
+  rounds: intSetting('rounds', 5),
   messages: intSetting('messages', 5_000),
   concurrency: intSetting('concurrency', 16),
   latencyMessages: intSetting('latency-messages', 500),
@@ -96,6 +104,11 @@ const CREATE_TABLES = [
 const INSERT_STATE = `INSERT INTO bench_state (id, seq) VALUES ($1, $2)`;
 const INSERT_EFFECT = `INSERT INTO bench_effect (message_id, seq) VALUES ($1, $2)`;
 const ADMIN_SHUTDOWN = '57P01';
+/**
+ * Pools close connections idle this long, and a mode waits for the other's to close before it
+ * runs: the two modes together may want more connections than PostgreSQL's default 100.
+ */
+const IDLE_CONNECTION_MS = 500;
 
 /** Set by Ctrl-C: the phase under way stops sending, and the usual error path cleans up. */
 let interrupted = false;
@@ -105,45 +118,107 @@ async function main() {
     interrupted = true;
     console.error('\ninterrupted, cleaning up…');
   });
+  const starters = { baseline: startBaseline, platform: startPlatform };
+  const unknown = config.modes.find((name) => !starters[name]);
+  if (unknown) throw new Error(`unknown mode "${unknown}" (baseline, platform)`);
   await printEnvironment();
-  const results = {};
-  for (const name of config.modes) {
-    const start = { baseline: startBaseline, platform: startPlatform }[name];
-    if (!start) throw new Error(`unknown mode "${name}" (baseline, platform)`);
-    results[name] = await measure(name, start);
-  }
-  printResults(results);
-}
-
-/** Starts a mode, runs the phases (each after a warm-up), checks the effects, cleans up. */
-async function measure(name, start) {
-  const tracker = new Tracker(config.timeoutMs);
   const cleanup = new Cleanup();
   try {
-    const mode = await start(tracker, cleanup);
-    const phase = async (label, options) => {
-      await runPhase(mode, tracker, { ...options, count: config.warmup });
-      const before = cpuSnapshot();
-      const result = await runPhase(mode, tracker, options);
-      result.cpu = cpuUsage(before, cpuSnapshot());
-      const { p50, p99 } = result.latency;
-      console.log(
-        `${name.padEnd(8)} ${label.padEnd(20)} ${fixed(result.throughput, 0).padStart(5)} msg/s` +
-          `  p50 ${fixed(p50).padStart(6)} ms  p99 ${fixed(p99).padStart(6)} ms  cpu: ${formatCpuUsage(result.cpu)}`,
-      );
-      return result;
-    };
+    const modes = {};
+    for (const name of config.modes) {
+      const tracker = new Tracker(config.timeoutMs);
+      modes[name] = { tracker, ...(await starters[name](tracker, cleanup)) };
+    }
     const c = config.concurrency;
-    const latency = await phase('1 in flight', { producers: 1, count: config.latencyMessages, waitForEffect: true });
-    const flood = await phase(`${c} producers, flood`, { producers: c, count: config.messages, waitForEffect: false });
-    const closedLoop = await phase(`${c} in flight`, { producers: c, count: config.messages, waitForEffect: true });
+    const phases = [
+      ['latency', '1 in flight', { producers: 1, count: config.latencyMessages, waitForEffect: true }],
+      ['flood', `${c} producers, flood`, { producers: c, count: config.messages, waitForEffect: false }],
+      ['closedLoop', `${c} in flight`, { producers: c, count: config.messages, waitForEffect: true }],
+    ];
+    const results = Object.fromEntries(config.modes.map((name) => [name, { latency: [], flood: [], closedLoop: [] }]));
+    for (const [phase, label, options] of phases) {
+      for (let round = 1; round <= config.rounds; round += 1) {
+        // Alternating order: neither mode always runs on a machine the other has just warmed or tired.
+        const order = round % 2 === 1 ? config.modes : [...config.modes].reverse();
+        for (const name of order) {
+          const mode = modes[name];
+          // The other modes' idle connections close first (see IDLE_CONNECTION_MS).
+          await Promise.all(Object.values(modes).filter((other) => other !== mode).map((other) => other.quiesce()));
+          await runPhase(mode, mode.tracker, { ...options, count: config.warmup });
+          const before = cpuSnapshot();
+          const result = await runPhase(mode, mode.tracker, options);
+          result.cpu = cpuUsage(before, cpuSnapshot());
+          const { p50, p99 } = result.latency;
+          console.log(
+            `${name.padEnd(8)} r${round} ${label.padEnd(20)} ${fixed(result.throughput, 0).padStart(5)} msg/s` +
+              `  p50 ${fixed(p50).padStart(6)} ms  p99 ${fixed(p99).padStart(6)} ms  cpu: ${formatCpuUsage(result.cpu)}`,
+          );
+          results[name][phase].push(result);
+        }
+      }
+    }
     // Every message sent must have exactly one effect, or the figures measure something else.
-    const effects = await mode.countEffects();
-    if (effects !== tracker.started) throw new Error(`${name}: ${effects} effect rows for ${tracker.started} messages`);
-    return { latency, flood, closedLoop };
+    for (const [name, mode] of Object.entries(modes)) {
+      const effects = await mode.countEffects();
+      if (effects !== mode.tracker.started) throw new Error(`${name}: ${effects} effect rows for ${mode.tracker.started} messages`);
+    }
+    printResults(combineRounds(results));
   } finally {
     await cleanup.run();
   }
+}
+
+/**
+ * One result per mode from the rounds: throughputs and CPU per message are the rounds' medians,
+ * latencies are percentiles of every round's samples together, and `ratios` (per phase) are the
+ * platform/baseline ratios of the rounds, each from two runs side by side.
+ */
+function combineRounds(results) {
+  const combined = {};
+  for (const [name, phases] of Object.entries(results)) {
+    combined[name] = Object.fromEntries(
+      Object.entries(phases).map(([phase, rounds]) => {
+        const pooled = (pick) => summarize(rounds.flatMap(pick));
+        return [
+          phase,
+          {
+            throughput: median(rounds.map((r) => r.throughput)),
+            latency: {
+              ...pooled((r) => r.samples.total),
+              stages: {
+                producer: pooled((r) => r.samples.producer),
+                handOff: pooled((r) => r.samples.handOff),
+                consumer: pooled((r) => r.samples.consumer),
+              },
+            },
+            cpuPerMessage: Object.fromEntries(
+              ['bench', 'postgres', 'rabbitmq', 'other'].map((group) => [
+                group,
+                median(rounds.map((r) => (r.cpu ? (r.cpu[group] / 100) * (1000 / r.throughput) : Number.NaN))),
+              ]),
+            ),
+            busiestOther: Math.max(0, ...rounds.map((r) => r.cpu?.other ?? 0)),
+          },
+        ];
+      }),
+    );
+  }
+  if (results.baseline && results.platform) {
+    combined.ratios = Object.fromEntries(
+      Object.keys(results.platform).map((phase) => [
+        phase,
+        results.platform[phase].map((run, i) => run.throughput / results.baseline[phase][i].throughput),
+      ]),
+    );
+  }
+  return combined;
+}
+
+function median(values) {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**
@@ -179,15 +254,13 @@ async function runPhase(mode, tracker, { producers, count, waitForEffect }) {
   const failure = [...producing, ...consuming].find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
   const seconds = (performance.now() - started) / 1000;
-  return {
-    throughput: count / seconds,
-    latency: summarize(timelines.map((t) => t.committed - t.start)),
-    stages: {
-      producer: summarize(timelines.map((t) => t.produced - t.start)),
-      handOff: summarize(timelines.map((t) => t.handler - t.produced)),
-      consumer: summarize(timelines.map((t) => t.committed - t.handler)),
-    },
+  const samples = {
+    total: timelines.map((t) => t.committed - t.start),
+    producer: timelines.map((t) => t.produced - t.start),
+    handOff: timelines.map((t) => t.handler - t.produced),
+    consumer: timelines.map((t) => t.committed - t.handler),
   };
+  return { throughput: count / seconds, latency: summarize(samples.total), samples };
 }
 
 /**
@@ -252,7 +325,12 @@ async function startBaseline(tracker, cleanup) {
 
   // Pools sized like the platform's: a connection per producer, one per unacked message.
   const pool = (role, max) => {
-    const created = new pg.Pool({ connectionString: db.url, max, application_name: `${SERVICE}-${role}` });
+    const created = new pg.Pool({
+      connectionString: db.url,
+      max,
+      idleTimeoutMillis: IDLE_CONNECTION_MS,
+      application_name: `${SERVICE}-${role}`,
+    });
     // pool.end() resolves before its connections have closed, so dropping the database (WITH
     // FORCE) may terminate one still closing (57P01). The pool emits that as 'error', and an
     // unhandled 'error' event would end the process before the cleanup is done.
@@ -309,6 +387,7 @@ async function startBaseline(tracker, cleanup) {
   });
 
   return {
+    quiesce: () => whenIdle([producerPool, consumerPool]),
     async produce(seq) {
       const id = randomUUID();
       const client = await producerPool.connect();
@@ -352,14 +431,15 @@ async function startPlatform(tracker, cleanup) {
   cleanup.defer(() => deleteQueues(queues));
 
   const dataSource = async (role, poolSize) => {
-    const source = new DataSource(
-      postgresDataSourceOptions({
+    const source = new DataSource({
+      ...postgresDataSourceOptions({
         url: db.url,
         applicationName: `${SERVICE}-${role}`,
         migrations: messagingMigrations,
         poolSize,
       }),
-    );
+      extra: { idleTimeoutMillis: IDLE_CONNECTION_MS },
+    });
     await source.initialize();
     cleanup.defer(() => source.destroy());
     return source;
@@ -408,6 +488,8 @@ async function startPlatform(tracker, cleanup) {
 
   const outbox = new Outbox();
   return {
+    // TypeORM's PostgreSQL driver keeps its pg.Pool as `master`.
+    quiesce: () => whenIdle([producerSource.driver.master, consumerSource.driver.master]),
     async produce(seq) {
       await producerSource.transaction(async (manager) => {
         const orderId = randomUUID();
@@ -418,6 +500,14 @@ async function startPlatform(tracker, cleanup) {
     },
     countEffects: async () => (await consumerSource.query(`SELECT count(*)::int AS n FROM bench_effect`))[0].n,
   };
+}
+
+/** Resolves once the pools hold no connection, or after a few seconds (then the run may be short of connections). */
+async function whenIdle(pools) {
+  const deadline = performance.now() + 10 * IDLE_CONNECTION_MS;
+  while (pools.some((pool) => pool.totalCount > 0) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_CONNECTION_MS / 5));
+  }
 }
 
 /** Last in, first out; every step runs even when an earlier one fails. */
@@ -487,40 +577,42 @@ async function printEnvironment() {
   console.log(`rabbitmq    ${rabbitmq}`);
   console.log(
     `parameters  messages=${config.messages} concurrency=${config.concurrency} latency-messages=${config.latencyMessages}` +
-      ` warmup=${config.warmup} prefetch=${config.prefetch} modes=${config.modes.join(',')}`,
+      ` warmup=${config.warmup} prefetch=${config.prefetch} modes=${config.modes.join(',')} rounds=${config.rounds}`,
   );
   console.log(`run id      ${RUN_ID}\n`);
 }
 
-function printResults({ baseline, platform }) {
+function printResults({ baseline, platform, ratios }) {
   const both = baseline && platform;
   const cell = (result, phase, pick, digits) => (result ? fixed(pick(result[phase]), digits) : '-');
-  const row = (label, phase, pick, digits, target = '') => [
+  const row = (label, phase, pick, digits, target = '', ratio) => [
     label,
     cell(baseline, phase, pick, digits),
     cell(platform, phase, pick, digits),
-    both ? fixed(pick(platform[phase]) / pick(baseline[phase])) : '-',
+    both ? fixed(ratio ?? pick(platform[phase]) / pick(baseline[phase])) : '-',
     target,
   ];
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
-  const throughputTarget = both
-    ? `≥ ${TARGETS.throughputRatio} × baseline: ` +
-      verdict(platform.flood.throughput / baseline.flood.throughput >= TARGETS.throughputRatio)
-    : '';
+  const floodRatio = both ? median(ratios.flood) : Number.NaN;
+  const throughputTarget = both ? `≥ ${TARGETS.throughputRatio} × baseline: ${verdict(floodRatio >= TARGETS.throughputRatio)}` : '';
   const latencyTarget = platform
     ? `p99 ≤ ${TARGETS.latencyP99Ms} ms: ${verdict(platform.latency.latency.p99 <= TARGETS.latencyP99Ms)}`
     : '';
 
   const c = config.concurrency;
-  console.log(`\nResults (latency in ms, from before the producer transaction to the consumer's commit)\n`);
+  const rounds = config.rounds;
+  console.log(
+    `\nResults over ${rounds} round(s): throughput the rounds' median, platform/baseline the median of` +
+      ` the rounds' ratios,\nlatency (ms, from before the producer transaction to the consumer's commit) over every round's samples\n`,
+  );
   console.log(
     formatTable(
       ['phase', 'baseline', 'platform', 'platform/baseline', 'target (platform)'],
       [
-        row(`throughput, ${c} producers flood (msg/s)`, 'flood', (r) => r.throughput, 0, throughputTarget),
+        row(`throughput, ${c} producers flood (msg/s)`, 'flood', (r) => r.throughput, 0, throughputTarget, floodRatio),
         row(`  latency p50 (with backlog)`, 'flood', (r) => r.latency.p50, 2),
         row(`  latency p99 (with backlog)`, 'flood', (r) => r.latency.p99, 2),
-        row(`throughput, ${c} in flight (msg/s)`, 'closedLoop', (r) => r.throughput, 0),
+        row(`throughput, ${c} in flight (msg/s)`, 'closedLoop', (r) => r.throughput, 0, '', both ? median(ratios.closedLoop) : undefined),
         row(`  latency p50`, 'closedLoop', (r) => r.latency.p50, 2),
         row(`  latency p99`, 'closedLoop', (r) => r.latency.p99, 2),
         row('latency, 1 in flight p50', 'latency', (r) => r.latency.p50, 2),
@@ -529,14 +621,18 @@ function printResults({ baseline, platform }) {
       ],
     ),
   );
+  if (both) {
+    const each = (phase) => ratios[phase].map((ratio) => fixed(ratio)).join(' / ');
+    console.log(`\nplatform/baseline by round: flood ${each('flood')}; ${c} in flight ${each('closedLoop')}`);
+  }
 
   // Where a one-in-flight message spends its time. The hand-off is everything between the
   // producer's commit and the consumer's handler: for the baseline the confirmed publish and the
-  // delivery; for the platform the NOTIFY, the relay's claim and confirmed publish, the delivery,
-  // the consumer's validation and its inbox row.
+  // delivery; for the platform the relay's confirmed publish, the delivery, the consumer's
+  // validation and its inbox row.
   console.log(`\nWhere the time goes, 1 in flight (ms, p50 / p99 of each stage)\n`);
   const stage = (result, key) => {
-    const summary = result?.latency.stages[key];
+    const summary = result?.latency.latency.stages[key];
     return summary ? `${fixed(summary.p50)} / ${fixed(summary.p99)}` : '-';
   };
   console.log(
@@ -552,12 +648,11 @@ function printResults({ baseline, platform }) {
 
   // CPU time per message is steadier than throughput on a shared machine: it shows what each mode
   // costs the processes involved, whatever else competes for the cores.
-  console.log(`\nCPU per message, flood phase (ms of CPU time)\n`);
+  console.log(`\nCPU per message, flood phase (ms of CPU time, the rounds' median)\n`);
   const cpuPerMessage = (result, group) => {
-    const cpu = result?.flood.cpu;
+    const cpu = result?.flood.cpuPerMessage;
     if (!cpu) return Number.NaN;
-    const percent = group === 'total' ? cpu.bench + cpu.postgres + cpu.rabbitmq : cpu[group];
-    return (percent / 100) * (1000 / result.flood.throughput);
+    return group === 'total' ? cpu.bench + cpu.postgres + cpu.rabbitmq : cpu[group];
   };
   console.log(
     formatTable(
@@ -576,7 +671,7 @@ function printResults({ baseline, platform }) {
 
   // Both modes share the machine with the servers; anything else busy skews the comparison.
   const phases = [baseline, platform].flatMap((result) => (result ? [result.latency, result.flood, result.closedLoop] : []));
-  const busiest = Math.max(0, ...phases.map((phase) => phase.cpu?.other ?? 0));
+  const busiest = Math.max(0, ...phases.map((phase) => phase.busiestOther));
   if (busiest > OTHER_CPU_WARNING) {
     console.log(
       `\nNote: other processes used up to ${busiest.toFixed(0)}% of a core during a measured phase; the figures are skewed.`,

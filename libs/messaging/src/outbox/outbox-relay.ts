@@ -6,7 +6,8 @@ import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } fr
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
 import { assertExchanges } from '../topology/topology.js';
-import { localRelays, OUTBOX_CHANNEL, OUTBOX_WRITTEN, type LocalRelay, type OutboxRecord } from './outbox.js';
+import { localRelays, OUTBOX_CHANNEL, type LocalRelay, type OutboxRecord } from './outbox.js';
+import { TransactionOutbox } from './transaction-outbox.js';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -59,8 +60,8 @@ export class OutboxRelay {
   /** Publishes what a transaction of this process wrote to the outbox, as soon as it commits. */
   private readonly onCommit: EntitySubscriberInterface = {
     afterTransactionCommit: (event: TransactionCommitEvent) => {
-      const written = event.queryRunner.data?.[OUTBOX_WRITTEN] as OutboxRecord[] | undefined;
-      if (written?.length) void this.publishCommitted(written);
+      const written = TransactionOutbox.takeCommitted(event.queryRunner);
+      if (written.length > 0) void this.publishCommitted(written);
     },
   };
   private markScheduled = false;

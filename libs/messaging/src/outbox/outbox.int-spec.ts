@@ -1,4 +1,5 @@
 import { SkaldError } from '@skald/contracts';
+import type { EntityManager } from 'typeorm';
 import { MessagingHarness } from '../../test/harness.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
 import { waitFor } from '../../test/wait-for.js';
@@ -59,6 +60,74 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
       version: 1,
       payload: { itemId: 'kept', quantity: 1 },
     });
+  });
+
+  it('writes the rows with the commit: a savepoint rolled back drops its messages, a failed commit publishes nothing', async () => {
+    const probe = await world.probe();
+    await world.relay().start();
+    // A check at COMMIT time: the transaction fails after every publish and insert succeeded.
+    await world.dataSource.query(`
+      CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id LIKE 'doomed%' THEN RAISE EXCEPTION 'refused at commit: %', NEW.id; END IF; RETURN NEW; END $$`);
+    await world.dataSource.query(`
+      CREATE CONSTRAINT TRIGGER refuse_doomed AFTER INSERT ON test_state
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_doomed()`);
+
+    const published: Record<string, string> = {};
+    const publish = async (manager: EntityManager, itemId: string) => {
+      published[itemId] = (await outbox.publish(manager, world.event, { itemId, quantity: 1 })).id;
+    };
+    // Quotes, backslashes, a newline and characters outside ASCII travel byte for byte.
+    const awkward = `outer 'quoted' \\ back\\slash\nnew line ünïcødé 🚚 $1 ${"$"}{2}`;
+    await world.dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO test_state (id) VALUES ('nested')`);
+      await publish(manager, awkward);
+      await expect(
+        manager.transaction(async (inner) => {
+          await publish(inner, 'inside the rolled-back savepoint');
+          throw new Error('inner step failed');
+        }),
+      ).rejects.toThrow('inner step failed');
+      await manager.transaction((inner) => publish(inner, 'inside the kept savepoint'));
+      await publish(manager, 'outer, after the savepoints');
+    });
+    await expect(
+      world.dataSource.transaction(async (manager) => {
+        await manager.query(`INSERT INTO test_state (id) VALUES ('doomed-1')`);
+        await publish(manager, 'doomed');
+      }),
+    ).rejects.toThrow('refused at commit: doomed-1');
+
+    // One query runner, two transactions in a row: each message written and published once.
+    const runner = world.dataSource.createQueryRunner();
+    try {
+      for (const itemId of ['runner, first', 'runner, second']) {
+        await runner.startTransaction();
+        await publish(runner.manager, itemId);
+        await runner.commitTransaction();
+      }
+    } finally {
+      await runner.release();
+    }
+
+    const expected = [awkward, 'inside the kept savepoint', 'outer, after the savepoints', 'runner, first', 'runner, second'];
+    await waitFor('the committed messages', () => probe.messages.length >= expected.length);
+    const delivered = probe.messages.map((message) => JSON.parse(message.content.toString()) as { id: string; payload: { itemId: string } });
+    expect(delivered.map((message) => message.payload.itemId).sort()).toEqual([...expected].sort());
+    expect(delivered.map((message) => message.id).sort()).toEqual(expected.map((itemId) => published[itemId]).sort());
+    const rows: Array<{ id: string }> = await world.dataSource.query(`SELECT id FROM outbox_message ORDER BY seq`);
+    expect(rows.map((row) => row.id).sort()).toEqual(expected.map((itemId) => published[itemId]).sort());
+    const stored: Array<{ item: string }> = await world.dataSource.query(
+      `SELECT envelope->'payload'->>'itemId' AS item FROM outbox_message WHERE id = $1`,
+      [published[awkward]],
+    );
+    expect(stored).toEqual([{ item: awkward }]);
+    expect(await world.dataSource.query(`SELECT id FROM test_state ORDER BY id`)).toEqual([{ id: 'nested' }]);
+    await waitFor('every row marked sent', async () => (await world.pendingOutbox()) === 0);
+    // Nothing else arrives: a marker committed last is the last delivery.
+    const marker = await world.dataSource.transaction((manager) => outbox.publish(manager, world.event, { itemId: 'marker', quantity: 1 }));
+    await waitFor('marker message', () => probe.ids().includes(marker.id));
+    expect(probe.messages).toHaveLength(expected.length + 1);
   });
 
   it('refuses a payload that breaks its contract, and a publish outside a transaction', async () => {

@@ -2,12 +2,10 @@ import { context, propagation } from '@opentelemetry/api';
 import { SkaldError, validateAgainst, type MessageDefinition, type MessageEnvelope } from '@skald/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, type EnvelopeMeta } from '../envelope/create-envelope.js';
+import { TransactionOutbox } from './transaction-outbox.js';
 
 /** The channel relays LISTEN on; a NOTIFY is delivered when (and only if) the writer commits. */
 export const OUTBOX_CHANNEL = 'skald_outbox';
-
-/** Where a transaction's query runner keeps the messages it wrote, for the local relay on commit. */
-export const OUTBOX_WRITTEN = 'skaldOutboxWritten';
 
 /** A message as written to the outbox, as the relay publishes it. */
 export interface OutboxRecord {
@@ -33,14 +31,15 @@ export const localRelays = new WeakMap<DataSource, LocalRelay>();
  * The transactional outbox: `publish` writes the message into the caller's transaction, so the
  * state change and the message commit together or not at all.
  *
- * When a relay runs in this process on the same database, the row is written leased to it and the
- * relay publishes it straight after the commit (no claim, no NOTIFY round trip); should it fail or
- * the process die, the lease runs out and any relay claims the row. Without a local relay (a CLI, a
- * job), the row is available at once and a NOTIFY wakes the relays of the running services.
+ * When a relay runs in this process on the same database, the row is written by the transaction's
+ * COMMIT (see TransactionOutbox: no round trip of its own), leased to that relay, which publishes
+ * it straight after the commit (no claim, no NOTIFY round trip); should it fail or the process die,
+ * the lease runs out and any relay claims the row. Without a local relay (a CLI, a job), the row is
+ * inserted at once, available at once, and a NOTIFY wakes the relays of the running services.
  */
 export class Outbox {
   /**
-   * Writes a message to the outbox within `manager`'s transaction.
+   * Writes a message to the outbox within `manager`'s transaction (at the latest with its commit).
    * @throws SkaldError(INVALID_MESSAGE) when the payload breaks its contract: a producer bug must
    *         fail its own transaction, not poison its consumers.
    */
@@ -75,15 +74,8 @@ export class Outbox {
       correlationId: envelope.correlationId,
     };
     const local = localRelays.get(manager.connection);
-    const params = [record.id, record.exchange, record.routingKey, record.body, JSON.stringify(headers), record.correlationId];
     if (local) {
-      await manager.query(
-        `INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id, available_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 millisecond')`,
-        [...params, local.leaseMs],
-      );
-      const written = (runner.data?.[OUTBOX_WRITTEN] as OutboxRecord[] | undefined) ?? [];
-      runner.data = { ...runner.data, [OUTBOX_WRITTEN]: [...written, record] };
+      TransactionOutbox.of(runner, local.leaseMs).add(record);
     } else {
       // One round trip: the row and the wake-up call for the relays (delivered only on commit).
       await manager.query(
@@ -91,7 +83,7 @@ export class Outbox {
            INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id)
          SELECT pg_notify($7, '') FROM written`,
-        [...params, OUTBOX_CHANNEL],
+        [record.id, record.exchange, record.routingKey, record.body, JSON.stringify(headers), record.correlationId, OUTBOX_CHANNEL],
       );
     }
     return envelope;
