@@ -36,7 +36,9 @@ export function cpuSnapshot() {
     // "pid (comm) state …": comm may hold spaces, so split after its closing parenthesis.
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, all threads
+    // utime + stime (all threads) + cutime + cstime: a process's own time and that of its children
+    // that ended (a PostgreSQL backend closed meanwhile is added to the postmaster's).
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     const group = Number(pid) === process.pid ? 'bench' : GROUPS.find(([, pattern]) => pattern.test(comm))?.[0];
     if (group) snapshot[group] += ticks;
   }

@@ -4,8 +4,9 @@
 // Per message, both modes do: a producer transaction that writes a state row, a persistent
 // publish confirmed by the broker into a durable quorum queue, and a consumer transaction that
 // writes an effect row, acked after commit. The platform adds what buys its guarantees: the
-// outbox row and NOTIFY in the producer transaction, the relay's claim/mark-sent transaction,
-// envelope and payload validation, the inbox row in the consumer transaction.
+// outbox row in the producer transaction (written with its commit), the relay marking rows sent
+// (one statement per batch), envelope and payload validation, the inbox row in the consumer
+// transaction.
 //
 // The modes take turns, phase by phase: both are started (each with its own database and queues),
 // then every phase runs in several rounds, and in each round first one mode, then the other (the
@@ -141,13 +142,9 @@ async function main() {
         // Alternating order: neither mode always runs on a machine the other has just warmed or tired.
         const order = round % 2 === 1 ? config.modes : [...config.modes].reverse();
         for (const name of order) {
-          const mode = modes[name];
           // The other modes' idle connections close first (see IDLE_CONNECTION_MS).
-          await Promise.all(Object.values(modes).filter((other) => other !== mode).map((other) => other.quiesce()));
-          await runPhase(mode, mode.tracker, { ...options, count: config.warmup });
-          const before = cpuSnapshot();
-          const result = await runPhase(mode, mode.tracker, options);
-          result.cpu = cpuUsage(before, cpuSnapshot());
+          await Promise.all(Object.entries(modes).filter(([other]) => other !== name).map(([, other]) => other.quiesce()));
+          const result = await measurePhase(modes[name], options);
           const { p50, p99 } = result.latency;
           console.log(
             `${name.padEnd(8)} r${round} ${label.padEnd(20)} ${fixed(result.throughput, 0).padStart(5)} msg/s` +
@@ -166,6 +163,15 @@ async function main() {
   } finally {
     await cleanup.run();
   }
+}
+
+/** A warm-up, then the measured run with the CPU each process used meanwhile. */
+async function measurePhase(mode, options) {
+  await runPhase(mode, mode.tracker, { ...options, count: config.warmup });
+  const before = cpuSnapshot();
+  const result = await runPhase(mode, mode.tracker, options);
+  result.cpu = cpuUsage(before, cpuSnapshot());
+  return result;
 }
 
 /**
