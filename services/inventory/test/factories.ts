@@ -79,3 +79,6 @@ export function anOutboundNoteShipped(overrides: {
     shippedAt: new Date().toISOString(),
   };
 }
+
+/** A reservation as [sku, warehouse, quantity], for compact expectations. */
+export const placement = (r: { sku: string; warehouse: string; quantity: number }) => [r.sku, r.warehouse, r.quantity];

@@ -1,12 +1,7 @@
 import type { MessageEnvelope } from '@skald/contracts';
 import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-
-/** What TypeORM's PostgreSQL query runner keeps of its transaction (protected fields). */
-interface TransactionState {
-  isTransactionActive: boolean;
-  transactionDepth: number;
-}
+import type { PostgresRunnerInternals } from '../typeorm-internals.js';
 
 /**
  * The idempotent inbox. A handler's effect and the record of the message id commit in one
@@ -33,7 +28,7 @@ export class Inbox {
           .map((value) => client.escapeLiteral(value))
           .join(', ')}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       )) as unknown as [pg.QueryResult, pg.QueryResult];
-      const state = runner as unknown as TransactionState;
+      const state = runner as unknown as PostgresRunnerInternals;
       state.isTransactionActive = true;
       state.transactionDepth = 1;
       if (inserted.rowCount !== 1) {

@@ -1,15 +1,9 @@
-import type pg from 'pg';
 import type { QueryRunner } from 'typeorm';
+import type { PostgresRunnerInternals } from '../typeorm-internals.js';
 import type { OutboxRecord } from './outbox.js';
 
 /** Where a query runner keeps the outbox of its transaction. */
 const KEY = 'skaldTransactionOutbox';
-
-/** What TypeORM's PostgreSQL query runner keeps of its connection and transaction. */
-interface PostgresRunnerInternals {
-  databaseConnection: pg.ClientBase;
-  transactionDepth: number;
-}
 
 interface Entry {
   record: OutboxRecord;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BackorderAllocatedV1, ReserveStockV1, StockReservationRejectedV1, StockReservedV1 } from '@skald/contracts';
 import { waitFor } from '@skald/testing';
-import { aReserveCommand, anOrderId, anSku, aWarehouseCode } from '../../test/factories.js';
+import { aReserveCommand, anOrderId, anSku, aWarehouseCode, placement } from '../../test/factories.js';
 import { InventoryDriver } from '../../test/inventory-driver.js';
 
 describe('stock shortage: backorders, taking what is available, attempts (real PostgreSQL and RabbitMQ)', () => {
@@ -18,8 +18,6 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
   afterEach(async () => {
     expect(await inventory.invariantViolations()).toEqual([]);
   });
-
-  const place = (r: { sku: string; warehouse: string; quantity: number }) => [r.sku, r.warehouse, r.quantity];
 
   it('backorders what is short, then serves waiting orders from a receipt first come, first served (oldest first, partly)', async () => {
     const [tea, cups] = [anSku('TEA'), anSku('CUP')];
@@ -38,7 +36,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     );
     const firstReply = await inventory.reservedFor(first);
     expect(firstReply.payload.attempt).toBe(1);
-    expect(firstReply.payload.reservations.map(place)).toEqual([
+    expect(firstReply.payload.reservations.map(placement)).toEqual([
       [cups, main, 2],
       [tea, main, 3],
     ]);
@@ -56,11 +54,11 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     await inventory.receive(spare, [{ sku: tea, quantity: 4 }]);
     const firstFill = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === first.payload.orderId);
     expect(firstFill).toMatchObject({ tenantId: 'tenant-a', correlationId });
-    expect(firstFill.payload.reservations.map(place)).toEqual([[tea, spare, 2]]);
+    expect(firstFill.payload.reservations.map(placement)).toEqual([[tea, spare, 2]]);
     expect(firstFill.payload).toMatchObject({ backordered: [], attempt: 1 });
     const secondFill = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === second.payload.orderId);
     expect(secondFill).toMatchObject({ tenantId: 'tenant-b', correlationId: second.correlationId });
-    expect(secondFill.payload.reservations.map(place)).toEqual([[tea, spare, 2]]);
+    expect(secondFill.payload.reservations.map(placement)).toEqual([[tea, spare, 2]]);
     expect(secondFill.payload.backordered).toEqual([{ sku: tea, quantity: 2 }]);
     expect(await inventory.outbox(BackorderAllocatedV1, (p) => p.orderId === third.payload.orderId)).toEqual([]);
 
@@ -87,7 +85,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
       BackorderAllocatedV1,
       (p) => p.orderId === second.payload.orderId && p.backordered.length === 0,
     );
-    expect(secondDone.payload.reservations.map(place)).toEqual([[tea, main, 2]]);
+    expect(secondDone.payload.reservations.map(placement)).toEqual([[tea, main, 2]]);
     const thirdFill = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === third.payload.orderId);
     expect(thirdFill.payload).toMatchObject({ backordered: [] });
     expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 11, reserved: 10, available: 1 });
@@ -96,7 +94,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     // A re-sent reserve of the first order answers with its decision as it stands now: all reserved, nothing waiting.
     const again = inventory.reserve(aReserveCommand({ orderId: first.payload.orderId, lines: first.payload.lines, onShortage: 'backorder' }));
     const againReply = await inventory.reservedFor(again);
-    expect(againReply.payload.reservations.map(place)).toEqual([
+    expect(againReply.payload.reservations.map(placement)).toEqual([
       [cups, main, 2],
       [tea, main, 3],
       [tea, spare, 2],
@@ -116,7 +114,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
       aReserveCommand({ lines: [{ sku: tea, quantity: 3 }, { sku: cups, quantity: 5 }], onShortage: 'take_available' }),
     );
     const reply = await inventory.reservedFor(command);
-    expect(reply.payload.reservations.map(place)).toEqual([
+    expect(reply.payload.reservations.map(placement)).toEqual([
       [cups, warehouse, 5],
       [tea, warehouse, 2],
     ]);
@@ -173,7 +171,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     const secondAttempt = inventory.reserve(aReserveCommand({ orderId, lines: [{ sku, quantity: 3 }], onShortage: 'backorder', attempt: 2 }));
     const secondReply = await inventory.reservedFor(secondAttempt);
     expect(secondReply.payload).toMatchObject({ attempt: 2, backordered: [{ sku, quantity: 1 }] });
-    expect(secondReply.payload.reservations.map(place)).toEqual([[sku, warehouse, 2]]);
+    expect(secondReply.payload.reservations.map(placement)).toEqual([[sku, warehouse, 2]]);
     const firstAgain = inventory.reserve(aReserveCommand({ orderId, lines: [{ sku, quantity: 3 }], attempt: 1 }));
     expect((await inventory.rejectedFor(firstAgain)).payload).toEqual(rejection.payload);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BackorderAllocatedV1, StockReleasedV1, StockReservationRejectedV1, StockReservedV1 } from '@skald/contracts';
-import { aReserveCommand, anOrderId, anSku, aWarehouseCode } from '../../test/factories.js';
+import { aReserveCommand, anOrderId, anSku, aWarehouseCode, placement } from '../../test/factories.js';
 import { InventoryDriver } from '../../test/inventory-driver.js';
 
 describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
@@ -17,8 +17,6 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
   afterEach(async () => {
     expect(await inventory.invariantViolations()).toEqual([]);
   });
-
-  const place = (r: { sku: string; warehouse: string; quantity: number }) => [r.sku, r.warehouse, r.quantity];
 
   it('releases every active reservation and the backorder of an order, once, and answers every copy', async () => {
     const [tea, cups] = [anSku('TEA'), anSku('CUP')];
@@ -114,7 +112,7 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
 
     // Released in part only: a later reserve attempt of the order is still decided.
     const later = inventory.reserve(aReserveCommand({ orderId, lines: [{ sku: cups, quantity: 1 }], attempt: 2 }));
-    expect((await inventory.reservedFor(later)).payload.reservations.map(place)).toEqual([[cups, warehouse, 1]]);
+    expect((await inventory.reservedFor(later)).payload.reservations.map(placement)).toEqual([[cups, warehouse, 1]]);
   });
 
   it('reserves nothing for an order released as a whole before its reserve command arrived', async () => {
@@ -157,10 +155,10 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
     const first = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === waitingFirst.payload.orderId);
     // The saga of the waiting order hears of it, caused by the release.
     expect(first).toMatchObject({ correlationId: waitingFirst.correlationId, causationId: release.id });
-    expect(first.payload.reservations.map(place)).toEqual([[sku, warehouse, 3]]);
+    expect(first.payload.reservations.map(placement)).toEqual([[sku, warehouse, 3]]);
     expect(first.payload.backordered).toEqual([]);
     const second = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === waitingSecond.payload.orderId);
-    expect(second.payload.reservations.map(place)).toEqual([[sku, warehouse, 1]]);
+    expect(second.payload.reservations.map(placement)).toEqual([[sku, warehouse, 1]]);
     expect(second.payload.backordered).toEqual([{ sku, quantity: 2 }]);
 
     expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 4, reserved: 4, available: 0 });
