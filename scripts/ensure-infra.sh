@@ -8,13 +8,17 @@
 # PostgreSQL cluster, local TCP connections are switched to trust). Then the script waits until
 # both accept connections. Idempotent; silent when everything is already up.
 #
-# Environment: SKALD_PG_PORT (5432), SKALD_RABBITMQ_PORT (5672),
+# On a local RabbitMQ node the management plugin is enabled (port 15672): the tests' second way
+# of creating vhosts, and the management UI.
+#
+# Environment: SKALD_PG_PORT (5432), SKALD_RABBITMQ_PORT (5672), SKALD_RABBITMQ_MANAGEMENT_PORT (15672),
 #              SKALD_INFRA_TIMEOUT (seconds to wait for each server, 60).
 set -euo pipefail
 
 readonly HOST=127.0.0.1
 readonly PG_PORT="${SKALD_PG_PORT:-5432}"
 readonly RABBITMQ_PORT="${SKALD_RABBITMQ_PORT:-5672}"
+readonly MANAGEMENT_PORT="${SKALD_RABBITMQ_MANAGEMENT_PORT:-15672}"
 readonly TIMEOUT="${SKALD_INFRA_TIMEOUT:-60}"
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" # rabbitmq-server & co. live in /usr/sbin
 
@@ -116,6 +120,18 @@ rabbitmq_ready() {
   as_root rabbitmq-diagnostics -q check_running >/dev/null 2>&1
 }
 
+# The management API is the tests' second way to make vhosts of their own (no Erlang cookie
+# needed) and the operator's UI. Enabled on a local node this machine's CLI can talk to; a broker
+# elsewhere (a container, say) is left as it is.
+ensure_rabbitmq_management() {
+  port_open "$MANAGEMENT_PORT" && return 0
+  have rabbitmq-plugins || return 0
+  as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1 || return 0
+  log "enabling the RabbitMQ management plugin"
+  as_root rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+  wait_for "the RabbitMQ management API on $HOST:$MANAGEMENT_PORT" port_open "$MANAGEMENT_PORT"
+}
+
 # --- main --------------------------------------------------------------------------------------
 
 missing=()
@@ -140,3 +156,4 @@ $rabbitmq_up || start_rabbitmq
 wait_for "PostgreSQL on $HOST:$PG_PORT" pg_ready
 wait_for "RabbitMQ on $HOST:$RABBITMQ_PORT" rabbitmq_ready
 check_postgres_trust
+ensure_rabbitmq_management

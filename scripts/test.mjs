@@ -1,7 +1,13 @@
 // `npm test`: the whole check, as CI runs it. Makes sure PostgreSQL and RabbitMQ are up (starting
 // or installing them if needed), validates docker-compose.yml, builds, type-checks and lints every
 // project, then runs every test suite against the real database and broker.
+//
+// Every run is a fresh-machine run: it makes a RabbitMQ vhost of its own (TEST_RABBITMQ_URL) and
+// tags every vhost and database its tests create with its run tag (SKALD_TEST_RUN), and removes
+// all of them at the end, passed or failed. Nothing an earlier run left (exchanges, queues,
+// databases) is seen, and nothing this run makes is left behind.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,13 +21,35 @@ function step(title, command, args) {
   process.stdout.write(`=== ${title}: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
+/** Runs the test suites in a vhost and databases of this run's own; removes them afterwards. */
+async function testsInIsolation() {
+  const tag = `t${randomBytes(4).toString('hex')}`;
+  process.env.SKALD_TEST_RUN = tag; // read by the helpers below when they name what they create
+  // Built by the step before: the same helpers the tests use.
+  const { createTestVhost, removeVhostsTagged, TEST_RABBITMQ_URL } = await import('@skald/testing');
+  const { dropDatabasesTagged } = await import('@skald/persistence');
+  const base = process.env.TEST_RABBITMQ_URL ?? TEST_RABBITMQ_URL;
+  const vhost = await createTestVhost('run', base);
+  Object.assign(env, { SKALD_TEST_RUN: tag, TEST_RABBITMQ_URL: vhost.url });
+  process.stdout.write(`\ntest run ${tag}: RabbitMQ vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1))}, databases ${tag}_*\n`);
+  try {
+    step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=2', '--output-style=static']);
+  } finally {
+    const vhosts = await removeVhostsTagged(tag, base);
+    const databases = await dropDatabasesTagged(tag);
+    process.stdout.write(`test run ${tag}: removed ${vhosts.length} vhost(s) and ${databases.length} database(s)\n`);
+  }
+}
+
 try {
   step('infrastructure (PostgreSQL, RabbitMQ)', 'bash', ['scripts/ensure-infra.sh']);
   step('docker-compose.yml', 'bash', ['scripts/validate-compose.sh']);
   step('build', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
   step('typecheck and lint', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', '--output-style=static']);
-  step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=2', '--output-style=static']);
+  await testsInIsolation();
 } catch (error) {
-  process.stderr.write(`\nnpm test failed: ${error.message.split('\n')[0]}\n`);
+  // A failed step has already printed its output; anything else (no vhost, say) explains itself.
+  const message = typeof error.status === 'number' ? error.message.split('\n')[0] : error.message;
+  process.stderr.write(`\nnpm test failed: ${message}\n`);
   process.exit(typeof error.status === 'number' && error.status > 0 ? error.status : 1);
 }

@@ -4,9 +4,10 @@ import { freePort } from '../../scripts/lib/suite.mjs';
 export const POSTGRES_SERVER = (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-/** A database name no other run uses: each run of the suite owns its data. */
+/** A database name no other run uses (tagged with `npm test`'s run, which drops it at the end). */
 export function uniqueDatabaseUrl(/** @type {string} */ service) {
-  return `${POSTGRES_SERVER}/e2e_${service}_${randomBytes(4).toString('hex')}`;
+  const tag = process.env.SKALD_TEST_RUN ? `${process.env.SKALD_TEST_RUN}_` : '';
+  return `${POSTGRES_SERVER}/${tag}e2e_${service}_${randomBytes(4).toString('hex')}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { MessageConsumer, type MessageConsumerOptions } from '../src/consumer/me
 import { messagingMigrations } from '../src/migrations/1763800000000-messaging-tables.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.js';
 import { deadLetterQueueName, mainQueueName, retryQueueName } from '../src/topology/names.js';
+import { assertExchanges } from '../src/topology/topology.js';
 
 export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -69,6 +70,9 @@ export class MessagingHarness {
     this.raw.on('error', () => undefined);
     this.rawChannel = await this.raw.createChannel();
     this.rawChannel.on('error', () => undefined);
+    // The broker may never have seen Skald (`npm test` runs in a vhost of its own): a probe bound
+    // before any relay or consumer has connected needs the shared exchanges to exist.
+    await assertExchanges(this.rawChannel);
     return this;
   }
 
@@ -110,13 +114,14 @@ export class MessagingHarness {
     return consumer;
   }
 
-  relay(options: { connection?: AmqpConnection; dataSource?: DataSource; batchSize?: number } = {}): OutboxRelay {
+  relay(options: { connection?: AmqpConnection; dataSource?: DataSource; batchSize?: number; retentionMs?: number } = {}): OutboxRelay {
     const relay = new OutboxRelay({
       service: this.service,
       dataSource: options.dataSource ?? this.dataSource,
       connection: options.connection ?? this.connection(),
       databaseUrl: this.database.url,
       batchSize: options.batchSize,
+      retentionMs: options.retentionMs,
       pollIntervalMs: 200,
     });
     this.closers.push(() => relay.stop());

@@ -1,10 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { dropDatabase, ensureDatabase } from '../database/ensure-database.js';
-import { withDatabase } from '../database/database-url.js';
+import { quoteIdentifier, withDatabase } from '../database/database-url.js';
 
 export interface ScratchDatabase {
   url: string;
   drop(): Promise<void>;
+}
+
+/**
+ * A test database name no other file or run uses. Under `npm test` it starts with the run's tag
+ * (SKALD_TEST_RUN), so the run can drop whatever a crashed file left behind.
+ */
+export function scratchDatabaseName(prefix: string): string {
+  const parts = [process.env.SKALD_TEST_RUN ?? '', prefix, randomBytes(4).toString('hex')];
+  return parts
+    .filter(Boolean)
+    .join('_')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
 }
 
 /**
@@ -13,8 +27,25 @@ export interface ScratchDatabase {
  */
 export async function createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
   const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const name = scratchDatabaseName(prefix);
   const url = withDatabase(server, name);
   await ensureDatabase(url);
   return { url, drop: () => dropDatabase(url) };
+}
+
+/**
+ * Drops every database whose name starts with `tag_` (a test run's databases); returns their
+ * names. For throwaway test databases only.
+ */
+export async function dropDatabasesTagged(tag: string, serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<string[]> {
+  if (!/^[a-z0-9]+$/.test(tag)) throw new Error(`dropDatabasesTagged: the tag must be lower-case letters and digits, not ${JSON.stringify(tag)}`);
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`${tag}_`]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
 }

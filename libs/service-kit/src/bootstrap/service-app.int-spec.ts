@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Body, Controller, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { AmqpConnection, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
+import { AmqpConnection, assertExchanges, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { IsInt, IsString, Min } from 'class-validator';
@@ -113,6 +113,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     raw = await amqplib.connect(RABBITMQ_URL);
     channel = await raw.createChannel();
     const probe = `${SERVICE}.probe`;
+    await assertExchanges(channel); // a fresh vhost: the app may not have declared them yet
     await channel.assertQueue(probe, { exclusive: true });
     await channel.bindQueue(probe, labelled.exchange, labelled.routingKey);
     await channel.consume(probe, (message) => message && labelledMessages.push(message), { noAck: true });

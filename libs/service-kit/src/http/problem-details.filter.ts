@@ -91,6 +91,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof body === 'string' ? body : exception.message;
       const problem: ProblemDetails = { type: problemType(code), title: TITLES[status] ?? exception.name, status, detail, code };
       if (Array.isArray(fromBody.errors)) problem.errors = fromBody.errors as ProblemDetails['errors'];
+      // A failed health check (terminus) says which of its checks failed: the operator needs that.
+      if (typeof fromBody.details === 'object' && fromBody.details !== null) problem.checks = fromBody.details;
       return problem;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

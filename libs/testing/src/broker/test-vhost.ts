@@ -6,31 +6,165 @@ const run = promisify(execFile);
 
 export const TEST_RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/**
+ * The tag of the current test run (`npm test` sets SKALD_TEST_RUN): every vhost and scratch
+ * database a run creates starts with it, so the run can remove all of them at the end, whatever a
+ * crashed test file left behind.
+ */
+export const TEST_RUN_TAG = process.env.SKALD_TEST_RUN ?? '';
+
 export interface TestVhost {
   url: string;
   remove(): Promise<void>;
 }
 
+/** How vhosts are made: the management HTTP API or `rabbitmqctl` (needs the broker's Erlang cookie). */
+export interface VhostAdminOptions {
+  /** The `rabbitmqctl` command (RABBITMQCTL, default `rabbitmqctl` on the PATH). */
+  rabbitmqctl?: string;
+  /**
+   * The management API's base URL (TEST_RABBITMQ_MANAGEMENT_URL, default port 15672 of the
+   * broker's host); it is called with the AMQP URL's user and password.
+   */
+  managementUrl?: string;
+}
+
+/** Creates, lists and deletes vhosts on the broker of an AMQP URL, and grants its user all rights. */
+export interface VhostAdmin {
+  /** Which way works: `rabbitmqctl` or `management API`. */
+  readonly via: string;
+  create(name: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+const userOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).username || 'guest');
+const passwordOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).password || 'guest');
+
+function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
+  const ctl = async (...args: string[]) => (await run(command, ['-q', ...args], { timeout: 30_000 })).stdout;
+  return {
+    via: 'rabbitmqctl',
+    create: async (name) => {
+      await ctl('add_vhost', name);
+      await ctl('set_permissions', '-p', name, userOf(amqpUrl), '.*', '.*', '.*');
+    },
+    remove: async (name) => {
+      await ctl('delete_vhost', name);
+    },
+    list: async () =>
+      (await ctl('list_vhosts', '--no-table-headers', 'name'))
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+  };
+}
+
+function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
+  const authorization = `Basic ${Buffer.from(`${userOf(amqpUrl)}:${passwordOf(amqpUrl)}`).toString('base64')}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: { authorization, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!response.ok && !(method === 'DELETE' && response.status === 404)) {
+      throw new Error(`${method} ${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+    }
+    return response;
+  };
+  const vhostPath = (name: string) => `/api/vhosts/${encodeURIComponent(name)}`;
+  return {
+    via: `management API ${baseUrl}`,
+    create: async (name) => {
+      await call('PUT', vhostPath(name), {});
+      await call('PUT', `/api/permissions/${encodeURIComponent(name)}/${encodeURIComponent(userOf(amqpUrl))}`, {
+        configure: '.*',
+        write: '.*',
+        read: '.*',
+      });
+    },
+    remove: async (name) => {
+      await call('DELETE', vhostPath(name));
+    },
+    list: async () => ((await (await call('GET', '/api/vhosts?columns=name')).json()) as Array<{ name: string }>).map((v) => v.name),
+  };
+}
+
+const admins = new Map<string, Promise<VhostAdmin>>();
+
+/**
+ * The first way of administering vhosts that works on the broker of `amqpUrl`: the management
+ * HTTP API (fast), then `rabbitmqctl` (a second or two a call). Rejects, naming both reasons, when neither does: a test run that
+ * cannot isolate itself must not fall back to a shared vhost.
+ */
+export function vhostAdmin(amqpUrl = TEST_RABBITMQ_URL, options: VhostAdminOptions = {}): Promise<VhostAdmin> {
+  const rabbitmqctl = options.rabbitmqctl ?? process.env.RABBITMQCTL ?? 'rabbitmqctl';
+  const host = new URL(amqpUrl).hostname;
+  const managementUrl = options.managementUrl ?? process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? `http://${host}:15672`;
+  const cacheKey = JSON.stringify([amqpUrl, rabbitmqctl, managementUrl]);
+  let admin = admins.get(cacheKey);
+  if (!admin) {
+    admin = chooseAdmin([managementAdmin(managementUrl, amqpUrl), rabbitmqctlAdmin(rabbitmqctl, amqpUrl)]);
+    admin.catch(() => admins.delete(cacheKey));
+    admins.set(cacheKey, admin);
+  }
+  return admin;
+}
+
+async function chooseAdmin(candidates: VhostAdmin[]): Promise<VhostAdmin> {
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      await candidate.list();
+      return candidate;
+    } catch (error) {
+      failures.push(`${candidate.via}: ${firstLine(error)}`);
+    }
+  }
+  throw new Error(
+    `Cannot create a RabbitMQ vhost for the tests, so they cannot run isolated from other runs:\n  ${failures.join('\n  ')}\n` +
+      'Run the tests where rabbitmqctl reaches the broker (same Erlang cookie), or enable the management plugin ' +
+      '(rabbitmq-plugins enable rabbitmq_management; TEST_RABBITMQ_MANAGEMENT_URL if not on port 15672).',
+  );
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.message}${error.cause ? ` (${firstLine(error.cause)})` : ''}` : String(error);
+  return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? text;
+}
+
+/** `amqpUrl` with its vhost replaced. */
+export function withVhost(amqpUrl: string, name: string): string {
+  const url = new URL(amqpUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return url.toString();
+}
+
 /**
  * A RabbitMQ virtual host of the test's own: the services' real queue names (skald.orders, …)
- * never meet a developer's running suite or another test. Falls back to the base URL's vhost when
- * rabbitmqctl is not available (remote broker).
+ * never meet a developer's running suite, another test or an earlier run, and the test starts on
+ * a broker that has never seen Skald (it must declare every exchange it uses). Fails when no
+ * vhost can be made (see {@link vhostAdmin}).
  */
-export async function createTestVhost(prefix = 'test', baseUrl = TEST_RABBITMQ_URL): Promise<TestVhost> {
-  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
-  try {
-    await run('rabbitmqctl', ['-q', 'add_vhost', name]);
-    const user = decodeURIComponent(new URL(baseUrl).username || 'guest');
-    await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, user, '.*', '.*', '.*']);
-  } catch {
-    return { url: baseUrl, remove: async () => undefined };
-  }
-  const url = new URL(baseUrl);
-  url.pathname = `/${encodeURIComponent(name)}`;
+export async function createTestVhost(prefix = 'test', baseUrl = TEST_RABBITMQ_URL, options: VhostAdminOptions = {}): Promise<TestVhost> {
+  const admin = await vhostAdmin(baseUrl, options);
+  const name = [TEST_RUN_TAG, prefix, randomBytes(4).toString('hex')].filter(Boolean).join('-');
+  await admin.create(name);
   return {
-    url: url.toString(),
+    url: withVhost(baseUrl, name),
     remove: async () => {
-      await run('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
+      await admin.remove(name).catch(() => undefined);
     },
   };
+}
+
+/** Deletes every vhost whose name starts with `tag` (a test run's leftovers); returns their names. */
+export async function removeVhostsTagged(tag: string, baseUrl = TEST_RABBITMQ_URL, options: VhostAdminOptions = {}): Promise<string[]> {
+  if (!tag) throw new Error('removeVhostsTagged needs a non-empty tag');
+  const admin = await vhostAdmin(baseUrl, options);
+  const tagged = (await admin.list()).filter((name) => name === tag || name.startsWith(`${tag}-`));
+  for (const name of tagged) await admin.remove(name);
+  return tagged;
 }
