@@ -1,4 +1,4 @@
-import amqplib from 'amqplib';
+import { vhostAdmin, vhostOf } from '@skald/testing';
 import pg from 'pg';
 import { SERVICES } from '../../../scripts/lib/suite.mjs';
 import { lintOpenApi } from '../../support/openapi-lint.js';
@@ -61,16 +61,10 @@ describe('every service of the running suite', () => {
   });
 
   it.each(names)('%s declared its queues (main, retries, dead letters) as quorum queues', async (name) => {
-    const connection = await amqplib.connect(suite().rabbitmqUrl);
-    try {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      await expect(channel.checkQueue(`skald.${name}`)).resolves.toMatchObject({ queue: `skald.${name}` });
-      await expect(channel.checkQueue(`skald.${name}.dlq`)).resolves.toMatchObject({ queue: `skald.${name}.dlq` });
-      await expect(channel.checkQueue(`skald.${name}.retry.100ms`)).resolves.toBeDefined();
-    } finally {
-      await connection.close();
-    }
+    const admin = await vhostAdmin(suite().rabbitmqUrl);
+    const queues = (await admin.queues(vhostOf(suite().rabbitmqUrl))).filter((q) => q.name === `skald.${name}` || q.name.startsWith(`skald.${name}.`));
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining([`skald.${name}`, `skald.${name}.dlq`, `skald.${name}.retry.100ms`]));
+    expect(queues.filter((q) => q.type !== 'quorum')).toEqual([]);
   });
 
   it('answers an unknown route with problem+json and echoes the correlation id', async () => {

@@ -1,7 +1,8 @@
+import { LowStockAlertV1 } from '@skald/contracts';
 import { TestSmsProvider, TestSmtpServer, TestWebhookReceiver, waitFor } from '@skald/testing';
 import { createPlatform, createStaffKey } from '../../support/gateway-client.js';
 import { suite } from '../../support/suite-state.mjs';
-import { Trading } from '../../support/trading.js';
+import { queryService, Trading } from '../../support/trading.js';
 
 type Webhook = { type: string; data: Record<string, any> };
 
@@ -20,6 +21,21 @@ describe('stock shortage: reject, backorder, partial, low stock, reservation exp
   const hooks = (orderId: string): Webhook[] => webhooks.deliveries.map((w) => w.payload as Webhook).filter((p) => p.data.orderId === orderId);
   const hook = (orderId: string, type: string) => waitFor(`${type} webhook for ${orderId}`, () => hooks(orderId).find((h) => h.type === type), 30_000);
   const mailTo = (email: string, subject: RegExp) => smtp.waitForMail((m) => m.to.includes(email) && subject.test(m.subject));
+
+  /** Ids of the low-stock events inventory has written for a SKU (its outbox keeps sent rows for days). */
+  async function lowStockAlertsPublished(sku: string): Promise<string[]> {
+    const rows = await queryService<{ id: string }>(
+      'inventory',
+      `SELECT id FROM outbox_message WHERE routing_key = $1 AND envelope -> 'payload' ->> 'sku' = $2`,
+      [LowStockAlertV1.routingKey, sku],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async function handledByNotifications(ids: string[]): Promise<boolean> {
+    const rows = await queryService('notifications', `SELECT message_id FROM inbox_message WHERE message_id = ANY($1::uuid[])`, [ids]);
+    return rows.length === ids.length;
+  }
 
   beforeAll(async () => {
     await smtp.start(suite().ports.smtp);
@@ -189,7 +205,13 @@ describe('stock shortage: reject, backorder, partial, low stock, reservation exp
     expect(alert.subject).toMatch(/4 available/);
     const second = await t.place([{ sku, quantity: 1, unitPrice: 2 }]);
     await t.reaches(second.id, 'released');
-    // Staying below the threshold does not alert again.
+    // Staying below the threshold does not alert again. The second reservation's outbox rows
+    // committed before the order could be released, so inventory's outbox already holds any
+    // alert it raised; once notifications has handled every one of them, the mails are all in.
+    const alerts = await lowStockAlertsPublished(sku);
+    expect(alerts).toHaveLength(1);
+    await waitFor('notifications handled every alert', () => handledByNotifications(alerts));
+    await waitFor('the alert mails sent', () => smtp.messages.filter((m) => m.subject.includes(sku)).length >= alerts.length);
     expect(smtp.messages.filter((m) => m.subject.includes(sku))).toHaveLength(1);
   });
 

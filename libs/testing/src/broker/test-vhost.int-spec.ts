@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
-import { createTestVhost, removeVhostsTagged, TEST_RABBITMQ_URL, vhostAdmin, type VhostAdminOptions } from './test-vhost.js';
+import { createTestVhost, removeVhostsTagged, TEST_RABBITMQ_URL, vhostAdmin, vhostOf, type VhostAdminOptions } from './test-vhost.js';
 
 const NO_CTL = '/nonexistent/rabbitmqctl';
 const NO_API = 'http://127.0.0.1:9/'; // the discard port: nothing answers there
 
-const vhostName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
 
 async function exchangesIn(url: string): Promise<'fresh' | 'seen skald'> {
   const connection = await amqplib.connect(url);
@@ -23,6 +23,17 @@ async function exchangesIn(url: string): Promise<'fresh' | 'seen skald'> {
   }
 }
 
+async function declareQueues(url: string): Promise<void> {
+  const connection = await amqplib.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertQueue('spec.quorum', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.assertQueue('spec.classic', { durable: true });
+  } finally {
+    await connection.close();
+  }
+}
+
 describe.each<[string, VhostAdminOptions]>([
   ['rabbitmqctl', { managementUrl: NO_API }],
   ['the management HTTP API', { rabbitmqctl: NO_CTL }],
@@ -31,13 +42,18 @@ describe.each<[string, VhostAdminOptions]>([
     const vhost = await createTestVhost('vhost-spec', TEST_RABBITMQ_URL, options);
     const admin = await vhostAdmin(TEST_RABBITMQ_URL, options);
     try {
-      expect(vhostName(vhost.url)).not.toBe(vhostName(TEST_RABBITMQ_URL));
-      expect(await admin.list()).toContain(vhostName(vhost.url));
+      expect(vhostOf(vhost.url)).not.toBe(vhostOf(TEST_RABBITMQ_URL));
+      expect(await admin.list()).toContain(vhostOf(vhost.url));
       await expect(exchangesIn(vhost.url)).resolves.toBe('fresh');
+      await declareQueues(vhost.url);
+      expect((await admin.queues(vhostOf(vhost.url))).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: 'spec.classic', type: 'classic' },
+        { name: 'spec.quorum', type: 'quorum' },
+      ]);
     } finally {
       await vhost.remove();
     }
-    expect(await admin.list()).not.toContain(vhostName(vhost.url));
+    expect(await admin.list()).not.toContain(vhostOf(vhost.url));
   });
 });
 

@@ -36,6 +36,8 @@ export interface VhostAdmin {
   create(name: string): Promise<void>;
   remove(name: string): Promise<void>;
   list(): Promise<string[]>;
+  /** The queues of a vhost with their type (`quorum`, `classic`, …). */
+  queues(vhost: string): Promise<Array<{ name: string; type: string }>>;
 }
 
 const userOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).username || 'guest');
@@ -57,6 +59,14 @@ function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
         .split('\n')
         .map((line) => line.trim())
         .filter(Boolean),
+    queues: async (vhost) =>
+      (await ctl('list_queues', '-p', vhost, '--no-table-headers', 'name', 'type'))
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => {
+          const [name, type] = line.trim().split(/\s+/);
+          return { name, type };
+        }),
   };
 }
 
@@ -89,6 +99,10 @@ function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
       await call('DELETE', vhostPath(name));
     },
     list: async () => ((await (await call('GET', '/api/vhosts?columns=name')).json()) as Array<{ name: string }>).map((v) => v.name),
+    queues: async (vhost) =>
+      ((await (await call('GET', `/api/queues/${encodeURIComponent(vhost)}?columns=name,type`)).json()) as Array<{ name: string; type: string }>).map(
+        ({ name, type }) => ({ name, type }),
+      ),
   };
 }
 
@@ -133,6 +147,11 @@ async function chooseAdmin(candidates: VhostAdmin[]): Promise<VhostAdmin> {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? `${error.message}${error.cause ? ` (${firstLine(error.cause)})` : ''}` : String(error);
   return text.split('\n').find((line) => line.trim().length > 0)?.trim() ?? text;
+}
+
+/** The vhost an AMQP URL names (`/` when it names none). */
+export function vhostOf(amqpUrl: string): string {
+  return decodeURIComponent(new URL(amqpUrl).pathname.slice(1)) || '/';
 }
 
 /** `amqpUrl` with its vhost replaced. */
