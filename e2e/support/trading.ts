@@ -180,7 +180,7 @@ export class Trading {
 }
 
 /** Rows of one service's database (read-only checks the API does not expose: saga step log). */
-export async function queryService<T = any>(service: 'orders' | 'inventory' | 'warehouse' | 'notifications', sql: string, params: unknown[] = []): Promise<T[]> {
+export async function queryService<T = any>(service: 'gateway' | 'orders' | 'inventory' | 'warehouse' | 'notifications', sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: suite().databases[service] });
   await client.connect();
   try {
