@@ -1,7 +1,8 @@
 // `npm start`: builds (cached), then runs all six services against local PostgreSQL and RabbitMQ.
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
-// <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL.
+// <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL,
+// INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise).
 import { execFileSync } from 'node:child_process';
 import { SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
 
@@ -25,6 +26,12 @@ const suite = await startSuite(
 
 process.stdout.write(`\nSkald is ready in ${((Date.now() - started) / 1000).toFixed(1)} s:\n`);
 for (const { name } of SERVICES) process.stdout.write(`  ${name.padEnd(14)} ${suite.urls[name]}  (docs: ${suite.urls[name]}/docs)\n`);
+// The token itself is never printed: set INTERNAL_API_TOKEN to call a service (or its docs) directly.
+process.stdout.write(
+  `Only the gateway may call the other services (header x-skald-internal-token): they share ${
+    process.env.INTERNAL_API_TOKEN ? 'your INTERNAL_API_TOKEN' : 'an INTERNAL_API_TOKEN made for this run'
+  }.\n`,
+);
 process.stdout.write('Ctrl-C stops all services gracefully.\n\n');
 
 let stopping = false;

@@ -1,7 +1,8 @@
 // Starts the six services once for every e2e file: each with its own fresh database, all on a
 // RabbitMQ vhost of this run's own, wired to each other (the gateway to the services) and to the
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
-// the test files listen on (e2e files run one at a time).
+// the test files listen on (e2e files run one at a time). They share an INTERNAL_API_TOKEN made
+// for this run (tests that call a service directly, as the gateway does, send it).
 import { createTestVhost } from '@skald/testing';
 import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
@@ -33,5 +34,5 @@ export default async function globalSetup() {
     return env;
   });
   globalThis.skaldSuite = { suite, removeVhost: vhost.remove };
-  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside });
+  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken });
 }

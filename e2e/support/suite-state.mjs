@@ -5,6 +5,7 @@
  * @property {Record<string, string>} databases    each service's database URL
  * @property {string} rabbitmqUrl                  the run's vhost
  * @property {{ smtp: number, sms: number }} ports where the tests' SMTP server and SMS provider listen
+ * @property {string} internalToken               the services' INTERNAL_API_TOKEN this run
  */
 const KEY = 'SKALD_E2E_SUITE';
 

@@ -11,10 +11,14 @@ export interface StartedService {
   ready: Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output: string[];
+  /** The internal token the service accepts (the first, during a rotation). */
+  internalToken: string;
 }
 export interface Suite {
   services: StartedService[];
   urls: Record<string, string>;
+  /** The internal token the services share this run (what the gateway sends them). */
+  internalToken: string;
 }
 export interface StartOptions {
   onLine?: (line: string) => void;
@@ -24,6 +28,7 @@ export const SERVICES: ServiceInfo[];
 export function serviceDir(name: string): string;
 export function startService(name: string, env: Record<string, string>, options?: StartOptions): StartedService;
 export function freePort(): Promise<number>;
+export function newInternalToken(): string;
 export function waitUntilReady(url: string, timeoutMs?: number, exited?: Promise<unknown>): Promise<void>;
 export function startSuite(
   envFor: (name: string, defaultPort: number) => Record<string, string> | Promise<Record<string, string>>,

@@ -1,6 +1,7 @@
 // Starts and stops the six Skald services as child processes from their compiled dist/.
 // Used by `npm start` (local PostgreSQL and RabbitMQ) and by the end-to-end tests' shared suite.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,14 @@ export const serviceDir = (name) => path.join(root, 'services', name);
  * bounded old one keep peak RSS near 120 MB instead of ~190 MB under load (docs/adr/0003).
  */
 export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=128';
+
+/**
+ * A fresh INTERNAL_API_TOKEN: the secret the gateway shows the services (docs/adr/0009). Every
+ * run of the suite makes its own unless INTERNAL_API_TOKEN is set in the environment.
+ */
+export function newInternalToken() {
+  return randomBytes(32).toString('base64url');
+}
 
 /** A TCP port that is free right now (the OS picks it), for services under test. */
 export async function freePort() {
@@ -57,8 +66,11 @@ export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promi
 /**
  * Starts one service on `env.PORT`; `ready` resolves with its URL once /health/ready answers 200,
  * and rejects with the service's output if it exits first. `onLine` sees every output line.
+ * Without an INTERNAL_API_TOKEN (in `env` or the environment) it gets a fresh one of its own;
+ * `internalToken` is the one it was given.
  */
 export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
+  const internalToken = env.INTERNAL_API_TOKEN || process.env.INTERNAL_API_TOKEN || newInternalToken();
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: serviceDir(name),
     env: {
@@ -67,6 +79,7 @@ export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 
       // Fewer glibc malloc arenas: native memory (sockets, buffers) stays compact under load.
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       ...env,
+      INTERNAL_API_TOKEN: internalToken,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,19 +100,25 @@ export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 
       throw new Error(`${name}: ${error.message}\n${output.join('\n')}`);
     },
   );
-  return { name, url, child, ready, exited, output };
+  return { name, url, child, ready, exited, output, internalToken: internalToken.split(',')[0].trim() };
 }
 
 /**
- * Starts all six services and waits until each is ready.
+ * Starts all six services and waits until each is ready. They share one INTERNAL_API_TOKEN: the
+ * environment's, else a fresh one for this run; `internalToken` is what the gateway sends.
  * @param envFor (name, defaultPort) => environment of that service (PORT required), or a promise of it
  */
 export async function startSuite(envFor, options = {}) {
-  const envs = await Promise.all(SERVICES.map(({ name, port }) => envFor(name, port)));
+  const token = process.env.INTERNAL_API_TOKEN || newInternalToken();
+  const envs = await Promise.all(SERVICES.map(async ({ name, port }) => ({ INTERNAL_API_TOKEN: token, ...(await envFor(name, port)) })));
   const started = SERVICES.map(({ name }, i) => startService(name, envs[i], options));
   try {
     await Promise.all(started.map((s) => s.ready));
-    return { services: started, urls: Object.fromEntries(started.map((s) => [s.name, s.url])) };
+    return {
+      services: started,
+      urls: Object.fromEntries(started.map((s) => [s.name, s.url])),
+      internalToken: started.find((s) => s.name === 'gateway').internalToken,
+    };
   } catch (error) {
     await stopSuite({ services: started });
     throw error;

@@ -5,6 +5,10 @@ import { lintOpenApi } from '../../support/openapi-lint.js';
 import { suite } from '../../support/suite-state.mjs';
 
 const names = SERVICES.map((s) => s.name);
+const internal = names.filter((name) => name !== 'gateway');
+
+/** What the gateway sends with every internal call; the public gateway needs none. */
+const asGateway = (name: string): Record<string, string> => (name === 'gateway' ? {} : { 'x-skald-internal-token': suite().internalToken });
 
 describe('every service of the running suite', () => {
   it.each(names)('%s answers /health/live and /health/ready with database and broker up', async (name) => {
@@ -47,11 +51,11 @@ describe('every service of the running suite', () => {
 
   it.each(names)('%s serves Swagger UI at /docs and an OpenAPI document that passes the linter', async (name) => {
     const url = suite().urls[name];
-    const ui = await fetch(`${url}/docs`);
+    const ui = await fetch(`${url}/docs`, { headers: asGateway(name) });
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
 
-    const res = await fetch(`${url}/docs-json`);
+    const res = await fetch(`${url}/docs-json`, { headers: asGateway(name) });
     expect(res.status).toBe(200);
     const document = (await res.json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(document.info.title).toBe(`Skald ${name}`);
@@ -67,8 +71,21 @@ describe('every service of the running suite', () => {
     expect(queues.filter((q) => q.type !== 'quorum')).toEqual([]);
   });
 
+  it.each(internal)('%s refuses a forged staff caller without the internal token (and its docs), 401 problem+json', async (name) => {
+    const forged = { 'x-skald-caller': 'staff', 'x-skald-principal': 'mallory', 'x-skald-roles': 'admin' };
+    for (const [path, token] of [
+      ['/v1/orders', undefined],
+      ['/v1/catalog', 'x'.repeat(suite().internalToken.length)],
+      ['/docs-json', undefined],
+    ] as const) {
+      const res = await fetch(`${suite().urls[name]}${path}`, { headers: { ...forged, ...(token ? { 'x-skald-internal-token': token } : {}) } });
+      expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({ path, status: 401, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(await res.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+  });
+
   it('answers an unknown route with problem+json and echoes the correlation id', async () => {
-    const res = await fetch(`${suite().urls.orders}/no-such-thing`, { headers: { 'X-Correlation-Id': 'e2e-corr-1' } });
+    const res = await fetch(`${suite().urls.orders}/no-such-thing`, { headers: { ...asGateway('orders'), 'X-Correlation-Id': 'e2e-corr-1' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.headers.get('x-correlation-id')).toBe('e2e-corr-1');

@@ -3,7 +3,7 @@ import { PlatformRegisteredV1 } from '@skald/contracts';
 import { dropDatabase } from '@skald/persistence';
 import { BrokerProbe, createTestVhost, waitFor } from '@skald/testing';
 import pg from 'pg';
-import { SERVICES, startService } from '../../../scripts/lib/suite.mjs';
+import { newInternalToken, SERVICES, startService } from '../../../scripts/lib/suite.mjs';
 import { serviceEnv, uniqueDatabaseUrl } from '../../support/environment.mjs';
 import { runToExit } from '../../support/processes.js';
 import { suite } from '../../support/suite-state.mjs';
@@ -11,12 +11,13 @@ import { suite } from '../../support/suite-state.mjs';
 const EXIT_CONFIG = 78;
 
 describe('start-up configuration is validated and fails fast', () => {
-  it.each(SERVICES.map((s) => s.name))('%s refuses to start without its database and broker URLs, naming them', async (name) => {
+  it.each(SERVICES.map((s) => s.name))('%s refuses to start without its database and broker URLs and its internal token, naming them', async (name) => {
     const result = await runToExit(name, 'dist/main.js', {});
     expect(result.code).toBe(EXIT_CONFIG);
     expect(result.stderr).toContain(`Invalid configuration for ${name}:`);
     expect(result.stderr).toMatch(/- DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\/ \(not set\)/);
     expect(result.stderr).toMatch(/- RABBITMQ_URL: must be a URL starting with amqp:\/\/ or amqps:\/\/ \(not set\)/);
+    expect(result.stderr).toMatch(/- INTERNAL_API_TOKEN: is required: a token of at least 32 characters.* \(not set\)/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -37,9 +38,19 @@ describe('start-up configuration is validated and fails fast', () => {
     expect(result.stderr).not.toContain('RABBITMQ_URL');
   });
 
+  it('refuses an internal token shorter than 32 characters, naming the variable but not the value', async () => {
+    const short = 'too-short-a-secret-0123456789';
+    const result = await runToExit('warehouse', 'dist/main.js', { ...(await serviceEnv('warehouse')), INTERNAL_API_TOKEN: short });
+    expect(result.code).toBe(EXIT_CONFIG);
+    expect(result.stderr).toContain(`- INTERNAL_API_TOKEN: is required: a token of at least 32 characters`);
+    expect(result.stderr).toContain(`(got ${short.length} characters, not shown)`);
+    expect(result.stderr + result.stdout).not.toContain(short);
+  });
+
   it('exits non-zero with a clear log line when the database server is unreachable', async () => {
     const result = await runToExit('inventory', 'dist/main.js', {
       ...(await serviceEnv('inventory')),
+      INTERNAL_API_TOKEN: newInternalToken(),
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/skald_inventory',
     });
     expect(result.code).toBe(1);

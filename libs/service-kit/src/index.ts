@@ -16,4 +16,5 @@ export * from './bootstrap/skald-service.module.js';
 export * from './bootstrap/run-service.js';
 export * from './bootstrap/migrate-command.js';
 export * from './http/caller.js';
+export * from './http/internal-token.js';
 export * from './http/api-problems.js';

@@ -13,6 +13,8 @@ export const service: ServiceSpec<GatewayConfig> = {
   config: GatewayConfig,
   migrations,
   module: (config) => AppModule.register(config),
+  // The public API: clients authenticate with API keys; the internal token is what it sends on.
+  publicEdge: true,
   securitySchemes: {
     [BEARER_SCHEME]: {
       type: 'http',

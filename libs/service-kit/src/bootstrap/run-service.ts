@@ -9,6 +9,7 @@ import { DataSource, type MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
+import { INTERNAL_TOKEN_HEADER, InternalTokens, internalTokenMiddleware } from '../http/internal-token.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { installTracePropagation } from '../tracing/tracing.js';
@@ -26,6 +27,11 @@ export interface ServiceSpec<C extends BaseServiceConfig> {
   module: (config: C) => DynamicModule;
   /** Security schemes its routes name in the OpenAPI document, besides the internal one. */
   securitySchemes?: ApiDocOptions['securitySchemes'];
+  /**
+   * The public edge (the gateway): its clients authenticate with API keys, so its HTTP API does
+   * not ask for the internal token. Every other service answers only callers that show it.
+   */
+  publicEdge?: boolean;
 }
 
 /** Reads and validates the configuration; on error prints every bad variable and exits 78. */
@@ -55,14 +61,25 @@ export async function prepareDatabase(service: string, url: string, migrations: 
 }
 
 /**
- * The Nest application of a service, not yet listening: JSON logger, the Skald message transport
- * (handlers' errors reach the consumer untouched) and the API docs.
+ * The Nest application of a service, not yet listening: the internal trust boundary (unless it is
+ * the public edge), JSON logger, the Skald message transport (handlers' errors reach the consumer
+ * untouched) and the API docs.
  */
 export async function createServiceApp<C extends BaseServiceConfig>(spec: ServiceSpec<C>, config: C): Promise<INestApplication> {
   installTracePropagation();
   const app = await NestFactory.create(spec.module(config), { bufferLogs: true, abortOnError: false });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   app.flushLogs();
+  if (!spec.publicEdge) {
+    // First in the HTTP stack, so Swagger, the body parser and every route (with or without
+    // @Access) sit behind it.
+    app.use(
+      internalTokenMiddleware(new InternalTokens(config.INTERNAL_API_TOKEN), (call) =>
+        logger.warn({ refused: call }, `internal call refused: ${call.method} ${call.path} without a valid ${INTERNAL_TOKEN_HEADER}`, 'InternalToken'),
+      ),
+    );
+  }
   const microservice = app.connectMicroservice(
     { strategy: app.get(SkaldTransport) },
     // Deferred, so the filter below is in place before the handlers are bound.

@@ -16,6 +16,7 @@ import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-servi
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = randomBytes(4).toString('hex');
 const SERVICE = `kit-${id}`;
+const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
 
 class ParcelWeighed {
   @IsString()
@@ -105,6 +106,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
       PORT: '0',
       LOG_LEVEL: 'error',
       MESSAGING_RETRY_DELAYS_MS: '50',
+      INTERNAL_API_TOKEN: INTERNAL_TOKEN,
     });
     app = await createServiceApp(spec, config);
     await app.startAllMicroservices();
@@ -184,19 +186,19 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
   });
 
   it('answers invalid HTTP input with a problem+json listing the fields, and coded errors with their status', async () => {
-    const server = app.getHttpServer();
-    const invalid = await request(server).post('/parcels').set('X-Correlation-Id', 'req-42').send({ parcelId: 7, extra: true });
+    const http = request.agent(app.getHttpServer()).set('x-skald-internal-token', INTERNAL_TOKEN);
+    const invalid = await http.post('/parcels').set('X-Correlation-Id', 'req-42').send({ parcelId: 7, extra: true });
     expect(invalid.status).toBe(400);
     expect(invalid.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(invalid.headers['x-correlation-id']).toBe('req-42');
     expect(invalid.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', instance: '/parcels' });
     expect(new Set(invalid.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['extra', 'grams', 'parcelId']));
 
-    const locked = await request(server).post('/parcels').send({ parcelId: 'locked', grams: 1 });
+    const locked = await http.post('/parcels').send({ parcelId: 'locked', grams: 1 });
     expect(locked.status).toBe(409);
     expect(locked.body).toMatchObject({ code: 'PARCEL_LOCKED', detail: 'parcel is locked', title: 'Conflict' });
 
-    const missing = await request(server).get('/no-such-route');
+    const missing = await http.get('/no-such-route');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(missing.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);

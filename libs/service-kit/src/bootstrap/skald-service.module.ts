@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MessagingModule } from '@skald/messaging';
 import { postgresDataSourceOptions } from '@skald/persistence';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { EntitySchema, MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
@@ -24,6 +25,8 @@ export interface SkaldServiceModuleOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   /** Status of each stable error code this service raises (see ProblemDetailsFilter). */
   errorStatuses?: ErrorStatusMap;
+  /** Where the JSON log lines go: stdout, unless a test reads them. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -39,7 +42,7 @@ export class SkaldServiceModule implements NestModule {
       module: SkaldServiceModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(loggerParams(service, config.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerParams(service, config.LOG_LEVEL, options.logDestination)),
         TypeOrmModule.forRoot({
           ...postgresDataSourceOptions({
             url: config.DATABASE_URL,

@@ -4,10 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
-  IsString,
   Max,
-  MinLength,
   Min,
   Validate,
   ValidatorConstraint,
@@ -32,11 +29,36 @@ export class UrlWithProtocol implements ValidatorConstraintInterface {
   }
 }
 
+/** One to `max` secrets (comma-separated in the environment), each at least `minLength` characters. */
+@ValidatorConstraint({ name: 'tokenList' })
+export class TokenList implements ValidatorConstraintInterface {
+  validate(value: unknown, args?: ValidationArguments): boolean {
+    const [minLength, max] = (args?.constraints ?? []) as [number, number];
+    return (
+      Array.isArray(value) &&
+      value.length >= 1 &&
+      value.length <= max &&
+      value.every((token) => typeof token === 'string' && token.length >= minLength)
+    );
+  }
+
+  defaultMessage(args?: ValidationArguments): string {
+    const [minLength, max] = (args?.constraints ?? []) as [number, number];
+    const rotation = max > 1 ? ` (up to ${max} comma-separated during a rotation, none empty)` : '';
+    return `is required: a token of at least ${minLength} characters${rotation}`;
+  }
+}
+
 /** A URL whose protocol is one of `protocols` (with the colon: `postgres:`). */
 export const IsUrlWithProtocol = (...protocols: string[]) => Validate(UrlWithProtocol, protocols);
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === true || value === 'true' || value === '1' ? true : value === false || value === 'false' || value === '0' ? false : value;
+
+/** The shortest internal token a service accepts (`openssl rand -base64 48` gives 64 characters). */
+export const INTERNAL_TOKEN_MIN_LENGTH = 32;
+
+const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value);
 
 const toIntList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part))) : value;
@@ -95,13 +117,13 @@ export class BaseServiceConfig {
   MESSAGING_DELIVERY_LIMIT = 20;
 
   /**
-   * Shared secret the gateway sends with every internal call (header x-skald-internal-token);
-   * when set, services refuse internal calls without it.
+   * The shared secret between the gateway and the services (header x-skald-internal-token).
+   * Required: a service refuses every internal call without it, the gateway sends the first
+   * entry. During a rotation two comma-separated tokens, `new,old`, are accepted (ADR 9).
    */
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
-  INTERNAL_API_TOKEN?: string;
+  @Transform(toList)
+  @Validate(TokenList, [INTERNAL_TOKEN_MIN_LENGTH, 2])
+  INTERNAL_API_TOKEN: string[];
 
   /** How long a SIGTERM waits for in-flight work before giving up. */
   @Type(() => Number)

@@ -12,10 +12,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value a configuration error never repeats (it goes to stderr and log collectors). */
+const SECRET_VARIABLE = /(TOKEN|SECRET|PASSWORD)$/;
+
 function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((error) => {
     const raw = env[error.property];
-    const got = raw === undefined ? 'not set' : `got "${raw}"`;
+    const got =
+      raw === undefined
+        ? 'not set'
+        : SECRET_VARIABLE.test(error.property)
+          ? `got ${raw.length} characters, not shown`
+          : `got "${raw}"`;
     return `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (${got})`;
   });
 }

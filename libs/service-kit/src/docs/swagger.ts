@@ -27,7 +27,7 @@ export function createOpenApiDocument(app: INestApplication, options: ApiDocOpti
         in: 'header',
         name: CALLER_HEADERS.token,
         description:
-          'Internal routes are called by the gateway, which authenticates the API key and passes the caller in x-skald-* headers (and this shared token when INTERNAL_API_TOKEN is set).',
+          'Internal routes are called only by the gateway, which authenticates the API key and passes the caller in x-skald-* headers, with this shared token (INTERNAL_API_TOKEN); without it every route but the probes and /metrics answers 401.',
       },
       INTERNAL_SECURITY_SCHEME,
     );

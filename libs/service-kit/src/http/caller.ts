@@ -4,7 +4,6 @@ import {
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
-  Inject,
   Injectable,
   SetMetadata,
   applyDecorators,
@@ -13,8 +12,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
-import type { BaseServiceConfig } from '../config/base-service-config.js';
-import { SERVICE_CONFIG } from '../config/service-config.token.js';
+import { INTERNAL_TOKEN_HEADER } from './internal-token.js';
 
 /** Staff roles (a staff API key carries some of them). */
 export const STAFF_ROLES = ['reviewer', 'warehouse', 'inventory', 'ops', 'admin'] as const;
@@ -22,15 +20,15 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /**
  * Who is calling a service's internal API. The gateway authenticates the API key and passes the
- * result in these headers; services trust them only from the gateway (network policy, and the
- * shared INTERNAL_API_TOKEN when configured).
+ * result in these headers; a service reads them only once the request has shown the shared
+ * INTERNAL_API_TOKEN (see `internalTokenMiddleware`), so nobody else can claim to be a caller.
  */
 export const CALLER_HEADERS = {
   kind: 'x-skald-caller',
   principal: 'x-skald-principal',
   tenant: 'x-skald-tenant-id',
   roles: 'x-skald-roles',
-  token: 'x-skald-internal-token',
+  token: INTERNAL_TOKEN_HEADER,
 } as const;
 
 /** The OpenAPI security scheme of internal routes: callers come through the gateway. */
@@ -45,7 +43,7 @@ export interface Caller {
   roles: StaffRole[];
 }
 
-/** Header values the gateway sends for a caller (also what tests send). */
+/** Header values the gateway sends for a caller, with the internal token it must always send. */
 export function callerHeaders(caller: Caller, internalToken?: string): Record<string, string> {
   const headers: Record<string, string> = {
     [CALLER_HEADERS.kind]: caller.kind,
@@ -85,22 +83,15 @@ interface AccessRule {
 
 /**
  * Checks the caller of an internal route: who may call it (platform keys and/or staff with one of
- * the roles; `admin` passes every staff check), and, when INTERNAL_API_TOKEN is set, that the
- * request came through the gateway.
+ * the roles; `admin` passes every staff check). That the request came from the gateway was
+ * checked before any route, for every request (`internalTokenMiddleware`).
  */
 @Injectable()
 export class CallerGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<IncomingMessage & { caller?: Caller }>();
-    const expectedToken = this.config.INTERNAL_API_TOKEN;
-    if (expectedToken && header(req, CALLER_HEADERS.token) !== expectedToken) {
-      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', detail: 'Internal API: unknown caller.' });
-    }
     const caller = callerOf(req);
     if (!caller) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', detail: 'No authenticated caller.' });
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [context.getHandler(), context.getClass()]);

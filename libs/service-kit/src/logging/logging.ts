@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentExecutionContext } from '@skald/messaging';
 import type { Params } from 'nestjs-pino';
-import pino, { type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -35,18 +35,26 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
   };
 }
 
-/** nestjs-pino parameters: the same JSON lines, plus one per HTTP request (health and metrics excepted). */
-export function loggerParams(service: string, level: string): Params {
-  return {
-    pinoHttp: {
-      ...loggerOptions(service, level),
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const id = correlationIdOf(req);
-        res.setHeader(CORRELATION_HEADER, id);
-        return id;
-      },
-      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+/**
+ * Request headers that carry credentials, never written to a log line: the internal token the
+ * gateway sends the services (x-skald-internal-token), and the API keys clients send the gateway.
+ */
+export const REDACTED_REQUEST_HEADERS: readonly string[] = ['x-skald-internal-token', 'authorization', 'x-api-key', 'cookie'];
+
+/**
+ * nestjs-pino parameters: the same JSON lines, plus one per HTTP request (health and metrics
+ * excepted), written to stdout or to `destination`.
+ */
+export function loggerParams(service: string, level: string, destination?: DestinationStream): Params {
+  const options = {
+    ...loggerOptions(service, level),
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const id = correlationIdOf(req);
+      res.setHeader(CORRELATION_HEADER, id);
+      return id;
     },
+    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+    redact: { paths: REDACTED_REQUEST_HEADERS.map((name) => `req.headers["${name}"]`), censor: '[Redacted]' },
   };
+  return { pinoHttp: destination ? [options, destination] : options };
 }

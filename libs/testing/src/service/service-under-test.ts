@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { AmqpConnection, MessageConsumer } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import {
   callerHeaders,
+  CALLER_HEADERS,
   createServiceApp,
   loadConfig,
   prepareDatabase,
@@ -20,14 +22,24 @@ export interface ServiceUnderTest<C extends BaseServiceConfig> {
   dataSource: DataSource;
   databaseUrl: string;
   rabbitmqUrl: string;
-  /** supertest against the service's HTTP server. */
+  /** The internal token the service accepts (the first one, during a rotation), as the gateway sends it. */
+  internalToken: string;
+  /**
+   * supertest against the service's HTTP server. Every request carries the internal token, as
+   * calls from the gateway do (the gateway itself, the public edge, is called without it);
+   * `.unset(CALLER_HEADERS.token)` or `.set(CALLER_HEADERS.token, …)` plays someone else.
+   */
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
+/** A fresh internal token, as `npm start` makes one per run. */
+export const newInternalToken = (): string => randomBytes(32).toString('base64url');
+
 /**
  * Boots one service in-process, as `runService` would, on a scratch database and a vhost of its
- * own: migrations applied, HTTP ready (no port), consumer bound and consuming.
+ * own: migrations applied, HTTP ready (no port), consumer bound and consuming. It gets an
+ * INTERNAL_API_TOKEN of its own unless `env` sets one.
  */
 export async function startServiceUnderTest<C extends BaseServiceConfig>(
   spec: ServiceSpec<C>,
@@ -45,6 +57,7 @@ export async function startServiceUnderTest<C extends BaseServiceConfig>(
       RABBITMQ_URL: vhost.url,
       LOG_LEVEL: process.env.TEST_LOGS ? 'info' : 'error',
       MESSAGING_RETRY_DELAYS_MS: '50,200',
+      INTERNAL_API_TOKEN: newInternalToken(),
       ...env,
     });
     await prepareDatabase(spec.service, database.url, spec.migrations);
@@ -62,7 +75,11 @@ export async function startServiceUnderTest<C extends BaseServiceConfig>(
       dataSource: started.get(DataSource),
       databaseUrl: db.url,
       rabbitmqUrl: vh.url,
-      http: () => request(started.getHttpServer()),
+      internalToken: config.INTERNAL_API_TOKEN[0],
+      http: () => {
+        const agent = request.agent(started.getHttpServer());
+        return spec.publicEdge ? agent : agent.set(CALLER_HEADERS.token, config.INTERNAL_API_TOKEN[0]);
+      },
       close: async () => {
         await started.close();
         await vh.remove();
@@ -77,7 +94,7 @@ export async function startServiceUnderTest<C extends BaseServiceConfig>(
   }
 }
 
-/** Caller headers for internal API calls in tests. */
+/** Caller headers for internal API calls in tests (`http()` adds the internal token). */
 export const asPlatform = (tenantId: string, principalId = `key-${tenantId}`): Record<string, string> =>
   callerHeaders({ kind: 'platform', principalId, tenantId, roles: [] } satisfies Caller);
 

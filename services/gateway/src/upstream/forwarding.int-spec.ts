@@ -1,16 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { aPlatform, aStaffKey, anAcceptedOrder, anOrder, bearer, type TestPlatform } from '../../test/factories.js';
 import { closedPortUrl } from '../../test/fake-upstream.js';
 import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-test.js';
 
-const INTERNAL_TOKEN = 'internal-token-0123456789';
+// A rotation in progress: the gateway sends the new token (the first), never the old one.
+const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
+const OLD_INTERNAL_TOKEN = randomBytes(32).toString('base64url');
 
 describe('forwarding to the owning services (gateway with fake upstreams; real PostgreSQL and RabbitMQ)', () => {
   let gw: GatewayUnderTest;
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    gw = await startGateway({ INTERNAL_API_TOKEN: INTERNAL_TOKEN, WAREHOUSE_URL: await closedPortUrl(), UPSTREAM_TIMEOUT_MS: '1000' });
+    gw = await startGateway({ INTERNAL_API_TOKEN: `${INTERNAL_TOKEN},${OLD_INTERNAL_TOKEN}`, WAREHOUSE_URL: await closedPortUrl(), UPSTREAM_TIMEOUT_MS: '1000' });
     platform = await aPlatform(gw.sut.dataSource);
   });
 
@@ -71,6 +73,8 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     ]);
     expect(one.status).toBe(200);
     expect(gw.orders.requestsTo(`/v1/orders/${orderId}`).map((r) => r.url)).toEqual([`/v1/orders/${orderId}`]);
+    const sent = [...gw.orders.requestsTo(`/v1/orders?status=on_hold&channel=${channel}`), ...gw.orders.requestsTo(`/v1/orders/${orderId}`)];
+    expect(sent.map((r) => r.headers['x-skald-internal-token'])).toEqual([INTERNAL_TOKEN, INTERNAL_TOKEN]);
   });
 
   it('refuses a list query it does not know or that is out of range, and forwards nothing', async () => {
@@ -97,7 +101,12 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     expect(res.body).toEqual({ received: receipt });
     const [forwarded] = gw.inventory.received.filter((r) => r.body.includes(sku));
     expect(forwarded.url).toBe('/v1/stock/receipts');
-    expect(forwarded.headers).toMatchObject({ 'x-skald-caller': 'staff', 'x-skald-roles': 'inventory', 'x-skald-principal': staff.keyId });
+    expect(forwarded.headers).toMatchObject({
+      'x-skald-caller': 'staff',
+      'x-skald-roles': 'inventory',
+      'x-skald-principal': staff.keyId,
+      'x-skald-internal-token': INTERNAL_TOKEN,
+    });
   });
 
   it('answers 502, not 401, when the service refuses the gateway itself (internal token mismatch)', async () => {

@@ -106,7 +106,8 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   private async send(upstream: Upstream, request: ForwardedRequest): Promise<Reply> {
     const headers: Record<string, string> = {
-      ...callerHeaders(request.caller, this.config.INTERNAL_API_TOKEN),
+      // The first token: during a rotation the services already accept `new,old` (ADR 9).
+      ...callerHeaders(request.caller, this.config.INTERNAL_API_TOKEN[0]),
       [CORRELATION_HEADER]: request.correlationId,
       accept: 'application/json',
     };

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '@skald/service-kit';
 import { InventoryConfig } from './inventory-config.js';
 
-const required = { PORT: '0', DATABASE_URL: 'postgres://u@localhost/inventory', RABBITMQ_URL: 'amqp://localhost' };
+const required = { PORT: '0', DATABASE_URL: 'postgres://u@localhost/inventory', RABBITMQ_URL: 'amqp://localhost', INTERNAL_API_TOKEN: 'internal-token-of-at-least-32-characters' };
 
 describe('InventoryConfig', () => {
   it('holds reservations two days and sweeps every 10 s unless told otherwise', () => {

@@ -5,6 +5,7 @@ const base = {
   PORT: '3005',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/skald_notifications',
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+  INTERNAL_API_TOKEN: 'internal-token-of-at-least-32-characters',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
