@@ -18,7 +18,9 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerCreditView })
   @ApiProblems([400, 401, 403, 404], { 404: 'PLATFORM_NOT_FOUND' })
   setCreditLimit(@Param() params: CustomerParams, @Body() body: SetCreditLimitDto): Promise<CustomerCreditView> {
-    return this.customers.setCreditLimit({ tenantId: params.platformId, customerId: params.customerId }, body);
+    // The DTO requires a currency with a limit.
+    const limit = body.creditLimit === null ? null : { creditLimit: body.creditLimit, currency: body.currency as string };
+    return this.customers.setCreditLimit({ tenantId: params.platformId, customerId: params.customerId }, limit);
   }
 
   @Get(':customerId')

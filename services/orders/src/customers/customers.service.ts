@@ -23,10 +23,10 @@ export class CustomersService {
    * Replaces the customer's credit limit: `creditLimit` in `currency`, or no limit (null).
    * @throws SkaldError(PLATFORM_NOT_FOUND) the orders service knows no such platform
    */
-  async setCreditLimit(key: CustomerKey, limit: { creditLimit: number | null; currency?: string | null }): Promise<CustomerCreditView> {
+  async setCreditLimit(key: CustomerKey, limit: { creditLimit: number; currency: string } | null): Promise<CustomerCreditView> {
     return this.dataSource.transaction(async (manager) => {
       await this.platformMustExist(manager, key.tenantId);
-      const credit = limit.creditLimit === null ? null : { creditLimit: fromUnits(toUnits(limit.creditLimit)), currency: limit.currency! };
+      const credit = limit === null ? null : { creditLimit: fromUnits(toUnits(limit.creditLimit)), currency: limit.currency };
       const customer = await this.customers.setCreditLimit(manager, key, credit);
       return creditView(key, customer, await this.orders.openUnpaidOrders(manager, key));
     });
@@ -63,7 +63,7 @@ export class CustomersService {
 
 function creditView(key: CustomerKey, customer: CustomerEntity | null, open: OrderEntity[]): CustomerCreditView {
   const creditLimit = customer?.creditLimit ?? null;
-  const currency = creditLimit === null ? null : customer!.currency;
+  const currency = creditLimit === null ? null : (customer?.currency ?? null);
   const exposure = open.filter((order) => order.currency === currency).reduce((sum, order) => sum + toUnits(order.totalAmount), 0n);
   return {
     platformId: key.tenantId,
