@@ -14,14 +14,14 @@ export class CustomerParams {
 
 /** A customer's credit limit, replaced as a whole. */
 export class SetCreditLimitDto {
-  @ApiProperty({ description: 'Credit limit for open unpaid orders in `currency`; null removes the limit.', nullable: true, example: 5000 })
+  @ApiProperty({ description: 'Credit limit for open unpaid orders in `currency`; null removes the limit.', type: Number, nullable: true, example: 5000 })
   @ValidateIf((_, value) => value !== null)
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(9_999_999_999)
   creditLimit: number | null;
 
-  @ApiProperty({ description: "The limit's currency (ISO 4217); required with a limit, null or absent without.", nullable: true, example: 'EUR' })
+  @ApiProperty({ description: "The limit's currency (ISO 4217); required with a limit, null or absent without.", type: String, nullable: true, required: false, example: 'EUR' })
   // Checked when there is a limit, or when one is given anyway (it must not be nonsense).
   @ValidateIf((dto: SetCreditLimitDto) => dto.creditLimit !== null || (dto.currency !== null && dto.currency !== undefined))
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
