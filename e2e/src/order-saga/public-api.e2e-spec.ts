@@ -7,12 +7,14 @@ import { catalogReachedOrders } from '../../support/replicas.js';
 describe('the public API over the real services', () => {
   let shop: GatewayClient;
   let otherShop: GatewayClient;
+  let shopId: string;
+  let otherShopId: string;
   let staff: GatewayClient;
   const run = randomUUID().slice(0, 6).toUpperCase();
 
   beforeAll(async () => {
-    shop = (await createPlatform(`Shop ${run}`, { reviewThreshold: 100000 })).client;
-    otherShop = (await createPlatform(`Other ${run}`)).client;
+    ({ client: shop, tenantId: shopId } = await createPlatform(`Shop ${run}`, { reviewThreshold: 100000 }));
+    ({ client: otherShop, tenantId: otherShopId } = await createPlatform(`Other ${run}`));
     staff = await createStaffKey(['inventory', 'ops', 'reviewer']);
   });
 
@@ -88,10 +90,47 @@ describe('the public API over the real services', () => {
     expect((await shop.put(`/v1/catalog/${sku}`, { name: 'x', listPrice: 1, currency: 'EUR', sellable: true, returnable: true })).status).toBe(403);
     expect((await shop.get('/v1/reviews?status=pending')).status).toBe(403);
     const warehouseOnly = await createStaffKey(['warehouse']);
-    expect((await warehouseOnly.put(`/v1/customers/C-1`, { creditLimit: 5 })).status).toBe(403);
+    expect((await warehouseOnly.put(`/v1/platforms/${shopId}/customers/C-1`, { creditLimit: 5, currency: 'EUR' })).status).toBe(403);
+    expect((await shop.get(`/v1/platforms/${shopId}/customers/C-1`)).status).toBe(403);
     expect((await warehouseOnly.post('/v1/orders', orderBody(sku))).status).toBe(403);
     const anonymous = await fetch(`${(await import('../../support/suite-state.mjs')).suite().urls.gateway}/v1/orders`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it("keeps customers' credit per platform: one platform's limit and unpaid orders never touch another's customer of the same id", async () => {
+    const sku = await anSku(10);
+    const customerId = `cust-${randomUUID().slice(0, 8)}`;
+    const unpaid = (amount: number) => ({
+      ...orderBody(sku, amount / 10),
+      customer: { id: customerId, name: 'Cy Credit', email: 'cy@example.test' },
+      payment: { method: 'invoice', status: 'pending', amount },
+    });
+    const outcome = (client: GatewayClient, id: string) =>
+      waitFor(`review of ${id}`, async () => (await client.expect(200, client.get(`/v1/orders/${id}`))).review?.outcome as string | undefined);
+    const credit = (platformId: string) => `/v1/platforms/${platformId}/customers/${customerId}`;
+    // Set-up: the orders service learns of a new platform from its registration event.
+    await waitFor('the limit set', async () => (await staff.put(credit(shopId), { creditLimit: 25, currency: 'EUR' })).status === 200);
+
+    // The other platform's customer of that id has no limit: 2 × 20 pass where 25 would hold the second.
+    const theirs = [await otherShop.expect(202, otherShop.post('/v1/orders', unpaid(20))), await otherShop.expect(202, otherShop.post('/v1/orders', unpaid(20)))];
+    for (const order of theirs) expect(await outcome(otherShop, order.id)).toBe('approved');
+    // Their 40 unpaid do not count against this platform's 25.
+    const fits = await shop.expect(202, shop.post('/v1/orders', unpaid(20)));
+    expect(await outcome(shop, fits.id)).toBe('approved');
+    const over = await shop.expect(202, shop.post('/v1/orders', unpaid(10)));
+    expect(await outcome(shop, over.id)).toBe('on_hold');
+    expect((await shop.expect(200, shop.get(`/v1/orders/${over.id}`))).review.reasons.map((r: { code: string }) => r.code)).toEqual(['CREDIT_LIMIT_EXCEEDED']);
+
+    const mine = await staff.expect(200, staff.get(credit(shopId)));
+    expect(mine).toMatchObject({ platformId: shopId, customerId, creditLimit: '25', currency: 'EUR', openExposure: '30' });
+    expect(mine.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual([fits.id, over.id]);
+    const other = await staff.expect(200, staff.get(credit(otherShopId)));
+    expect(other).toMatchObject({ platformId: otherShopId, creditLimit: null, openExposure: null });
+    expect(other.openOrders.map((o: { orderId: string }) => o.orderId).sort()).toEqual(theirs.map((o) => o.id).sort());
+
+    const unknown = await staff.get(`/v1/platforms/${randomUUID()}/customers/${customerId}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'PLATFORM_NOT_FOUND' });
   });
 
   it('answers bad bodies with 400 problem+json listing the fields, and stores nothing', async () => {

@@ -102,12 +102,19 @@ describe('the public contract: bad input is refused with 400 and never reaches a
   const staffCases: Array<[string, StaffRole, string, string, unknown, string[]]> = [
     ['a review without a reason', 'reviewer', 'POST', `/v1/orders/${id}/review`, { decision: 'approve' }, ['reason']],
     ['a review with an unknown decision', 'reviewer', 'POST', `/v1/orders/${id}/review`, { decision: 'maybe', reason: 'x' }, ['decision']],
-    ['a negative credit limit', 'ops', 'PUT', `/v1/customers/cust-${id}`, { creditLimit: -5 }, ['creditLimit']],
-    ['a credit limit with 5 decimals', 'ops', 'PUT', `/v1/customers/cust-${id}`, { creditLimit: 1.00001 }, ['creditLimit']],
-    ['a credit limit as a string', 'ops', 'PUT', `/v1/customers/cust-${id}`, { creditLimit: '5000' }, ['creditLimit']],
+    ['a negative credit limit', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: -5, currency: 'EUR' }, ['creditLimit']],
+    ['a credit limit with 5 decimals', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: 1.00001, currency: 'EUR' }, ['creditLimit']],
+    ['a credit limit as a string', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: '5000', currency: 'EUR' }, ['creditLimit']],
+    ['a credit limit without currency', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: 5000 }, ['currency']],
+    ['a credit limit in an unknown currency', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: 5000, currency: 'XYZ' }, ['currency']],
+    ['a credit limit in a lower-case currency', 'admin', 'PUT', `/v1/platforms/${id}/customers/c-1`, { creditLimit: 5000, currency: 'eur' }, ['currency']],
+    ['no credit limit field', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/c-1`, { currency: 'EUR' }, ['creditLimit']],
+    ['a platform id that is not a UUID', 'reviewer', 'PUT', '/v1/platforms/shop-1/customers/c-1', { creditLimit: 1, currency: 'EUR' }, ['platformId']],
+    ['a platform id that is not a UUID (GET)', 'reviewer', 'GET', '/v1/platforms/shop-1/customers/c-1', undefined, ['platformId']],
     ['an order id that is not a UUID', 'ops', 'GET', '/v1/orders/web-1', undefined, ['id']],
     ['an outbound note id that is not a UUID', 'warehouse', 'POST', '/v1/outbound-notes/N-1/confirm', undefined, ['id']],
-    ['a customer id with a space', 'ops', 'PUT', '/v1/customers/ann%20example', { creditLimit: 1 }, ['id']],
+    ['a customer id with a space', 'reviewer', 'PUT', `/v1/platforms/${id}/customers/ann%20example`, { creditLimit: 1, currency: 'EUR' }, ['customerId']],
+    ['a customer id with a space (GET)', 'reviewer', 'GET', `/v1/platforms/${id}/customers/ann%20example`, undefined, ['customerId']],
     ['a ledger page size above 200', 'inventory', 'GET', '/v1/stock/TEA-1/ledger?limit=201', undefined, ['limit']],
     ['a catalog item missing its flags', 'inventory', 'PUT', `/v1/catalog/SKU-${id}`, { name: 'Tea', listPrice: 1, currency: 'EUR' }, ['sellable', 'returnable']],
     ['a warehouse with a negative priority', 'inventory', 'PUT', `/v1/warehouses/W-${id}`, { priority: -1 }, ['priority']],
@@ -134,6 +141,32 @@ describe('the public contract: bad input is refused with 400 and never reaches a
     expect(upstreamCalls()).toBe(before);
   });
 
+  it("lets only reviewers and admins set and read a platform's customer's credit (a platform key gets 403), replaying a PUT's Idempotency-Key", async () => {
+    gw.orders.respondWith(() => ({ status: 200, body: { creditLimit: '10', currency: 'EUR' } }));
+    const path = `/v1/platforms/${platform.tenantId}/customers/cust-${randomUUID().slice(0, 8)}`;
+    const credit = { creditLimit: 10, currency: 'EUR' };
+    const refused: StaffRole[][] = [['ops'], ['warehouse', 'inventory']];
+    const before = upstreamCalls();
+    for (const key of [platform.key, ...(await Promise.all(refused.map(async (roles) => (await aStaffKey(gw.sut.dataSource, roles)).key)))]) {
+      const put = await gw.sut.http().put(path).set(bearer(key)).send(credit);
+      expect(put.status).toBe(403);
+      expect(put.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(put.body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      expect((await gw.sut.http().get(path).set(bearer(key))).status).toBe(403);
+    }
+    expect(upstreamCalls()).toBe(before);
+
+    const reviewer = await aStaffKey(gw.sut.dataSource, ['reviewer']);
+    const idempotencyKey = randomUUID();
+    const first = await gw.sut.http().put(path).set(bearer(reviewer.key)).set('Idempotency-Key', idempotencyKey).send(credit);
+    const again = await gw.sut.http().put(path).set(bearer(reviewer.key)).set('Idempotency-Key', idempotencyKey).send(credit);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const admin = await aStaffKey(gw.sut.dataSource, ['admin']);
+    expect((await gw.sut.http().get(path).set(bearer(admin.key))).status).toBe(200);
+    expect(gw.orders.requestsTo(path).map((r) => `${r.method} ${r.headers['x-skald-roles']}`)).toEqual(['PUT reviewer', 'GET admin']);
+  });
+
   it('forwards valid staff commands with their bodies and checked queries', async () => {
     const { key } = await aStaffKey(gw.sut.dataSource, ['admin']);
     gw.orders.respondWith(() => ({ status: 200, body: { ok: true } }));
@@ -143,7 +176,8 @@ describe('the public contract: bad input is refused with 400 and never reaches a
     const [noteId, shipmentId, orderId] = [randomUUID(), randomUUID(), randomUUID()];
 
     const answers = await Promise.all([
-      gw.sut.http().put(`/v1/customers/cust-${sku}`).set(bearer(key)).send({ creditLimit: null }),
+      gw.sut.http().put(`/v1/platforms/${platform.tenantId}/customers/cust-${sku}`).set(bearer(key)).send({ creditLimit: 5000.5, currency: 'EUR' }),
+      gw.sut.http().get(`/v1/platforms/${platform.tenantId}/customers/cust-${sku}`).set(bearer(key)),
       gw.sut.http().put(`/v1/catalog/${sku}`).set(bearer(key)).send({ name: 'Tea', listPrice: '12.50', currency: 'EUR', sellable: true, returnable: false }),
       gw.sut.http().put(`/v1/warehouses/W-${sku}`).set(bearer(key)).send({ priority: 2 }),
       gw.sut.http().post(`/v1/outbound-notes/${noteId}/confirm`).set(bearer(key)),
@@ -153,8 +187,10 @@ describe('the public contract: bad input is refused with 400 and never reaches a
       gw.sut.http().get(`/v1/stock/${sku}/ledger?limit=10&cursor=abc`).set(bearer(key)),
     ]);
 
-    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200]);
-    expect(gw.orders.requestsTo(`/v1/customers/cust-${sku}`).map((r) => JSON.parse(r.body))).toEqual([{ creditLimit: null }]);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(gw.orders.requestsTo(`/v1/platforms/${platform.tenantId}/customers/cust-${sku}`).map((r) => `${r.method} ${r.body}`)).toEqual(
+      expect.arrayContaining(['PUT {"creditLimit":5000.5,"currency":"EUR"}', 'GET ']),
+    );
     expect(gw.inventory.requestsTo(`/v1/catalog/${sku}`).map((r) => JSON.parse(r.body).listPrice)).toEqual(['12.50']);
     expect(gw.inventory.requestsTo(`/v1/warehouses/W-${sku}`)).toHaveLength(1);
     expect(gw.warehouse.requestsTo(`/v1/outbound-notes/${noteId}/`).map((r) => `${r.url} ${r.body}`)).toEqual(

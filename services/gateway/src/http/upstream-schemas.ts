@@ -84,10 +84,28 @@ export const REVIEW_DECIDED_SCHEMA = resource('The order after the decision.', {
   status: { type: 'string', example: 'approved' },
 });
 
-export const CUSTOMER_CREDIT_SCHEMA = resource("A customer's credit.", {
-  id: string,
-  creditLimit: { ...decimal, nullable: true, description: 'Decimal string; null when there is no limit.' },
-  exposure: { type: 'object', additionalProperties: { type: 'string' }, description: 'Open unpaid order amounts per currency.', example: { EUR: '120.5' } },
+export const CUSTOMER_CREDIT_SCHEMA = resource("A platform's customer's credit.", {
+  platformId: string,
+  customerId: string,
+  creditLimit: { ...decimal, nullable: true, description: 'Decimal string; null when there is no limit (no credit check).' },
+  currency: { ...nullableString, description: "The limit's currency; null without a limit.", example: 'EUR' },
+  openExposure: {
+    ...decimal,
+    nullable: true,
+    description: "Open unpaid orders in the limit's currency, which the limit is checked against; null without a limit.",
+  },
+  openOrders: {
+    type: 'array',
+    description: 'Open unpaid orders of the customer on this platform, in every currency, oldest first.',
+    items: resource('An open unpaid order.', {
+      orderId: { type: 'string', format: 'uuid' },
+      amount: decimal,
+      currency: string,
+      status: { type: 'string', example: 'approved' },
+      placedAt: dateTime,
+    }),
+  },
+  updatedAt: { ...nullableDateTime, description: 'When staff last set the limit; null if never.' },
 });
 
 export const CATALOG_ITEM_SCHEMA = resource('A catalog item.', {

@@ -168,28 +168,33 @@ export class OrdersRepository {
   }
 
   /**
-   * What the customer owes on open orders not paid yet, in one currency (credit exposure),
-   * leaving out `excludeOrderId` (the order under review).
+   * What a platform's customer owes on open orders not paid yet, in one currency (credit
+   * exposure), leaving out `excludeOrderId` (the order under review).
    */
-  async openUnpaidAmount(manager: EntityManager, customerId: string, currency: string, excludeOrderId?: string): Promise<string> {
+  async openUnpaidAmount(
+    manager: EntityManager,
+    customer: { tenantId: string; customerId: string },
+    currency: string,
+    excludeOrderId?: string,
+  ): Promise<string> {
     const [row] = (await manager.query(
       `SELECT coalesce(sum(total_amount), 0)::text AS amount FROM sales_order
-        WHERE customer_id = $1 AND currency = $2 AND payment_status = 'pending'
-          AND status NOT IN ('rejected', 'cancelled', 'delivered') AND id <> $3`,
-      [customerId, currency, excludeOrderId ?? '00000000-0000-0000-0000-000000000000'],
+        WHERE tenant_id = $1 AND customer_id = $2 AND currency = $3
+          AND payment_status = 'pending' AND status NOT IN ('rejected', 'cancelled', 'delivered') AND id <> $4`,
+      [customer.tenantId, customer.customerId, currency, excludeOrderId ?? '00000000-0000-0000-0000-000000000000'],
     )) as Array<{ amount: string }>;
     return row.amount;
   }
 
-  /** Open unpaid order amounts of a customer, per currency. */
-  async openUnpaidByCurrency(manager: EntityManager, customerId: string): Promise<Record<string, string>> {
-    const rows = (await manager.query(
-      `SELECT currency, sum(total_amount)::text AS amount FROM sales_order
-        WHERE customer_id = $1 AND payment_status = 'pending' AND status NOT IN ('rejected', 'cancelled', 'delivered')
-        GROUP BY currency ORDER BY currency`,
-      [customerId],
-    )) as Array<{ currency: string; amount: string }>;
-    return Object.fromEntries(rows.map((row) => [row.currency, row.amount]));
+  /** A platform's customer's open orders not paid yet (those that use credit), in every currency, oldest first. */
+  openUnpaidOrders(manager: EntityManager, customer: { tenantId: string; customerId: string }): Promise<OrderEntity[]> {
+    return manager
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.tenant_id = :tenantId AND o.customer_id = :customerId', { ...customer })
+      .andWhere(`o.payment_status = 'pending' AND o.status NOT IN ('rejected', 'cancelled', 'delivered')`)
+      .orderBy('o.created_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .getMany();
   }
 
   list(manager: EntityManager, filter: OrderListFilter): Promise<OrderEntity[]> {

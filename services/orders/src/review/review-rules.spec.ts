@@ -10,7 +10,7 @@ function anOrder(overrides: Partial<ReviewInput> = {}): ReviewInput {
     lines: [{ sku: 'MUG', quantity: 2, unitPrice: '100' }],
     catalog: new Map([['MUG', { listPrice: '100', currency: 'EUR', sellable: true }]]),
     policy: { priceTolerancePct: 5, reviewAmountThreshold: '1000' },
-    credit: { limit: null, openUnpaid: '0' },
+    credit: { limit: null, currency: null, openUnpaid: '0' },
     ...overrides,
   };
 }
@@ -53,14 +53,24 @@ describe('automatic review rules', () => {
   });
 
   it('holds an unpaid order when open unpaid orders plus this one exceed the credit limit, not a paid one', () => {
-    const credit = { limit: '500', openUnpaid: '350' };
+    const credit = { limit: '500', currency: 'EUR', openUnpaid: '350' };
     expect(reviewOrder(anOrder({ credit })).reasons.map((r) => r.code)).toEqual(['CREDIT_LIMIT_EXCEEDED']);
-    expect(reviewOrder(anOrder({ credit: { limit: '550', openUnpaid: '350' } })).outcome).toBe('approved');
+    expect(reviewOrder(anOrder({ credit: { limit: '550', currency: 'EUR', openUnpaid: '350' } })).outcome).toBe('approved');
     expect(reviewOrder(anOrder({ credit, paymentStatus: 'paid' })).outcome).toBe('approved');
   });
 
   it('reports both soft rules together', () => {
-    const result = reviewOrder(anOrder({ totalAmount: '2000', credit: { limit: '100', openUnpaid: '0' } }));
+    const result = reviewOrder(anOrder({ totalAmount: '2000', credit: { limit: '100', currency: 'EUR', openUnpaid: '0' } }));
     expect(result.reasons.map((r) => r.code)).toEqual(['AMOUNT_ABOVE_THRESHOLD', 'CREDIT_LIMIT_EXCEEDED']);
+  });
+
+  it('holds an unpaid order in another currency than the credit limit instead of comparing amounts of two currencies', () => {
+    const usd = { currency: 'USD', catalog: new Map([['MUG', { listPrice: '100', currency: 'USD', sellable: true }]]) };
+    // Far below the EUR limit in number, yet not covered by it: no exchange rate makes 200 USD fit under 1000 EUR.
+    const held = reviewOrder(anOrder({ ...usd, credit: { limit: '1000', currency: 'EUR', openUnpaid: '0' } }));
+    expect(held).toMatchObject({ outcome: 'on_hold', reasons: [{ code: 'CREDIT_LIMIT_CURRENCY_MISMATCH' }] });
+    expect(held.reasons[0].message).toBe("unpaid order in USD: the customer's credit limit 1000 is in EUR");
+    expect(reviewOrder(anOrder({ ...usd, paymentStatus: 'paid', credit: { limit: '1000', currency: 'EUR', openUnpaid: '0' } })).outcome).toBe('approved');
+    expect(reviewOrder(anOrder({ ...usd, credit: { limit: null, currency: null, openUnpaid: '0' } })).outcome).toBe('approved');
   });
 });

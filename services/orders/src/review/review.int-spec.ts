@@ -84,29 +84,86 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
     expect(platform.status).toBe(403);
   });
 
+  const creditOf = (platformId: string, customerId: string) => `/v1/platforms/${platformId}/customers/${customerId}`;
+  const aCreditCustomer = (id = `C-${unique()}`) => ({ id, name: 'Credit Co', email: 'credit@example.com' });
+  const unpaid = (customer: { id: string; name: string; email: string }, sku: string, amount: number, currency = 'EUR') =>
+    anOrder([{ sku, quantity: 1, unitPrice: amount }], { customer, currency, payment: { method: 'invoice', status: 'pending', amount } });
+
   it("counts the customer's open unpaid orders against the credit limit", async () => {
     const { tenantId } = await world.platform(aPlatform());
     const item = aCatalogItem({ listPrice: '100' });
     await world.catalog(item);
-    const customer = { id: `C-${unique()}`, name: 'Credit Co', email: 'credit@example.com' };
-    const limit = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: 300 });
+    const customer = aCreditCustomer();
+    const limit = await world.sut.http().put(creditOf(tenantId, customer.id)).set(asStaff(['reviewer'])).send({ creditLimit: 300, currency: 'EUR' });
     expect(limit.status).toBe(200);
-    expect(limit.body).toEqual({ id: customer.id, creditLimit: '300', exposure: {} });
+    expect(limit.body).toMatchObject({ platformId: tenantId, customerId: customer.id, creditLimit: '300', currency: 'EUR', openExposure: '0', openOrders: [] });
 
-    const unpaid = (qty: number) =>
-      anOrder([{ sku: item.sku, quantity: qty, unitPrice: 100 }], { customer, payment: { method: 'invoice', status: 'pending', amount: qty * 100 } });
-    const first = await world.place(tenantId, unpaid(2));
+    const first = await world.place(tenantId, unpaid(customer, item.sku, 200));
     await world.status(tenantId, first, 'approved');
-    const second = await world.place(tenantId, unpaid(2));
+    const second = await world.place(tenantId, unpaid(customer, item.sku, 200));
     expect(await reviewCodes(tenantId, second, 'on_hold')).toEqual(['CREDIT_LIMIT_EXCEEDED']);
     const paid = await world.place(tenantId, anOrder([{ sku: item.sku, quantity: 2, unitPrice: 100 }], { customer }));
     await world.status(tenantId, paid, 'approved');
 
-    const exposure = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: null });
-    expect(exposure.body).toEqual({ id: customer.id, creditLimit: null, exposure: { EUR: '400' } });
+    const credit = await world.sut.http().get(creditOf(tenantId, customer.id)).set(asStaff(['reviewer']));
+    expect(credit.status).toBe(200);
+    expect(credit.body).toMatchObject({ creditLimit: '300', currency: 'EUR', openExposure: '400' });
+    expect(credit.body.openOrders.map((o: { orderId: string; amount: string; status: string }) => [o.orderId, o.amount, o.status])).toEqual([
+      [first, '200', expect.any(String)],
+      [second, '200', 'on_hold'],
+    ]);
 
-    const bad = await world.sut.http().put(`/v1/customers/${customer.id}`).set(asStaff(['ops'])).send({ creditLimit: -5 });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['creditLimit']);
+    const removed = await world.sut.http().put(creditOf(tenantId, customer.id)).set(asStaff(['admin'])).send({ creditLimit: null });
+    expect(removed.body).toMatchObject({ creditLimit: null, currency: null, openExposure: null });
+    expect(removed.body.openOrders).toHaveLength(2);
+    const unlimited = await world.place(tenantId, unpaid(customer, item.sku, 500));
+    await world.status(tenantId, unlimited, 'approved');
+  });
+
+  it("never counts another platform's orders for the same customer id, nor applies one platform's limit to another's", async () => {
+    const [shop, other] = [await world.platform(aPlatform()), await world.platform(aPlatform())];
+    const item = aCatalogItem({ listPrice: '100' });
+    await world.catalog(item);
+    const customer = aCreditCustomer(`cust-${unique()}`);
+    await world.sut.http().put(creditOf(shop.tenantId, customer.id)).set(asStaff(['reviewer'])).send({ creditLimit: 300, currency: 'EUR' }).expect(200);
+
+    // The other platform's customer of that id has no limit: 2 × 200 pass, where 300 would hold the second.
+    const theirs = [await world.place(other.tenantId, unpaid(customer, item.sku, 200)), await world.place(other.tenantId, unpaid(customer, item.sku, 200))];
+    for (const id of theirs) await world.status(other.tenantId, id, 'approved');
+
+    // Their 400 unpaid do not count against this platform's 300.
+    const fits = await world.place(shop.tenantId, unpaid(customer, item.sku, 250));
+    await world.status(shop.tenantId, fits, 'approved');
+    const over = await world.place(shop.tenantId, unpaid(customer, item.sku, 100));
+    expect(await reviewCodes(shop.tenantId, over, 'on_hold')).toEqual(['CREDIT_LIMIT_EXCEEDED']);
+
+    const mine = await world.sut.http().get(creditOf(shop.tenantId, customer.id)).set(asStaff(['reviewer']));
+    expect(mine.body).toMatchObject({ platformId: shop.tenantId, creditLimit: '300', currency: 'EUR', openExposure: '350' });
+    expect(mine.body.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual([fits, over]);
+    const their = await world.sut.http().get(creditOf(other.tenantId, customer.id)).set(asStaff(['reviewer']));
+    expect(their.status).toBe(200);
+    expect(their.body).toMatchObject({ platformId: other.tenantId, creditLimit: null, currency: null, openExposure: null, updatedAt: null });
+    expect(their.body.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual(theirs);
+  });
+
+  it('counts an order in another currency not against a limit in EUR, and holds it for a reviewer', async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const [eur, usd] = [aCatalogItem({ listPrice: '100' }), aCatalogItem({ listPrice: '100', currency: 'USD' })];
+    await world.catalog(eur, usd);
+    const customer = aCreditCustomer();
+    await world.sut.http().put(creditOf(tenantId, customer.id)).set(asStaff(['reviewer'])).send({ creditLimit: 300, currency: 'EUR' }).expect(200);
+
+    const dollars = await world.place(tenantId, unpaid(customer, usd.sku, 250, 'USD'));
+    expect(await reviewCodes(tenantId, dollars, 'on_hold')).toEqual(['CREDIT_LIMIT_CURRENCY_MISMATCH']);
+    // 250 USD open and unpaid, yet 250 EUR still fit under 300 EUR.
+    const euros = await world.place(tenantId, unpaid(customer, eur.sku, 250));
+    await world.status(tenantId, euros, 'approved');
+
+    const credit = await world.sut.http().get(creditOf(tenantId, customer.id)).set(asStaff(['reviewer']));
+    expect(credit.body).toMatchObject({ creditLimit: '300', currency: 'EUR', openExposure: '250' });
+    expect(credit.body.openOrders.map((o: { orderId: string; currency: string }) => [o.orderId, o.currency])).toEqual([
+      [dollars, 'USD'],
+      [euros, 'EUR'],
+    ]);
   });
 });

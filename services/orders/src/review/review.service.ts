@@ -41,8 +41,9 @@ export class ReviewService {
     }
     const lines = await this.orders.lines(manager, order.id);
     const catalog = await this.catalog.bySku(manager, [...new Set(lines.map((line) => line.sku))]);
-    const customer = await this.customers.lock(manager, order.customerId);
-    const openUnpaid = await this.orders.openUnpaidAmount(manager, order.customerId, order.currency, order.id);
+    const key = { tenantId: order.tenantId, customerId: order.customerId };
+    const customer = await this.customers.lock(manager, key);
+    const openUnpaid = await this.orders.openUnpaidAmount(manager, key, order.currency, order.id);
     const result = reviewOrder({
       currency: order.currency,
       totalAmount: order.totalAmount,
@@ -52,7 +53,11 @@ export class ReviewService {
       lines,
       catalog,
       policy: { priceTolerancePct: Number(policy.priceTolerancePct), reviewAmountThreshold: policy.reviewAmountThreshold },
-      credit: { limit: customer.creditLimit, openUnpaid },
+      credit: {
+        limit: customer.creditLimit === null ? null : normalizeAmount(customer.creditLimit),
+        currency: customer.currency,
+        openUnpaid: normalizeAmount(openUnpaid),
+      },
     });
     const record: ReviewRecord = { outcome: result.outcome, reasons: result.reasons, reviewedAt: new Date().toISOString() };
     await this.orders.saveReview(manager, order, record);

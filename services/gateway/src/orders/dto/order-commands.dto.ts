@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsNotEmptyObject, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsNotEmptyObject,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsAmount, MAX_AMOUNT } from '../../http/validation.js';
 import { OrderLineDto, ShippingAddressDto } from './place-order.dto.js';
 
@@ -46,9 +61,10 @@ export class ReviewDecisionDto {
   reason: string;
 }
 
-export class CustomerCreditDto {
+/** A platform's customer's credit limit, replaced as a whole. */
+export class SetCreditLimitDto {
   @ApiProperty({
-    description: "The customer's credit limit for unpaid open orders (at most 4 decimals); null removes the limit.",
+    description: "Credit limit for the customer's open unpaid orders in `currency` (at most 4 decimals); null removes the limit.",
     type: 'number',
     minimum: 0,
     maximum: MAX_AMOUNT,
@@ -58,4 +74,16 @@ export class CustomerCreditDto {
   @ValidateIf((_dto, value) => value !== null)
   @IsAmount()
   creditLimit: number | null;
+
+  @ApiPropertyOptional({
+    description: "The limit's currency (ISO 4217): required with a limit; null or absent when `creditLimit` is null.",
+    type: 'string',
+    nullable: true,
+    example: 'EUR',
+  })
+  // Checked when there is a limit, or when one is sent anyway (it must not be nonsense).
+  @ValidateIf((dto: SetCreditLimitDto) => dto.creditLimit !== null || (dto.currency !== null && dto.currency !== undefined))
+  @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be upper case, like EUR' })
+  currency?: string | null;
 }

@@ -10,10 +10,15 @@ export class OrderIdParams {
   id: string;
 }
 
-export class CustomerIdParams {
-  @ApiProperty({ description: "The customer's id on its platform.", pattern: CUSTOMER_ID_PATTERN.source })
-  @Matches(CUSTOMER_ID_PATTERN, { message: `id ${CUSTOMER_ID_PATTERN_MESSAGE}` })
-  id: string;
+/** A platform's customer: customer ids are chosen by each platform, so one is known by both. */
+export class PlatformCustomerParams {
+  @ApiProperty({ description: 'The tenant id of the platform, as `skald platform create` prints it.', format: 'uuid' })
+  @IsUUID()
+  platformId: string;
+
+  @ApiProperty({ description: "The customer's id on that platform.", pattern: CUSTOMER_ID_PATTERN.source })
+  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId ${CUSTOMER_ID_PATTERN_MESSAGE}` })
+  customerId: string;
 }
 
 export class ListOrdersQuery {
