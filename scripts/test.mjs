@@ -35,9 +35,11 @@ async function testsInIsolation() {
   try {
     step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=2', '--output-style=static']);
   } finally {
-    const vhosts = await removeVhostsTagged(tag, base);
-    const databases = await dropDatabasesTagged(tag);
-    process.stdout.write(`test run ${tag}: removed ${vhosts.length} vhost(s) and ${databases.length} database(s)\n`);
+    // Cleaning up must not hide how the tests went: a failure here is reported, not thrown.
+    const removed = await Promise.allSettled([removeVhostsTagged(tag, base), dropDatabasesTagged(tag)]);
+    const [vhosts, databases] = removed.map((r) => (r.status === 'fulfilled' ? `${r.value.length}` : `? (${r.reason?.message})`));
+    const failed = removed.some((r) => r.status === 'rejected');
+    process.stdout.write(`test run ${tag}: removed ${vhosts} vhost(s) and ${databases} database(s)${failed ? ` — remove what is left of ${tag} by hand` : ''}\n`);
   }
 }
 

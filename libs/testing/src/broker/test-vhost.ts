@@ -72,13 +72,24 @@ function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
 
 function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
   const authorization = `Basic ${Buffer.from(`${userOf(amqpUrl)}:${passwordOf(amqpUrl)}`).toString('base64')}`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(new URL(path, baseUrl), {
+  const send = (method: string, path: string, body?: unknown) =>
+    fetch(new URL(path, baseUrl), {
       method,
       headers: { authorization, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
+  const call = async (method: string, path: string, body?: unknown) => {
+    // The server may close an idle keep-alive connection just as it is reused ("other side
+    // closed"): every call here is idempotent, so a network failure is tried twice more.
+    let response: Response | undefined;
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await send(method, path, body);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
     if (!response.ok && !(method === 'DELETE' && response.status === 404)) {
       throw new Error(`${method} ${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
     }
