@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { RateLimitService } from './rate-limit.service.js';
+
+/** Rate limits per API key and per source address, shared by all replicas through the database (ADR 13). */
+@Module({
+  providers: [RateLimitService],
+  exports: [RateLimitService],
+})
+export class RateLimitsModule {}
