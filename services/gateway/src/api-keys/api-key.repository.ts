@@ -18,10 +18,6 @@ export class ApiKeyRepository {
     return manager.save(ApiKey, entity);
   }
 
-  findById(manager: EntityManager, id: string): Promise<ApiKey | null> {
-    return manager.findOneBy(ApiKey, { id });
-  }
-
   /** The key and, for a platform key, its platform's own rate limit (null: the default), in one read. */
   async findWithRateLimit(manager: EntityManager, id: string): Promise<{ key: ApiKey; rateLimitPerSecond: number | null } | null> {
     const { entities, raw } = await manager
