@@ -37,4 +37,13 @@ describe('GatewayConfig: rate limits', () => {
       expect.stringMatching(/^RATE_LIMIT_BURST: .*must be at least RATE_LIMIT_PER_SECOND/),
     ]);
   });
+
+  it('takes TRUST_PROXY as a hop count or proxy addresses, subnets and presets, never "trust everyone"', () => {
+    expect(loadConfig('gateway', GatewayConfig, required).TRUST_PROXY).toBeUndefined();
+    expect(problemsOf({ TRUST_PROXY: '1' })).toEqual([]);
+    expect(problemsOf({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 192.168.1.5, fd00::/8' })).toEqual([]);
+    for (const wrong of ['true', '10.0.0.0/33', 'proxy.example.org', '10.0.0.1/8/1']) {
+      expect({ wrong, problems: problemsOf({ TRUST_PROXY: wrong }).map((p) => p.split(':')[0]) }).toEqual({ wrong, problems: ['TRUST_PROXY'] });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { BaseServiceConfig, IsUrlWithProtocol } from '@skald/service-kit';
+import { isTrustProxy } from '../rate-limits/trust-proxy.js';
 
 @ValidatorConstraint({ name: 'burstAtLeastRate' })
 class BurstAtLeastRate implements ValidatorConstraintInterface {
@@ -10,6 +11,17 @@ class BurstAtLeastRate implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return 'must be at least RATE_LIMIT_PER_SECOND';
+  }
+}
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxy implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isTrustProxy(value);
+  }
+
+  defaultMessage(): string {
+    return 'must be a number of proxy hops, or comma-separated proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal';
   }
 }
 
@@ -68,4 +80,12 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   @Max(86_400)
   AUTH_FAILURE_BLOCK_SECONDS = 60;
+
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (Express `trust proxy`): a hop count
+   * or addresses, subnets and presets. Unset: the socket's peer is the client.
+   */
+  @IsOptional()
+  @Validate(TrustProxy)
+  TRUST_PROXY?: string;
 }

@@ -194,10 +194,12 @@ describe('failed authentications per source address (gateway with fake upstreams
     const orderId = randomUUID();
     const goodAfterwards = await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(key));
     const withoutKey = await gw.sut.http().get(`/v1/orders/${randomUUID()}`);
+    // Without TRUST_PROXY a client cannot pick another address by saying so.
+    const claimingAnotherAddress = await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(key)).set('X-Forwarded-For', '203.0.113.99');
 
     expect(failures.map((r) => r.status)).toEqual([401, 401, 401]);
     expect(goodMeanwhile.status).toBe(200);
-    for (const refused of [overLimit, goodAfterwards, withoutKey]) {
+    for (const refused of [overLimit, goodAfterwards, withoutKey, claimingAnotherAddress]) {
       expect(refused.status).toBe(429);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(refused.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
@@ -207,5 +209,35 @@ describe('failed authentications per source address (gateway with fake upstreams
       expect(refused.headers['ratelimit-limit']).toBe('3');
     }
     expect(gw.orders.requestsTo(`/v1/orders/${orderId}`)).toHaveLength(0);
+  });
+});
+
+describe('failed authentications behind a trusted proxy (TRUST_PROXY)', () => {
+  let gw: GatewayUnderTest;
+
+  beforeAll(async () => {
+    // The test's requests come from 127.0.0.1: here that is the proxy, and X-Forwarded-For the client.
+    gw = await startGateway({ AUTH_FAILURE_LIMIT: '2', AUTH_FAILURE_BLOCK_SECONDS: '60', TRUST_PROXY: 'loopback' });
+    echoOrder(gw);
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  it('counts failures against the client the proxy names, so other clients behind it go on', async () => {
+    const { key } = await aPlatform(gw.sut.dataSource);
+    const from = (client: string) => gw.sut.http().get(`/v1/orders/${randomUUID()}`).set('X-Forwarded-For', client);
+    const guesser = '203.0.113.7';
+
+    const failures = [await from(guesser).set(bearer(`sk_${'0'.repeat(24)}_${'A'.repeat(43)}`)), await from(guesser), await from(guesser)];
+    const blocked = await from(guesser).set(bearer(key));
+    const neighbour = await from('203.0.113.8').set(bearer(key));
+
+    // Two failures are allowed; the third crosses the limit.
+    expect(failures.map((r) => r.status)).toEqual([401, 401, 429]);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.code).toBe('RATE_LIMITED');
+    expect(neighbour.status).toBe(200);
   });
 });
