@@ -37,6 +37,8 @@ export type MaybeDecision = RateLimitDecision | undefined;
 /** Bounds the memory an attack from many addresses can take; beyond it, blocks are read from the database. */
 const MAX_REMEMBERED_BLOCKS = 10_000;
 
+const STORE_FAILURE_LOG_INTERVAL_MS = 10_000;
+
 const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
 
 /**
@@ -54,6 +56,8 @@ export class RateLimitService {
   /** Addresses this replica knows are blocked, and until when (epoch ms). */
   private readonly blockedAddresses = new Map<string, number>();
   readonly defaultLimit: RateLimit;
+  private lastFailureLoggedAt = 0;
+  private unloggedFailures = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -141,7 +145,16 @@ export class RateLimitService {
   }
 
   private storeFailed(what: string, error: unknown): void {
-    this.logger.warn(`rate limit store failed, ${what} not limited for this request: ${error instanceof Error ? error.message : String(error)}`);
+    // Once per interval, not once per request: a broken store must not flood the logs as well.
+    const now = Date.now();
+    this.unloggedFailures += 1;
+    if (now - this.lastFailureLoggedAt < STORE_FAILURE_LOG_INTERVAL_MS) return;
+    this.logger.warn(
+      `rate limit store failed, requests pass unlimited (${this.unloggedFailures} since the last warning; this one: ${what}): ` +
+        (error instanceof Error ? error.message : String(error)),
+    );
+    this.lastFailureLoggedAt = now;
+    this.unloggedFailures = 0;
   }
 
   /** One limiter per distinct limit (the default and each platform's own), all on the same counters. */
