@@ -6,7 +6,8 @@
 //   1. starts the six built services as the e2e suite does (scripts/lib/suite.mjs): free ports, a
 //      scratch database each (bench_<service>_<run id>), a RabbitMQ vhost of the run's own, the
 //      gateway wired to the others, notifications with no SMTP or SMS (deliveries are planned and
-//      wait, as ADR 6 describes), LOG_LEVEL=warn;
+//      wait, as ADR 6 describes), LOG_LEVEL=warn, and a per-key rate limit far above what one key
+//      sends here (RATE_LIMIT_PER_SECOND=1000000: counted on every request, never refused; ADR 13);
 //   2. creates a platform and a staff key with the gateway CLI, seeds SKUs, two warehouses and
 //      plenty of stock through the gateway, waits until the orders service's replicas know them,
 //      and measures what the idle suite costs for a few seconds;
@@ -180,7 +181,16 @@ async function runPlatform(cleanup) {
   // Diagnostics preloaded into the services (bench-only code; the services are not changed).
   const preloads = [...(config.cpuProf ? [CPU_PROFILE_PRELOAD] : []), ...(config.countQueries ? [QUERY_COUNT_PRELOAD] : [])];
   const extra = {
-    gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
+    gateway: {
+      ORDERS_URL: url('orders'),
+      INVENTORY_URL: url('inventory'),
+      WAREHOUSE_URL: url('warehouse'),
+      // One platform key places every order and one staff key plays every operator: the default
+      // limit (100/s per key) would measure the limit, not the suite. Each request is still counted
+      // (the limiter's statement runs), only never refused — unless the environment says otherwise.
+      RATE_LIMIT_PER_SECOND: process.env.RATE_LIMIT_PER_SECOND ?? '1000000',
+      RATE_LIMIT_BURST: process.env.RATE_LIMIT_BURST ?? '2000000',
+    },
     // No SMTP_URL, no SMS_PROVIDER_URL: deliveries are planned in the handlers' transactions and
     // wait as pending (ADR 6), so notifications does its database work and sends nothing.
     notifications: { NOTIFY_WAREHOUSE_RECIPIENTS: '*=warehouse@bench.test', NOTIFY_PURCHASING_RECIPIENTS: '*=purchasing@bench.test' },

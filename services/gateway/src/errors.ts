@@ -13,6 +13,8 @@ export const GATEWAY_ERROR_STATUSES = {
   IDEMPOTENCY_KEY_IN_USE: 409,
   /** An Idempotency-Key was sent again with another method, path or body. */
   IDEMPOTENCY_KEY_REUSED: 422,
+  /** The API key is over its rate limit, or the source address failed authentication too often (Retry-After). */
+  RATE_LIMITED: 429,
   /** The owning service answered something that is not JSON. */
   UPSTREAM_BAD_RESPONSE: 502,
   /** The owning service could not be reached. */

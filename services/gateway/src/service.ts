@@ -8,7 +8,9 @@ export const service: ServiceSpec<GatewayConfig> = {
   service: 'gateway',
   description:
     'The public API of Skald for e-commerce platforms and staff. Authenticate with an API key: `Authorization: Bearer sk_…`. ' +
-    'Errors are application/problem+json with a stable `code`. POST and PUT accept an `Idempotency-Key`.',
+    'Errors are application/problem+json with a stable `code`. POST and PUT accept an `Idempotency-Key`. ' +
+    'Each API key is rate limited: every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; ' +
+    'over the limit the answer is 429 `RATE_LIMITED` with `Retry-After`.',
   defaultPort: 3000,
   config: GatewayConfig,
   migrations,

@@ -5,6 +5,9 @@ import { currentExecutionContext } from '@skald/messaging';
 import type { Caller } from '@skald/service-kit';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
+import { setRateLimitHeaders } from '../rate-limits/rate-limit-headers.js';
+import { RateLimitService, type RateLimitDecision } from '../rate-limits/rate-limit.service.js';
+import { sourceAddress } from '../rate-limits/source-address.js';
 import { allows, type AccessRule } from './access-rule.js';
 import { ApiKeyService } from './api-key.service.js';
 
@@ -17,30 +20,54 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+function rateLimited(res: Response, decision: RateLimitDecision, message: string): SkaldError {
+  setRateLimitHeaders(res, decision);
+  return new SkaldError('RATE_LIMITED', `${message} Retry after ${decision.resetSeconds} s.`, { retryable: true });
+}
+
 /**
- * Authenticates the `Authorization: Bearer` API key and checks it against the route's access
- * rule. The authenticated caller is what the gateway passes to the owning services; nothing the
- * client sends in caller headers is ever trusted or forwarded.
+ * Authenticates the `Authorization: Bearer` API key, counts the request against the key's rate
+ * limit and checks the key against the route's access rule. The authenticated caller is what the
+ * gateway passes to the owning services; nothing the client sends in caller headers is ever
+ * trusted or forwarded. A source address that fails authentication too often is refused for a
+ * while, even with a good key (brute-force protection, ADR 13).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly rateLimits: RateLimitService,
     private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const address = sourceAddress(req);
     const presented = bearerToken(req.headers.authorization);
-    const caller = presented ? await this.keys.authenticate(this.dataSource.manager, presented) : undefined;
-    if (!caller) {
-      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="skald"');
+    // The block check and the key lookup are independent reads: one round trip's wait, not two.
+    const [blocked, authenticated] = await Promise.all([
+      this.rateLimits.addressBlock(address),
+      presented ? this.keys.authenticate(this.dataSource.manager, presented) : undefined,
+    ]);
+    if (blocked) throw rateLimited(res, blocked, 'Too many failed authentications from this address.');
+    if (!authenticated) {
+      const nowBlocked = await this.rateLimits.recordAuthFailure(address);
+      if (nowBlocked) throw rateLimited(res, nowBlocked, 'Too many failed authentications from this address.');
+      res.setHeader('WWW-Authenticate', 'Bearer realm="skald"');
       throw new SkaldError(
         'UNAUTHENTICATED',
         presented ? 'The API key is not valid.' : 'An API key is required: Authorization: Bearer sk_…',
         { retryable: false },
       );
+    }
+    const { caller } = authenticated;
+    const limit = this.rateLimits.limitFor(authenticated.rateLimitPerSecond);
+    const decision = await this.rateLimits.consumeKey(caller.principalId, limit);
+    if (decision) {
+      if (!decision.allowed) throw rateLimited(res, decision, 'This API key has sent too many requests.');
+      setRateLimitHeaders(res, decision);
     }
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule || !allows(rule, caller)) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Platform } from '../platforms/platform.entity.js';
 import { ApiKey } from './api-key.entity.js';
 
 /** How stale `last_used_at` may get: it is for operators, not worth a write per request. */
@@ -17,8 +18,16 @@ export class ApiKeyRepository {
     return manager.save(ApiKey, entity);
   }
 
-  findById(manager: EntityManager, id: string): Promise<ApiKey | null> {
-    return manager.findOneBy(ApiKey, { id });
+  /** The key and, for a platform key, its platform's own rate limit (null: the default), in one read. */
+  async findWithRateLimit(manager: EntityManager, id: string): Promise<{ key: ApiKey; rateLimitPerSecond: number | null } | null> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(ApiKey, 'key')
+      .leftJoin(Platform, 'platform', 'platform.id = key.tenant_id')
+      .addSelect('platform.rate_limit_per_second', 'rate_limit_per_second')
+      .where('key.id = :id', { id })
+      .getRawAndEntities<{ rate_limit_per_second: number | null }>();
+    if (entities.length === 0) return null;
+    return { key: entities[0], rateLimitPerSecond: raw[0].rate_limit_per_second ?? null };
   }
 
   /** Records that the key was used, at most once a minute. */

@@ -10,6 +10,12 @@ export interface IssuedApiKey {
   key: string;
 }
 
+/** An authenticated key: the caller it stands for and its platform's own rate limit (null: the default). */
+export interface AuthenticatedKey {
+  caller: Caller;
+  rateLimitPerSecond: number | null;
+}
+
 // Compared against when the key id is unknown, so a miss costs the same hash and comparison as a hit.
 const NO_SUCH_KEY_HASH = Buffer.alloc(32);
 
@@ -31,24 +37,26 @@ export class ApiKeyService {
   }
 
   /**
-   * The caller a presented key stands for; undefined when it is malformed, unknown or revoked.
+   * The caller a presented key stands for, with its platform's rate limit; undefined when it is malformed, unknown or revoked.
    * The secret is compared in constant time against the stored SHA-256.
    */
-  async authenticate(manager: EntityManager, presented: string): Promise<Caller | undefined> {
+  async authenticate(manager: EntityManager, presented: string): Promise<AuthenticatedKey | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
-    const key = await this.keys.findById(manager, parsed.id);
-    const matches = secretMatches(parsed.secret, key?.secretHash ?? NO_SUCH_KEY_HASH);
-    if (!key || !matches || key.revokedAt) return undefined;
+    const found = await this.keys.findWithRateLimit(manager, parsed.id);
+    const matches = secretMatches(parsed.secret, found?.key.secretHash ?? NO_SUCH_KEY_HASH);
+    if (!found || !matches || found.key.revokedAt) return undefined;
+    const { key } = found;
     if (isStale(key.lastUsedAt)) {
       this.keys.touch(manager, key.id).catch((error: Error) => this.logger.warn(`could not record use of key ${key.id}: ${error.message}`));
     }
-    return {
+    const caller: Caller = {
       kind: key.kind,
       principalId: key.id,
       tenantId: key.kind === 'platform' ? key.tenantId : null,
       roles: key.kind === 'staff' ? key.roles.filter((role) => (STAFF_ROLES as readonly string[]).includes(role)) : [],
     };
+    return { caller, rateLimitPerSecond: found.rateLimitPerSecond };
   }
 
   /** @returns false when there is no such key or it was already revoked. */

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { ApiKeyService } from './api-key.service.js';
 
 /** API keys: issuing, authenticating (the guard of every public route), revoking. */
 @Module({
+  imports: [RateLimitsModule],
   providers: [ApiKeyRepository, ApiKeyService, ApiKeyGuard],
-  exports: [ApiKeyService, ApiKeyGuard],
+  exports: [ApiKeyService, ApiKeyGuard, RateLimitsModule],
 })
 export class ApiKeysModule {}

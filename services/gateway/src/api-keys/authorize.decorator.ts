@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { SkaldError } from '@skald/contracts';
 import type { Caller, StaffRole } from '@skald/service-kit';
 import { ProblemDto } from '@skald/service-kit';
@@ -8,6 +8,15 @@ import { ACCESS_RULE, ApiKeyGuard, type AuthenticatedRequest } from './api-key.g
 
 /** The name of the API's security scheme (HTTP bearer: the API key). */
 export const BEARER_SCHEME = 'bearer';
+
+const whole = (description: string) => ({ description, schema: { type: 'integer' as const, minimum: 0 } });
+
+/** The rate limit headers of every authenticated answer (ADR 13). */
+export const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': whole("Requests per second this key may make (the platform's own limit, or the default); bursts above it are allowed now and then."),
+  'RateLimit-Remaining': whole('Requests left in the current second.'),
+  'RateLimit-Reset': whole('Seconds until the current window starts afresh.'),
+};
 
 /**
  * Declares who may call a public route: `@Authorize({ platforms: true, roles: ['ops'] })`
@@ -21,6 +30,13 @@ export function Authorize(rule: { platforms?: boolean; roles?: StaffRole[] }) {
     ApiBearerAuth(BEARER_SCHEME),
     ApiUnauthorizedResponse({ description: 'No API key, or an unknown, malformed or revoked one (UNAUTHENTICATED).', type: ProblemDto }),
     ApiForbiddenResponse({ description: `This key may not use this operation (FORBIDDEN). Allowed: ${describeRule(access)}.`, type: ProblemDto }),
+    ApiTooManyRequestsResponse({
+      description:
+        'RATE_LIMITED: this API key is over its rate limit, or this source address failed authentication too often ' +
+        '(then refused for a while even with a good key). Retry after Retry-After seconds.',
+      type: ProblemDto,
+      headers: { 'Retry-After': { description: 'Whole seconds to wait, at least 1.', schema: { type: 'integer', minimum: 1 } }, ...RATE_LIMIT_HEADERS },
+    }),
   );
 }
 

@@ -17,13 +17,19 @@ export const USAGE = `Usage: skald <command>
 
   platform create <name> [--price-tolerance <pct>] [--review-threshold <amount>]
                          [--shortage-policy reject|backorder|partial] [--backorder-days <n>]
-                         [--partial-remainder backorder|cancel]
+                         [--partial-remainder backorder|cancel] [--rate-limit <n>]
       Registers a platform (tenant) and prints its API key, once, on the last line.
       --price-tolerance    percent a unit price may be below list price (0–100, default 0)
       --review-threshold   orders above this amount wait for a reviewer (default 10000)
       --shortage-policy    what its orders do when stock is short, unless an order says (default reject)
       --backorder-days     how long a backorder waits for stock (1–365, default 14)
       --partial-remainder  partial: backorder or cancel what is not available (default backorder)
+      --rate-limit         requests per second each of its keys may make, burst twice that
+                           (1–1000000; default: the gateway's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST)
+
+  platform set-rate-limit <platform id> <n>|default
+      Gives a platform its own rate limit (n requests per second, burst 2n), or the default again.
+      Running gateways apply it from the next request.
 
   staff-key create --roles <role,role,…>
       Creates a staff API key and prints it, once, on the last line.

@@ -91,6 +91,13 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     [['platform', 'create', 'Shop', '--partial-remainder', 'drop'], /partial remainder/],
     [['platform', 'create', 'Shop', '--review-threshold=-1'], /review threshold/],
     [['platform', 'create', 'Shop', '--review-threshold', 'lots'], /review threshold/],
+    [['platform', 'create', 'Shop', '--rate-limit', '0'], /rate limit must be a whole number of requests per second from 1 to 1000000/],
+    [['platform', 'create', 'Shop', '--rate-limit', '2.5'], /rate limit/],
+    [['platform', 'create', 'Shop', '--rate-limit', '1000001'], /rate limit/],
+    [['platform', 'set-rate-limit', '5d0c6a3e-0000-4000-8000-000000000000'], /needs <platform id> and <requests per second>/],
+    [['platform', 'set-rate-limit', 'shop-1', '10'], /not a platform id/],
+    [['platform', 'set-rate-limit', '5d0c6a3e-0000-4000-8000-000000000000', 'fast'], /rate limit must be .*, or "default"/],
+    [['platform', 'set-rate-limit', '5d0c6a3e-0000-4000-8000-000000000000', '10', '--rate-limit', '5'], /does not take --rate-limit/],
     [['platform', 'create', 'Shop', '--roles', 'ops'], /does not take --roles/],
     [['platform', 'create', 'Shop', '--colour', 'red'], /colour/],
     [['staff-key', 'create'], /--roles/],
@@ -124,5 +131,38 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     const { code, err } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'key', 'revoke', '0'.repeat(24));
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/No active key/);
+  });
+
+  it('stores the rate limit of `platform create --rate-limit`, and none (the default) without it', async () => {
+    const limited = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Busy Shop', '--rate-limit', '250');
+    const plain = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Calm Shop');
+
+    expect(limited.code).toBe(0);
+    expect(limited.out.join('\n')).toMatch(/rate limit\s+250 requests\/s, burst 500/);
+    expect(plain.out.join('\n')).toMatch(/rate limit\s+the gateway's default/);
+    const rates = await gw.sut.dataSource.query(`SELECT name, rate_limit_per_second FROM platform WHERE name IN ('Busy Shop', 'Calm Shop') ORDER BY name`);
+    expect(rates).toEqual([
+      { name: 'Busy Shop', rate_limit_per_second: 250 },
+      { name: 'Calm Shop', rate_limit_per_second: null },
+    ]);
+  });
+
+  it('sets and clears the rate limit of an existing platform with `platform set-rate-limit`; exits 1 for an unknown platform', async () => {
+    const created = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Growing Shop');
+    const tenantId = /tenant id\s+(\S+)/.exec(created.out.join('\n'))![1];
+    const rate = async () => (await gw.sut.dataSource.query(`SELECT rate_limit_per_second FROM platform WHERE id = $1`, [tenantId]))[0].rate_limit_per_second;
+
+    const set = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'set-rate-limit', tenantId, '40');
+    expect(set.code).toBe(0);
+    expect(set.out.join('\n')).toMatch(/40 requests\/s, burst 80/);
+    expect(await rate()).toBe(40);
+
+    const cleared = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'set-rate-limit', tenantId, 'default');
+    expect(cleared.code).toBe(0);
+    expect(await rate()).toBeNull();
+
+    const unknown = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'set-rate-limit', '5d0c6a3e-0000-4000-8000-000000000000', '40');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err.join('\n')).toMatch(/No platform 5d0c6a3e-0000-4000-8000-000000000000/);
   });
 });

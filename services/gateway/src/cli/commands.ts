@@ -1,5 +1,5 @@
 import { parseStaffRoles } from '../api-keys/staff-roles.js';
-import { platformSettingsProblems, type PlatformSettings } from '../platforms/platform.service.js';
+import { platformSettingsProblems, rateLimitProblem, type PlatformSettings } from '../platforms/platform.service.js';
 import type { StaffRole } from '@skald/service-kit';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './cli-io.js';
@@ -12,7 +12,14 @@ export interface Command {
 
 export function platformCreate(
   name: string,
-  options: { priceTolerance?: string; reviewThreshold?: string; shortagePolicy?: string; backorderDays?: string; partialRemainder?: string },
+  options: {
+    priceTolerance?: string;
+    reviewThreshold?: string;
+    shortagePolicy?: string;
+    backorderDays?: string;
+    partialRemainder?: string;
+    rateLimit?: string;
+  },
 ): Command {
   const settings: PlatformSettings = {
     name,
@@ -21,6 +28,7 @@ export function platformCreate(
     shortageMode: options.shortagePolicy,
     backorderDays: options.backorderDays,
     partialRemainder: options.partialRemainder,
+    rateLimitPerSecond: options.rateLimit,
   };
   const problems = platformSettingsProblems(settings);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -33,9 +41,35 @@ export function platformCreate(
       io.out(`  price tolerance   ${settings.priceTolerancePct}%`);
       io.out(`  review threshold  ${settings.reviewAmountThreshold}`);
       io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder})`);
+      io.out(`  rate limit        ${describeRateLimit(platform.rateLimitPerSecond)}`);
       io.out(`  API key id        ${key.id}`);
       io.out('Its API key follows. It is shown only this once: store it now.');
       io.out(key.key);
+      return 0;
+    },
+  };
+}
+
+function describeRateLimit(ratePerSecond: number | null): string {
+  return ratePerSecond === null ? "the gateway's default (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST)" : `${ratePerSecond} requests/s, burst ${2 * ratePerSecond}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `platform set-rate-limit <platform id> <n>|default`: a platform's own rate limit, or the default again. */
+export function platformSetRateLimit(platformId: string, rate: string): Command {
+  if (!UUID.test(platformId)) throw new UsageError(`"${platformId}" is not a platform id (the tenant id \`platform create\` printed)`);
+  const ratePerSecond = rate === 'default' ? null : rate;
+  const problem = ratePerSecond === null ? undefined : rateLimitProblem(ratePerSecond);
+  if (problem) throw new UsageError(`${problem}, or "default"`);
+  return {
+    async run(db, io) {
+      const updated = await db.platforms.setRateLimit(db.dataSource.manager, platformId, ratePerSecond);
+      if (!updated) {
+        io.err(`No platform ${platformId}.`);
+        return 1;
+      }
+      io.out(`Platform ${platformId}: rate limit ${describeRateLimit(ratePerSecond === null ? null : Number(ratePerSecond))}.`);
       return 0;
     },
   };

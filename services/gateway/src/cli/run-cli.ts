@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@skald/service-kit';
 import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io.js';
-import { keyRevoke, platformCreate, staffKeyCreate, type Command } from './commands.js';
+import { keyRevoke, platformCreate, platformSetRateLimit, staffKeyCreate, type Command } from './commands.js';
 import { loadCliConfig, openGatewayDatabase } from './gateway-database.js';
 
 function parse(argv: string[]): Command {
@@ -13,6 +13,7 @@ function parse(argv: string[]): Command {
       'shortage-policy': { type: 'string' },
       'backorder-days': { type: 'string' },
       'partial-remainder': { type: 'string' },
+      'rate-limit': { type: 'string' },
       roles: { type: 'string' },
     },
     allowPositionals: true,
@@ -24,7 +25,7 @@ function parse(argv: string[]): Command {
     if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
-    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder']);
+    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'rate-limit']);
     if (rest.length !== 1) throw new UsageError('platform create needs exactly one <name> (quote a name with spaces)');
     return platformCreate(rest[0], {
       priceTolerance: values['price-tolerance'],
@@ -32,7 +33,13 @@ function parse(argv: string[]): Command {
       shortagePolicy: values['shortage-policy'],
       backorderDays: values['backorder-days'],
       partialRemainder: values['partial-remainder'],
+      rateLimit: values['rate-limit'],
     });
+  }
+  if (noun === 'platform' && verb === 'set-rate-limit') {
+    only([]);
+    if (rest.length !== 2) throw new UsageError('platform set-rate-limit needs <platform id> and <requests per second> (or "default")');
+    return platformSetRateLimit(rest[0], rest[1]);
   }
   if (noun === 'staff-key' && verb === 'create') {
     only(['roles']);

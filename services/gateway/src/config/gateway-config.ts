@@ -1,6 +1,29 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { BaseServiceConfig, IsUrlWithProtocol } from '@skald/service-kit';
+import { isTrustProxy } from '../rate-limits/trust-proxy.js';
+
+@ValidatorConstraint({ name: 'burstAtLeastRate' })
+class BurstAtLeastRate implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return typeof value === 'number' && value >= (args.object as GatewayConfig).RATE_LIMIT_PER_SECOND;
+  }
+
+  defaultMessage(): string {
+    return 'must be at least RATE_LIMIT_PER_SECOND';
+  }
+}
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxy implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isTrustProxy(value);
+  }
+
+  defaultMessage(): string {
+    return 'must be a number of proxy hops, or comma-separated proxy addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal';
+  }
+}
 
 /** The gateway's environment: the platform's variables plus where the owning services listen. */
 export class GatewayConfig extends BaseServiceConfig {
@@ -29,4 +52,40 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   @Max(1_000)
   UPSTREAM_CONNECTIONS = 16;
+
+  /** Requests per second an API key may sustain, unless its platform has its own limit (ADR 13). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_SECOND = 100;
+
+  /** Requests an API key may send at once (its bucket); a platform's own limit gets twice its rate. */
+  @Type(() => Number)
+  @IsInt()
+  @Max(2_000_000)
+  @Validate(BurstAtLeastRate)
+  RATE_LIMIT_BURST = 200;
+
+  /** Failed authentications (401) a source address may have in AUTH_FAILURE_BLOCK_SECONDS before it is blocked. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_LIMIT = 20;
+
+  /** The window in which failed authentications count, and how long an address that exceeds it is blocked. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_FAILURE_BLOCK_SECONDS = 60;
+
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (Express `trust proxy`): a hop count
+   * or addresses, subnets and presets. Unset: the socket's peer is the client.
+   */
+  @IsOptional()
+  @Validate(TrustProxy)
+  TRUST_PROXY?: string;
 }

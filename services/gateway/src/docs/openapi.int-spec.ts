@@ -5,7 +5,7 @@ interface Operation {
   operationId: string;
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ name: string; in: string }>;
-  responses: Record<string, unknown>;
+  responses: Record<string, { headers?: Record<string, unknown> }>;
   requestBody?: unknown;
 }
 
@@ -27,7 +27,7 @@ describe('the OpenAPI document of the public API', () => {
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
 
-  it('documents every public route, each with bearer security and its error answers', async () => {
+  it('documents every public route, each with bearer security and its error answers (429 RATE_LIMITED with its headers too)', async () => {
     expect(document.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
     expect(publicOperations().map((o) => o.route).sort()).toEqual(
       [
@@ -58,7 +58,11 @@ describe('the OpenAPI document of the public API', () => {
     );
     for (const { route, operation } of publicOperations()) {
       expect({ route, security: operation.security }).toEqual({ route, security: [{ bearer: [] }] });
-      expect({ route, statuses: Object.keys(operation.responses) }).toEqual({ route, statuses: expect.arrayContaining(['400', '401', '403']) });
+      expect({ route, statuses: Object.keys(operation.responses) }).toEqual({ route, statuses: expect.arrayContaining(['400', '401', '403', '429']) });
+      expect({ route, headers: Object.keys(operation.responses['429']?.headers ?? {}).sort() }).toEqual({
+        route,
+        headers: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+      });
       if (!route.startsWith('GET')) {
         expect({ route, idempotencyKey: operation.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header') }).toEqual({ route, idempotencyKey: true });
       }

@@ -31,6 +31,10 @@ export class Platform {
   @Column('text', { name: 'partial_remainder', default: 'backorder' })
   partialRemainder: PartialRemainder;
 
+  /** Its API keys' sustained requests per second (burst: twice as many); null: the gateway's default. */
+  @Column('int', { name: 'rate_limit_per_second', nullable: true })
+  rateLimitPerSecond: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -11,4 +11,10 @@ export class PlatformRepository {
   findById(manager: EntityManager, id: string): Promise<Platform | null> {
     return manager.findOneBy(Platform, { id });
   }
+
+  /** @returns false when there is no such platform. */
+  async updateRateLimit(manager: EntityManager, id: string, ratePerSecond: number | null): Promise<boolean> {
+    const result = await manager.update(Platform, { id }, { rateLimitPerSecond: ratePerSecond });
+    return (result.affected ?? 0) > 0;
+  }
 }

@@ -19,11 +19,23 @@ export interface PlatformSettings {
   backorderDays?: string;
   /** partial: backorder or cancel the rest (default backorder). */
   partialRemainder?: string;
+  /** Its keys' requests per second, 1–1000000 (burst twice that); default: the gateway's RATE_LIMIT_PER_SECOND. */
+  rateLimitPerSecond?: string;
 }
 
 export interface RegisteredPlatform {
   platform: Platform;
   key: IssuedApiKey;
+}
+
+/** The highest per-second rate a platform may be given (the database CHECK says the same). */
+export const MAX_RATE_LIMIT_PER_SECOND = 1_000_000;
+
+/** What is wrong with a per-second rate limit given as text (nothing: undefined). */
+export function rateLimitProblem(rate: string): string | undefined {
+  return /^\d{1,7}$/.test(rate) && Number(rate) >= 1 && Number(rate) <= MAX_RATE_LIMIT_PER_SECOND
+    ? undefined
+    : `the rate limit must be a whole number of requests per second from 1 to ${MAX_RATE_LIMIT_PER_SECOND}`;
 }
 
 const PERCENT = /^\d{1,3}(\.\d{1,2})?$/;
@@ -49,6 +61,8 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
   if (settings.partialRemainder !== undefined && !(PARTIAL_REMAINDERS as readonly string[]).includes(settings.partialRemainder)) {
     problems.push(`the partial remainder must be one of ${PARTIAL_REMAINDERS.join(', ')}`);
   }
+  const rateProblem = settings.rateLimitPerSecond === undefined ? undefined : rateLimitProblem(settings.rateLimitPerSecond);
+  if (rateProblem) problems.push(rateProblem);
   return problems;
 }
 
@@ -79,6 +93,7 @@ export class PlatformService {
       shortageMode: (settings.shortageMode ?? 'reject') as ShortageMode,
       backorderDays: Number(settings.backorderDays ?? 14),
       partialRemainder: (settings.partialRemainder ?? 'backorder') as PartialRemainder,
+      rateLimitPerSecond: settings.rateLimitPerSecond === undefined ? null : Number(settings.rateLimitPerSecond),
     });
     const key = await this.keys.issuePlatformKey(manager, platform.id);
     await this.outbox.publish(
@@ -94,5 +109,17 @@ export class PlatformService {
       { tenantId: platform.id },
     );
     return { platform, key };
+  }
+
+  /**
+   * Gives a platform its own rate limit (requests per second, burst twice that) or, with null,
+   * the gateway's default again. Running gateways apply it from the next request.
+   * @returns false when there is no such platform.
+   * @throws SkaldError(INVALID_PLATFORM) when the rate is out of range.
+   */
+  async setRateLimit(manager: EntityManager, platformId: string, ratePerSecond: string | null): Promise<boolean> {
+    const problem = ratePerSecond === null ? undefined : rateLimitProblem(ratePerSecond);
+    if (problem) throw new SkaldError('INVALID_PLATFORM', problem, { retryable: false });
+    return this.platforms.updateRateLimit(manager, platformId, ratePerSecond === null ? null : Number(ratePerSecond));
   }
 }
