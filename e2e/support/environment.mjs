@@ -24,6 +24,11 @@ export async function serviceEnv(service, overrides = {}) {
     LOG_LEVEL: process.env.TEST_LOGS ? 'info' : 'warn',
     MESSAGING_RETRY_DELAYS_MS: '100,500',
     SHUTDOWN_TIMEOUT_MS: '10000',
+    // Two suites of six services (the shared one and a fault test's own) and the other projects'
+    // tests share one PostgreSQL server and its 100 connections: small pools, as many messages
+    // in flight as connections.
+    DATABASE_POOL_SIZE: '6',
+    MESSAGING_PREFETCH: '6',
     ...overrides,
   };
 }

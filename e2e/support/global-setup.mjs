@@ -14,7 +14,14 @@ export default async function globalSetup() {
   const outside = { smtp: await freePort(), sms: await freePort() };
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
   const extra = {
-    gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
+    gateway: {
+      ORDERS_URL: url('orders'),
+      INVENTORY_URL: url('inventory'),
+      WAREHOUSE_URL: url('warehouse'),
+      // Flows and the fuzz drive many requests through few keys; the limit itself has its own tests.
+      RATE_LIMIT_PER_SECOND: '5000',
+      RATE_LIMIT_BURST: '10000',
+    },
     // Deadlines and holds come due within a test: the saga scheduler and the expiry sweeper look often.
     orders: { SAGA_SCHEDULER_INTERVAL_MS: '200' },
     inventory: { RESERVATION_SWEEP_INTERVAL_MS: '200', RESERVATION_HOLD_SECONDS: String(RESERVATION_HOLD_SECONDS) },
