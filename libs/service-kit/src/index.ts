@@ -17,3 +17,6 @@ export * from './bootstrap/run-service.js';
 export * from './bootstrap/migrate-command.js';
 export * from './http/caller.js';
 export * from './http/api-problems.js';
+export * from './network/public-address.js';
+export * from './network/outbound-target.js';
+export * from './crypto/secret-box.js';
