@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { BaseServiceConfig, IsUrlWithProtocol } from '@skald/service-kit';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { BaseServiceConfig, IsSecretKey, IsUrlWithProtocol, TransformBoolean } from '@skald/service-kit';
 
 /** The gateway's environment: the platform's variables plus where the owning services listen. */
 export class GatewayConfig extends BaseServiceConfig {
@@ -29,4 +29,26 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(1)
   @Max(1_000)
   UPSTREAM_CONNECTIONS = 16;
+
+  /**
+   * Lets webhook subscriptions name loopback, private and other non-public addresses (local
+   * development and tests only): without it such URLs are refused with WEBHOOK_URL_FORBIDDEN.
+   */
+  @TransformBoolean()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /**
+   * AES-256 key (32 bytes, base64) the gateway seals a new signing secret with for notifications,
+   * which holds the same key: the secret is never readable in the outbox or on the broker.
+   */
+  @IsSecretKey()
+  WEBHOOK_SECRET_KEY: string;
+
+  /** Webhook subscriptions one platform may hold at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOK_MAX_SUBSCRIPTIONS_PER_PLATFORM = 20;
 }
