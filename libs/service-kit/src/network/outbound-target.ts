@@ -52,19 +52,21 @@ export function addressesProblem(hostname: string, addresses: LookupAddress[]): 
  * name once, refuses it with ForbiddenTargetError when any address is not public, and hands the
  * connection exactly the addresses it checked: a DNS answer that changes between the check and the
  * connect (rebinding) cannot slip through. TLS SNI and the Host header keep the name.
+ * `allowNonPublic` resolves the same way without refusing (local development and tests).
  */
-export function publicOnlyLookup(resolveAll: ResolveAll = systemResolveAll): LookupFunction {
-  return (hostname, options, callback) => {
+export function publicOnlyLookup(resolveAll: ResolveAll = systemResolveAll, options: { allowNonPublic?: boolean } = {}): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
     resolveAll(hostname).then(
       (addresses) => {
-        const problem = addressesProblem(hostname, addresses);
+        const problem = options.allowNonPublic ? undefined : addressesProblem(hostname, addresses);
         if (problem) return callback(new ForbiddenTargetError(problem), '', 0);
-        const wanted = options.family === 4 || options.family === 6 ? addresses.filter(({ family }) => family === options.family) : addresses;
+        const family = lookupOptions.family;
+        const wanted = family === 4 || family === 6 ? addresses.filter((address) => address.family === family) : addresses;
         if (wanted.length === 0) {
-          return callback(Object.assign(new Error(`${hostname} has no IPv${options.family} address`), { code: 'ENOTFOUND' }), '', 0);
+          return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
         }
         // Node asks for every address when it may try them in turn (autoSelectFamily), else for one.
-        if (options.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
+        if (lookupOptions.all) (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, wanted);
         else callback(null, wanted[0].address, wanted[0].family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
