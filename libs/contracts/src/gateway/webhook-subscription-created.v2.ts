@@ -1,4 +1,4 @@
-import { ArrayMinSize, IsArray, IsNotEmpty, IsString, IsUrl, MaxLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { defineEvent } from '../registry/message-definition.js';
 
 export class WebhookSubscriptionCreatedSealed {
@@ -10,7 +10,12 @@ export class WebhookSubscriptionCreatedSealed {
   @IsNotEmpty()
   tenantId: string;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  /**
+   * An http or https URL as the gateway accepted it (WHATWG URL syntax, which also reads numeric
+   * hosts such as `http://134744072/`); whether its host may be reached is checked when sending.
+   */
+  @IsString()
+  @Matches(/^https?:\/\/\S+$/i)
   @MaxLength(2000)
   url: string;
 
