@@ -2,6 +2,7 @@
 // RabbitMQ vhost of this run's own, wired to each other (the gateway to the services) and to the
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
 // the test files listen on (e2e files run one at a time).
+import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
@@ -12,8 +13,11 @@ export default async function globalSetup() {
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
   const outside = { smtp: await freePort(), sms: await freePort() };
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
+  // The tests' webhook receivers listen on 127.0.0.1: the suite lifts the public-internet rule.
+  // Gateway and notifications share this run's key for the signing secrets.
+  const webhooks = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') };
   const extra = {
-    gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse') },
+    gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse'), ...webhooks },
     // Deadlines and holds come due within a test: the saga scheduler and the expiry sweeper look often.
     orders: { SAGA_SCHEDULER_INTERVAL_MS: '200' },
     inventory: { RESERVATION_SWEEP_INTERVAL_MS: '200', RESERVATION_HOLD_SECONDS: String(RESERVATION_HOLD_SECONDS) },
@@ -24,6 +28,7 @@ export default async function globalSetup() {
       NOTIFY_WAREHOUSE_RECIPIENTS: WAREHOUSE_RECIPIENTS,
       NOTIFY_PURCHASING_RECIPIENTS: PURCHASING_RECIPIENTS,
       DELIVERY_RETRY_BASE_MS: '200',
+      ...webhooks,
     },
   };
   const databases = {};
