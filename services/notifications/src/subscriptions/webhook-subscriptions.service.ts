@@ -96,15 +96,17 @@ export class WebhookSubscriptionsService {
   signingSecrets(subscription: WebhookSubscription, now = new Date()): string[] {
     const current = subscription.encryptedSecret ? openSecret(this.key, subscription.encryptedSecret, subscription.id) : subscription.secret;
     if (!current) throw new Error(`webhook subscription ${subscription.id} has no secret`);
-    const previousValid =
-      subscription.previousEncryptedSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt.getTime() > now.getTime();
-    return previousValid ? [current, openSecret(this.key, subscription.previousEncryptedSecret!, subscription.id)] : [current];
+    const { previousEncryptedSecret, previousSecretExpiresAt } = subscription;
+    if (!previousEncryptedSecret || !previousSecretExpiresAt || previousSecretExpiresAt.getTime() <= now.getTime()) return [current];
+    return [current, openSecret(this.key, previousEncryptedSecret, subscription.id)];
   }
 
   /** Seals the secrets an older version stored in plain text. Safe on several replicas at once. */
   async sealPlainSecrets(manager: EntityManager): Promise<number> {
     const rows = await this.subscriptions.findWithPlainSecret(manager);
-    for (const row of rows) await this.subscriptions.sealPlainSecret(manager, row.id, sealSecret(this.key, row.secret!, row.id));
+    for (const { id, secret } of rows) {
+      if (secret) await this.subscriptions.sealPlainSecret(manager, id, sealSecret(this.key, secret, id));
+    }
     return rows.length;
   }
 
