@@ -68,8 +68,10 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Authorize({ platforms: true })
+  @Idempotent()
   @ApiOperation({ summary: 'End a webhook subscription', description: 'Nothing more is delivered to it, including deliveries still being retried.' })
   @ApiNoContentResponse({ description: 'Ended.' })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID (VALIDATION_FAILED).', type: ProblemDto })
   @ApiNotFoundResponse({ description: 'The platform has no such subscription (WEBHOOK_SUBSCRIPTION_NOT_FOUND).', type: ProblemDto })
   async unsubscribe(@Param() { id }: WebhookIdParams, @AuthenticatedCaller() caller: Caller): Promise<void> {
     await this.dataSource.transaction((manager) => this.webhooks.unsubscribe(manager, tenantOf(caller), id));
@@ -78,13 +80,18 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(HttpStatus.OK)
   @Authorize({ platforms: true })
+  // A retried request (same Idempotency-Key) must not rotate twice, which would end the secret the
+  // platform still uses at once; its replay answers without the secret, as for a new subscription.
+  @Idempotent({ omitFromReplay: ['secret'] })
   @ApiOperation({
     summary: "Rotate a subscription's signing secret",
     description:
       'Answers a new secret, shown once. For 24 hours every delivery is signed with both the new and the previous secret ' +
-      '(two `v1,` signatures in webhook-signature), then with the new one only. Rotating again within those 24 hours ends the older secret at once.',
+      '(two `v1,` signatures in webhook-signature), then with the new one only. Rotating again within those 24 hours ends the older secret at once. ' +
+      'A request replayed with the same Idempotency-Key does not rotate again and answers without the secret.',
   })
   @ApiOkResponse({ type: WebhookSecretRotatedDto })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID (VALIDATION_FAILED).', type: ProblemDto })
   @ApiNotFoundResponse({ description: 'The platform has no such subscription (WEBHOOK_SUBSCRIPTION_NOT_FOUND).', type: ProblemDto })
   async rotateSecret(@Param() { id }: WebhookIdParams, @AuthenticatedCaller() caller: Caller): Promise<WebhookSecretRotatedDto> {
     const rotated = await this.dataSource.transaction((manager) => this.webhooks.rotateSecret(manager, tenantOf(caller), id));

@@ -260,6 +260,26 @@ describe('/v1/webhooks (real PostgreSQL and RabbitMQ)', () => {
       expect(await everythingStored()).not.toContain(secretBody(res.body.secret));
     });
 
+    it('does not rotate again for a retried request (same Idempotency-Key): the replay answers without the secret', async () => {
+      const created = await subscribe({ url: 'https://shop.example.org/retried-rotation', events: ['*'] });
+      const key = randomUUID();
+      const rotateWithKey = () => gw.sut.http().post(`/v1/webhooks/${created.body.id}/rotate-secret`).set(bearer(platform.key)).set('Idempotency-Key', key).send();
+
+      const first = await rotateWithKey();
+      const retried = await rotateWithKey();
+
+      expect(first.status).toBe(200);
+      expect(retried.status).toBe(200);
+      expect(retried.headers['idempotent-replayed']).toBe('true');
+      expect(retried.body).toEqual({ id: created.body.id, previousSecretExpiresAt: first.body.previousSecretExpiresAt });
+      const rotations = await gw.sut.dataSource.query(`SELECT id FROM outbox_message WHERE routing_key = $1 AND envelope->'payload'->>'subscriptionId' = $2`, [
+        WebhookSubscriptionSecretRotatedV1.routingKey,
+        created.body.id,
+      ]);
+      expect(rotations).toHaveLength(1);
+      expect(await everythingStored()).not.toContain(secretBody(first.body.secret));
+    });
+
     it("answers 404 for another platform's subscription, publishing nothing", async () => {
       const created = await subscribe({ url: 'https://shop.example.org/mine', events: ['*'] });
       const other = await aPlatform(gw.sut.dataSource);
