@@ -16,11 +16,10 @@ export class WebhookSecretsSealed1763900000360 implements MigrationInterface {
         ADD COLUMN previous_encrypted_secret text,
         ADD COLUMN previous_secret_expires_at timestamptz,
         ADD CONSTRAINT webhook_subscription_has_secret CHECK (encrypted_secret IS NOT NULL OR secret IS NOT NULL)`);
-    await queryRunner.query(`CREATE INDEX webhook_subscription_plain_secret_idx ON webhook_subscription (id) WHERE secret IS NOT NULL`);
   }
 
+  // `secret` stays nullable: rows stored sealed have no plain text to put back.
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX webhook_subscription_plain_secret_idx`);
     await queryRunner.query(`
       ALTER TABLE webhook_subscription
         DROP CONSTRAINT webhook_subscription_has_secret,
