@@ -188,6 +188,21 @@ describe('/v1/webhooks (real PostgreSQL and RabbitMQ)', () => {
     });
   });
 
+  describe('the subscription limit under concurrent requests', () => {
+    it('lets only one of several simultaneous subscribes take the last place', async () => {
+      const shop = await aPlatform(gw.sut.dataSource);
+      for (let i = 0; i < 19; i++) {
+        expect((await subscribe({ url: `https://shop.example.org/hooks/${i}`, events: ['*'] }, shop.key)).status).toBe(201);
+      }
+
+      const racing = await Promise.all([1, 2, 3, 4].map((i) => subscribe({ url: `https://shop.example.org/racing/${i}`, events: ['*'] }, shop.key)));
+
+      expect(racing.map((res) => res.status).sort()).toEqual([201, 409, 409, 409]);
+      const [{ n }] = await gw.sut.dataSource.query(`SELECT count(*)::int AS n FROM webhook_subscription WHERE tenant_id = $1`, [shop.tenantId]);
+      expect(n).toBe(20);
+    });
+  });
+
   describe('GET /v1/webhooks', () => {
     it("lists the caller's subscriptions, oldest first, without secrets", async () => {
       const shop = await aPlatform(gw.sut.dataSource);
