@@ -2,12 +2,32 @@
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
 // <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL,
-// INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise).
+// INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise),
+// WEBHOOK_SECRET_KEY (else the local key below), WEBHOOK_ALLOW_PRIVATE_NETWORKS (default false:
+// webhooks reach the public internet only, as in production; set it to subscribe a local receiver).
 import { execFileSync } from 'node:child_process';
-import { SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
 
 const postgres = (process.env.SKALD_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * The key webhook secrets are sealed with (gateway and notifications share it). Generated once into
+ * tmp/dev/ (git-ignored) and reused, since the databases it seals secrets in persist between runs;
+ * a key per run would leave every stored subscription unable to sign (docs/adr/0010).
+ */
+function localWebhookSecretKey() {
+  const file = path.join(root, 'tmp/dev/webhook-secret-key');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+const webhookSecretKey = process.env.WEBHOOK_SECRET_KEY ?? localWebhookSecretKey();
 
 if (!process.argv.includes('--no-build')) {
   execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
@@ -20,6 +40,7 @@ const suite = await startSuite(
     DATABASE_URL: process.env[`${name.toUpperCase()}_DATABASE_URL`] ?? `${postgres}/skald_${name}`,
     RABBITMQ_URL: rabbitmq,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...(name === 'gateway' || name === 'notifications' ? { WEBHOOK_SECRET_KEY: webhookSecretKey } : {}),
   }),
   { onLine: (line) => process.stdout.write(`${line}\n`) },
 );

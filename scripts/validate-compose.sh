@@ -10,12 +10,16 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   out=$({ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; } 2>&1) ||
     { echo "$out" >&2; echo "validate-compose: could not install docker-compose" >&2; exit 1; }
 fi
-# The services read INTERNAL_API_TOKEN from deploy/compose/secrets.env, which is not committed and
-# which `config` insists on: without one, a throwaway file stands in and is removed on exit.
-secrets=deploy/compose/secrets.env
-if [[ ! -e $secrets ]]; then
-  trap 'rm -f "$secrets"' EXIT
-  (umask 077 && printf 'INTERNAL_API_TOKEN=%s\n' "validate-compose-placeholder-$(date +%s%N)" > "$secrets")
-fi
+# The services read their secrets from deploy/compose/secrets.env and webhooks.env, which are not
+# committed and which `config` insists on: a missing one is stood in for by a throwaway file,
+# removed on exit.
+placeholders=()
+trap 'rm -f "${placeholders[@]}"' EXIT
+for secrets in deploy/compose/secrets.env deploy/compose/webhooks.env; do
+  if [[ ! -e $secrets ]]; then
+    placeholders+=("$secrets")
+    (umask 077 && printf 'PLACEHOLDER=validate-compose-%s\n' "$(date +%s%N)" > "$secrets")
+  fi
+done
 docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml is valid"

@@ -180,11 +180,14 @@ async function runPlatform(cleanup) {
   if (config.countQueries) cleanup.defer(() => fs.rmSync(config.queryCountDir, { recursive: true, force: true }), 'remove query counts');
   // Diagnostics preloaded into the services (bench-only code; the services are not changed).
   const preloads = [...(config.cpuProf ? [CPU_PROFILE_PRELOAD] : []), ...(config.countQueries ? [QUERY_COUNT_PRELOAD] : [])];
+  // The key gateway and notifications seal webhook secrets with: this run's own.
+  const webhookSecretKey = randomBytes(32).toString('base64');
   const extra = {
     gateway: {
       ORDERS_URL: url('orders'),
       INVENTORY_URL: url('inventory'),
       WAREHOUSE_URL: url('warehouse'),
+      WEBHOOK_SECRET_KEY: webhookSecretKey,
       // One platform key places every order and one staff key plays every operator: the default
       // limit (100/s per key) would measure the limit, not the suite. Each request is still counted
       // (the limiter's statement runs), only never refused — unless the environment says otherwise.
@@ -193,7 +196,11 @@ async function runPlatform(cleanup) {
     },
     // No SMTP_URL, no SMS_PROVIDER_URL: deliveries are planned in the handlers' transactions and
     // wait as pending (ADR 6), so notifications does its database work and sends nothing.
-    notifications: { NOTIFY_WAREHOUSE_RECIPIENTS: '*=warehouse@bench.test', NOTIFY_PURCHASING_RECIPIENTS: '*=purchasing@bench.test' },
+    notifications: {
+      NOTIFY_WAREHOUSE_RECIPIENTS: '*=warehouse@bench.test',
+      NOTIFY_PURCHASING_RECIPIENTS: '*=purchasing@bench.test',
+      WEBHOOK_SECRET_KEY: webhookSecretKey,
+    },
   };
   const logged = [];
   const suite = await startSuite(

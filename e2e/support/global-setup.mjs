@@ -3,6 +3,7 @@
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
 // the test files listen on (e2e files run one at a time). They share an INTERNAL_API_TOKEN made
 // for this run (tests that call a service directly, as the gateway does, send it).
+import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
@@ -13,11 +14,15 @@ export default async function globalSetup() {
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
   const outside = { smtp: await freePort(), sms: await freePort() };
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
+  // The tests' webhook receivers listen on 127.0.0.1: the suite lifts the public-internet rule.
+  // Gateway and notifications share this run's key for the signing secrets.
+  const webhooks = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') };
   const extra = {
     gateway: {
       ORDERS_URL: url('orders'),
       INVENTORY_URL: url('inventory'),
       WAREHOUSE_URL: url('warehouse'),
+      ...webhooks,
       // Flows and the fuzz drive many requests through few keys; the limit itself has its own tests.
       RATE_LIMIT_PER_SECOND: '5000',
       RATE_LIMIT_BURST: '10000',
@@ -32,6 +37,7 @@ export default async function globalSetup() {
       NOTIFY_WAREHOUSE_RECIPIENTS: WAREHOUSE_RECIPIENTS,
       NOTIFY_PURCHASING_RECIPIENTS: PURCHASING_RECIPIENTS,
       DELIVERY_RETRY_BASE_MS: '200',
+      ...webhooks,
     },
   };
   const databases = {};

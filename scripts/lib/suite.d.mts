@@ -24,6 +24,8 @@ export interface StartOptions {
   onLine?: (line: string) => void;
   timeoutMs?: number;
 }
+/** The repository's root folder. */
+export const root: string;
 export const SERVICES: ServiceInfo[];
 export function serviceDir(name: string): string;
 export function startService(name: string, env: Record<string, string>, options?: StartOptions): StartedService;

@@ -18,3 +18,6 @@ export * from './bootstrap/migrate-command.js';
 export * from './http/caller.js';
 export * from './http/internal-token.js';
 export * from './http/api-problems.js';
+export * from './network/public-address.js';
+export * from './network/outbound-target.js';
+export * from './crypto/secret-box.js';

@@ -15,6 +15,12 @@ export const GATEWAY_ERROR_STATUSES = {
   IDEMPOTENCY_KEY_REUSED: 422,
   /** The API key is over its rate limit, or the source address failed authentication too often (Retry-After). */
   RATE_LIMITED: 429,
+  /** A webhook URL that names a loopback, private or otherwise non-public host, or carries credentials. */
+  WEBHOOK_URL_FORBIDDEN: 422,
+  /** The platform holds WEBHOOK_MAX_SUBSCRIPTIONS_PER_PLATFORM subscriptions already. */
+  WEBHOOK_LIMIT_REACHED: 409,
+  /** No webhook subscription of the caller's platform has this id. */
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: 404,
   /** The owning service answered something that is not JSON. */
   UPSTREAM_BAD_RESPONSE: 502,
   /** The owning service could not be reached. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startServiceUnderTest, type ServiceUnderTest } from '@skald/testing';
 import type { GatewayConfig } from '../src/config/gateway-config.js';
 import { service } from '../src/service.js';
@@ -23,6 +24,9 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
       INVENTORY_URL: inventory.url,
       WAREHOUSE_URL: warehouse.url,
       UPSTREAM_TIMEOUT_MS: '5000',
+      // A key of this run's own (the secret sealed for notifications); WEBHOOK_ALLOW_PRIVATE_NETWORKS
+      // stays off: the gateway's specs deliver nothing, and some test that rule.
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
       ...env,
     });
     return {

@@ -1,4 +1,6 @@
-import { WebhookSubscriptionCreatedV1, type WebhookSubscriptionCreated } from '@skald/contracts';
+import { randomBytes } from 'node:crypto';
+import { WebhookSubscriptionCreatedV2, type WebhookSubscriptionCreated } from '@skald/contracts';
+import { parseSecretKey, sealSecret } from '@skald/service-kit';
 import { BrokerProbe, startServiceUnderTest, TestSmsProvider, TestSmtpServer, waitFor, type ServiceUnderTest } from '@skald/testing';
 import type { NotificationsConfig } from '../src/config/notifications-config.js';
 import { service } from '../src/service.js';
@@ -15,7 +17,9 @@ export interface NotificationsHarness {
 
 /**
  * The notifications service on its own database and vhost, with a local SMTP server and SMS provider
- * (unless `channels: false`), quick back-off and polling.
+ * (unless `channels: false`), quick back-off and polling, a WEBHOOK_SECRET_KEY of its own, and
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS (the test receivers listen on 127.0.0.1; `env` turns it off for
+ * the tests of that rule).
  */
 export async function startNotifications(options: { channels?: boolean; env?: Record<string, string> } = {}): Promise<NotificationsHarness> {
   const withChannels = options.channels ?? true;
@@ -35,6 +39,8 @@ export async function startNotifications(options: { channels?: boolean; env?: Re
     DELIVERY_POLL_INTERVAL_MS: '50',
     DELIVERY_SEND_TIMEOUT_MS: '5000',
     DELIVERY_LEASE_MS: '10000',
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...channelEnv,
     ...options.env,
   });
@@ -53,9 +59,22 @@ export async function startNotifications(options: { channels?: boolean; env?: Re
   };
 }
 
-/** Publishes a subscription as the gateway would and waits until the service stored it. */
+/** Seals a secret for the service under test, as the gateway does (its WEBHOOK_SECRET_KEY, the subscription id). */
+export function sealFor(harness: NotificationsHarness, secret: string, subscriptionId: string): string {
+  return sealSecret(parseSecretKey(harness.service.config.WEBHOOK_SECRET_KEY), secret, subscriptionId);
+}
+
+/**
+ * Publishes a subscription as the gateway would (WebhookSubscriptionCreated v2, the secret sealed)
+ * and waits until the service stored it.
+ */
 export async function subscribe(harness: NotificationsHarness, subscription: WebhookSubscriptionCreated): Promise<void> {
-  harness.probe.publish(WebhookSubscriptionCreatedV1, subscription, { tenantId: subscription.tenantId });
+  const { secret, ...announced } = subscription;
+  harness.probe.publish(
+    WebhookSubscriptionCreatedV2,
+    { ...announced, encryptedSecret: sealFor(harness, secret, subscription.subscriptionId) },
+    { tenantId: subscription.tenantId },
+  );
   await waitFor(`subscription ${subscription.subscriptionId} stored`, async () => {
     const rows: unknown[] = await harness.service.dataSource.query(`SELECT 1 FROM webhook_subscription WHERE id = $1`, [subscription.subscriptionId]);
     return rows.length === 1;

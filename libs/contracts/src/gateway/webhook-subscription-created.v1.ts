@@ -1,6 +1,11 @@
 import { ArrayMinSize, IsArray, IsNotEmpty, IsString, IsUrl, MaxLength } from 'class-validator';
 import { defineEvent } from '../registry/message-definition.js';
 
+/**
+ * Version 1 carried the signing secret in plain text, so it stayed readable in the gateway's outbox
+ * and on the broker. The gateway publishes version 2 (a sealed secret) now; notifications still
+ * takes version 1 from gateways not yet upgraded (docs/adr/0010).
+ */
 export class WebhookSubscriptionCreated {
   @IsString()
   @IsNotEmpty()
@@ -30,6 +35,6 @@ export const WebhookSubscriptionCreatedV1 = defineEvent({
   type: 'gateway.webhook-subscription.created',
   version: 1,
   owner: 'gateway',
-  summary: 'A platform subscribed a URL to order events.',
+  summary: 'A platform subscribed a URL to order events (deprecated: the secret in plain text; see version 2).',
   payload: WebhookSubscriptionCreated,
 });

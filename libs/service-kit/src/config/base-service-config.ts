@@ -11,6 +11,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { parseSecretKey } from '../crypto/secret-box.js';
 
 @ValidatorConstraint({ name: 'urlWithProtocol' })
 export class UrlWithProtocol implements ValidatorConstraintInterface {
@@ -59,6 +60,27 @@ const toBoolean = ({ value }: { value: unknown }) =>
 export const INTERNAL_TOKEN_MIN_LENGTH = 32;
 
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value);
+
+/** Reads `true`/`false`/`1`/`0` from the environment as a boolean (pair it with `@IsBoolean()`). */
+export const TransformBoolean = () => Transform(toBoolean);
+
+@ValidatorConstraint({ name: 'secretKey' })
+export class SecretKeyFormat implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      return typeof value === 'string' && parseSecretKey(value).length === 32;
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)';
+  }
+}
+
+/** An AES-256 key in base64 (see parseSecretKey). */
+export const IsSecretKey = () => Validate(SecretKeyFormat);
 
 const toIntList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part))) : value;

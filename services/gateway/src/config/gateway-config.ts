@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
-import { BaseServiceConfig, IsUrlWithProtocol } from '@skald/service-kit';
+import { IsBoolean, IsInt, IsOptional, Max, Min, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { BaseServiceConfig, IsSecretKey, IsUrlWithProtocol, TransformBoolean } from '@skald/service-kit';
 import { isTrustProxy } from '../rate-limits/trust-proxy.js';
 
 @ValidatorConstraint({ name: 'burstAtLeastRate' })
@@ -88,4 +88,25 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsOptional()
   @Validate(TrustProxy)
   TRUST_PROXY?: string;
+  /**
+   * Lets webhook subscriptions name loopback, private and other non-public addresses (local
+   * development and tests only): without it such URLs are refused with WEBHOOK_URL_FORBIDDEN.
+   */
+  @TransformBoolean()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /**
+   * AES-256 key (32 bytes, base64) the gateway seals a new signing secret with for notifications,
+   * which holds the same key: the secret is never readable in the outbox or on the broker.
+   */
+  @IsSecretKey()
+  WEBHOOK_SECRET_KEY: string;
+
+  /** Webhook subscriptions one platform may hold at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOK_MAX_SUBSCRIPTIONS_PER_PLATFORM = 20;
 }

@@ -7,6 +7,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
+import { Reflector } from '@nestjs/core';
 import type { Caller } from '@skald/service-kit';
 import type { Request, Response } from 'express';
 import { defaultIfEmpty, from, lastValueFrom, of, type Observable } from 'rxjs';
@@ -15,6 +16,7 @@ import { Reply } from '../http/reply.js';
 import type { StoredResponse } from './idempotency-record.entity.js';
 import type { ClaimedRecord } from './idempotency.repository.js';
 import { IdempotencyService, type IdempotencyOutcome } from './idempotency.service.js';
+import { IDEMPOTENCY_OMIT_FROM_REPLAY } from './idempotent-options.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -40,6 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly dataSource: DataSource,
+    private readonly reflector: Reflector,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -75,12 +78,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return of(new Reply(stored.status, stored.body ?? undefined, stored.headers).withHeader(REPLAYED_HEADER, 'true'));
     }
     const record = outcome.record;
+    const omit = this.reflector.get<string[] | undefined>(IDEMPOTENCY_OMIT_FROM_REPLAY, context.getHandler()) ?? [];
     // Settled in a promise, not in the observable chain: recording the outcome must finish even
     // when the client hangs up and Nest unsubscribes.
-    return from(this.run(record, () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined))), res));
+    return from(this.run(record, () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined))), res, omit));
   }
 
-  private async run(record: ClaimedRecord, handle: () => Promise<unknown>, res: Response): Promise<Reply> {
+  private async run(record: ClaimedRecord, handle: () => Promise<unknown>, res: Response, omit: string[]): Promise<Reply> {
     let result: unknown;
     try {
       result = await handle();
@@ -94,7 +98,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.release(record);
       return reply;
     }
-    const stored: StoredResponse = { status: reply.status, headers: { ...reply.headers }, body: reply.body ?? null };
+    const stored: StoredResponse = { status: reply.status, headers: { ...reply.headers }, body: withoutFields(reply.body ?? null, omit) };
     try {
       if (!(await this.idempotency.complete(this.dataSource.manager, record, stored))) {
         this.logger.warn(`idempotency record ${record.id} was taken over before its response was stored`);
@@ -112,4 +116,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .release(this.dataSource.manager, record)
       .catch((error: Error) => this.logger.error(`could not release idempotency record ${record.id}: ${error.message}`));
   }
+}
+
+/** The JSON body without the given top-level fields (as stored for replays); other bodies as they are. */
+function withoutFields(body: string | null, fields: string[]): string | null {
+  if (body === null || fields.length === 0) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body;
+  return JSON.stringify(Object.fromEntries(Object.entries(parsed).filter(([name]) => !fields.includes(name))));
 }

@@ -1,14 +1,16 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
 import { ProblemDto } from '@skald/service-kit';
+import { IDEMPOTENCY_OMIT_FROM_REPLAY, type IdempotentOptions } from './idempotent-options.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /**
  * Honours an optional `Idempotency-Key` on the route (POST, PUT). A 422 IDEMPOTENCY_KEY_REUSED is
  * documented with the route's other 422 answers (see each route's description).
  */
-export function Idempotent() {
+export function Idempotent(options: IdempotentOptions = {}) {
   return applyDecorators(
+    SetMetadata(IDEMPOTENCY_OMIT_FROM_REPLAY, options.omitFromReplay ?? []),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',

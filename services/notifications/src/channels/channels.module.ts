@@ -36,7 +36,8 @@ import { StandardWebhookSender, WebhookSender } from './webhook-sender.js';
     {
       provide: WebhookSender,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: NotificationsConfig): WebhookSender => new StandardWebhookSender(config.DELIVERY_SEND_TIMEOUT_MS),
+      useFactory: (config: NotificationsConfig): WebhookSender =>
+        new StandardWebhookSender({ timeoutMs: config.DELIVERY_SEND_TIMEOUT_MS, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS }),
     },
   ],
   exports: [EmailSender, SmsSender, WebhookSender],

@@ -1,3 +1,5 @@
+import { ForbiddenTargetError } from '@skald/service-kit';
+import { fetch, type Dispatcher, type Response } from 'undici';
 import { refused, accepted, type SendOutcome } from './send-outcome.js';
 
 const SNIPPET_BYTES = 500;
@@ -9,12 +11,15 @@ export interface JsonPost {
   timeoutMs: number;
   /** Whether a non-2xx status may succeed on a later attempt. */
   retryableStatus: (status: number) => boolean;
+  /** Connection pool to send through (e.g. one whose lookup refuses non-public addresses); undici's global one otherwise. */
+  dispatcher?: Dispatcher;
 }
 
 /**
  * POSTs a JSON body and classifies the answer: 2xx is accepted; anything else, a network error or
  * no answer within the time limit is refused (retryable unless the status says otherwise).
- * Redirects are not followed: a receiver that moved must be re-subscribed, not guessed.
+ * Redirects are not followed: a receiver that moved must be re-subscribed, not guessed. A target the
+ * dispatcher refuses (ForbiddenTargetError) is refused for good: asking again will not change it.
  */
 export async function postJson(post: JsonPost): Promise<SendOutcome> {
   let response: Response;
@@ -25,8 +30,11 @@ export async function postJson(post: JsonPost): Promise<SendOutcome> {
       body: post.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(post.timeoutMs),
+      dispatcher: post.dispatcher,
     });
   } catch (error) {
+    const forbidden = forbiddenTargetOf(error);
+    if (forbidden) return refused(`${forbidden.code}: ${forbidden.message}`, false);
     return refused(describeFetchError(error, post.timeoutMs), true);
   }
   const snippet = await readSnippet(response);
@@ -37,6 +45,13 @@ export async function postJson(post: JsonPost): Promise<SendOutcome> {
 
 /** Throttling, timeouts and server errors pass; other client errors will be refused again. */
 export const transientHttpStatus = (status: number): boolean => status === 408 || status === 425 || status === 429 || status >= 500;
+
+function forbiddenTargetOf(error: unknown): ForbiddenTargetError | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ForbiddenTargetError) return cause;
+  }
+  return undefined;
+}
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {

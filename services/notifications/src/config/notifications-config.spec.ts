@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '@skald/service-kit';
 import { NotificationsConfig } from './notifications-config.js';
 
@@ -6,6 +7,7 @@ const base = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/skald_notifications',
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   INTERNAL_API_TOKEN: 'internal-token-of-at-least-32-characters',
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -27,7 +29,16 @@ describe('NotificationsConfig', () => {
       DELIVERY_RETRY_BASE_MS: 2_000,
       DELIVERY_MAX_ATTEMPTS: 8,
       DELIVERY_SEND_TIMEOUT_MS: 10_000,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: false,
     });
+  });
+
+  it('needs WEBHOOK_SECRET_KEY, 32 bytes in base64, and reads WEBHOOK_ALLOW_PRIVATE_NETWORKS as a boolean', () => {
+    const { WEBHOOK_SECRET_KEY: _key, ...withoutKey } = base;
+    expect(() => loadConfig('notifications', NotificationsConfig, withoutKey)).toThrow(/- WEBHOOK_SECRET_KEY: must be 32 random bytes in base64/);
+    expect(problemsOf({ WEBHOOK_SECRET_KEY: randomBytes(16).toString('base64') })).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: must be 32 random bytes/)]);
+    expect(loadConfig('notifications', NotificationsConfig, { ...base, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(true);
+    expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes please' })).toEqual([expect.stringMatching(/^WEBHOOK_ALLOW_PRIVATE_NETWORKS: /)]);
   });
 
   it('names NOTIFY_WAREHOUSE_RECIPIENTS and what is wrong with it', () => {

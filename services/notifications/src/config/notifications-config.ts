@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsInt,
   IsOptional,
   IsString,
@@ -13,7 +14,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { BaseServiceConfig, IsUrlWithProtocol } from '@skald/service-kit';
+import { BaseServiceConfig, IsSecretKey, IsUrlWithProtocol, TransformBoolean } from '@skald/service-kit';
 import { WarehouseRecipients } from './warehouse-recipients.js';
 
 @ValidatorConstraint({ name: 'warehouseRecipients' })
@@ -135,6 +136,21 @@ export class NotificationsConfig extends BaseServiceConfig {
   @IsInt()
   @Min(100)
   DELIVERY_SEND_TIMEOUT_MS = 10_000;
+
+  /**
+   * AES-256 key (32 bytes, base64) the webhook signing secrets are sealed with, at rest here and in
+   * transit from the gateway, which holds the same key. Required: the service does not start without it.
+   */
+  @IsSecretKey()
+  WEBHOOK_SECRET_KEY: string;
+
+  /**
+   * Lets webhooks reach loopback, private and other non-public addresses (local development and
+   * tests only). Without it a delivery to such a host fails for good with WEBHOOK_URL_FORBIDDEN.
+   */
+  @TransformBoolean()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
 
   /** How long a claimed delivery is reserved for its sender; a crashed replica's claims are retried after it. */
   @Type(() => Number)

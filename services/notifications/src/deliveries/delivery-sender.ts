@@ -45,7 +45,7 @@ export class DeliverySender {
           return await this.webhook.send({
             deliveryId: delivery.id,
             url: subscription.url,
-            secret: subscription.secret,
+            secrets: this.subscriptions.signingSecrets(subscription),
             body: (delivery.payload as WebhookPayload).body,
           });
         }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlainSecretSealing } from './plain-secret-sealing.js';
 import { WebhookSubscriptionsHandler } from './webhook-subscriptions.handler.js';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
@@ -6,7 +7,7 @@ import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js'
 /** The platforms' webhook subscriptions, replicated from the gateway. */
 @Module({
   controllers: [WebhookSubscriptionsHandler],
-  providers: [WebhookSubscriptionsRepository, WebhookSubscriptionsService],
+  providers: [WebhookSubscriptionsRepository, WebhookSubscriptionsService, PlainSecretSealing],
   exports: [WebhookSubscriptionsService],
 })
 export class SubscriptionsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { IsNull, Not, type EntityManager } from 'typeorm';
 import { WebhookSubscription } from './webhook-subscription.entity.js';
 
 @Injectable()
@@ -7,7 +7,7 @@ export class WebhookSubscriptionsRepository {
   /** @returns false when a subscription with this id is already stored (it is left as it is). */
   async insertIfAbsent(
     manager: EntityManager,
-    subscription: Pick<WebhookSubscription, 'id' | 'tenantId' | 'url' | 'events' | 'secret'>,
+    subscription: Pick<WebhookSubscription, 'id' | 'tenantId' | 'url' | 'events' | 'encryptedSecret'>,
   ): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
@@ -34,5 +34,36 @@ export class WebhookSubscriptionsRepository {
 
   findById(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {
     return manager.getRepository(WebhookSubscription).findOneBy({ id });
+  }
+
+  /**
+   * Makes `encryptedSecret` the current secret; the one it replaces signs as well until `previousExpiresAt`.
+   * @returns false when there is no such subscription.
+   */
+  async rotate(manager: EntityManager, id: string, encryptedSecret: string, previousExpiresAt: Date): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE webhook_subscription
+          SET previous_encrypted_secret = encrypted_secret, previous_secret_expires_at = $3, encrypted_secret = $2
+        WHERE id = $1
+        RETURNING id`,
+      [id, encryptedSecret, previousExpiresAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** @returns false when there was no such subscription. */
+  async delete(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager.getRepository(WebhookSubscription).delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Rows an older version stored with the secret in plain text. */
+  findWithPlainSecret(manager: EntityManager): Promise<WebhookSubscription[]> {
+    return manager.getRepository(WebhookSubscription).findBy({ secret: Not(IsNull()) });
+  }
+
+  /** Replaces a plain-text secret with its sealed form (unless another replica did so first). */
+  async sealPlainSecret(manager: EntityManager, id: string, encryptedSecret: string): Promise<void> {
+    await manager.query(`UPDATE webhook_subscription SET encrypted_secret = $2, secret = NULL WHERE id = $1 AND secret IS NOT NULL`, [id, encryptedSecret]);
   }
 }

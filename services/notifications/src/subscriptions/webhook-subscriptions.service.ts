@@ -1,7 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { SkaldError, type OrderStatus, type WebhookSubscriptionCreated } from '@skald/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  SkaldError,
+  type OrderStatus,
+  type WebhookSubscriptionCreated,
+  type WebhookSubscriptionCreatedSealed,
+  type WebhookSubscriptionDeleted,
+  type WebhookSubscriptionSecretRotated,
+} from '@skald/contracts';
+import { openSecret, parseSecretKey, sealSecret, SERVICE_CONFIG } from '@skald/service-kit';
 import { Webhook } from 'standardwebhooks';
 import type { EntityManager } from 'typeorm';
+import type { NotificationsConfig } from '../config/notifications-config.js';
 import type { WebhookSubscription } from './webhook-subscription.entity.js';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository.js';
 
@@ -24,34 +33,81 @@ export function orderEventType(event: OrderEvent): string {
   return `order.${event}`;
 }
 
+/**
+ * The platforms' webhook subscriptions as the gateway announces them. Signing secrets are kept
+ * sealed with WEBHOOK_SECRET_KEY (the subscription id as associated data) and opened only to sign.
+ */
 @Injectable()
 export class WebhookSubscriptionsService {
   private readonly logger = new Logger(WebhookSubscriptionsService.name);
+  private readonly key: Buffer;
 
-  constructor(private readonly subscriptions: WebhookSubscriptionsRepository) {}
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionsRepository,
+    @Inject(SERVICE_CONFIG) config: NotificationsConfig,
+  ) {
+    this.key = parseSecretKey(config.WEBHOOK_SECRET_KEY);
+  }
 
   /**
-   * Stores a subscription the gateway created. Idempotent: a subscription id already stored is kept.
-   * @throws SkaldError(INVALID_WEBHOOK_SECRET, not retryable) when the secret cannot sign (not `whsec_` + base64).
+   * Stores a subscription the gateway created, its secret sealed as it arrived. Idempotent: a
+   * subscription id already stored is kept.
+   * @throws SkaldError(INVALID_WEBHOOK_SECRET, not retryable) when the secret does not open with
+   *         this service's key or cannot sign.
    */
-  async record(manager: EntityManager, created: WebhookSubscriptionCreated): Promise<void> {
-    try {
-      new Webhook(created.secret);
-    } catch (error) {
-      throw new SkaldError('INVALID_WEBHOOK_SECRET', `subscription ${created.subscriptionId}: the secret is not a Standard Webhooks key`, {
-        retryable: false,
-        cause: error,
-      });
+  async record(manager: EntityManager, created: WebhookSubscriptionCreatedSealed): Promise<void> {
+    this.openSigningSecret(created.subscriptionId, created.encryptedSecret);
+    await this.insert(manager, created, created.encryptedSecret);
+  }
+
+  /**
+   * Stores a subscription announced by a gateway that still sends the secret in plain text
+   * (WebhookSubscriptionCreated v1), sealing it first.
+   * @throws SkaldError(INVALID_WEBHOOK_SECRET, not retryable) when the secret cannot sign.
+   */
+  async recordPlain(manager: EntityManager, created: WebhookSubscriptionCreated): Promise<void> {
+    assertSigningSecret(created.subscriptionId, created.secret);
+    await this.insert(manager, created, sealSecret(this.key, created.secret, created.subscriptionId));
+  }
+
+  /**
+   * Puts the rotated secret in place; the one it replaces keeps signing until the rotation's
+   * `previousSecretExpiresAt`. A subscription unknown here (deleted meanwhile) is left alone.
+   * @throws SkaldError(INVALID_WEBHOOK_SECRET, not retryable) as record does.
+   */
+  async rotate(manager: EntityManager, rotated: WebhookSubscriptionSecretRotated): Promise<void> {
+    this.openSigningSecret(rotated.subscriptionId, rotated.encryptedSecret);
+    const done = await this.subscriptions.rotate(manager, rotated.subscriptionId, rotated.encryptedSecret, new Date(rotated.previousSecretExpiresAt));
+    if (done) this.logger.log(`webhook subscription ${rotated.subscriptionId}: secret rotated, the previous one signs until ${rotated.previousSecretExpiresAt}`);
+    else this.logger.warn(`webhook subscription ${rotated.subscriptionId} is not stored: its secret rotation is ignored`);
+  }
+
+  /** Forgets a subscription and its secrets: its deliveries still due fail, as for any unknown subscription. */
+  async remove(manager: EntityManager, deleted: WebhookSubscriptionDeleted): Promise<void> {
+    const done = await this.subscriptions.delete(manager, deleted.subscriptionId);
+    this.logger.log(`webhook subscription ${deleted.subscriptionId} of ${deleted.tenantId} ${done ? 'deleted' : 'was not stored'}`);
+  }
+
+  /**
+   * The secrets a delivery of this subscription is signed with at `now`: the current one, and the
+   * one a rotation replaced while it has not expired.
+   * @throws Error when a sealed secret does not open with this service's key (WEBHOOK_SECRET_KEY changed).
+   */
+  signingSecrets(subscription: WebhookSubscription, now = new Date()): string[] {
+    const current = subscription.encryptedSecret ? openSecret(this.key, subscription.encryptedSecret, subscription.id) : subscription.secret;
+    if (!current) throw new Error(`webhook subscription ${subscription.id} has no secret`);
+    const { previousEncryptedSecret, previousSecretExpiresAt } = subscription;
+    if (!previousEncryptedSecret || !previousSecretExpiresAt || previousSecretExpiresAt.getTime() <= now.getTime()) return [current];
+    return [current, openSecret(this.key, previousEncryptedSecret, subscription.id)];
+  }
+
+  /** Seals the secrets an older version stored in plain text. Safe on several replicas at once. */
+  async sealPlainSecrets(manager: EntityManager): Promise<number> {
+    const rows = await this.subscriptions.findWithPlainSecret(manager);
+    for (const { id, secret } of rows) {
+      if (secret) await this.subscriptions.sealPlainSecret(manager, id, sealSecret(this.key, secret, id));
     }
-    const inserted = await this.subscriptions.insertIfAbsent(manager, {
-      id: created.subscriptionId,
-      tenantId: created.tenantId,
-      url: created.url,
-      events: created.events,
-      secret: created.secret,
-    });
-    if (inserted) this.logger.log(`webhook subscription ${created.subscriptionId} of ${created.tenantId} stored (${created.events.join(', ')})`);
-    else this.logger.log(`webhook subscription ${created.subscriptionId} already stored`);
+    return rows.length;
   }
 
   /**
@@ -65,5 +121,45 @@ export class WebhookSubscriptionsService {
 
   find(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {
     return this.subscriptions.findById(manager, id);
+  }
+
+  private async insert(
+    manager: EntityManager,
+    created: Pick<WebhookSubscriptionCreated, 'subscriptionId' | 'tenantId' | 'url' | 'events'>,
+    encryptedSecret: string,
+  ): Promise<void> {
+    const inserted = await this.subscriptions.insertIfAbsent(manager, {
+      id: created.subscriptionId,
+      tenantId: created.tenantId,
+      url: created.url,
+      events: created.events,
+      encryptedSecret,
+    });
+    if (inserted) this.logger.log(`webhook subscription ${created.subscriptionId} of ${created.tenantId} stored (${created.events.join(', ')})`);
+    else this.logger.log(`webhook subscription ${created.subscriptionId} already stored`);
+  }
+
+  private openSigningSecret(subscriptionId: string, encryptedSecret: string): void {
+    let secret: string;
+    try {
+      secret = openSecret(this.key, encryptedSecret, subscriptionId);
+    } catch (error) {
+      throw new SkaldError('INVALID_WEBHOOK_SECRET', `subscription ${subscriptionId}: the sealed secret does not open with WEBHOOK_SECRET_KEY`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+    assertSigningSecret(subscriptionId, secret);
+  }
+}
+
+function assertSigningSecret(subscriptionId: string, secret: string): void {
+  try {
+    new Webhook(secret);
+  } catch (error) {
+    throw new SkaldError('INVALID_WEBHOOK_SECRET', `subscription ${subscriptionId}: the secret is not a Standard Webhooks key`, {
+      retryable: false,
+      cause: error,
+    });
   }
 }
