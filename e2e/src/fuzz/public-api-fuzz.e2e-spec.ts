@@ -114,7 +114,7 @@ function mutateValue(value: Json, random: Random, depth = 0): Json {
 
 interface Route {
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path segments; `{…}` marks a parameter with a good value. */
   path: () => string[];
   client: () => GatewayClient;
@@ -205,7 +205,7 @@ describe('public API under a seeded fuzz (six services, real PostgreSQL and Rabb
   let shop: GatewayClient;
   let staff: GatewayClient;
   let operator: GatewayClient;
-  const fixture = { sku: '', warehouse: '', orders: [] as string[], notes: [] as string[], shipment: '' };
+  const fixture = { sku: '', warehouse: '', orders: [] as string[], notes: [] as string[], shipment: '', webhooks: [] as string[] };
 
   beforeAll(async () => {
     const platform = await createPlatform('Fuzz shop');
@@ -221,6 +221,9 @@ describe('public API under a seeded fuzz (six services, real PostgreSQL and Rabb
     for (const id of fixture.orders) await t.reaches(id, 'released');
     for (const id of fixture.orders) fixture.notes.push((await t.notesOf(id, 1))[0].id);
     fixture.shipment = await t.shipAll(fixture.notes[2]);
+    for (let i = 0; i < 2; i++) {
+      fixture.webhooks.push((await shop.expect(201, shop.post('/v1/webhooks', { url: `http://127.0.0.1:9/fixture/${i}`, events: ['order.shipped'] }))).id);
+    }
   });
 
   it(`answers ${REQUESTS} mutated requests without a 5xx, refuses with problem+json, and stores nothing it refused`, async () => {
@@ -256,6 +259,9 @@ describe('public API under a seeded fuzz (six services, real PostgreSQL and Rabb
       ...(['confirm', 'pick', 'pack'] as const).map((step): Route => ({ name: `${step} note`, method: 'POST', path: () => ['v1', 'outbound-notes', fixture.notes[1], step], client: () => operator })),
       { name: 'ship note', method: 'POST', path: () => ['v1', 'outbound-notes', fixture.notes[1], 'ship'], client: () => operator, body: () => ({ carrier: 'bpost', trackingNumber: 'TRK-FUZZ' }) },
       { name: 'delivered', method: 'POST', path: () => ['v1', 'shipments', fixture.shipment, 'delivered'], client: () => operator, body: () => ({}) },
+      { name: 'list webhooks', method: 'GET', path: () => ['v1', 'webhooks'], client: () => shop },
+      { name: 'rotate webhook secret', method: 'POST', path: () => ['v1', 'webhooks', fixture.webhooks[0], 'rotate-secret'], client: () => shop },
+      { name: 'delete webhook', method: 'DELETE', path: () => ['v1', 'webhooks', fixture.webhooks[1]], client: () => shop },
       { name: 'subscribe webhook', method: 'POST', path: () => ['v1', 'webhooks'], client: () => shop, body: () => ({ url: `http://127.0.0.1:9/hooks/${order()}`, events: ['order.shipped'] }) },
     ];
     const creations: Creation[] = [
