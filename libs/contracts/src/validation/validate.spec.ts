@@ -52,6 +52,21 @@ describe('contract validation', () => {
     expect(validateAgainst(StockCounted, [1, 2])).toEqual({ ok: false, errors: ['must be a JSON object'] });
   });
 
+  it.each([
+    ['a NUL', { sku: 'A\u00001', onHand: 1 }, 'sku'],
+    ['an escape character', { sku: 'A-1', onHand: 1, note: 'x\u001b[31m' }, 'note'],
+    ['a C1 control', { sku: 'A-1', onHand: 1, note: 'x\u0085' }, 'note'],
+    ['a lone surrogate', { sku: 'A-1', onHand: 1, note: 'x\ud800' }, 'note'],
+  ])('refuses a payload whose text holds %s (dead-lettered as invalid, never reaching the database)', (_label, payload, field) => {
+    const result = validateAgainst(StockCounted, payload);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('accepts TAB, LF, CR and any printable Unicode in a payload', () => {
+    expect(validateAgainst(StockCounted, { sku: 'A-1', onHand: 1, note: 'line 1\r\n\tline 2 — ünïcødé 😀' }).ok).toBe(true);
+  });
+
   it('validates a payload against its class and tolerates fields a newer producer added', () => {
     const result = validateAgainst(StockCounted, { sku: 'A-1', onHand: 2, addedInV1_1: true });
     expect(result.ok).toBe(true);

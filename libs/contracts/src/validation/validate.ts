@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { MessageEnvelope } from '../envelope/envelope.js';
 import type { PayloadClass } from '../registry/message-definition.js';
+import { findHostileInput } from './input-screening.js';
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -17,12 +18,16 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
 /**
  * Validates a plain object against a contract class. Unknown properties are stripped, not
  * rejected: a contract only ever gains optional fields within a version, so an older consumer
- * must accept a newer producer's message.
+ * must accept a newer producer's message. A control character, a lone surrogate or nesting beyond
+ * MAX_JSON_DEPTH anywhere makes it invalid too: such a message would otherwise fail at the database
+ * and be retried as a handler failure instead of being dead-lettered at once.
  */
 export function validateAgainst<T extends object>(cls: PayloadClass<T>, plain: unknown): ValidationResult<T> {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: ['must be a JSON object'] };
   }
+  const hostile = findHostileInput(plain);
+  if (hostile) return { ok: false, errors: [`${hostile.field}: ${hostile.message}`] };
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: true });
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) return { ok: false, errors: describeValidationErrors(errors) };

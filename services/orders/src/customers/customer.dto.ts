@@ -1,12 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber, Max, Min, ValidateIf } from 'class-validator';
+import { outOfRange } from '@skald/service-kit';
+import { Max, Min, ValidateIf } from 'class-validator';
+import { IsAmount, MAX_ORDER_AMOUNT } from '../shared/amount-bounds.js';
 
 export class SetCreditLimitDto {
   @ApiProperty({ description: 'Credit limit for unpaid open orders; null removes the limit.', nullable: true, example: 5000 })
   @ValidateIf((_, value) => value !== null)
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(9_999_999_999)
+  @IsAmount()
+  @Min(0, outOfRange())
+  @Max(MAX_ORDER_AMOUNT, outOfRange())
   creditLimit: number | null;
 }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { backorderDeadlineProblem, MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { requestSender } from '../saga/senders.js';
 import { SagaDeadlines } from '../saga/saga-deadlines.js';
 import { SagaSteps } from '../saga/saga-steps.js';
@@ -32,8 +33,15 @@ export class IntakeService {
 
   async place(tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
     const deadline = dto.shortagePolicy?.backorderDeadline;
-    if (deadline !== undefined && Date.parse(deadline) <= Date.now()) {
-      throw new SkaldError('BACKORDER_DEADLINE_PAST', `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
+    const deadlineProblem = deadline === undefined ? undefined : backorderDeadlineProblem(deadline, new Date());
+    if (deadlineProblem === 'BACKORDER_DEADLINE_PAST') {
+      throw new SkaldError(deadlineProblem, `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
+    }
+    if (deadlineProblem === 'BACKORDER_DEADLINE_TOO_FAR') {
+      throw new SkaldError(deadlineProblem, `shortagePolicy.backorderDeadline ${deadline} is more than ${MAX_BACKORDER_DAYS} days ahead`, {
+        retryable: false,
+        details: { maxBackorderDays: MAX_BACKORDER_DAYS },
+      });
     }
     const id = randomUUID();
     const lines = dto.lines.map((line, index) => ({

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, IsAmount, MAX_AMOUNT } from '../../http/validation.js';
+import { AmountWithin, CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, IsAmount, MAX_AMOUNT } from '../../http/validation.js';
 
 export class SkuParams {
   @ApiProperty({ pattern: CODE_PATTERN.source, example: 'TEA-EARLGREY-250' })
@@ -81,6 +81,7 @@ export class CatalogItemDto {
     example: '12.50',
   })
   @IsAmount({ allowString: true })
+  @AmountWithin(MAX_AMOUNT)
   listPrice: number | string;
 
   @ApiProperty({ description: 'ISO 4217 currency code.', pattern: '^[A-Z]{3}$', example: 'EUR' })

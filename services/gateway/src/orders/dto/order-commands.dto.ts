@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsNotEmptyObject, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { IsAmount, MAX_AMOUNT } from '../../http/validation.js';
+import { AmountWithin, IsAmount, LinesTotalWithin, MAX_AMOUNT } from '../../http/validation.js';
 import { OrderLineDto, ShippingAddressDto } from './place-order.dto.js';
 
 /** Why an order is cancelled. */
@@ -22,6 +22,7 @@ export class ModifyOrderDto {
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @LinesTotalWithin(MAX_AMOUNT)
   lines?: OrderLineDto[];
 
   @ApiPropertyOptional({ type: ShippingAddressDto })
@@ -57,5 +58,6 @@ export class CustomerCreditDto {
   })
   @ValidateIf((_dto, value) => value !== null)
   @IsAmount()
+  @AmountWithin(MAX_AMOUNT)
   creditLimit: number | null;
 }
