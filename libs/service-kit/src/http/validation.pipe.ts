@@ -7,9 +7,10 @@ import { hostileInputException } from './input-screening.middleware.js';
 export const AMOUNT_OUT_OF_RANGE = 'AMOUNT_OUT_OF_RANGE';
 
 /**
- * Validation options for a bound on a quantity, price or total (`@Max(1_000_000, outOfRange())`):
- * when only such bounds fail, the answer is 422 `AMOUNT_OUT_OF_RANGE` instead of 400
- * `VALIDATION_FAILED`, at the gateway and at the owning service alike.
+ * Validation options for the upper bound of a quantity, price or total
+ * (`@Max(1_000_000, outOfRange())`): when only such bounds fail, the answer is 422
+ * `AMOUNT_OUT_OF_RANGE` instead of 400 `VALIDATION_FAILED`, at the gateway and at the owning
+ * service alike. (A negative amount or a zero quantity is malformed rather than too large: 400.)
  */
 export function outOfRange(options: ValidationOptions = {}): ValidationOptions {
   return { ...options, context: { ...(options.context as object | undefined), code: AMOUNT_OUT_OF_RANGE } };

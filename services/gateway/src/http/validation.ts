@@ -41,11 +41,11 @@ function decimalPlaces(value: number): number {
 }
 
 /**
- * An amount's form: a finite JSON number with at most 4 decimals or (when allowed) a decimal
- * string. Its bounds are AmountWithin's, so that a well-formed amount out of range is a 422.
+ * An amount's form: a finite non-negative JSON number with at most 4 decimals or (when allowed) a
+ * decimal string. Its upper bound is AmountWithin's, so that an amount too large is a 422.
  */
 export function isAmount(value: unknown, options: { allowString: boolean }): boolean {
-  if (typeof value === 'number') return Number.isFinite(value) && decimalPlaces(value) <= 4;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && decimalPlaces(value) <= 4;
   return options.allowString && typeof value === 'string' && DECIMAL_STRING.test(value);
 }
 
@@ -64,14 +64,14 @@ export function IsAmount(options: { allowString?: boolean } = {}, validationOpti
       validator: {
         validate: (value: unknown) => isAmount(value, { allowString }),
         defaultMessage: (args) =>
-          `${args?.property ?? 'value'} must be an amount with at most 4 decimals${allowString ? ' (a number or a decimal string)' : ''}`,
+          `${args?.property ?? 'value'} must be a non-negative amount with at most 4 decimals${allowString ? ' (a number or a decimal string)' : ''}`,
       },
     });
 }
 
 /**
- * An amount between 0 and `max`; out of that range the answer is 422 AMOUNT_OUT_OF_RANGE (see
- * outOfRange). A value that is not an amount at all is left to IsAmount.
+ * An amount at most `max`; beyond it the answer is 422 AMOUNT_OUT_OF_RANGE (see outOfRange). A
+ * value that is not an amount at all (a negative one included) is left to IsAmount: 400.
  */
 export function AmountWithin(max: number): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
@@ -84,9 +84,9 @@ export function AmountWithin(max: number): PropertyDecorator {
         validate: (value: unknown) => {
           const amount = typeof value === 'string' ? Number(value) : value;
           if (typeof amount !== 'number' || !Number.isFinite(amount)) return true;
-          return amount >= 0 && amount <= max;
+          return amount <= max;
         },
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be between 0 and ${max}`,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must not be greater than ${max}`,
       },
     });
 }
@@ -118,7 +118,7 @@ export function LinesTotalWithin(max: number): PropertyDecorator {
           for (const line of lines as Array<{ quantity?: unknown; unitPrice?: unknown }>) {
             const { quantity, unitPrice } = line ?? {};
             if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > MAX_QUANTITY) return true;
-            if (!isAmount(unitPrice, { allowString: false }) || (unitPrice as number) < 0 || (unitPrice as number) > MAX_UNIT_PRICE) return true;
+            if (!isAmount(unitPrice, { allowString: false }) || (unitPrice as number) > MAX_UNIT_PRICE) return true;
             total += amountUnits(unitPrice as number) * BigInt(quantity as number);
           }
           return total <= BigInt(max) * UNITS_PER_AMOUNT;

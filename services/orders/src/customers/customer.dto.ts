@@ -7,7 +7,7 @@ export class SetCreditLimitDto {
   @ApiProperty({ description: 'Credit limit for unpaid open orders; null removes the limit.', nullable: true, example: 5000 })
   @ValidateIf((_, value) => value !== null)
   @IsAmount()
-  @Min(0, outOfRange())
+  @Min(0)
   @Max(MAX_ORDER_AMOUNT, outOfRange())
   creditLimit: number | null;
 }

@@ -53,13 +53,13 @@ export class OrderLineDto {
 
   @ApiProperty({ example: 2, minimum: 1, maximum: MAX_QUANTITY, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
   @IsInt()
-  @Min(1, outOfRange())
+  @Min(1)
   @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
   @ApiProperty({ example: 12.5, minimum: 0, maximum: MAX_UNIT_PRICE, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
   @IsAmount()
-  @Min(0, outOfRange())
+  @Min(0)
   @Max(MAX_UNIT_PRICE, outOfRange())
   unitPrice: number;
 }
@@ -89,7 +89,7 @@ export class PaymentDto {
 
   @ApiProperty({ example: 25, minimum: 0, maximum: MAX_ORDER_AMOUNT, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
   @IsAmount()
-  @Min(0, outOfRange())
+  @Min(0)
   @Max(MAX_ORDER_AMOUNT, outOfRange())
   amount: number;
 }

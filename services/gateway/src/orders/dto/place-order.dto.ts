@@ -74,7 +74,7 @@ export class OrderLineDto {
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY, example: 2, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE.' })
   @IsInt()
-  @Min(1, outOfRange())
+  @Min(1)
   @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
