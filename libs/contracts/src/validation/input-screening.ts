@@ -42,8 +42,8 @@ const join = (parent: string, key: string | number): string => (parent ? `${pare
 export function findHostileInput(value: unknown, options: { maxDepth?: number; field?: string } = {}): InputProblem | undefined {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const pending: Array<{ value: unknown; field: string; depth: number }> = [{ value, field: options.field ?? '', depth: 0 }];
-  while (pending.length > 0) {
-    const { value: current, field, depth } = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, field, depth } = next;
     if (typeof current === 'string') {
       const problem = textProblem(current);
       if (problem) return { field, message: `${field || 'value'} ${problem}` };
