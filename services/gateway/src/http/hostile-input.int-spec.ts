@@ -115,6 +115,18 @@ describe('hostile input is a 4xx at the gateway and never reaches a service (gat
     });
   });
 
+  it('amounts in more decimals than the currency has: 400 (12.505 EUR, 100.5 JPY)', async () => {
+    const cents = await refused(() => placeOrder(anOrder({ lines: [{ sku: 'TEA-1', quantity: 1, unitPrice: 12.505 }] })), 400, 'VALIDATION_FAILED', 'lines');
+    expect(cents.body.errors?.map((error) => error.message)).toContain('lines.0.unitPrice must have at most 2 decimals in EUR');
+    const yen = await refused(
+      () => placeOrder(anOrder({ currency: 'JPY', lines: [{ sku: 'TEA-1', quantity: 1, unitPrice: 100 }], payment: { method: 'card', status: 'paid', amount: 100.5 } })),
+      400,
+      'VALIDATION_FAILED',
+      'payment',
+    );
+    expect(yen.body.errors?.map((error) => error.message)).toContain('payment.amount must have at most 0 decimals in JPY');
+  });
+
   describe('quantities, prices and totals out of range: 422 AMOUNT_OUT_OF_RANGE naming the field', () => {
     it.each([
       ['a 10^30 quantity', { lines: [{ sku: 'TEA-1', quantity: 1e30, unitPrice: 1 }] }, 'lines.0.quantity'],
@@ -127,7 +139,7 @@ describe('hostile input is a 4xx at the gateway and never reaches a service (gat
     });
 
     it('a total just within the column is forwarded', async () => {
-      const res = await placeOrder(anOrder({ lines: Array.from({ length: 10 }, (_, i) => ({ sku: `TEA-${i}`, quantity: 1_000_000, unitPrice: 999.9999 })) }));
+      const res = await placeOrder(anOrder({ lines: Array.from({ length: 10 }, (_, i) => ({ sku: `TEA-${i}`, quantity: 1_000_000, unitPrice: 999.99 })) }));
       expect(res.status).toBe(202);
     });
 

@@ -127,3 +127,45 @@ export function LinesTotalWithin(max: number): PropertyDecorator {
       },
     });
 }
+
+/** Decimals of a currency's minor unit (EUR 2, JPY 0, BHD 3), or undefined for an unknown code. */
+function currencyDecimals(currency: unknown): number | undefined {
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    return undefined;
+  }
+}
+
+function amountsOf(property: string, value: unknown): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.map((line: { unitPrice?: unknown } | null, index) => [`${property}.${index}.unitPrice`, line?.unitPrice]);
+  if (value && typeof value === 'object') return [[`${property}.amount`, (value as { amount?: unknown }).amount]];
+  return [];
+}
+
+function minorUnitProblems(currency: unknown, amounts: Array<[string, unknown]>): string[] {
+  const decimals = currencyDecimals(currency);
+  if (decimals === undefined) return [];
+  return amounts
+    .filter(([, amount]) => typeof amount === 'number' && Number.isFinite(amount) && decimalPlaces(amount) > decimals)
+    .map(([field]) => `${field} must have at most ${decimals} decimals in ${String(currency)}`);
+}
+
+/**
+ * On an order's `lines` or `payment`: each unit price, or the payment amount, in whole minor units
+ * of the order's `currency` (a 400), as the orders service requires: then the sum of the lines
+ * compares exactly with the payment. The currency is a sibling, hence a check on the parent.
+ */
+export function InCurrencyMinorUnits(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'inCurrencyMinorUnits',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown, args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), value)).length === 0,
+        defaultMessage: (args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), args?.value)).join('; '),
+      },
+    });
+}

@@ -105,7 +105,7 @@ describe('hostile input at the orders service (real PostgreSQL and RabbitMQ)', (
     it.each([
       ['a 10^30 quantity', [{ quantity: 1e30, unitPrice: 1 }], 'lines.0.quantity'],
       ['a 10^30 unit price', [{ quantity: 1, unitPrice: 1e30 }], 'lines.0.unitPrice'],
-      ['a unit price above 1,000,000,000', [{ quantity: 1, unitPrice: 1_000_000_000.0001 }], 'lines.0.unitPrice'],
+      ['a unit price above 1,000,000,000', [{ quantity: 1, unitPrice: 1_000_000_001 }], 'lines.0.unitPrice'],
     ])('%s', async (_label, lines, field) => {
       const res = await post(anOrder(lines.map((line) => ({ sku, ...line })), { payment: { method: 'card', status: 'pending', amount: 0 } }));
       await expectProblem(res, 422, 'AMOUNT_OUT_OF_RANGE', field);
@@ -122,10 +122,10 @@ describe('hostile input at the orders service (real PostgreSQL and RabbitMQ)', (
       await expectProblem(over, 422, 'AMOUNT_OUT_OF_RANGE', 'lines');
       expect(await orderCount()).toBe(before);
 
-      const within = anOrder(Array.from({ length: 10 }, () => ({ ...line, unitPrice: 999.9999 })), { payment: { method: 'card', status: 'pending', amount: 0 } });
+      const within = anOrder(Array.from({ length: 10 }, () => ({ ...line, unitPrice: 999.99 })), { payment: { method: 'card', status: 'pending', amount: 0 } });
       const accepted = await post(within);
       expect(accepted.status).toBe(202);
-      expect((await world.order(tenantId, accepted.body.id)).totalAmount).toBe('9999999000');
+      expect((await world.order(tenantId, accepted.body.id)).totalAmount).toBe('9999900000');
     });
 
     it('a modification whose lines overflow the total', async () => {
@@ -143,6 +143,27 @@ describe('hostile input at the orders service (real PostgreSQL and RabbitMQ)', (
       const res = await post(order({ channel: 'Web Shop', lines: [{ sku, quantity: 1e30, unitPrice: 1 }] }));
       await expectProblem(res, 400, 'VALIDATION_FAILED', 'lines.0.quantity');
       expect((res.body.errors as Array<{ field: string }>).map((error) => error.field)).toContain('channel');
+    });
+  });
+
+  describe('amounts in whole minor units of the currency: 400 VALIDATION_FAILED', () => {
+    it('a unit price of 12.505 EUR, a payment of 100.5 JPY; 12.5 EUR and 100 JPY pass', async () => {
+      const before = await orderCount();
+      const cents = await post(anOrder([{ sku, quantity: 1, unitPrice: 12.505 }], { payment: { method: 'card', status: 'pending', amount: 0 } }));
+      await expectProblem(cents, 400, 'VALIDATION_FAILED', 'lines');
+      expect((cents.body.errors as Array<{ message: string }>)[0].message).toBe('lines.0.unitPrice must have at most 2 decimals in EUR');
+      const yen = await post(anOrder([{ sku, quantity: 1, unitPrice: 100 }], { currency: 'JPY', payment: { method: 'card', status: 'paid', amount: 100.5 } }));
+      await expectProblem(yen, 400, 'VALIDATION_FAILED', 'payment');
+      expect((yen.body.errors as Array<{ message: string }>)[0].message).toBe('payment.amount must have at most 0 decimals in JPY');
+      expect(await orderCount()).toBe(before);
+      expect((await post(anOrder([{ sku, quantity: 1, unitPrice: 100 }], { currency: 'JPY', payment: { method: 'card', status: 'paid', amount: 100 } }))).status).toBe(202);
+    });
+
+    it("a modification's unit price in the order's currency", async () => {
+      const id = await world.place(tenantId, order({ payment: { method: 'card', status: 'pending', amount: 0 } }));
+      const res = await world.sut.http().patch(`/v1/orders/${id}`).set(asPlatform(tenantId)).send({ lines: [{ sku, quantity: 1, unitPrice: 9.999 }] });
+      await expectProblem(res, 400, 'VALIDATION_FAILED', 'lines.0.unitPrice');
+      expect((await world.order(tenantId, id)).totalAmount).toBe('20');
     });
   });
 

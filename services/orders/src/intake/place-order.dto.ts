@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { outOfRange } from '@skald/service-kit';
-import { IsAmount, LinesTotalWithinBounds, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE } from '../shared/amount-bounds.js';
+import { InCurrencyMinorUnits, IsAmount, LinesTotalWithinBounds, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE } from '../shared/amount-bounds.js';
 
 export class CustomerDto {
   @ApiProperty({ example: 'C-1001' })
@@ -57,7 +57,7 @@ export class OrderLineDto {
   @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
-  @ApiProperty({ example: 12.5, minimum: 0, maximum: MAX_UNIT_PRICE, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
+  @ApiProperty({ example: 12.5, minimum: 0, maximum: MAX_UNIT_PRICE, description: "At most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE" })
   @IsAmount()
   @Min(0)
   @Max(MAX_UNIT_PRICE, outOfRange())
@@ -87,7 +87,7 @@ export class PaymentDto {
   @IsIn(['pending', 'paid'])
   status: 'pending' | 'paid';
 
-  @ApiProperty({ example: 25, minimum: 0, maximum: MAX_ORDER_AMOUNT, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
+  @ApiProperty({ example: 25, minimum: 0, maximum: MAX_ORDER_AMOUNT, description: "At most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE" })
   @IsAmount()
   @Min(0)
   @Max(MAX_ORDER_AMOUNT, outOfRange())
@@ -132,6 +132,7 @@ export class PlaceOrderDto {
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
   @LinesTotalWithinBounds()
+  @InCurrencyMinorUnits()
   lines: OrderLineDto[];
 
   @ApiProperty({ example: 'EUR' })
@@ -146,6 +147,7 @@ export class PlaceOrderDto {
   @ApiProperty({ type: PaymentDto })
   @ValidateNested()
   @Type(() => PaymentDto)
+  @InCurrencyMinorUnits()
   payment: PaymentDto;
 
   @ApiPropertyOptional({ example: '2026-12-01' })

@@ -31,6 +31,7 @@ import {
   DATE_PATTERN,
   EXTERNAL_ID_PATTERN,
   AmountWithin,
+  InCurrencyMinorUnits,
   IsAmount,
   LinesTotalWithin,
   MAX_AMOUNT,
@@ -78,7 +79,7 @@ export class OrderLineDto {
   @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
-  @ApiProperty({ description: 'Unit price offered to the customer, at most 4 decimals. Out of range: 422 AMOUNT_OUT_OF_RANGE.', minimum: 0, maximum: MAX_UNIT_PRICE, example: 12.5 })
+  @ApiProperty({ description: "Unit price offered to the customer, at most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE.", minimum: 0, maximum: MAX_UNIT_PRICE, example: 12.5 })
   @IsAmount()
   @AmountWithin(MAX_UNIT_PRICE)
   unitPrice: number;
@@ -132,7 +133,7 @@ export class PaymentDto {
   @IsIn(['pending', 'paid'])
   status: 'pending' | 'paid';
 
-  @ApiProperty({ minimum: 0, maximum: MAX_AMOUNT, example: 25, description: 'What the customer paid (or is to pay). Out of range: 422 AMOUNT_OUT_OF_RANGE.' })
+  @ApiProperty({ minimum: 0, maximum: MAX_AMOUNT, example: 25, description: "What the customer paid (or is to pay), at most the currency's minor-unit decimals. Too large: 422 AMOUNT_OUT_OF_RANGE." })
   @IsAmount()
   @AmountWithin(MAX_AMOUNT)
   amount: number;
@@ -181,6 +182,7 @@ export class PlaceOrderDto {
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
   @LinesTotalWithin(MAX_AMOUNT)
+  @InCurrencyMinorUnits()
   lines: OrderLineDto[];
 
   @ApiProperty({ description: 'ISO 4217 currency code.', example: 'EUR' })
@@ -200,6 +202,7 @@ export class PlaceOrderDto {
   @IsNotEmptyObject()
   @ValidateNested()
   @Type(() => PaymentDto)
+  @InCurrencyMinorUnits()
   payment: PaymentDto;
 
   @ApiPropertyOptional({ description: 'ISO date (YYYY-MM-DD).', format: 'date', example: '2026-12-24' })
