@@ -10,6 +10,7 @@ import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { BaseServiceConfig } from '../config/base-service-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { outOfRange } from '../http/validation.pipe.js';
 import { SkaldServiceModule } from './skald-service.module.js';
 import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-service.js';
@@ -47,11 +48,19 @@ class WeighParcelDto {
 
 @Controller()
 class ParcelController {
+  constructor(private readonly dataSource: DataSource) {}
+
   @OnMessage(weighed)
   async onWeighed(@Payload() parcel: ParcelWeighed, @Ctx() context: MessageContext): Promise<void> {
     if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
     await context.manager.query(`INSERT INTO kit_effect (parcel_id) VALUES ($1)`, [parcel.parcelId]);
     await context.publish(labelled, { parcelId: parcel.parcelId });
+  }
+
+  /** Stores nothing, but asks PostgreSQL to hold the weight in an integer (as a column would). */
+  @Post('parcels/raw')
+  async weighRaw(@Body() body: { grams: string }): Promise<object> {
+    return (await this.dataSource.query(`SELECT $1::bigint::integer AS grams`, [body.grams]))[0];
   }
 
   @Post('parcels')
@@ -231,6 +240,21 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     const heavyAndWrong = await request(server).post('/parcels').send({ parcelId: 7, grams: 1e30 });
     expect(heavyAndWrong.status).toBe(400);
     expect(new Set(heavyAndWrong.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['parcelId', 'grams']));
+  });
+
+  it('answers a value PostgreSQL cannot store with a 4xx, as a safety net behind validation (a number beyond its column: 422; NUL in text: 400)', async () => {
+    const server = app.getHttpServer();
+    const fits = await request(server).post('/parcels/raw').send({ grams: '2147483647' });
+    expect(fits.status).toBe(201);
+    const overflow = await request(server).post('/parcels/raw').send({ grams: '2147483648' });
+    expect(overflow.status).toBe(422);
+    expect(overflow.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', status: 422 });
+
+    // NUL never gets past the screening over HTTP; the database's own refusal is mapped all the same.
+    const nul = await app.get(DataSource).query(`SELECT $1::text`, ['a\u0000b']).catch((error: unknown) => error);
+    expect(new ProblemDetailsFilter().toProblem(nul)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    const badJson = await app.get(DataSource).query(`SELECT $1::jsonb`, ['"\\u0000"']).catch((error: unknown) => error);
+    expect(new ProblemDetailsFilter().toProblem(badJson)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('reports readiness of database and broker, and Prometheus metrics', async () => {

@@ -143,11 +143,18 @@ describe('hostile input is a 4xx at the gateway and never reaches a service (gat
       expect(res.status).toBe(202);
     });
 
-    it('a modification whose lines overflow the total; a 10^30 credit limit; a 10^30 list price', async () => {
+    it('a modification whose lines overflow the total; a 10^30 credit limit, receipt quantity, low-stock threshold and list price', async () => {
       const { key } = await aStaffKey(gw.sut.dataSource, ['admin']);
       const lines = Array.from({ length: 10 }, () => ({ sku: 'TEA-1', quantity: 1_000_000, unitPrice: 1000 }));
       await refused(() => gw.sut.http().patch(`/v1/orders/${randomUUID()}`).set(bearer(key)).send({ lines }), 422, 'AMOUNT_OUT_OF_RANGE', 'lines');
       await refused(() => gw.sut.http().put('/v1/customers/cust-1').set(bearer(key)).send({ creditLimit: 1e30 }), 422, 'AMOUNT_OUT_OF_RANGE', 'creditLimit');
+      await refused(() => gw.sut.http().post('/v1/stock/receipts').set(bearer(key)).send({ warehouse: 'LON-1', lines: [{ sku: 'TEA-1', quantity: 1e30 }] }), 422, 'AMOUNT_OUT_OF_RANGE', 'lines.0.quantity');
+      await refused(
+        () => gw.sut.http().put('/v1/stock/TEA-1/warehouses/LON-1/low-stock-threshold').set(bearer(key)).send({ threshold: 1e30 }),
+        422,
+        'AMOUNT_OUT_OF_RANGE',
+        'threshold',
+      );
       await refused(
         () => gw.sut.http().put('/v1/catalog/TEA-1').set(bearer(key)).send({ name: 'Tea', listPrice: 1e30, currency: 'EUR', sellable: true, returnable: true }),
         422,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -39,7 +40,7 @@ export class LowStockThresholdDto {
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000, description: 'Alert when available stock falls below this; 0 never alerts.', example: 20 })
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(1_000_000, outOfRange())
   threshold: number;
 }
 
@@ -124,7 +125,7 @@ export class StockReceiptLineDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000, example: 100 })
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(1_000_000, outOfRange())
   quantity: number;
 }
 
