@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Min } from 'class-validator';
 import { defineEvent, MessageRegistry } from '../registry/message-definition.js';
 import { validateAgainst, validateEnvelope } from './validate.js';
 
@@ -14,6 +14,11 @@ class StockCounted {
   @IsOptional()
   @IsString()
   note?: string;
+}
+
+class PriceSet {
+  @IsNumber({ maxDecimalPlaces: 2 })
+  price: number;
 }
 
 describe('contract validation', () => {
@@ -61,6 +66,11 @@ describe('contract validation', () => {
     const result = validateAgainst(StockCounted, payload);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('calls a payload invalid when a validator throws on it (1e-7 against maxDecimalPlaces), rather than failing the handler', () => {
+    expect(validateAgainst(PriceSet, { price: 1e-7 })).toEqual({ ok: false, errors: [expect.stringMatching(/^the payload could not be validated: /)] });
+    expect(validateAgainst(PriceSet, { price: 1.25 }).ok).toBe(true);
   });
 
   it('accepts TAB, LF, CR and any printable Unicode in a payload', () => {

@@ -29,7 +29,14 @@ export function validateAgainst<T extends object>(cls: PayloadClass<T>, plain: u
   const hostile = findHostileInput(plain);
   if (hostile) return { ok: false, errors: [`${hostile.field}: ${hostile.message}`] };
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
+  let errors: ValidationError[];
+  try {
+    errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
+  } catch (error) {
+    // A validator that throws on odd input (class-validator's maxDecimalPlaces on 1e-7) means the
+    // payload is invalid, not that the handler failed: dead-lettered at once, never retried.
+    return { ok: false, errors: [`the payload could not be validated: ${(error as Error).message}`] };
+  }
   if (errors.length > 0) return { ok: false, errors: describeValidationErrors(errors) };
   return { ok: true, value: instance };
 }

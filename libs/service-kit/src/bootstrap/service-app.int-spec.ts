@@ -5,7 +5,7 @@ import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts'
 import { AmqpConnection, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { BaseServiceConfig } from '../config/base-service-config.js';
@@ -46,6 +46,12 @@ class WeighParcelDto {
   grams: number;
 }
 
+class PriceParcelDto {
+  // class-validator's maxDecimalPlaces throws on exponent notation (1e-7).
+  @IsNumber({ maxDecimalPlaces: 2 })
+  price: number;
+}
+
 @Controller()
 class ParcelController {
   constructor(private readonly dataSource: DataSource) {}
@@ -55,6 +61,11 @@ class ParcelController {
     if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
     await context.manager.query(`INSERT INTO kit_effect (parcel_id) VALUES ($1)`, [parcel.parcelId]);
     await context.publish(labelled, { parcelId: parcel.parcelId });
+  }
+
+  @Post('parcels/priced')
+  price(@Body() body: PriceParcelDto): { price: number } {
+    return { price: body.price };
   }
 
   /** Stores nothing, but asks PostgreSQL to hold the weight in an integer (as a column would). */
@@ -220,7 +231,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     expect(missing.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('screens hostile input before validation (415, control characters, depth) and answers a bound marked outOfRange with 422 AMOUNT_OUT_OF_RANGE', async () => {
+  it('screens hostile input before validation (415, control characters, depth), refuses input a validator throws on (400), and answers a bound marked outOfRange with 422 AMOUNT_OUT_OF_RANGE', async () => {
     const server = app.getHttpServer();
     const notJson = await request(server).post('/parcels').set('content-type', 'text/plain').send('parcelId=P-1');
     expect(notJson.status).toBe(415);
@@ -237,6 +248,11 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     const heavy = await request(server).post('/parcels').send({ parcelId: 'P-1', grams: 1e30 });
     expect(heavy.status).toBe(422);
     expect(heavy.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', errors: [{ field: 'grams' }] });
+    const thrown = await request(server).post('/parcels/priced').send({ price: 1e-7 });
+    expect(thrown.status).toBe(400);
+    expect(thrown.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/^The request could not be validated/) });
+    expect((await request(server).post('/parcels/priced').send({ price: 1.25 })).body).toEqual({ price: 1.25 });
+
     const heavyAndWrong = await request(server).post('/parcels').send({ parcelId: 7, grams: 1e30 });
     expect(heavyAndWrong.status).toBe(400);
     expect(new Set(heavyAndWrong.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['parcelId', 'grams']));

@@ -1,4 +1,4 @@
-import { BadRequestException, UnprocessableEntityException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { BadRequestException, HttpException, UnprocessableEntityException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { ValidationOptions } from 'class-validator';
 import { findHostileInput } from '@skald/contracts';
 import { hostileInputException } from './input-screening.middleware.js';
@@ -46,7 +46,14 @@ class SkaldValidationPipe extends ValidationPipe {
       const problem = findHostileInput(value, { field: metadata.data });
       if (problem) throw hostileInputException(problem);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      // A validator or transformer that throws on odd input (class-validator's maxDecimalPlaces
+      // on 1e-7) is refusing the input, not failing the service.
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: `The request could not be validated: ${(error as Error).message}` });
+    }
   }
 }
 
