@@ -57,6 +57,7 @@ class SkaldValidationPipe extends ValidationPipe {
   }
 }
 
+/** The global pipe of every Skald service (SkaldServiceModule installs it): see SkaldValidationPipe. */
 export function createValidationPipe(): ValidationPipe {
   return new SkaldValidationPipe({
     transform: true,
