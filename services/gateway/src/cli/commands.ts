@@ -12,7 +12,7 @@ export interface Command {
 
 export function platformCreate(
   name: string,
-  options: { priceTolerance?: string; reviewThreshold?: string; shortagePolicy?: string; backorderDays?: string; partialRemainder?: string },
+  options: { priceTolerance?: string; reviewThreshold?: string; shortagePolicy?: string; backorderDays?: string; partialRemainder?: string; maxBackorderDays?: string },
 ): Command {
   const settings: PlatformSettings = {
     name,
@@ -21,6 +21,7 @@ export function platformCreate(
     shortageMode: options.shortagePolicy,
     backorderDays: options.backorderDays,
     partialRemainder: options.partialRemainder,
+    maxBackorderDays: options.maxBackorderDays,
   };
   const problems = platformSettingsProblems(settings);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -32,7 +33,7 @@ export function platformCreate(
       io.out(`  name              ${platform.name}`);
       io.out(`  price tolerance   ${settings.priceTolerancePct}%`);
       io.out(`  review threshold  ${settings.reviewAmountThreshold}`);
-      io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder})`);
+      io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder}; an order's own deadline at most ${platform.maxBackorderDays} days ahead)`);
       io.out(`  API key id        ${key.id}`);
       io.out('Its API key follows. It is shown only this once: store it now.');
       io.out(key.key);

@@ -13,6 +13,7 @@ function parse(argv: string[]): Command {
       'shortage-policy': { type: 'string' },
       'backorder-days': { type: 'string' },
       'partial-remainder': { type: 'string' },
+      'max-backorder-days': { type: 'string' },
       roles: { type: 'string' },
     },
     allowPositionals: true,
@@ -24,7 +25,7 @@ function parse(argv: string[]): Command {
     if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
-    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder']);
+    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'max-backorder-days']);
     if (rest.length !== 1) throw new UsageError('platform create needs exactly one <name> (quote a name with spaces)');
     return platformCreate(rest[0], {
       priceTolerance: values['price-tolerance'],
@@ -32,6 +33,7 @@ function parse(argv: string[]): Command {
       shortagePolicy: values['shortage-policy'],
       backorderDays: values['backorder-days'],
       partialRemainder: values['partial-remainder'],
+      maxBackorderDays: values['max-backorder-days'],
     });
   }
   if (noun === 'staff-key' && verb === 'create') {

@@ -176,5 +176,16 @@ describe('hostile input at the orders service (real PostgreSQL and RabbitMQ)', (
       const near = await post(order({ shortagePolicy: { mode: 'backorder', backorderDeadline: at(89) } } as Partial<OrderBody>));
       expect(near.status).toBe(202);
     });
+
+    it("the platform's own maximum (skald platform create --max-backorder-days 30): 31 days ahead is too far", async () => {
+      const platform = await world.platform(aPlatform({ shortagePolicy: { mode: 'backorder', backorderDays: 7, partialRemainder: 'backorder', maxBackorderDays: 30 } }));
+      const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+      const placeWith = (days: number) =>
+        world.sut.http().post('/v1/orders').set(asPlatform(platform.tenantId)).send(order({ shortagePolicy: { mode: 'backorder', backorderDeadline: at(days) } } as Partial<OrderBody>));
+      const far = await placeWith(31);
+      await expectProblem(far, 422, 'BACKORDER_DEADLINE_TOO_FAR');
+      expect(far.body.maxBackorderDays).toBe(30);
+      expect((await placeWith(29)).status).toBe(202);
+    });
   });
 });

@@ -4,17 +4,17 @@ import type { TenantPolicyEntity } from '../tenants/tenant-policy.entity.js';
 const DAY = 86_400_000;
 
 /**
- * How far ahead an order's own backorder deadline may be (the platform's maximum). A constant for
- * every platform for now; a deadline further out would hold reserved stock for longer than any
- * platform's replenishment plans.
+ * How far ahead an order's own backorder deadline may be unless its platform says otherwise
+ * (`skald platform create --max-backorder-days`): a deadline further out would hold reserved stock
+ * longer than replenishment is planned.
  */
-export const MAX_BACKORDER_DAYS = 90;
+export const DEFAULT_MAX_BACKORDER_DAYS = 90;
 
 /** Why an order's own backorder deadline is refused (a SkaldError code), or undefined if it is fine. */
-export function backorderDeadlineProblem(deadline: string, now: Date): 'BACKORDER_DEADLINE_PAST' | 'BACKORDER_DEADLINE_TOO_FAR' | undefined {
+export function backorderDeadlineProblem(deadline: string, now: Date, maxDays: number): 'BACKORDER_DEADLINE_PAST' | 'BACKORDER_DEADLINE_TOO_FAR' | undefined {
   const at = Date.parse(deadline);
   if (at <= now.getTime()) return 'BACKORDER_DEADLINE_PAST';
-  if (at > now.getTime() + MAX_BACKORDER_DAYS * DAY) return 'BACKORDER_DEADLINE_TOO_FAR';
+  if (at > now.getTime() + maxDays * DAY) return 'BACKORDER_DEADLINE_TOO_FAR';
   return undefined;
 }
 
