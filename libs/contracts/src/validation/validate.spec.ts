@@ -46,6 +46,8 @@ describe('contract validation', () => {
     ['a zero version', { version: 0 }, 'version'],
     ['a non-object payload', { payload: 'x' }, 'payload'],
     ['a non-ISO time', { occurredAt: 'yesterday' }, 'occurredAt'],
+    ['a NUL in the correlation id', { correlationId: 'saga\u00001' }, 'correlationId'],
+    ['a control character in the tenant id', { tenantId: 'tenant\u001b' }, 'tenantId'],
   ])('rejects %s', (_label, overrides, field) => {
     const result = validateEnvelope(envelope(overrides));
     expect(result.ok).toBe(false);

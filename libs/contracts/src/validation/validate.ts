@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { MessageEnvelope } from '../envelope/envelope.js';
 import type { PayloadClass } from '../registry/message-definition.js';
-import { findHostileInput } from './input-screening.js';
+import { findHostileInput, textProblem } from './input-screening.js';
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -45,7 +45,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-const isText = (value: unknown, max = 200): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
+// Envelope ids land in text columns (inbox, logs): a control character there would fail at the database.
+const isText = (value: unknown, max = 200): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max && textProblem(value) === undefined;
 
 /**
  * Validates the envelope part of a message (the payload is validated by its contract next). The
@@ -66,11 +68,11 @@ export function validateEnvelope(plain: unknown): ValidationResult<MessageEnvelo
   if (typeof e.occurredAt !== 'string' || !ISO_TIME.test(e.occurredAt) || Number.isNaN(Date.parse(e.occurredAt))) {
     errors.push('occurredAt: occurredAt must be an ISO 8601 date-time');
   }
-  if (!isText(e.correlationId)) errors.push('correlationId: correlationId must be a non-empty string of at most 200 characters');
+  if (!isText(e.correlationId)) errors.push('correlationId: correlationId must be a non-empty string of at most 200 characters, without control characters');
   for (const field of ['causationId', 'tenantId'] as const) {
     const value = e[field];
     if (value !== undefined && value !== null && !isText(value)) {
-      errors.push(`${field}: ${field} must be null or a non-empty string of at most 200 characters`);
+      errors.push(`${field}: ${field} must be null or a non-empty string of at most 200 characters, without control characters`);
     }
   }
   if (e.payload === null || typeof e.payload !== 'object' || Array.isArray(e.payload)) errors.push('payload: payload must be an object');
