@@ -4,7 +4,7 @@ import { createPlatform, createStaffKey, type GatewayClient } from '../../suppor
 import { suite } from '../../support/suite-state.mjs';
 import { queryService, Trading } from '../../support/trading.js';
 
-type Webhook = { type: string; data: Record<string, any> };
+type Webhook = { type: string; data: Record<string, unknown> };
 
 /**
  * Hostile input through the gateway to the services and back: a clear 4xx problem+json, never a
