@@ -16,6 +16,13 @@ export class ShortageDefaultsValue {
 
   @IsIn(PARTIAL_REMAINDERS)
   partialRemainder: PartialRemainder;
+
+  /** How far ahead an order's own backorder deadline may be. Absent (platforms registered before): 90. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  maxBackorderDays?: number;
 }
 
 export class PlatformRegistered {

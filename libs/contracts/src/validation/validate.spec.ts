@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, Min } from 'class-validator';
 import { defineEvent, MessageRegistry } from '../registry/message-definition.js';
 import { validateAgainst, validateEnvelope } from './validate.js';
 
@@ -14,6 +14,11 @@ class StockCounted {
   @IsOptional()
   @IsString()
   note?: string;
+}
+
+class PriceSet {
+  @IsNumber({ maxDecimalPlaces: 2 })
+  price: number;
 }
 
 describe('contract validation', () => {
@@ -41,6 +46,8 @@ describe('contract validation', () => {
     ['a zero version', { version: 0 }, 'version'],
     ['a non-object payload', { payload: 'x' }, 'payload'],
     ['a non-ISO time', { occurredAt: 'yesterday' }, 'occurredAt'],
+    ['a NUL in the correlation id', { correlationId: 'saga\u00001' }, 'correlationId'],
+    ['a control character in the tenant id', { tenantId: 'tenant\u001b' }, 'tenantId'],
   ])('rejects %s', (_label, overrides, field) => {
     const result = validateEnvelope(envelope(overrides));
     expect(result.ok).toBe(false);
@@ -50,6 +57,26 @@ describe('contract validation', () => {
   it('rejects non-objects outright', () => {
     expect(validateEnvelope('[]')).toEqual({ ok: false, errors: ['must be a JSON object'] });
     expect(validateAgainst(StockCounted, [1, 2])).toEqual({ ok: false, errors: ['must be a JSON object'] });
+  });
+
+  it.each([
+    ['a NUL', { sku: 'A\u00001', onHand: 1 }, 'sku'],
+    ['an escape character', { sku: 'A-1', onHand: 1, note: 'x\u001b[31m' }, 'note'],
+    ['a C1 control', { sku: 'A-1', onHand: 1, note: 'x\u0085' }, 'note'],
+    ['a lone surrogate', { sku: 'A-1', onHand: 1, note: 'x\ud800' }, 'note'],
+  ])('refuses a payload whose text holds %s (dead-lettered as invalid, never reaching the database)', (_label, payload, field) => {
+    const result = validateAgainst(StockCounted, payload);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toMatch(new RegExp(`^${field}: `));
+  });
+
+  it('calls a payload invalid when a validator throws on it (1e-7 against maxDecimalPlaces), rather than failing the handler', () => {
+    expect(validateAgainst(PriceSet, { price: 1e-7 })).toEqual({ ok: false, errors: [expect.stringMatching(/^the payload could not be validated: /)] });
+    expect(validateAgainst(PriceSet, { price: 1.25 }).ok).toBe(true);
+  });
+
+  it('accepts TAB, LF, CR and any printable Unicode in a payload', () => {
+    expect(validateAgainst(StockCounted, { sku: 'A-1', onHand: 1, note: 'line 1\r\n\tline 2 — ünïcødé 😀' }).ok).toBe(true);
   });
 
   it('validates a payload against its class and tolerates fields a newer producer added', () => {

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { MessageEnvelope } from '../envelope/envelope.js';
 import type { PayloadClass } from '../registry/message-definition.js';
+import { findHostileInput, textProblem } from './input-screening.js';
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -17,14 +18,25 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
 /**
  * Validates a plain object against a contract class. Unknown properties are stripped, not
  * rejected: a contract only ever gains optional fields within a version, so an older consumer
- * must accept a newer producer's message.
+ * must accept a newer producer's message. A control character, a lone surrogate or nesting beyond
+ * MAX_JSON_DEPTH anywhere makes it invalid too: such a message would otherwise fail at the database
+ * and be retried as a handler failure instead of being dead-lettered at once.
  */
 export function validateAgainst<T extends object>(cls: PayloadClass<T>, plain: unknown): ValidationResult<T> {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: ['must be a JSON object'] };
   }
+  const hostile = findHostileInput(plain);
+  if (hostile) return { ok: false, errors: [`${hostile.field}: ${hostile.message}`] };
   const instance = plainToInstance(cls, plain, { exposeDefaultValues: true });
-  const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
+  let errors: ValidationError[];
+  try {
+    errors = validateSync(instance, { whitelist: true, forbidUnknownValues: true });
+  } catch (error) {
+    // A validator that throws on odd input (class-validator's maxDecimalPlaces on 1e-7) means the
+    // payload is invalid, not that the handler failed: dead-lettered at once, never retried.
+    return { ok: false, errors: [`the payload could not be validated: ${(error as Error).message}`] };
+  }
   if (errors.length > 0) return { ok: false, errors: describeValidationErrors(errors) };
   return { ok: true, value: instance };
 }
@@ -33,7 +45,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
-const isText = (value: unknown, max = 200): value is string => typeof value === 'string' && value.length > 0 && value.length <= max;
+// Envelope ids land in text columns (inbox, logs): a control character there would fail at the database.
+const isText = (value: unknown, max = 200): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max && textProblem(value) === undefined;
 
 /**
  * Validates the envelope part of a message (the payload is validated by its contract next). The
@@ -54,11 +68,11 @@ export function validateEnvelope(plain: unknown): ValidationResult<MessageEnvelo
   if (typeof e.occurredAt !== 'string' || !ISO_TIME.test(e.occurredAt) || Number.isNaN(Date.parse(e.occurredAt))) {
     errors.push('occurredAt: occurredAt must be an ISO 8601 date-time');
   }
-  if (!isText(e.correlationId)) errors.push('correlationId: correlationId must be a non-empty string of at most 200 characters');
+  if (!isText(e.correlationId)) errors.push('correlationId: correlationId must be a non-empty string of at most 200 characters, without control characters');
   for (const field of ['causationId', 'tenantId'] as const) {
     const value = e[field];
     if (value !== undefined && value !== null && !isText(value)) {
-      errors.push(`${field}: ${field} must be null or a non-empty string of at most 200 characters`);
+      errors.push(`${field}: ${field} must be null or a non-empty string of at most 200 characters, without control characters`);
     }
   }
   if (e.payload === null || typeof e.payload !== 'object' || Array.isArray(e.payload)) errors.push('payload: payload must be an object');

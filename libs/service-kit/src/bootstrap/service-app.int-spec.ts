@@ -5,11 +5,13 @@ import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts'
 import { AmqpConnection, assertExchanges, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { IsInt, IsString, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import request from 'supertest';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { BaseServiceConfig } from '../config/base-service-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
+import { outOfRange } from '../http/validation.pipe.js';
 import { SkaldServiceModule } from './skald-service.module.js';
 import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-service.js';
 
@@ -41,16 +43,36 @@ class WeighParcelDto {
 
   @IsInt()
   @Min(1)
+  @Max(1_000_000, outOfRange())
   grams: number;
+}
+
+class PriceParcelDto {
+  // class-validator's maxDecimalPlaces throws on exponent notation (1e-7).
+  @IsNumber({ maxDecimalPlaces: 2 })
+  price: number;
 }
 
 @Controller()
 class ParcelController {
+  constructor(private readonly dataSource: DataSource) {}
+
   @OnMessage(weighed)
   async onWeighed(@Payload() parcel: ParcelWeighed, @Ctx() context: MessageContext): Promise<void> {
     if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
     await context.manager.query(`INSERT INTO kit_effect (parcel_id) VALUES ($1)`, [parcel.parcelId]);
     await context.publish(labelled, { parcelId: parcel.parcelId });
+  }
+
+  @Post('parcels/priced')
+  price(@Body() body: PriceParcelDto): { price: number } {
+    return { price: body.price };
+  }
+
+  /** Stores nothing, but asks PostgreSQL to hold the weight in an integer (as a column would). */
+  @Post('parcels/raw')
+  async weighRaw(@Body() body: { grams: string }): Promise<object> {
+    return (await this.dataSource.query(`SELECT $1::bigint::integer AS grams`, [body.grams]))[0];
   }
 
   @Post('parcels')
@@ -185,6 +207,14 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     ]);
   });
 
+  it('dead-letters a message with a NUL in its text at once as an invalid payload (it would fail at the database, retried as a handler failure)', async () => {
+    const hostile = publish({ parcelId: 'p-\u0000', grams: 5 });
+    const dlq = new DeadLetterQueue(app.get(AmqpConnection), SERVICE);
+    const letter = await waitFor('dead letter', async () => (await dlq.list()).find((found) => found.messageId === hostile.id));
+    expect(letter).toMatchObject({ reason: 'INVALID_PAYLOAD', attempts: 1, error: expect.stringContaining('parcelId: parcelId must not contain control characters') });
+    expect(await app.get(DataSource).query(`SELECT parcel_id FROM kit_effect WHERE parcel_id LIKE 'p-%' AND parcel_id <> 'p-1'`)).toEqual([]);
+  });
+
   it('answers invalid HTTP input with a problem+json listing the fields, and coded errors with their status', async () => {
     const http = request.agent(app.getHttpServer()).set('x-skald-internal-token', INTERNAL_TOKEN);
     const invalid = await http.post('/parcels').set('X-Correlation-Id', 'req-42').send({ parcelId: 7, extra: true });
@@ -202,6 +232,48 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', status: 404 });
     expect(missing.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('screens hostile input before validation (415, control characters, depth), refuses input a validator throws on (400), and answers a bound marked outOfRange with 422 AMOUNT_OUT_OF_RANGE', async () => {
+    const server = app.getHttpServer();
+    const notJson = await request(server).post('/parcels').set('content-type', 'text/plain').send('parcelId=P-1');
+    expect(notJson.status).toBe(415);
+    expect(notJson.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' });
+
+    const nul = await request(server).post('/parcels').send({ parcelId: 'P\u00001', grams: 1 });
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'parcelId', message: expect.stringContaining('U+0000') }] });
+
+    const deep = await request(server).post('/parcels').set('content-type', 'application/json').send(`{"parcelId":"P-1","grams":1,"x":${'['.repeat(40)}${']'.repeat(40)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body.errors[0].message).toMatch(/nests deeper than 32 levels/);
+
+    const heavy = await request(server).post('/parcels').send({ parcelId: 'P-1', grams: 1e30 });
+    expect(heavy.status).toBe(422);
+    expect(heavy.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', errors: [{ field: 'grams' }] });
+    const thrown = await request(server).post('/parcels/priced').send({ price: 1e-7 });
+    expect(thrown.status).toBe(400);
+    expect(thrown.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/^The request could not be validated/) });
+    expect((await request(server).post('/parcels/priced').send({ price: 1.25 })).body).toEqual({ price: 1.25 });
+
+    const heavyAndWrong = await request(server).post('/parcels').send({ parcelId: 7, grams: 1e30 });
+    expect(heavyAndWrong.status).toBe(400);
+    expect(new Set(heavyAndWrong.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['parcelId', 'grams']));
+  });
+
+  it('answers a value PostgreSQL cannot store with a 4xx, as a safety net behind validation (a number beyond its column: 422; NUL in text: 400)', async () => {
+    const server = app.getHttpServer();
+    const fits = await request(server).post('/parcels/raw').send({ grams: '2147483647' });
+    expect(fits.status).toBe(201);
+    const overflow = await request(server).post('/parcels/raw').send({ grams: '2147483648' });
+    expect(overflow.status).toBe(422);
+    expect(overflow.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', status: 422 });
+
+    // NUL never gets past the screening over HTTP; the database's own refusal is mapped all the same.
+    const nul = await app.get(DataSource).query(`SELECT $1::text`, ['a\u0000b']).catch((error: unknown) => error);
+    expect(new ProblemDetailsFilter().toProblem(nul)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    const badJson = await app.get(DataSource).query(`SELECT $1::jsonb`, ['"\\u0000"']).catch((error: unknown) => error);
+    expect(new ProblemDetailsFilter().toProblem(badJson)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
   it('reports readiness of database and broker, and Prometheus metrics', async () => {

@@ -12,6 +12,7 @@ import { SERVICE_CONFIG } from '../config/service-config.token.js';
 import { HealthController } from '../health/health.controller.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { ExecutionContextMiddleware } from '../http/execution-context.middleware.js';
+import { InputScreeningMiddleware } from '../http/input-screening.middleware.js';
 import { ProblemDetailsFilter, type ErrorStatusMap } from '../http/problem-details.filter.js';
 import { createValidationPipe } from '../http/validation.pipe.js';
 import { loggerParams } from '../logging/logging.js';
@@ -32,7 +33,8 @@ export interface SkaldServiceModuleOptions {
 /**
  * Everything a Skald service has in common: JSON logs with correlation ids, its own database
  * (TypeORM, migrations only), the messaging platform, /health/live, /health/ready, /metrics,
- * problem+json errors and validation of every HTTP input. A service imports it once.
+ * problem+json errors, screening (control characters, nesting depth, content type) and validation
+ * of every HTTP input. A service imports it once.
  */
 @Module({})
 export class SkaldServiceModule implements NestModule {
@@ -76,6 +78,6 @@ export class SkaldServiceModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ExecutionContextMiddleware, HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(ExecutionContextMiddleware, HttpMetricsMiddleware, InputScreeningMiddleware).forRoutes('*path');
   }
 }

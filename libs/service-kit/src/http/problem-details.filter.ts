@@ -22,6 +22,8 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -49,10 +51,29 @@ function problemType(code: string): string {
   return `https://skald.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
+/** PostgreSQL's SQLSTATEs for a value it cannot store, and how they are answered. */
+const DATABASE_REFUSALS: Record<string, { status: number; code: string; detail: string }> = {
+  // numeric_value_out_of_range: a number beyond its column (numeric precision, integer).
+  '22003': { status: 422, code: 'AMOUNT_OUT_OF_RANGE', detail: 'A number in the request is beyond what can be stored.' },
+  // character_not_in_repertoire (NUL in text), untranslatable_character (NUL or a lone surrogate in jsonb).
+  '22021': { status: 400, code: 'VALIDATION_FAILED', detail: 'The request has text that cannot be stored (a control character or malformed Unicode).' },
+  '22P05': { status: 400, code: 'VALIDATION_FAILED', detail: 'The request has text that cannot be stored (a control character or malformed Unicode).' },
+};
+
+/** The safety net behind validation: a PostgreSQL error saying the input itself cannot be stored. */
+function refusedByDatabase(exception: unknown): { status: number; code: string; detail: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { code, driverError } = exception as { code?: unknown; driverError?: { code?: unknown } };
+  const sqlState = typeof driverError?.code === 'string' ? driverError.code : code;
+  return typeof sqlState === 'string' ? DATABASE_REFUSALS[sqlState] : undefined;
+}
+
 /**
  * Answers every HTTP error as `application/problem+json` with a stable `code`. A SkaldError keeps
- * its code (status from the service's map); an HttpException gets a code from its status; anything
- * else is logged and becomes an opaque 500.
+ * its code (status from the service's map); an HttpException gets a code from its status; a
+ * PostgreSQL refusal of the input's values (a number beyond its column, NUL in text) is 422
+ * AMOUNT_OUT_OF_RANGE or 400, in case a validation is missing; anything else is logged and
+ * becomes an opaque 500.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -94,6 +115,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A failed health check (terminus) says which of its checks failed: the operator needs that.
       if (typeof fromBody.details === 'object' && fromBody.details !== null) problem.checks = fromBody.details;
       return problem;
+    }
+    const refused = refusedByDatabase(exception);
+    if (refused) {
+      // A value the database cannot hold is bad input that got past validation: the client's
+      // fault (4xx), but logged as a warning because a check is missing.
+      this.logger.warn(`input refused by the database (a validation is missing): ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+      return { type: problemType(refused.code), title: TITLES[refused.status], status: refused.status, detail: refused.detail, code: refused.code };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return {

@@ -17,13 +17,15 @@ export const USAGE = `Usage: skald <command>
 
   platform create <name> [--price-tolerance <pct>] [--review-threshold <amount>]
                          [--shortage-policy reject|backorder|partial] [--backorder-days <n>]
-                         [--partial-remainder backorder|cancel] [--rate-limit <n>]
+                         [--partial-remainder backorder|cancel] [--max-backorder-days <n>] [--rate-limit <n>]
       Registers a platform (tenant) and prints its API key, once, on the last line.
       --price-tolerance    percent a unit price may be below list price (0–100, default 0)
       --review-threshold   orders above this amount wait for a reviewer (default 10000)
       --shortage-policy    what its orders do when stock is short, unless an order says (default reject)
       --backorder-days     how long a backorder waits for stock (1–365, default 14)
       --partial-remainder  partial: backorder or cancel what is not available (default backorder)
+      --max-backorder-days how far ahead an order's own backorder deadline may be
+                           (1–365, at least --backorder-days; default 90)
       --rate-limit         requests per second each of its keys may make, burst twice that
                            (1–1000000; default: the gateway's RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST)
 

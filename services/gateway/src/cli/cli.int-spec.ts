@@ -29,7 +29,7 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
 
   it('registers a platform whose PlatformRegistered the running gateway relays, and prints its key last', async () => {
     const { code, out } = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'platform', 'create', 'Nordic Teas', '--price-tolerance', '2.5', '--review-threshold', '2500.50',
-      '--shortage-policy', 'partial', '--backorder-days', '7', '--partial-remainder', 'cancel');
+      '--shortage-policy', 'partial', '--backorder-days', '7', '--partial-remainder', 'cancel', '--max-backorder-days', '30');
 
     expect(code).toBe(0);
     const tenantId = /tenant id\s+(\S+)/.exec(out.join('\n'))![1];
@@ -44,10 +44,10 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
       name: 'Nordic Teas',
       priceTolerancePct: 2.5,
       reviewAmountThreshold: '2500.50',
-      shortagePolicy: { mode: 'partial', backorderDays: 7, partialRemainder: 'cancel' },
+      shortagePolicy: { mode: 'partial', backorderDays: 7, partialRemainder: 'cancel', maxBackorderDays: 30 },
     });
     const [platform] = await gw.sut.dataSource.query(
-      `SELECT name, price_tolerance_pct, review_amount_threshold, shortage_mode, backorder_days, partial_remainder FROM platform WHERE id = $1`,
+      `SELECT name, price_tolerance_pct, review_amount_threshold, shortage_mode, backorder_days, partial_remainder, max_backorder_days FROM platform WHERE id = $1`,
       [tenantId],
     );
     expect(platform).toEqual({
@@ -57,6 +57,7 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
       shortage_mode: 'partial',
       backorder_days: 7,
       partial_remainder: 'cancel',
+      max_backorder_days: 30,
     });
     expect((await gw.sut.http().get('/v1/orders').set(bearer(key))).status).toBe(200);
   });
@@ -67,7 +68,11 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     expect(code).toBe(0);
     const tenantId = /tenant id\s+(\S+)/.exec(out.join('\n'))![1];
     const message = await probe.next(PlatformRegisteredV1, (payload) => payload.tenantId === tenantId);
-    expect(message.payload).toMatchObject({ priceTolerancePct: 0, reviewAmountThreshold: '10000' });
+    expect(message.payload).toMatchObject({
+      priceTolerancePct: 0,
+      reviewAmountThreshold: '10000',
+      shortagePolicy: { mode: 'reject', backorderDays: 14, partialRemainder: 'backorder', maxBackorderDays: 90 },
+    });
   });
 
   it('creates and migrates a database that does not exist yet', async () => {
@@ -88,6 +93,8 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     [['platform', 'create', 'Shop', '--price-tolerance', '2.555'], /price tolerance/],
     [['platform', 'create', 'Shop', '--shortage-policy', 'wait'], /shortage policy must be one of reject, backorder, partial/],
     [['platform', 'create', 'Shop', '--backorder-days', '0'], /backorder days/],
+    [['platform', 'create', 'Shop', '--max-backorder-days', '366'], /max backorder days must be a whole number from 1 to 365/],
+    [['platform', 'create', 'Shop', '--backorder-days', '30', '--max-backorder-days', '20'], /max backorder days must be at least the backorder days/],
     [['platform', 'create', 'Shop', '--partial-remainder', 'drop'], /partial remainder/],
     [['platform', 'create', 'Shop', '--review-threshold=-1'], /review threshold/],
     [['platform', 'create', 'Shop', '--review-threshold', 'lots'], /review threshold/],

@@ -18,6 +18,7 @@ export function platformCreate(
     shortagePolicy?: string;
     backorderDays?: string;
     partialRemainder?: string;
+    maxBackorderDays?: string;
     rateLimit?: string;
   },
 ): Command {
@@ -29,6 +30,7 @@ export function platformCreate(
     backorderDays: options.backorderDays,
     partialRemainder: options.partialRemainder,
     rateLimitPerSecond: options.rateLimit,
+    maxBackorderDays: options.maxBackorderDays,
   };
   const problems = platformSettingsProblems(settings);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
@@ -42,6 +44,7 @@ export function platformCreate(
       io.out(`  review threshold  ${settings.reviewAmountThreshold}`);
       io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder})`);
       io.out(`  rate limit        ${describeRateLimit(platform.rateLimitPerSecond)}`);
+      io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder}; an order's own deadline at most ${platform.maxBackorderDays} days ahead)`);
       io.out(`  API key id        ${key.id}`);
       io.out('Its API key follows. It is shown only this once: store it now.');
       io.out(key.key);

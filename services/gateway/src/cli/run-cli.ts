@@ -14,6 +14,7 @@ function parse(argv: string[]): Command {
       'backorder-days': { type: 'string' },
       'partial-remainder': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'max-backorder-days': { type: 'string' },
       roles: { type: 'string' },
     },
     allowPositionals: true,
@@ -25,7 +26,7 @@ function parse(argv: string[]): Command {
     if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
-    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'rate-limit']);
+    only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'max-backorder-days', 'rate-limit']);
     if (rest.length !== 1) throw new UsageError('platform create needs exactly one <name> (quote a name with spaces)');
     return platformCreate(rest[0], {
       priceTolerance: values['price-tolerance'],
@@ -34,6 +35,7 @@ function parse(argv: string[]): Command {
       backorderDays: values['backorder-days'],
       partialRemainder: values['partial-remainder'],
       rateLimit: values['rate-limit'],
+      maxBackorderDays: values['max-backorder-days'],
     });
   }
   if (noun === 'platform' && verb === 'set-rate-limit') {

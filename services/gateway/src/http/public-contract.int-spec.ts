@@ -88,7 +88,7 @@ describe('the public contract: bad input is refused with 400 and never reaches a
   it('accepts a minimal order (no optional fields) and forwards it as it is', async () => {
     const { requestedDeliveryDate: _date, ...order } = anOrder({
       lines: [{ sku: 'TEA-1', quantity: 1, unitPrice: 0 }],
-      payment: { method: 'invoice', status: 'pending', amount: 0.0001 },
+      payment: { method: 'invoice', status: 'pending', amount: 0.01 },
     });
 
     const res = await gw.sut.http().post('/v1/orders').set(bearer(platform.key)).send(order);

@@ -1,3 +1,4 @@
+import { outOfRange } from '@skald/service-kit';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 // The patterns below are the owning services' own, so that what the gateway accepts they accept
@@ -26,8 +27,12 @@ export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const DECIMAL_STRING = /^\d{1,10}(\.\d{1,4})?$/;
-/** Below numeric(14,4)'s limit, so every amount the API accepts can be stored. */
+/** Below numeric(14,4)'s limit, so every amount and order total the API accepts can be stored. */
 export const MAX_AMOUNT = 9_999_999_999;
+/** The most a unit price may be: the order total, not the price, is what the columns bound. */
+export const MAX_UNIT_PRICE = 1_000_000_000;
+/** The most of one SKU on one order line. */
+export const MAX_QUANTITY = 1_000_000;
 
 function decimalPlaces(value: number): number {
   const [mantissa, exponent] = String(value).toLowerCase().split('e');
@@ -35,15 +40,18 @@ function decimalPlaces(value: number): number {
   return Math.max(0, places - Number(exponent ?? 0));
 }
 
-/** A non-negative amount with at most 4 decimals, as a JSON number or (when allowed) a decimal string. */
+/**
+ * An amount's form: a finite non-negative JSON number with at most 4 decimals or (when allowed) a
+ * decimal string. Its upper bound is AmountWithin's, so that an amount too large is a 422.
+ */
 export function isAmount(value: unknown, options: { allowString: boolean }): boolean {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= MAX_AMOUNT && decimalPlaces(value) <= 4;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && decimalPlaces(value) <= 4;
   return options.allowString && typeof value === 'string' && DECIMAL_STRING.test(value);
 }
 
 /**
- * A money amount: ≥ 0, at most 4 decimals, below 10 billion. A JSON number; with `allowString`
- * also a decimal string ("129.90"), where the owning service takes both.
+ * A money amount: at most 4 decimals, a JSON number or, with `allowString`, also a decimal string
+ * ("129.90") where the owning service takes both. Pair it with AmountWithin for its bounds.
  */
 export function IsAmount(options: { allowString?: boolean } = {}, validationOptions?: ValidationOptions): PropertyDecorator {
   const allowString = options.allowString ?? false;
@@ -57,6 +65,107 @@ export function IsAmount(options: { allowString?: boolean } = {}, validationOpti
         validate: (value: unknown) => isAmount(value, { allowString }),
         defaultMessage: (args) =>
           `${args?.property ?? 'value'} must be a non-negative amount with at most 4 decimals${allowString ? ' (a number or a decimal string)' : ''}`,
+      },
+    });
+}
+
+/**
+ * An amount at most `max`; beyond it the answer is 422 AMOUNT_OUT_OF_RANGE (see outOfRange). A
+ * value that is not an amount at all (a negative one included) is left to IsAmount: 400.
+ */
+export function AmountWithin(max: number): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'amountWithin',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: outOfRange(),
+      validator: {
+        validate: (value: unknown) => {
+          const amount = typeof value === 'string' ? Number(value) : value;
+          if (typeof amount !== 'number' || !Number.isFinite(amount)) return true;
+          return amount <= max;
+        },
+        defaultMessage: (args) => `${args?.property ?? 'value'} must not be greater than ${max}`,
+      },
+    });
+}
+
+const UNITS_PER_AMOUNT = 10_000n;
+
+/** An amount in ten-thousandths, exactly: "0.1" and 0.1 are 1000, never 999.9999…. */
+function amountUnits(value: number): bigint {
+  const [whole, fraction = ''] = value.toFixed(4).split('.');
+  return BigInt(whole) * UNITS_PER_AMOUNT + BigInt(fraction.padEnd(4, '0'));
+}
+
+/**
+ * On an order's `lines`: the sum of quantity × unitPrice is at most `max` (the order total's
+ * column), computed exactly. Each line may fit while their sum does not; that is a 422
+ * AMOUNT_OUT_OF_RANGE too. Lines that are malformed themselves are left to their own checks.
+ */
+export function LinesTotalWithin(max: number): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'linesTotalWithin',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: outOfRange(),
+      validator: {
+        validate: (lines: unknown) => {
+          if (!Array.isArray(lines)) return true;
+          let total = 0n;
+          for (const line of lines as Array<{ quantity?: unknown; unitPrice?: unknown }>) {
+            const { quantity, unitPrice } = line ?? {};
+            if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > MAX_QUANTITY) return true;
+            if (!isAmount(unitPrice, { allowString: false }) || (unitPrice as number) > MAX_UNIT_PRICE) return true;
+            total += amountUnits(unitPrice as number) * BigInt(quantity as number);
+          }
+          return total <= BigInt(max) * UNITS_PER_AMOUNT;
+        },
+        defaultMessage: (args) => `${args?.property ?? 'lines'} add up to more than ${max} (the sum of quantity × unitPrice)`,
+      },
+    });
+}
+
+/** Decimals of a currency's minor unit (EUR 2, JPY 0, BHD 3), or undefined for an unknown code. */
+function currencyDecimals(currency: unknown): number | undefined {
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  } catch {
+    return undefined;
+  }
+}
+
+function amountsOf(property: string, value: unknown): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.map((line: { unitPrice?: unknown } | null, index) => [`${property}.${index}.unitPrice`, line?.unitPrice]);
+  if (value && typeof value === 'object') return [[`${property}.amount`, (value as { amount?: unknown }).amount]];
+  return [];
+}
+
+function minorUnitProblems(currency: unknown, amounts: Array<[string, unknown]>): string[] {
+  const decimals = currencyDecimals(currency);
+  if (decimals === undefined) return [];
+  return amounts
+    .filter(([, amount]) => typeof amount === 'number' && Number.isFinite(amount) && decimalPlaces(amount) > decimals)
+    .map(([field]) => `${field} must have at most ${decimals} decimals in ${String(currency)}`);
+}
+
+/**
+ * On an order's `lines` or `payment`: each unit price, or the payment amount, in whole minor units
+ * of the order's `currency` (a 400), as the orders service requires: then the sum of the lines
+ * compares exactly with the payment. The currency is a sibling, hence a check on the parent.
+ */
+export function InCurrencyMinorUnits(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'inCurrencyMinorUnits',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown, args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), value)).length === 0,
+        defaultMessage: (args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), args?.value)).join('; '),
       },
     });
 }

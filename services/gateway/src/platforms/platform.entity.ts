@@ -27,6 +27,10 @@ export class Platform {
   @Column('int', { name: 'backorder_days', default: 14 })
   backorderDays: number;
 
+  /** How far ahead an order's own backorder deadline may be, in days (at least backorderDays). */
+  @Column('int', { name: 'max_backorder_days', default: 90 })
+  maxBackorderDays: number;
+
   /** partial: what happens to the rest (backorder or cancel). */
   @Column('text', { name: 'partial_remainder', default: 'backorder' })
   partialRemainder: PartialRemainder;

@@ -21,7 +21,14 @@ export interface PlatformSettings {
   partialRemainder?: string;
   /** Its keys' requests per second, 1–1000000 (burst twice that); default: the gateway's RATE_LIMIT_PER_SECOND. */
   rateLimitPerSecond?: string;
+  /** How far ahead an order's own backorder deadline may be, 1–365 and at least backorderDays (default 90, or backorderDays if more). */
+  maxBackorderDays?: string;
 }
+
+/** The default of a platform's maximum backorder deadline ahead, in days. */
+export const DEFAULT_MAX_BACKORDER_DAYS = 90;
+
+const isDays = (value: string) => /^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= 365;
 
 export interface RegisteredPlatform {
   platform: Platform;
@@ -55,8 +62,13 @@ export function platformSettingsProblems(settings: PlatformSettings): string[] {
   if (settings.shortageMode !== undefined && !(SHORTAGE_MODES as readonly string[]).includes(settings.shortageMode)) {
     problems.push(`the shortage policy must be one of ${SHORTAGE_MODES.join(', ')}`);
   }
-  if (settings.backorderDays !== undefined && (!/^\d{1,3}$/.test(settings.backorderDays) || Number(settings.backorderDays) < 1 || Number(settings.backorderDays) > 365)) {
+  if (settings.backorderDays !== undefined && !isDays(settings.backorderDays)) {
     problems.push('the backorder days must be a whole number from 1 to 365');
+  }
+  if (settings.maxBackorderDays !== undefined && !isDays(settings.maxBackorderDays)) {
+    problems.push('the max backorder days must be a whole number from 1 to 365');
+  } else if (settings.maxBackorderDays !== undefined && Number(settings.maxBackorderDays) < Number(settings.backorderDays ?? 14)) {
+    problems.push('the max backorder days must be at least the backorder days');
   }
   if (settings.partialRemainder !== undefined && !(PARTIAL_REMAINDERS as readonly string[]).includes(settings.partialRemainder)) {
     problems.push(`the partial remainder must be one of ${PARTIAL_REMAINDERS.join(', ')}`);
@@ -94,6 +106,7 @@ export class PlatformService {
       backorderDays: Number(settings.backorderDays ?? 14),
       partialRemainder: (settings.partialRemainder ?? 'backorder') as PartialRemainder,
       rateLimitPerSecond: settings.rateLimitPerSecond === undefined ? null : Number(settings.rateLimitPerSecond),
+      maxBackorderDays: Number(settings.maxBackorderDays ?? Math.max(DEFAULT_MAX_BACKORDER_DAYS, Number(settings.backorderDays ?? 14))),
     });
     const key = await this.keys.issuePlatformKey(manager, platform.id);
     await this.outbox.publish(
@@ -104,7 +117,12 @@ export class PlatformService {
         name: platform.name,
         priceTolerancePct: Number(settings.priceTolerancePct),
         reviewAmountThreshold: settings.reviewAmountThreshold,
-        shortagePolicy: { mode: platform.shortageMode, backorderDays: platform.backorderDays, partialRemainder: platform.partialRemainder },
+        shortagePolicy: {
+          mode: platform.shortageMode,
+          backorderDays: platform.backorderDays,
+          partialRemainder: platform.partialRemainder,
+          maxBackorderDays: platform.maxBackorderDays,
+        },
       },
       { tenantId: platform.id },
     );

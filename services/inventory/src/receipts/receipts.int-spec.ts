@@ -130,6 +130,10 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
     expect([tooMany.status, fields(tooMany)]).toEqual([400, ['lines']]);
     const unknownField = await post({ warehouse: 'WH-1', lines: [{ sku, quantity: 1, price: 3 }] });
     expect([unknownField.status, fields(unknownField)]).toEqual([400, ['lines.0.price']]);
+    const huge = await post({ warehouse: 'WH-1', lines: [{ sku, quantity: 1e30 }] });
+    expect([huge.status, huge.body.code, fields(huge)]).toEqual([422, 'AMOUNT_OUT_OF_RANGE', ['lines.0.quantity']]);
+    const nul = await post({ warehouse: 'WH\u00001', lines: [{ sku, quantity: 1 }] });
+    expect([nul.status, nul.body.code, fields(nul)]).toEqual([400, 'VALIDATION_FAILED', ['warehouse']]);
 
     expect((await post(aReceipt({ lines: [{ sku, quantity: 1 }] }), asPlatform('tenant-a'))).status).toBe(403);
     expect((await post(aReceipt({ lines: [{ sku, quantity: 1 }] }), asStaff(['ops', 'reviewer']))).status).toBe(403);

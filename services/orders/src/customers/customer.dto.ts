@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNumber, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { outOfRange } from '@skald/service-kit';
+import { Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsAmount, MAX_ORDER_AMOUNT } from '../shared/amount-bounds.js';
 
 /** A platform's customer: the platform (tenant id) and the customer's id on that platform. */
 export class CustomerParams {
@@ -16,9 +18,9 @@ export class CustomerParams {
 export class SetCreditLimitDto {
   @ApiProperty({ description: 'Credit limit for open unpaid orders in `currency`; null removes the limit.', type: Number, nullable: true, example: 5000 })
   @ValidateIf((_, value) => value !== null)
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @IsAmount()
   @Min(0)
-  @Max(9_999_999_999)
+  @Max(MAX_ORDER_AMOUNT, outOfRange())
   creditLimit: number | null;
 
   @ApiProperty({ description: "The limit's currency (ISO 4217); required with a limit, null or absent without.", type: String, nullable: true, required: false, example: 'EUR' })

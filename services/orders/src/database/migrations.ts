@@ -3,6 +3,13 @@ import type { MigrationInterface } from 'typeorm';
 import { OrdersSchema1763900000100 } from './migrations/1763900000100-orders-schema.js';
 import { ShortageAndCancellation1763900000200 } from './migrations/1763900000200-shortage-and-cancellation.js';
 import { CustomerCreditPerPlatform1763900000300 } from './migrations/1763900000300-customer-credit-per-platform.js';
+import { TenantMaxBackorderDays1763900000400 } from './migrations/1763900000400-tenant-max-backorder-days.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
-export const migrations: Array<new () => MigrationInterface> = [...messagingMigrations, OrdersSchema1763900000100, ShortageAndCancellation1763900000200, CustomerCreditPerPlatform1763900000300];
+export const migrations: Array<new () => MigrationInterface> = [
+  ...messagingMigrations,
+  OrdersSchema1763900000100,
+  ShortageAndCancellation1763900000200,
+  CustomerCreditPerPlatform1763900000300,
+  TenantMaxBackorderDays1763900000400,
+];

@@ -5,11 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { requestSender } from '../saga/senders.js';
 import { SagaDeadlines } from '../saga/saga-deadlines.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { SagaRepository } from '../saga/saga.repository.js';
 import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
+import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -28,12 +30,23 @@ export class IntakeService {
     private readonly sagas: SagaRepository,
     private readonly steps: SagaSteps,
     private readonly deadlines: SagaDeadlines,
+    private readonly policies: TenantPolicyRepository,
   ) {}
 
   async place(tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
     const deadline = dto.shortagePolicy?.backorderDeadline;
-    if (deadline !== undefined && Date.parse(deadline) <= Date.now()) {
-      throw new SkaldError('BACKORDER_DEADLINE_PAST', `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
+    // The platform's maximum; its registration may not have arrived yet: then the default.
+    const maxBackorderDays =
+      deadline === undefined ? DEFAULT_MAX_BACKORDER_DAYS : ((await this.policies.find(this.dataSource.manager, tenantId))?.maxBackorderDays ?? DEFAULT_MAX_BACKORDER_DAYS);
+    const deadlineProblem = deadline === undefined ? undefined : backorderDeadlineProblem(deadline, new Date(), maxBackorderDays);
+    if (deadlineProblem === 'BACKORDER_DEADLINE_PAST') {
+      throw new SkaldError(deadlineProblem, `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
+    }
+    if (deadlineProblem === 'BACKORDER_DEADLINE_TOO_FAR') {
+      throw new SkaldError(deadlineProblem, `shortagePolicy.backorderDeadline ${deadline} is more than ${maxBackorderDays} days ahead`, {
+        retryable: false,
+        details: { maxBackorderDays },
+      });
     }
     const id = randomUUID();
     const lines = dto.lines.map((line, index) => ({

@@ -10,7 +10,6 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -19,6 +18,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { outOfRange } from '@skald/service-kit';
+import { InCurrencyMinorUnits, IsAmount, LinesTotalWithinBounds, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE } from '../shared/amount-bounds.js';
 
 export class CustomerDto {
   @ApiProperty({ example: 'C-1001' })
@@ -50,16 +51,16 @@ export class OrderLineDto {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'sku must be 1-64 letters, digits or ._-' })
   sku: string;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ example: 2, minimum: 1, maximum: MAX_QUANTITY, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE' })
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
-  @ApiProperty({ example: 12.5 })
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @ApiProperty({ example: 12.5, minimum: 0, maximum: MAX_UNIT_PRICE, description: "At most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE" })
+  @IsAmount()
   @Min(0)
-  @Max(9_999_999_999)
+  @Max(MAX_UNIT_PRICE, outOfRange())
   unitPrice: number;
 }
 
@@ -86,10 +87,10 @@ export class PaymentDto {
   @IsIn(['pending', 'paid'])
   status: 'pending' | 'paid';
 
-  @ApiProperty({ example: 25 })
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @ApiProperty({ example: 25, minimum: 0, maximum: MAX_ORDER_AMOUNT, description: "At most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE" })
+  @IsAmount()
   @Min(0)
-  @Max(9_999_999_999)
+  @Max(MAX_ORDER_AMOUNT, outOfRange())
   amount: number;
 }
 
@@ -124,12 +125,14 @@ export class PlaceOrderDto {
   @Type(() => CustomerDto)
   customer: CustomerDto;
 
-  @ApiProperty({ type: [OrderLineDto] })
+  @ApiProperty({ type: [OrderLineDto], description: `Their total (quantity × unitPrice) is at most ${MAX_ORDER_AMOUNT}; more: 422 AMOUNT_OUT_OF_RANGE` })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @LinesTotalWithinBounds()
+  @InCurrencyMinorUnits()
   lines: OrderLineDto[];
 
   @ApiProperty({ example: 'EUR' })
@@ -144,6 +147,7 @@ export class PlaceOrderDto {
   @ApiProperty({ type: PaymentDto })
   @ValidateNested()
   @Type(() => PaymentDto)
+  @InCurrencyMinorUnits()
   payment: PaymentDto;
 
   @ApiPropertyOptional({ example: '2026-12-01' })

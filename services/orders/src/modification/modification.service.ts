@@ -8,6 +8,7 @@ import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import { visibleTo } from '../orders/visibility.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
+import { minorUnitProblems } from '../shared/amount-bounds.js';
 import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import type { ModifyOrderDto } from './modify-order.dto.js';
 
@@ -36,6 +37,11 @@ export class ModificationService {
     return this.dataSource.transaction(async (manager) => {
       const order = await this.steps.orders.lock(manager, id);
       if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
+      // Bad input is a 400 whatever the order's state; the currency is the order's.
+      const inMinorUnits = minorUnitProblems(order.currency, (change.lines ?? []).map((line, index) => [`lines.${index}.unitPrice`, line.unitPrice]));
+      if (inMinorUnits.length > 0) {
+        throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: `Prices are in whole minor units of the order's currency ${order.currency}.`, errors: inMinorUnits });
+      }
       const saga = await this.steps.sagas.lock(manager, id);
       const open = (order.status === 'received' || order.status === 'on_hold') && (saga?.state === 'reviewing' || saga?.state === 'awaiting_review');
       if (!saga || !open) {

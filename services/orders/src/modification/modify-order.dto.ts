@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { AddressDto, OrderLineDto } from '../intake/place-order.dto.js';
+import { LinesTotalWithinBounds } from '../shared/amount-bounds.js';
 
 /** What may change before the order is locked; what is given replaces what the order has. */
 export class ModifyOrderDto {
@@ -12,6 +13,7 @@ export class ModifyOrderDto {
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @LinesTotalWithinBounds()
   lines?: OrderLineDto[];
 
   @ApiPropertyOptional({ type: AddressDto })

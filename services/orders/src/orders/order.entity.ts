@@ -4,6 +4,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export interface ReviewReason {
   code: string;
   message: string;
+  /** The figures behind the reason, for the reviewer (AMOUNT_MISMATCH: paymentAmount, linesTotal). */
+  details?: Record<string, string>;
 }
 
 /** The review of an order: automatic outcome, then a reviewer's decision for held orders. */

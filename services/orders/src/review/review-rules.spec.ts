@@ -5,6 +5,7 @@ function anOrder(overrides: Partial<ReviewInput> = {}): ReviewInput {
     currency: 'EUR',
     totalAmount: '200',
     paymentStatus: 'pending',
+    paymentAmount: '0',
     customer: { email: 'ann@example.com', name: 'Ann' },
     shippingAddress: { line1: 'Main St 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
     lines: [{ sku: 'MUG', quantity: 2, unitPrice: '100' }],
@@ -56,7 +57,7 @@ describe('automatic review rules', () => {
     const credit = { limit: '500', currency: 'EUR', openUnpaid: '350' };
     expect(reviewOrder(anOrder({ credit })).reasons.map((r) => r.code)).toEqual(['CREDIT_LIMIT_EXCEEDED']);
     expect(reviewOrder(anOrder({ credit: { limit: '550', currency: 'EUR', openUnpaid: '350' } })).outcome).toBe('approved');
-    expect(reviewOrder(anOrder({ credit, paymentStatus: 'paid' })).outcome).toBe('approved');
+    expect(reviewOrder(anOrder({ credit, paymentStatus: 'paid', paymentAmount: '200' })).outcome).toBe('approved');
   });
 
   it('reports both soft rules together', () => {
@@ -70,7 +71,35 @@ describe('automatic review rules', () => {
     const held = reviewOrder(anOrder({ ...usd, credit: { limit: '1000', currency: 'EUR', openUnpaid: '0' } }));
     expect(held).toMatchObject({ outcome: 'on_hold', reasons: [{ code: 'CREDIT_LIMIT_CURRENCY_MISMATCH' }] });
     expect(held.reasons[0].message).toBe("unpaid order in USD: the customer's credit limit 1000 is in EUR");
-    expect(reviewOrder(anOrder({ ...usd, paymentStatus: 'paid', credit: { limit: '1000', currency: 'EUR', openUnpaid: '0' } })).outcome).toBe('approved');
+    expect(reviewOrder(anOrder({ ...usd, paymentStatus: 'paid', paymentAmount: '200', credit: { limit: '1000', currency: 'EUR', openUnpaid: '0' } })).outcome).toBe('approved');
     expect(reviewOrder(anOrder({ ...usd, credit: { limit: null, currency: null, openUnpaid: '0' } })).outcome).toBe('approved');
+  });
+
+  describe('order amount check (订单金额审核)', () => {
+    const paid = (paymentAmount: string, lines: ReviewInput['lines']) =>
+      reviewOrder(anOrder({ paymentStatus: 'paid', paymentAmount, lines, totalAmount: paymentAmount, catalog: new Map([['MUG', { listPrice: '0.1', currency: 'EUR', sellable: true }]]) }));
+
+    it('approves a paid order whose payment is exactly the sum of its lines, compared in minor units (0.1 × 3 is 0.3)', () => {
+      expect(paid('0.3', [{ sku: 'MUG', quantity: 3, unitPrice: '0.1' }])).toEqual({ outcome: 'approved', reasons: [] });
+      expect(paid('0.3', [{ sku: 'MUG', quantity: 1, unitPrice: '0.1' }, { sku: 'MUG', quantity: 1, unitPrice: '0.2' }])).toEqual({ outcome: 'approved', reasons: [] });
+    });
+
+    it('holds a paid order whose payment differs from the sum of its lines by a ten-thousandth, telling the reviewer both figures', () => {
+      const result = paid('0.3001', [{ sku: 'MUG', quantity: 3, unitPrice: '0.1' }]);
+      expect(result).toEqual({
+        outcome: 'on_hold',
+        reasons: [{ code: 'AMOUNT_MISMATCH', message: 'paid 0.3001 EUR, but the lines add up to 0.3 EUR', details: { paymentAmount: '0.3001', linesTotal: '0.3', currency: 'EUR' } }],
+      });
+      expect(paid('0.2999', [{ sku: 'MUG', quantity: 3, unitPrice: '0.1' }]).reasons.map((r) => r.code)).toEqual(['AMOUNT_MISMATCH']);
+    });
+
+    it('compares with the lines, not with a stored total', () => {
+      const result = reviewOrder(anOrder({ paymentStatus: 'paid', paymentAmount: '300', totalAmount: '300' }));
+      expect(result.reasons).toEqual([expect.objectContaining({ code: 'AMOUNT_MISMATCH', details: expect.objectContaining({ linesTotal: '200' }) })]);
+    });
+
+    it('does not check an unpaid order (nothing was paid yet)', () => {
+      expect(reviewOrder(anOrder({ paymentStatus: 'pending', paymentAmount: '0' })).outcome).toBe('approved');
+    });
   });
 });

@@ -5,6 +5,8 @@ export interface ReviewInput {
   currency: string;
   totalAmount: string;
   paymentStatus: 'pending' | 'paid';
+  /** What the platform says was paid (or is to be paid). */
+  paymentAmount: string;
   customer: { email?: string | null; name?: string | null };
   shippingAddress: { line1?: string; city?: string; postalCode?: string; country?: string } | null;
   lines: Array<{ sku: string; quantity: number; unitPrice: string }>;
@@ -26,11 +28,13 @@ export interface ReviewResult {
 /**
  * The automatic review (审核). Hard rules reject: incomplete order, unknown or unsellable SKU, a
  * price in another currency than the list price, a unit price below list price minus the tenant's
- * tolerance. Soft rules hold for a reviewer: amount above the tenant's threshold; for an unpaid
- * order of a customer with a credit limit, the customer's open unpaid orders in the limit's
- * currency plus this one above the limit, or an order in another currency than the limit's (no
- * exchange rates: a reviewer decides rather than the order passing unchecked). A customer without
- * a limit gets no credit check. Every failing rule is reported, not only the first.
+ * tolerance. Soft rules hold for a reviewer: amount above the tenant's threshold; a paid order
+ * whose payment differs from the sum of its lines (订单金额审核: the customer paid too much or too
+ * little); for an unpaid order of a customer with a credit limit, the customer's open unpaid
+ * orders in the limit's currency plus this one above the limit, or an order in another currency
+ * than the limit's (no exchange rates: a reviewer decides rather than the order passing
+ * unchecked). A customer without a limit gets no credit check. Every failing rule is reported,
+ * not only the first.
  */
 export function reviewOrder(input: ReviewInput): ReviewResult {
   const hard: ReviewReason[] = [];
@@ -73,6 +77,16 @@ export function reviewOrder(input: ReviewInput): ReviewResult {
     soft.push({
       code: 'AMOUNT_ABOVE_THRESHOLD',
       message: `order amount ${input.totalAmount} ${input.currency} is above the review threshold ${input.policy.reviewAmountThreshold}`,
+    });
+  }
+  const linesUnits = input.lines.reduce((sum, line) => sum + toUnits(line.unitPrice) * BigInt(line.quantity), 0n);
+  if (input.paymentStatus === 'paid' && toUnits(input.paymentAmount) !== linesUnits) {
+    // Compared exactly in minor units: a float comparison would hold 0.1 + 0.2 against 0.3.
+    const [paymentAmount, linesTotal] = [fromUnits(toUnits(input.paymentAmount)), fromUnits(linesUnits)];
+    soft.push({
+      code: 'AMOUNT_MISMATCH',
+      message: `paid ${paymentAmount} ${input.currency}, but the lines add up to ${linesTotal} ${input.currency}`,
+      details: { paymentAmount, linesTotal, currency: input.currency },
     });
   }
   const credit = input.credit;

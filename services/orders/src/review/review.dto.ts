@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class ReviewDecisionDto {
@@ -23,6 +23,8 @@ export class ReviewQueryDto {
 export class ReviewReasonDto {
   @ApiProperty({ example: 'AMOUNT_ABOVE_THRESHOLD' }) code: string;
   @ApiProperty() message: string;
+  @ApiPropertyOptional({ description: 'The figures behind the reason (AMOUNT_MISMATCH: paymentAmount, linesTotal, currency).', example: { paymentAmount: '30', linesTotal: '25', currency: 'EUR' } })
+  details?: Record<string, string>;
 }
 
 export class PendingReviewDto {

@@ -46,6 +46,28 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
     await world.probe.next(ReserveStockV1, (p) => p.orderId === fair);
   });
 
+  it('holds a paid order whose payment differs from its lines for a reviewer (AMOUNT_MISMATCH), with both figures; an exact payment passes', async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const item = aCatalogItem({ listPrice: '0.1' });
+    await world.catalog(item);
+    const paid = (amount: number) => anOrder([{ sku: item.sku, quantity: 3, unitPrice: 0.1 }], { payment: { method: 'card', status: 'paid', amount } });
+
+    // 0.1 × 3 in floating point is 0.30000000000000004; in minor units it is exactly 0.3.
+    const exact = await world.place(tenantId, paid(0.3));
+    await world.status(tenantId, exact, 'approved');
+    const short = await world.place(tenantId, paid(0.29));
+    const held = await world.status(tenantId, short, 'on_hold');
+    expect(held.review.reasons).toEqual([
+      { code: 'AMOUNT_MISMATCH', message: 'paid 0.29 EUR, but the lines add up to 0.3 EUR', details: { paymentAmount: '0.29', linesTotal: '0.3', currency: 'EUR' } },
+    ]);
+    const queue = await world.sut.http().get('/v1/reviews?status=pending').set(asStaff(['reviewer']));
+    expect(queue.body.items.find((i: { orderId: string }) => i.orderId === short)).toMatchObject({
+      reasons: [{ code: 'AMOUNT_MISMATCH', details: { paymentAmount: '0.29', linesTotal: '0.3' } }],
+    });
+    expect(world.probe.messages(ReserveStockV1, (p) => p.orderId === short)).toEqual([]);
+    await world.probe.next(ReserveStockV1, (p) => p.orderId === exact);
+  });
+
   it('holds an order above the threshold; a reviewer approves one and rejects another', async () => {
     const { tenantId } = await world.platform(aPlatform({ reviewAmountThreshold: '100' }));
     const item = aCatalogItem({ listPrice: '60' });

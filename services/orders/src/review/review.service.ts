@@ -48,6 +48,7 @@ export class ReviewService {
       currency: order.currency,
       totalAmount: order.totalAmount,
       paymentStatus: order.paymentStatus,
+      paymentAmount: order.paymentAmount,
       customer: order.customer,
       shippingAddress: order.shippingAddress,
       lines,

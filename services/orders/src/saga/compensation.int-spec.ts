@@ -77,6 +77,19 @@ describe('order saga compensation and deadlines (real PostgreSQL and RabbitMQ)',
     expect((await world.order(platform.tenantId, id)).status).toBe('cancelled');
   });
 
+  it('a refund never exceeds what the cancelled lines are worth: an order paid 100 for lines worth 25, held for AMOUNT_MISMATCH and cancelled, refunds 25', async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const item = aCatalogItem({ listPrice: '12.5' });
+    await world.catalog(item);
+    const id = await world.place(tenantId, anOrder([{ sku: item.sku, quantity: 2, unitPrice: 12.5 }], { payment: { method: 'card', status: 'paid', amount: 100 } }));
+    expect((await world.status(tenantId, id, 'on_hold')).review.reasons.map((r: { code: string }) => r.code)).toEqual(['AMOUNT_MISMATCH']);
+    expect((await cancel(tenantId, id)).status).toBe(202);
+    const refund = await world.probe.next(RefundRequestedV1, (p) => p.orderId === id);
+    expect(refund.payload).toMatchObject({ refundId: `${id}:cancelled`, amount: '25', scope: 'order_cancelled' });
+    await world.status(tenantId, id, 'cancelled');
+    expect(world.probe.messages(RefundRequestedV1, (p) => p.orderId === id)).toHaveLength(1);
+  });
+
   it('reserved: notes cancelled first, then stock released, then refund and cancelled — each step waits for its answer', async () => {
     const { tenantId, id } = await reservedOrder();
     const res = await cancel(tenantId, id);

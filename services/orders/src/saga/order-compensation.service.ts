@@ -64,10 +64,17 @@ export class OrderCompensation {
     await this.next(manager, step, send, incoming);
   }
 
-  /** Cancels an order that holds nothing (no reservation, no note): refund, status, notification. */
+  /**
+   * Cancels an order that holds nothing (no reservation, no note): refund, status, notification.
+   * The refund is what was paid for the lines still on the order — never more than they are worth
+   * (an order paid beyond its lines was held for AMOUNT_MISMATCH; its surplus is the reviewer's to
+   * settle), nor more than is left of the payment (lines cancelled before were refunded then).
+   */
   async cancelNow(manager: EntityManager, step: SagaStep, send: Send, code: string, reason: string, incoming?: Incoming): Promise<void> {
     step.saga.data = { ...step.saga.data, backorderOpen: false, backorderDeadline: null };
-    await this.steps.refund(manager, step, send, { key: 'cancelled', amount: null, scope: 'order_cancelled', reason: code });
+    const lines = await this.steps.orders.lines(manager, step.order.id);
+    const worth = toUnits(lineTotal(lines.map((line) => ({ unitPrice: line.unitPrice, quantity: line.quantity - line.cancelledQuantity }))));
+    await this.steps.refund(manager, step, send, { key: 'cancelled', amount: worth, scope: 'order_cancelled', reason: code });
     await this.steps.moveTo(manager, step, 'cancelled', 'cancelled', `${code}: ${reason}`, send, incoming);
   }
 

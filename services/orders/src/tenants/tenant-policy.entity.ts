@@ -25,6 +25,10 @@ export class TenantPolicyEntity {
   @Column('text', { name: 'partial_remainder', default: 'backorder' })
   partialRemainder: PartialRemainder;
 
+  /** How far ahead an order's own backorder deadline may be, in days. */
+  @Column('int', { name: 'max_backorder_days', default: 90 })
+  maxBackorderDays: number;
+
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { PlatformRegisteredV1, type PlatformRegistered } from '@skald/contracts';
 import { OnMessage, type MessageContext } from '@skald/messaging';
+import { DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { TenantPolicyRepository } from './tenant-policy.repository.js';
 
 /** Keeps each platform's review settings, as the gateway registers them. */
@@ -19,6 +20,7 @@ export class TenantPolicyHandler {
       shortageMode: platform.shortagePolicy?.mode ?? 'reject',
       backorderDays: platform.shortagePolicy?.backorderDays ?? 14,
       partialRemainder: platform.shortagePolicy?.partialRemainder ?? 'backorder',
+      maxBackorderDays: platform.shortagePolicy?.maxBackorderDays ?? Math.max(DEFAULT_MAX_BACKORDER_DAYS, platform.shortagePolicy?.backorderDays ?? 14),
     });
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, IsAmount, MAX_AMOUNT } from '../../http/validation.js';
+import { AmountWithin, CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, IsAmount, MAX_AMOUNT } from '../../http/validation.js';
 
 export class SkuParams {
   @ApiProperty({ pattern: CODE_PATTERN.source, example: 'TEA-EARLGREY-250' })
@@ -39,7 +40,7 @@ export class LowStockThresholdDto {
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 1_000_000, description: 'Alert when available stock falls below this; 0 never alerts.', example: 20 })
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
+  @Max(1_000_000, outOfRange())
   threshold: number;
 }
 
@@ -81,6 +82,7 @@ export class CatalogItemDto {
     example: '12.50',
   })
   @IsAmount({ allowString: true })
+  @AmountWithin(MAX_AMOUNT)
   listPrice: number | string;
 
   @ApiProperty({ description: 'ISO 4217 currency code.', pattern: '^[A-Z]{3}$', example: 'EUR' })
@@ -123,7 +125,7 @@ export class StockReceiptLineDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000, example: 100 })
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(1_000_000, outOfRange())
   quantity: number;
 }
 

@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsAmount, MAX_AMOUNT } from '../../http/validation.js';
+import { AmountWithin, IsAmount, LinesTotalWithin, MAX_AMOUNT } from '../../http/validation.js';
 import { OrderLineDto, ShippingAddressDto } from './place-order.dto.js';
 
 /** Why an order is cancelled. */
@@ -37,6 +37,7 @@ export class ModifyOrderDto {
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @LinesTotalWithin(MAX_AMOUNT)
   lines?: OrderLineDto[];
 
   @ApiPropertyOptional({ type: ShippingAddressDto })
@@ -73,6 +74,7 @@ export class SetCreditLimitDto {
   })
   @ValidateIf((_dto, value) => value !== null)
   @IsAmount()
+  @AmountWithin(MAX_AMOUNT)
   creditLimit: number | null;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '@skald/contracts';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -29,8 +30,13 @@ import {
   CUSTOMER_ID_PATTERN_MESSAGE,
   DATE_PATTERN,
   EXTERNAL_ID_PATTERN,
+  AmountWithin,
+  InCurrencyMinorUnits,
   IsAmount,
+  LinesTotalWithin,
   MAX_AMOUNT,
+  MAX_QUANTITY,
+  MAX_UNIT_PRICE,
   WORD_PATTERN,
   WORD_PATTERN_MESSAGE,
 } from '../../http/validation.js';
@@ -67,14 +73,15 @@ export class OrderLineDto {
   @Matches(CODE_PATTERN, { message: `sku ${CODE_PATTERN_MESSAGE}` })
   sku: string;
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1_000_000, example: 2 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_QUANTITY, example: 2, description: 'Out of range: 422 AMOUNT_OUT_OF_RANGE.' })
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 
-  @ApiProperty({ description: 'Unit price offered to the customer, at most 4 decimals.', minimum: 0, maximum: MAX_AMOUNT, example: 12.5 })
+  @ApiProperty({ description: "Unit price offered to the customer, at most the currency's minor-unit decimals (EUR 2, JPY 0). Too large: 422 AMOUNT_OUT_OF_RANGE.", minimum: 0, maximum: MAX_UNIT_PRICE, example: 12.5 })
   @IsAmount()
+  @AmountWithin(MAX_UNIT_PRICE)
   unitPrice: number;
 }
 
@@ -126,8 +133,9 @@ export class PaymentDto {
   @IsIn(['pending', 'paid'])
   status: 'pending' | 'paid';
 
-  @ApiProperty({ minimum: 0, maximum: MAX_AMOUNT, example: 25 })
+  @ApiProperty({ minimum: 0, maximum: MAX_AMOUNT, example: 25, description: "What the customer paid (or is to pay), at most the currency's minor-unit decimals. Too large: 422 AMOUNT_OUT_OF_RANGE." })
   @IsAmount()
+  @AmountWithin(MAX_AMOUNT)
   amount: number;
 }
 
@@ -167,12 +175,14 @@ export class PlaceOrderDto {
   @Type(() => OrderCustomerDto)
   customer: OrderCustomerDto;
 
-  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 200 })
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 200, description: `Their total (quantity × unitPrice) is at most ${MAX_AMOUNT}; more: 422 AMOUNT_OUT_OF_RANGE.` })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @LinesTotalWithin(MAX_AMOUNT)
+  @InCurrencyMinorUnits()
   lines: OrderLineDto[];
 
   @ApiProperty({ description: 'ISO 4217 currency code.', example: 'EUR' })
@@ -192,6 +202,7 @@ export class PlaceOrderDto {
   @IsNotEmptyObject()
   @ValidateNested()
   @Type(() => PaymentDto)
+  @InCurrencyMinorUnits()
   payment: PaymentDto;
 
   @ApiPropertyOptional({ description: 'ISO date (YYYY-MM-DD).', format: 'date', example: '2026-12-24' })

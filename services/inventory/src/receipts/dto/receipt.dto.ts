@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -27,7 +28,7 @@ export class ReceiptLineDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_LINE_QUANTITY, example: 24 })
   @IsInt()
   @Min(1)
-  @Max(MAX_LINE_QUANTITY)
+  @Max(MAX_LINE_QUANTITY, outOfRange())
   quantity: number;
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IDENTIFIER_PATTERN_SOURCE, IsIdentifier } from '../../common/identifiers.js';
@@ -92,7 +93,7 @@ export class PutLowStockThresholdDto {
   })
   @IsInt()
   @Min(0)
-  @Max(MAX_THRESHOLD)
+  @Max(MAX_THRESHOLD, outOfRange())
   threshold: number;
 }
 

@@ -46,6 +46,8 @@ export class StatusEntryView {
 export class ReviewReasonView {
   @ApiProperty() code: string;
   @ApiProperty() message: string;
+  @ApiPropertyOptional({ description: 'The figures behind the reason (AMOUNT_MISMATCH: paymentAmount, linesTotal, currency).', example: { paymentAmount: '30', linesTotal: '25', currency: 'EUR' } })
+  details?: Record<string, string>;
 }
 
 export class ReviewDecisionView {
