@@ -63,7 +63,7 @@ export class MessagingHarness {
     this.database = await createScratchDatabase(`msg_${this.name}`);
     this.dataSource = await this.newDataSource();
     await this.dataSource.runMigrations();
-    await this.dataSource.query(`CREATE TABLE test_effect (message_id uuid NOT NULL, item_id text NOT NULL, at timestamptz DEFAULT now())`);
+    await this.dataSource.query(`CREATE TABLE test_effect (message_id uuid NOT NULL, item_id text NOT NULL, attempt int NOT NULL, at timestamptz DEFAULT now())`);
     await this.dataSource.query(`CREATE TABLE test_state (id text PRIMARY KEY)`);
     this.raw = await amqplib.connect(RABBITMQ_URL);
     this.raw.on('error', () => undefined);
@@ -72,9 +72,10 @@ export class MessagingHarness {
     return this;
   }
 
-  async newDataSource(): Promise<DataSource> {
+  /** Another pool on the test database; `url` may lead through a TcpProxy, for outages. */
+  async newDataSource(url = this.database.url, options: { statementTimeoutMs?: number } = {}): Promise<DataSource> {
     const dataSource = new DataSource(
-      postgresDataSourceOptions({ url: this.database.url, applicationName: this.service, migrations: messagingMigrations }),
+      postgresDataSourceOptions({ url, applicationName: this.service, migrations: messagingMigrations, ...options }),
     );
     await dataSource.initialize();
     this.closers.push(() => dataSource.destroy());
@@ -101,9 +102,11 @@ export class MessagingHarness {
     consumer.addHandler(this.event.routingKey, async (payload: ItemRecorded, context) => {
       await options.onHandle?.(payload);
       if (payload.behaviour === 'fail') throw new Error(`handler refuses ${payload.itemId}`);
-      await context.manager.query(`INSERT INTO test_effect (message_id, item_id) VALUES ($1, $2)`, [
+      if (payload.behaviour === 'slow') await context.manager.query(`SELECT pg_sleep(5)`);
+      await context.manager.query(`INSERT INTO test_effect (message_id, item_id, attempt) VALUES ($1, $2, $3)`, [
         context.envelope.id,
         payload.itemId,
+        context.attempt,
       ]);
     });
     this.closers.push(() => consumer.stop(5_000));
@@ -135,6 +138,12 @@ export class MessagingHarness {
 
   async effects(): Promise<Array<{ message_id: string; item_id: string }>> {
     return this.dataSource.query(`SELECT message_id, item_id FROM test_effect ORDER BY at`);
+  }
+
+  /** The attempt (1 = first delivery) on which each effect was made. */
+  async effectAttempts(): Promise<number[]> {
+    const rows: Array<{ attempt: number }> = await this.dataSource.query(`SELECT attempt FROM test_effect`);
+    return rows.map((row) => row.attempt);
   }
 
   async pendingOutbox(): Promise<number> {
