@@ -113,14 +113,17 @@ export class MessagingHarness {
     return consumer;
   }
 
-  relay(options: { connection?: AmqpConnection; dataSource?: DataSource; batchSize?: number } = {}): OutboxRelay {
+  relay(
+    options: { connection?: AmqpConnection; dataSource?: DataSource; databaseUrl?: string; batchSize?: number } = {},
+  ): OutboxRelay {
     const relay = new OutboxRelay({
       service: this.service,
       dataSource: options.dataSource ?? this.dataSource,
       connection: options.connection ?? this.connection(),
-      databaseUrl: this.database.url,
+      databaseUrl: options.databaseUrl ?? this.database.url,
       batchSize: options.batchSize,
       pollIntervalMs: 200,
+      outageBackoffMs: { initial: 50, max: 200 },
     });
     this.closers.push(() => relay.stop());
     return relay;

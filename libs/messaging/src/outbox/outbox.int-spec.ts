@@ -179,6 +179,33 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
     }
   });
 
+  it('backs off while its database is unreachable and publishes what was written meanwhile once it answers', async () => {
+    const database = new URL(world.databaseUrl);
+    const proxy = new TcpProxy(database.hostname, Number(database.port || 5432));
+    await proxy.start();
+    try {
+      const probe = await world.probe();
+      const throughProxy = proxy.through(world.databaseUrl);
+      const relay = world.relay({ dataSource: await world.newDataSource(throughProxy), databaseUrl: throughProxy });
+      await relay.start();
+      const before = await world.dataSource.transaction((manager) => outbox.publish(manager, world.event, { itemId: 'before', quantity: 1 }));
+      await waitFor('message before the outage published', () => probe.ids().includes(before.id));
+
+      proxy.cut();
+      await waitFor('relay backing off', () => relay.waitingForDatabase);
+      // Written by another replica whose database connection still works.
+      const during = await world.dataSource.transaction((manager) => outbox.publish(manager, world.event, { itemId: 'during', quantity: 2 }));
+      expect(probe.ids()).not.toContain(during.id);
+
+      proxy.restore();
+      await waitFor('message written during the outage published', () => probe.ids().includes(during.id));
+      expect(relay.waitingForDatabase).toBe(false);
+      await waitFor('outbox drained', async () => (await world.pendingOutbox()) === 0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('lets two relays share one outbox: every message published once, each effect once', async () => {
     const total = 600;
     const probe = await world.probe();
