@@ -8,9 +8,8 @@ import { AmqpConnection } from '../src/connection/amqp-connection.js';
 import { MessageConsumer, type MessageConsumerOptions } from '../src/consumer/message-consumer.js';
 import { messagingMigrations } from '../src/migrations/1763800000000-messaging-tables.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.js';
-import { deadLetterQueueName, mainQueueName, retryQueueName } from '../src/topology/names.js';
-
-export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+import { createScratchVhost, type ScratchVhost } from '../src/testing/scratch-vhost.js';
+import { assertExchanges } from '../src/topology/topology.js';
 
 export class ItemRecorded {
   @IsString()
@@ -28,20 +27,20 @@ export class ItemRecorded {
 const unique = () => randomBytes(4).toString('hex');
 
 /**
- * One test file's world: its own database (messaging tables + a `test_effect` table without
- * unique constraints, so a doubled effect shows as two rows), its own service name and queues,
- * its own contract routing key, and a raw amqplib connection for probing.
+ * One test's world: its own database (messaging tables + a `test_effect` table without unique
+ * constraints, so a doubled effect shows as two rows), its own broker vhost (exchanges declared as
+ * this code declares them), service name and contract routing key, and a raw amqplib connection
+ * for probing.
  */
 export class MessagingHarness {
   readonly service: string;
   readonly event: MessageDefinition<ItemRecorded>;
   dataSource!: DataSource;
   private database!: ScratchDatabase;
+  private vhost!: ScratchVhost;
   private raw!: ChannelModel;
   rawChannel!: Channel;
   private readonly closers: Array<() => Promise<unknown>> = [];
-  // The delays the harness's consumers and the consumer-process fixture use: their retry queues go at tear-down.
-  private readonly retryDelays = new Set<number>([50, 100]);
 
   constructor(readonly name: string) {
     const id = unique();
@@ -59,16 +58,24 @@ export class MessagingHarness {
     return this.database.url;
   }
 
+  /** The broker URL of this world's vhost. */
+  get rabbitmqUrl(): string {
+    return this.vhost.url;
+  }
+
   async setUp(): Promise<this> {
     this.database = await createScratchDatabase(`msg_${this.name}`);
+    this.vhost = await createScratchVhost(`msg-${this.name}`);
     this.dataSource = await this.newDataSource();
     await this.dataSource.runMigrations();
     await this.dataSource.query(`CREATE TABLE test_effect (message_id uuid NOT NULL, item_id text NOT NULL, attempt int NOT NULL, at timestamptz DEFAULT now())`);
     await this.dataSource.query(`CREATE TABLE test_state (id text PRIMARY KEY)`);
-    this.raw = await amqplib.connect(RABBITMQ_URL);
+    this.raw = await amqplib.connect(this.vhost.url);
     this.raw.on('error', () => undefined);
     this.rawChannel = await this.raw.createChannel();
     this.rawChannel.on('error', () => undefined);
+    // As every service does on connect; a probe may bind before any relay or consumer has started.
+    await assertExchanges(this.rawChannel);
     return this;
   }
 
@@ -82,7 +89,7 @@ export class MessagingHarness {
     return dataSource;
   }
 
-  connection(url = RABBITMQ_URL, label = 'main'): AmqpConnection {
+  connection(url = this.vhost.url, label = 'main'): AmqpConnection {
     const connection = new AmqpConnection({ url, name: `${this.service}-${label}`, service: this.service, reconnectSeconds: 0.2 });
     this.closers.push(() => connection.close());
     return connection;
@@ -98,7 +105,6 @@ export class MessagingHarness {
       prefetch: options.prefetch ?? 8,
       ...options,
     });
-    for (const delay of options.retryDelaysMs ?? [50, 100]) this.retryDelays.add(delay);
     consumer.addHandler(this.event.routingKey, async (payload: ItemRecorded, context) => {
       await options.onHandle?.(payload);
       if (payload.behaviour === 'fail') throw new Error(`handler refuses ${payload.itemId}`);
@@ -156,10 +162,8 @@ export class MessagingHarness {
 
   async tearDown(): Promise<void> {
     for (const close of this.closers.reverse()) await close().catch(() => undefined);
-    const queues = [mainQueueName(this.service), deadLetterQueueName(this.service)];
-    for (const delay of this.retryDelays) queues.push(retryQueueName(this.service, delay));
-    for (const queue of queues) await this.rawChannel.deleteQueue(queue).catch(() => undefined);
     await this.raw.close().catch(() => undefined);
+    await this.vhost.remove();
     await this.database.drop();
   }
 }

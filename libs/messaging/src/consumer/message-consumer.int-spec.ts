@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { ItemRecorded, MessagingHarness, RABBITMQ_URL } from '../../test/harness.js';
+import { ItemRecorded, MessagingHarness } from '../../test/harness.js';
 import { TcpProxy } from '../../test/tcp-proxy.js';
 import { waitFor } from '../../test/wait-for.js';
 import { DeadLetterQueue } from '../dead-letters/dead-letter-queue.js';
@@ -72,7 +72,7 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
       ...process.env,
       SERVICE: world.service,
       DATABASE_URL: world.databaseUrl,
-      RABBITMQ_URL,
+      RABBITMQ_URL: world.rabbitmqUrl,
       EVENT_TYPE: world.event.type,
     };
     const startChild = (kill: boolean) => {

@@ -147,10 +147,10 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
     const proxy = new TcpProxy();
     await proxy.start();
     try {
-      const consumer = world.consumer({ connection: world.connection(proxy.url(), 'consumer') });
+      const consumer = world.consumer({ connection: world.connection(proxy.through(world.rabbitmqUrl), 'consumer') });
       consumer.start();
       await consumer.waitUntilConsuming();
-      const relayConnection = world.connection(proxy.url(), 'relay');
+      const relayConnection = world.connection(proxy.through(world.rabbitmqUrl), 'relay');
       await world.relay({ connection: relayConnection }).start();
 
       proxy.cut();

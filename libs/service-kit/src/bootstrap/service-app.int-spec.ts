@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Body, Controller, Get, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { AmqpConnection, DeadLetterQueue, MessageConsumer, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
+import { AmqpConnection, createScratchVhost, DeadLetterQueue, MessageConsumer, OnMessage, messagingMigrations, type MessageContext, type ScratchVhost } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { IsInt, IsString, Min } from 'class-validator';
@@ -14,7 +14,6 @@ import { loadConfig } from '../config/load-config.js';
 import { SkaldServiceModule } from './skald-service.module.js';
 import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-service.js';
 
-const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = randomBytes(4).toString('hex');
 const SERVICE = `kit-${id}`;
 
@@ -140,6 +139,7 @@ class DatabaseProxy {
 
 describe('a Skald service application (Nest transport, HTTP conventions; real PostgreSQL and RabbitMQ)', () => {
   let database: ScratchDatabase;
+  let vhost: ScratchVhost;
   let proxy: DatabaseProxy;
   let app: INestApplication;
   let raw: ChannelModel;
@@ -157,11 +157,12 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
 
   beforeAll(async () => {
     database = await createScratchDatabase('kit');
+    vhost = await createScratchVhost('kit');
     await prepareDatabase(SERVICE, database.url, spec.migrations);
     proxy = new DatabaseProxy(new URL(database.url));
     const config = loadConfig(SERVICE, BaseServiceConfig, {
       DATABASE_URL: await proxy.start(),
-      RABBITMQ_URL,
+      RABBITMQ_URL: vhost.url,
       PORT: '0',
       LOG_LEVEL: 'error',
       MESSAGING_RETRY_DELAYS_MS: '50',
@@ -170,7 +171,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     await app.startAllMicroservices();
     await app.init();
 
-    raw = await amqplib.connect(RABBITMQ_URL);
+    raw = await amqplib.connect(vhost.url);
     channel = await raw.createChannel();
     const probe = `${SERVICE}.probe`;
     await channel.assertQueue(probe, { exclusive: true });
@@ -183,10 +184,8 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
 
   afterAll(async () => {
     await app?.close();
-    for (const queue of [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), retryQueueName(SERVICE, 50)]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
     await raw?.close();
+    await vhost?.remove();
     await proxy?.stop();
     await database?.drop();
   });
