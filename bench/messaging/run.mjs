@@ -39,6 +39,7 @@ import { performance } from 'node:perf_hooks';
 import { defineEvent, EVENTS_EXCHANGE } from '@skald/contracts';
 import {
   AmqpConnection,
+  assertExchanges,
   DEFAULT_RETRY_DELAYS_MS,
   deadLetterQueueName,
   mainQueueName,
@@ -358,7 +359,8 @@ async function startBaseline(tracker, cleanup) {
   // Same exchange, queue type and durability as the platform's service queue.
   const publisher = await producerConnection.createConfirmChannel();
   publisher.on('error', (error) => console.error(`baseline publisher: ${error.message}`));
-  await publisher.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  // Declared as the platform declares it (with its alternate exchange): the arguments must match.
+  await assertExchanges(publisher);
   await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await publisher.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
   const publishConfirmed = (content, options) =>

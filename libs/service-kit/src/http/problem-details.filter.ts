@@ -48,7 +48,7 @@ export type ErrorStatusMap = Record<string, number>;
 
 /** Stable code of a 503 for an unreachable (or not answering) database. */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
-/** Seconds a client is asked to wait (`Retry-After`) before trying again after a SERVICE_UNAVAILABLE. */
+/** Seconds a client is asked to wait (`Retry-After`) before trying again after a 503. */
 export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 function problemType(code: string): string {
@@ -75,7 +75,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = this.toProblem(exception);
     problem.instance = req.originalUrl ?? req.url;
-    if (problem.code === SERVICE_UNAVAILABLE) res.setHeader('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+    // Every 503 is temporary by definition: tell the client when to come back.
+    if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
