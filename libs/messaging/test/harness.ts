@@ -11,6 +11,9 @@ import { OutboxRelay } from '../src/outbox/outbox-relay.js';
 import { createScratchVhost, type ScratchVhost } from '../src/testing/scratch-vhost.js';
 import { assertExchanges } from '../src/topology/topology.js';
 
+/** The base broker URL; each harness works in a scratch vhost of its own below it. */
+export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
 export class ItemRecorded {
   @IsString()
   itemId: string;
@@ -74,7 +77,8 @@ export class MessagingHarness {
     this.raw.on('error', () => undefined);
     this.rawChannel = await this.raw.createChannel();
     this.rawChannel.on('error', () => undefined);
-    // As every service does on connect; a probe may bind before any relay or consumer has started.
+    // The broker may never have seen Skald (`npm test` runs in a vhost of its own): a probe bound
+    // before any relay or consumer has connected needs the shared exchanges to exist.
     await assertExchanges(this.rawChannel);
     return this;
   }

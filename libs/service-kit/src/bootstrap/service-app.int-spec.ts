@@ -293,7 +293,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
       await waitFor('consumer paused', () => consumer.paused);
       const notReady = await request(server).get('/health/ready');
       expect(notReady.status).toBe(503);
-      expect(notReady.body).toMatchObject({ code: 'UNAVAILABLE', details: { database: { status: 'down' }, consumer: { status: 'down' } } });
+      expect(notReady.body).toMatchObject({ code: 'UNAVAILABLE', checks: { database: { status: 'down' }, consumer: { status: 'down' } } });
 
       proxy.restore();
       await waitFor('consumer resumed', () => !consumer.paused);

@@ -101,8 +101,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof body === 'string' ? body : exception.message;
       const problem: ProblemDetails = { type: problemType(code), title: TITLES[status] ?? exception.name, status, detail, code };
       if (Array.isArray(fromBody.errors)) problem.errors = fromBody.errors as ProblemDetails['errors'];
-      // Readiness (terminus) says which check failed: database, broker, consumer, lifecycle.
-      if (typeof fromBody.details === 'object' && fromBody.details !== null) problem.details = fromBody.details;
+      // A failed health check (terminus) says which of its checks failed: the operator needs that.
+      if (typeof fromBody.details === 'object' && fromBody.details !== null) problem.checks = fromBody.details;
       return problem;
     }
     const database = databaseFailureOf(exception);
