@@ -49,6 +49,7 @@ export function postgresDataSourceOptions(options: PostgresOptions): DataSourceO
       idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
       // TCP keep-alive: a connection to a vanished server is noticed without waiting for a query.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       ...(statementTimeoutMs > 0
         ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS }
         : {}),
