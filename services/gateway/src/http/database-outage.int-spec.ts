@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { aPlatform, bearer, type TestPlatform } from '../../test/factories.js';
 import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-test.js';
 
-describe("the gateway while its own database is down (real PostgreSQL and RabbitMQ)", () => {
+describe('the gateway while its own database is down (real PostgreSQL and RabbitMQ)', () => {
   let gw: GatewayUnderTest;
   let platform: TestPlatform;
   let admin: DataSource;
