@@ -145,6 +145,17 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     expect(gw.orders.received.filter((r) => r.url.includes(orderId))).toHaveLength(1);
   });
 
+  it('answers 503 UPSTREAM_UNAVAILABLE problem+json when something in front of the owning service answers a bare 503', async () => {
+    gw.orders.respondWith(() => ({ status: 503, raw: '<html>no healthy upstream</html>', headers: { 'content-type': 'text/html' } }));
+
+    const res = await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(platform.key));
+
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
   it('answers 504 UPSTREAM_TIMEOUT when the owning service does not answer in time', async () => {
     const orderId = randomUUID();
     let release!: () => void;
