@@ -17,14 +17,19 @@ export interface ScratchVhost {
  */
 export async function createScratchVhost(prefix: string): Promise<ScratchVhost> {
   const base = new URL(process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
-  const name = `${prefix.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}-${randomBytes(4).toString('hex')}`;
-  await run('rabbitmqctl', ['-q', 'add_vhost', name]);
-  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, decodeURIComponent(base.username || 'guest'), '.*', '.*', '.*']);
+  // Starts with the run's tag (SKALD_TEST_RUN) when there is one, so the run removes it even if the test crashed.
+  const name = [process.env.SKALD_TEST_RUN, prefix.replace(/[^a-z0-9-]/gi, '-').toLowerCase(), randomBytes(4).toString('hex')]
+    .filter(Boolean)
+    .join('-');
+  await run('rabbitmqctl', ['-q', 'add_vhost', name], { timeout: 30_000 });
+  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, decodeURIComponent(base.username || 'guest'), '.*', '.*', '.*'], {
+    timeout: 30_000,
+  });
   base.pathname = `/${encodeURIComponent(name)}`;
   return {
     url: base.toString(),
     remove: async () => {
-      await run('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
+      await run('rabbitmqctl', ['-q', 'delete_vhost', name], { timeout: 30_000 }).catch(() => undefined);
     },
   };
 }
