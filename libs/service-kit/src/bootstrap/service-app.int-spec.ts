@@ -294,6 +294,8 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
       const notReady = await request(server).get('/health/ready');
       expect(notReady.status).toBe(503);
       expect(notReady.body).toMatchObject({ code: 'UNAVAILABLE', checks: { database: { status: 'down' }, consumer: { status: 'down' } } });
+      const pausedMetrics = await request(server).get('/metrics');
+      expect(pausedMetrics.text).toMatch(new RegExp(`skald_consumer_paused\\{service="${SERVICE}"\\} 1`));
 
       proxy.restore();
       await waitFor('consumer resumed', () => !consumer.paused);
@@ -303,6 +305,9 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
       const ready = await request(server).get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body.info).toMatchObject({ database: { status: 'up' }, consumer: { status: 'up' } });
+      const metrics = await request(server).get('/metrics');
+      expect(metrics.text).toMatch(new RegExp(`skald_consumer_paused\\{service="${SERVICE}"\\} 0`));
+      expect(metrics.text).toMatch(new RegExp(`skald_messages_consumed_total\\{service="${SERVICE}",routing_key="${weighed.routingKey}",outcome="returned"\\} 1`));
       const letters = await new DeadLetterQueue(app.get(AmqpConnection), SERVICE).list();
       expect(letters.map((letter) => letter.messageId)).not.toContain(during.id);
     } finally {
