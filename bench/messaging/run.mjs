@@ -50,6 +50,7 @@ import {
   retryQueueName,
 } from '@skald/messaging';
 import { createScratchDatabase, postgresDataSourceOptions } from '@skald/persistence';
+import { createTestVhost } from '@skald/testing';
 import { Logger } from '@nestjs/common';
 import amqplib from 'amqplib';
 import { IsInt, IsUUID } from 'class-validator';
@@ -126,6 +127,11 @@ async function main() {
   await printEnvironment();
   const cleanup = new Cleanup();
   try {
+    // A vhost of the run's own: exchanges declared as this code declares them (with their alternate
+    // exchanges), whatever an older version left in the base vhost.
+    const vhost = await createTestVhost('bench-messaging', config.rabbitmqUrl);
+    cleanup.defer(() => vhost.remove());
+    config.rabbitmqUrl = vhost.url;
     const modes = {};
     for (const name of config.modes) {
       const tracker = new Tracker(config.timeoutMs);
