@@ -54,6 +54,10 @@ export function postgresDataSourceOptions(options: PostgresOptions): DataSourceO
         ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS }
         : {}),
     },
+    // An idle pooled connection that the server or the network dropped: the pool discards it, and
+    // whoever needs the database next reports the outage (consumer, relay, HTTP) in its own log.
+    // TypeORM's default prints every such error to the console, outside the JSON logs.
+    poolErrorHandler: () => undefined,
     // Failed queries surface as exceptions (and in the service's JSON logs); TypeORM's own error
     // logging would print expected ones, like a unique violation turned into a 409, to the console.
     logging: ['warn', 'migration'],
