@@ -113,6 +113,8 @@ export class MessagingHarness {
       await options.onHandle?.(payload);
       if (payload.behaviour === 'fail') throw new Error(`handler refuses ${payload.itemId}`);
       if (payload.behaviour === 'slow') await context.manager.query(`SELECT pg_sleep(5)`);
+      // The database is fine, but this handler kills its own connection: an "outage" it causes itself.
+      if (payload.behaviour === 'kill-connection') await context.manager.query(`SELECT pg_terminate_backend(pg_backend_pid())`);
       await context.manager.query(`INSERT INTO test_effect (message_id, item_id, attempt) VALUES ($1, $2, $3)`, [
         context.envelope.id,
         payload.itemId,

@@ -282,4 +282,32 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
     expect(deadLettered[0].detail).toContain('statement timeout');
     expect(paused).toBe(false);
   });
+
+  it('does not loop for ever on a message whose handler causes the outage itself: after a few give-backs it uses attempts and is dead-lettered', async () => {
+    let calls = 0;
+    const consumer = world.consumer({
+      retryDelaysMs: [50],
+      maxOutageReturns: 2,
+      outageProbeDelayMs: { initial: 20, max: 50 },
+      onHandle: (payload) => {
+        if (payload.behaviour === 'kill-connection') calls++;
+      },
+    });
+    const deadLettered: Array<{ reason: string; detail: string; messageId: string }> = [];
+    consumer.on('dead-lettered', (event) => deadLettered.push(event));
+    await started(consumer);
+
+    const poison = envelope({ itemId: 'kills-its-connection', quantity: 1, behaviour: 'kill-connection' });
+    publishRaw(poison);
+    const good = envelope({ itemId: 'fine', quantity: 2 });
+    publishRaw(good);
+
+    await waitFor('the poison message dead-lettered', () => deadLettered.length === 1);
+    expect(deadLettered[0]).toMatchObject({ messageId: poison.id, reason: 'RETRIES_EXHAUSTED' });
+    expect(deadLettered[0].detail).toContain('terminating connection');
+    // Two attempts, each after two give-backs: 3 deliveries to the handler per attempt.
+    expect(calls).toBe(6);
+    await waitFor('the other message handled', async () => (await world.effects()).some((effect) => effect.message_id === good.id));
+    await waitFor('consumer running', () => !consumer.paused);
+  });
 });

@@ -47,6 +47,12 @@ export interface MessageConsumerOptions {
    * then at doubling intervals up to `max` ms. Default 500 ms → 10 s.
    */
   outageProbeDelayMs?: { initial: number; max: number };
+  /**
+   * A message given back this many times in a row because of an outage, while the database kept
+   * answering the probe, is taken to cause the "outage" itself (a handler that kills its own
+   * connection): its next such failure uses an attempt. Default 10.
+   */
+  maxOutageReturns?: number;
 }
 
 /** The channel the consumer consumes on; `consumerTag` is unset while paused. */
@@ -72,6 +78,8 @@ export const HEADER_DEAD_LETTER_REASON = 'x-skald-dead-letter-reason';
 export const HEADER_ERROR = 'x-skald-error';
 export const HEADER_DEAD_LETTERED_AT = 'x-skald-dead-lettered-at';
 export const HEADER_ORIGINAL_ROUTING_KEY = 'x-skald-original-routing-key';
+/** How often in a row a message was given back to its queue because of an outage. */
+export const HEADER_OUTAGE_RETURNS = 'x-skald-outage-returns';
 
 // Headers the broker owns; copying them into a republished message would be a lie.
 const BROKER_HEADERS = /^x-(death|first-death-|last-death-|delivery-count)/;
@@ -297,11 +305,13 @@ export class MessageConsumer extends EventEmitter {
       this.metrics.consumed.labels(this.options.service, routingKey, outcome).inc();
       this.metrics.handlerSeconds.labels(this.options.service, routingKey).observe((performance.now() - started) / 1000);
     } catch (error) {
-      if (isInfrastructureFailure(error)) {
+      const returns = outageReturnsOf(message);
+      if (isInfrastructureFailure(error) && returns < (this.options.maxOutageReturns ?? 10)) {
         this.pause(error);
-        await this.giveBack(acks, message);
+        await this.giveBack(acks, message, returns + 1);
         return;
       }
+      // Not an outage, or one this message met on every delivery: a failed attempt, never an endless loop.
       await this.handleFailure(acks, message, routingKey, error, attempt);
     }
   }
@@ -363,8 +373,8 @@ export class MessageConsumer extends EventEmitter {
    * counted by the quorum queue towards its delivery limit and dead-letter the message after enough
    * outages. Should the copy not be confirmed, the delivery is requeued after all.
    */
-  private async giveBack(acks: AckBatcher, message: ConsumeMessage): Promise<void> {
-    const copied = await this.republish(this.queue, message, {});
+  private async giveBack(acks: AckBatcher, message: ConsumeMessage, returns = outageReturnsOf(message)): Promise<void> {
+    const copied = await this.republish(this.queue, message, { [HEADER_OUTAGE_RETURNS]: returns });
     this.settle(acks, message, copied ? 'ack' : 'nack');
     this.metrics.consumed.labels(this.options.service, originalRoutingKey(message), copied ? 'returned' : 'requeued').inc();
   }
@@ -434,6 +444,7 @@ export class MessageConsumer extends EventEmitter {
     this.logger.warn(`${routingKey} ${message.properties.messageId} failed (attempt ${attempt}), retry in ${delay} ms: ${detail}`);
     const republished = await this.republish(retryQueueName(this.options.service, delay), message, {
       [HEADER_ATTEMPT]: attempt + 1,
+      [HEADER_OUTAGE_RETURNS]: 0,
       [HEADER_LAST_ERROR]: truncate(detail),
     });
     this.settle(acks, message, republished ? 'ack' : 'nack');
@@ -491,6 +502,11 @@ export class MessageConsumer extends EventEmitter {
     if (how === 'ack') acks.ack(message);
     else acks.nack(message);
   }
+}
+
+function outageReturnsOf(message: ConsumeMessage): number {
+  const value = Number(message.properties.headers?.[HEADER_OUTAGE_RETURNS] ?? 0);
+  return Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
 function attemptOf(message: ConsumeMessage): number {
