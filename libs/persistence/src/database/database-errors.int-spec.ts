@@ -53,6 +53,8 @@ describe('database failure classification', () => {
     const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
     await source.query('SELECT pg_terminate_backend($1)', [pid]);
 
+    // 57P01 when the query is sent before the connection's end is seen, QueryRunnerAlreadyReleasedError
+    // after (TypeORM releases a runner whose connection failed): both are the outage.
     const error = await failureOf(() => runner.query('SELECT 1'));
     await runner.release().catch(() => undefined);
     expect(isDatabaseUnavailable(error)).toBe(true);

@@ -43,6 +43,10 @@ export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
       if (code === STATEMENT_TIMEOUT_SQLSTATE && typeof message === 'string' && /statement timeout/.test(message)) return 'timeout';
     }
     if (typeof message === 'string' && CLIENT_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
+    // TypeORM releases a query runner whose connection emitted an error (the server or the network
+    // dropped it); its next query throws this. Misuse of a runner by code would throw it too, but
+    // deterministically, and the consumer's give-back bound turns that into attempts.
+    if ((candidate as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return 'unavailable';
     const nested = [
       (candidate as { driverError?: unknown }).driverError,
       (candidate as { cause?: unknown }).cause,
