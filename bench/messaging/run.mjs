@@ -39,6 +39,7 @@ import { performance } from 'node:perf_hooks';
 import { defineEvent, EVENTS_EXCHANGE } from '@skald/contracts';
 import {
   AmqpConnection,
+  assertExchanges,
   DEFAULT_RETRY_DELAYS_MS,
   deadLetterQueueName,
   mainQueueName,
@@ -49,6 +50,7 @@ import {
   retryQueueName,
 } from '@skald/messaging';
 import { createScratchDatabase, postgresDataSourceOptions } from '@skald/persistence';
+import { createTestVhost } from '@skald/testing';
 import { Logger } from '@nestjs/common';
 import amqplib from 'amqplib';
 import { IsInt, IsUUID } from 'class-validator';
@@ -125,6 +127,11 @@ async function main() {
   await printEnvironment();
   const cleanup = new Cleanup();
   try {
+    // A vhost of the run's own: exchanges declared as this code declares them (with their alternate
+    // exchanges), whatever an older version left in the base vhost.
+    const vhost = await createTestVhost('bench-messaging', config.rabbitmqUrl);
+    cleanup.defer(() => vhost.remove());
+    config.rabbitmqUrl = vhost.url;
     const modes = {};
     for (const name of config.modes) {
       const tracker = new Tracker(config.timeoutMs);
@@ -358,7 +365,8 @@ async function startBaseline(tracker, cleanup) {
   // Same exchange, queue type and durability as the platform's service queue.
   const publisher = await producerConnection.createConfirmChannel();
   publisher.on('error', (error) => console.error(`baseline publisher: ${error.message}`));
-  await publisher.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  // Declared as the platform declares it (with its alternate exchange): the arguments must match.
+  await assertExchanges(publisher);
   await publisher.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await publisher.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
   const publishConfirmed = (content, options) =>

@@ -26,8 +26,8 @@
 //          --skus=40 --seed=1 --idle-seconds=3 --stall-ms=60000 --ceiling-orders=500 --flood
 //          --no-ceiling --cpu-prof [--cpu-prof-dir=/tmp/…] --count-queries]
 // (`--name value` works too, as does BENCH_ORDERS=…). Servers: TEST_POSTGRES_URL, RABBITMQ_URL.
-// The services inherit this process's environment, so e.g. MESSAGING_PREFETCH=32 or
-// DATABASE_POOL_SIZE=20 try a setting. It prints figures and exits 0 even when a target is missed;
+// The services inherit this process's environment, so e.g. MESSAGING_PREFETCH=32 with
+// DATABASE_POOL_SIZE=40 (the prefetch may not exceed the pool) tries a setting. It prints figures and exits 0 even when a target is missed;
 // 1 only when it breaks (130 on Ctrl-C). Everything it created is removed in every case.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';

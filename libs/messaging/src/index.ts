@@ -18,3 +18,4 @@ export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';
 export * from './migrations/1763800000002-outbox-envelope-as-json.js';
+export * from './testing/test-vhost.js';

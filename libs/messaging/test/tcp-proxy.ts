@@ -1,8 +1,9 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy in front of the broker that a test can cut and restore: a real network partition
- * between one service and RabbitMQ, without stopping the broker other tests use.
+ * A TCP proxy in front of the broker (or the database) that a test can cut and restore: a real
+ * network partition between one service and RabbitMQ or PostgreSQL, without stopping the server
+ * other tests use.
  */
 export class TcpProxy {
   private server?: net.Server;
@@ -35,6 +36,14 @@ export class TcpProxy {
 
   url(): string {
     return `amqp://guest:guest@127.0.0.1:${this.port}`;
+  }
+
+  /** `url` (any scheme) with its host and port replaced by this proxy's. */
+  through(url: string): string {
+    const proxied = new URL(url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(this.port);
+    return proxied.toString();
   }
 
   /** Drops every connection and refuses new ones until `restore`. */

@@ -1,7 +1,19 @@
 import 'reflect-metadata';
 
 export * from './wait-for.js';
-export * from './broker/test-vhost.js';
+// Vhosts of a test's own live with the messaging platform (its own specs need them too).
+export {
+  createTestVhost,
+  removeVhostsTagged,
+  vhostAdmin,
+  vhostOf,
+  withVhost,
+  TEST_RABBITMQ_URL,
+  TEST_RUN_TAG,
+  type TestVhost,
+  type VhostAdmin,
+  type VhostAdminOptions,
+} from '@skald/messaging';
 export * from './broker/broker-probe.js';
 export * from './service/service-under-test.js';
 export * from './servers/test-smtp-server.js';

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { ItemRecorded, MessagingHarness, RABBITMQ_URL } from '../../test/harness.js';
+import { ItemRecorded, MessagingHarness } from '../../test/harness.js';
+import { TcpProxy } from '../../test/tcp-proxy.js';
 import { waitFor } from '../../test/wait-for.js';
 import { DeadLetterQueue } from '../dead-letters/dead-letter-queue.js';
-import { mainQueueName } from '../topology/names.js';
+import { deadLetterQueueName, mainQueueName } from '../topology/names.js';
 import type { MessageConsumer } from './message-consumer.js';
 
 describe('message consumer: inbox, retries and dead letters (real PostgreSQL and RabbitMQ)', () => {
@@ -71,7 +72,7 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
       ...process.env,
       SERVICE: world.service,
       DATABASE_URL: world.databaseUrl,
-      RABBITMQ_URL,
+      RABBITMQ_URL: world.rabbitmqUrl,
       EVENT_TYPE: world.event.type,
     };
     const startChild = (kill: boolean) => {
@@ -209,5 +210,104 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
     expect(await world.effects()).toHaveLength(1);
     const { messageCount } = await world.rawChannel.checkQueue(mainQueueName(world.service));
     expect(messageCount).toBe(0);
+  });
+
+  it('waits out a database outage longer than the retry schedule: nothing dead-lettered, no attempt used, every message handled after', async () => {
+    const database = new URL(world.databaseUrl);
+    const proxy = new TcpProxy(database.hostname, Number(database.port || 5432));
+    await proxy.start();
+    try {
+      const consumer = world.consumer({
+        dataSource: await world.newDataSource(proxy.through(world.databaseUrl)),
+        retryDelaysMs: [50, 100],
+        prefetch: 8,
+        // The strictest broker-side limit: a message requeued twice would be dead-lettered by RabbitMQ.
+        deliveryLimit: 1,
+        outageProbeDelayMs: { initial: 50, max: 200 },
+      });
+      const deadLettered: unknown[] = [];
+      consumer.on('dead-lettered', (event) => deadLettered.push(event));
+      let failedProbes = 0;
+      consumer.on('probe-failed', () => failedProbes++);
+      await started(consumer);
+      const main = mainQueueName(world.service);
+
+      const before = envelope({ itemId: 'before-outage', quantity: 1 });
+      publishRaw(before);
+      await waitFor('message before the outage handled', async () => (await world.effects()).length === 1);
+
+      proxy.cut();
+      const during = Array.from({ length: 40 }, (_, i) => envelope({ itemId: `during-${i}`, quantity: i }));
+      for (const message of during) publishRaw(message);
+      await waitFor('consumer paused', () => consumer.paused);
+      // 50 + 100 + 200 + 200 + 200 + 200 ms of failed probes: several times the whole retry schedule.
+      await waitFor('database probed in vain for longer than the retry schedule', () => failedProbes >= 6);
+      await waitFor('every message back in the queue, no consumer on it', async () => {
+        const queue = await world.rawChannel.checkQueue(main);
+        return queue.messageCount === during.length && queue.consumerCount === 0;
+      });
+      expect(consumer.paused).toBe(true);
+      expect(deadLettered).toEqual([]);
+      expect((await world.rawChannel.checkQueue(deadLetterQueueName(world.service))).messageCount).toBe(0);
+
+      proxy.restore();
+      await waitFor('every message handled after the outage', async () => (await world.effects()).length === 1 + during.length, 30_000);
+      expect(consumer.paused).toBe(false);
+      const effects = await world.effects();
+      expect(new Set(effects.map((effect) => effect.message_id))).toEqual(new Set([before, ...during].map((m) => m.id)));
+      expect(effects).toHaveLength(1 + during.length);
+      expect(new Set(await world.effectAttempts())).toEqual(new Set([1]));
+      expect(deadLettered).toEqual([]);
+      await waitFor('main queue drained', async () => (await world.rawChannel.checkQueue(main)).messageCount === 0);
+      expect((await world.rawChannel.checkQueue(deadLetterQueueName(world.service))).messageCount).toBe(0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('counts a statement timeout on a database that answers as a failed attempt, without pausing', async () => {
+    const consumer = world.consumer({
+      dataSource: await world.newDataSource(undefined, { statementTimeoutMs: 100 }),
+      retryDelaysMs: [50],
+    });
+    const deadLettered: Array<{ reason: string; detail: string }> = [];
+    consumer.on('dead-lettered', (event) => deadLettered.push(event));
+    let paused = false;
+    consumer.on('paused', () => (paused = true));
+    await started(consumer);
+
+    publishRaw(envelope({ itemId: 'runaway', quantity: 1, behaviour: 'slow' }));
+    await waitFor('dead letter after the attempts', () => deadLettered.length === 1);
+    expect(deadLettered[0]).toMatchObject({ reason: 'RETRIES_EXHAUSTED' });
+    expect(deadLettered[0].detail).toContain('statement timeout');
+    expect(paused).toBe(false);
+  });
+
+  it('does not loop for ever on a message whose handler causes the outage itself: after a few give-backs it uses attempts and is dead-lettered', async () => {
+    let calls = 0;
+    const consumer = world.consumer({
+      retryDelaysMs: [50],
+      maxOutageReturns: 2,
+      outageProbeDelayMs: { initial: 20, max: 50 },
+      onHandle: (payload) => {
+        if (payload.behaviour === 'kill-connection') calls++;
+      },
+    });
+    const deadLettered: Array<{ reason: string; detail: string; messageId: string }> = [];
+    consumer.on('dead-lettered', (event) => deadLettered.push(event));
+    await started(consumer);
+
+    const poison = envelope({ itemId: 'kills-its-connection', quantity: 1, behaviour: 'kill-connection' });
+    publishRaw(poison);
+    const good = envelope({ itemId: 'fine', quantity: 2 });
+    publishRaw(good);
+
+    await waitFor('the poison message dead-lettered', () => deadLettered.length === 1);
+    expect(deadLettered[0]).toMatchObject({ messageId: poison.id, reason: 'RETRIES_EXHAUSTED' });
+    expect(deadLettered[0].detail).toContain('terminating connection');
+    // Two attempts, each after two give-backs: 3 deliveries to the handler per attempt.
+    expect(calls).toBe(6);
+    await waitFor('the other message handled', async () => (await world.effects()).some((effect) => effect.message_id === good.id));
+    await waitFor('consumer running', () => !consumer.paused);
   });
 });

@@ -24,6 +24,7 @@ import { Outbox } from '../outbox/outbox.js';
 import { deadLetterQueueName, mainQueueName, retryQueueName } from '../topology/names.js';
 import { assertServiceTopology, type ServiceTopology } from '../topology/topology.js';
 import { AckBatcher } from './ack-batcher.js';
+import { isInfrastructureFailure } from './infrastructure-failure.js';
 import { MessageContext } from './message-context.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,6 +42,24 @@ export interface MessageConsumerOptions {
   prefetch?: number;
   deliveryLimit?: number;
   publishTimeoutMs?: number;
+  /**
+   * While paused by a database outage, the database is probed (`SELECT 1`) after `initial` ms,
+   * then at doubling intervals up to `max` ms. Default 500 ms → 10 s.
+   */
+  outageProbeDelayMs?: { initial: number; max: number };
+  /**
+   * A message given back this many times in a row because of an outage, while the database kept
+   * answering the probe, is taken to cause the "outage" itself (a handler that kills its own
+   * connection): its next such failure uses an attempt. Default 10.
+   */
+  maxOutageReturns?: number;
+}
+
+/** The channel the consumer consumes on; `consumerTag` is unset while paused. */
+interface ActiveChannel {
+  channel: Channel;
+  acks: AckBatcher;
+  consumerTag?: string;
 }
 
 /** Why a message was dead-lettered; the `x-skald-dead-letter-reason` header. */
@@ -59,6 +78,8 @@ export const HEADER_DEAD_LETTER_REASON = 'x-skald-dead-letter-reason';
 export const HEADER_ERROR = 'x-skald-error';
 export const HEADER_DEAD_LETTERED_AT = 'x-skald-dead-lettered-at';
 export const HEADER_ORIGINAL_ROUTING_KEY = 'x-skald-original-routing-key';
+/** How often in a row a message was given back to its queue because of an outage. */
+export const HEADER_OUTAGE_RETURNS = 'x-skald-outage-returns';
 
 // Headers the broker owns; copying them into a republished message would be a lie.
 const BROKER_HEADERS = /^x-(death|first-death-|last-death-|delivery-count)/;
@@ -82,8 +103,17 @@ class DeadLetter {
  * once for an invalid message or a non-retryable error, the message goes to the dead-letter
  * queue with the reason, and the consumer goes on.
  *
- * Emits `committed` (envelope) after a handler's transaction commits and before the ack, and
- * `dead-lettered` (reason, detail) — hooks for metrics and for tests.
+ * An outage is not the message's fault: when a handler fails because the database is unreachable
+ * (see `isInfrastructureFailure`), the consumer pauses. It cancels its subscription, so the broker
+ * keeps every other message in the queue untouched, and gives the failed and still-arriving
+ * deliveries back to the queue as copies with their attempt count unchanged (a copy, not a
+ * requeue: a quorum queue counts a requeue towards `x-delivery-limit`). It then probes the
+ * database with back-off and subscribes again when it answers. An outage of any length uses up no
+ * attempt and dead-letters nothing.
+ *
+ * Emits `committed` (envelope) after a handler's transaction commits and before the ack,
+ * `dead-lettered` (reason, detail), `paused` (detail), `probe-failed` (error) and `resumed` —
+ * hooks for metrics and for tests.
  */
 export class MessageConsumer extends EventEmitter {
   private readonly logger = new Logger('MessageConsumer');
@@ -96,9 +126,12 @@ export class MessageConsumer extends EventEmitter {
   private readonly metrics = messagingMetrics();
   private consumeChannel?: ChannelWrapper;
   private publishChannel?: ChannelWrapper;
-  private active?: { channel: Channel; consumerTag: string; acks: AckBatcher };
+  private active?: ActiveChannel;
   private stopping = false;
   private stopped?: Promise<void>;
+  private pausedSince?: Date;
+  private probing?: Promise<void>;
+  private wakeProbe?: () => void;
 
   constructor(private readonly options: MessageConsumerOptions) {
     super();
@@ -143,6 +176,7 @@ export class MessageConsumer extends EventEmitter {
     };
     this.stopping = false;
     this.stopped = undefined;
+    this.pausedSince = undefined;
     this.publishChannel = this.options.connection.createChannel({
       name: `${this.options.service}-retry-publisher`,
       confirm: true,
@@ -155,11 +189,31 @@ export class MessageConsumer extends EventEmitter {
         await assertServiceTopology(channel, topology);
         if (this.stopping || this.handlers.size === 0) return;
         await channel.prefetch(this.options.prefetch ?? 16);
-        const acks = new AckBatcher(channel);
-        const { consumerTag } = await channel.consume(this.queue, (message) => this.onDelivery(acks, message));
-        this.active = { channel, consumerTag, acks };
+        const active: ActiveChannel = { channel, acks: new AckBatcher(channel) };
+        this.active = active;
+        // Paused by a database outage: the probe subscribes on this channel once the database is back.
+        if (!this.paused) await this.subscribe(active);
       },
     });
+  }
+
+  /** True while a database outage keeps the consumer from taking messages. */
+  get paused(): boolean {
+    return this.pausedSince !== undefined;
+  }
+
+  private async subscribe(active: ActiveChannel): Promise<void> {
+    const { consumerTag } = await active.channel.consume(this.queue, (message) => this.onDelivery(active.acks, message));
+    active.consumerTag = consumerTag;
+    // Paused (or stopping) while the subscription was being made: take it back at once.
+    if (this.paused || this.stopping) await this.unsubscribe(active);
+  }
+
+  private async unsubscribe(active: ActiveChannel): Promise<void> {
+    const tag = active.consumerTag;
+    if (!tag) return;
+    active.consumerTag = undefined;
+    await active.channel.cancel(tag).catch(() => undefined);
   }
 
   /** Resolves once the topology is declared and consumption has begun. */
@@ -179,9 +233,11 @@ export class MessageConsumer extends EventEmitter {
 
   private async drainAndClose(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    this.wakeProbe?.();
     const active = this.active;
     this.active = undefined;
-    if (active) await active.channel.cancel(active.consumerTag).catch(() => undefined);
+    if (active) await this.unsubscribe(active);
+    await this.probing;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.inFlight]),
@@ -210,7 +266,8 @@ export class MessageConsumer extends EventEmitter {
       this.settle(acks, message, 'nack');
       return;
     }
-    const work: Promise<void> = this.process(acks, message)
+    // Delivered before the broker took the cancel of a pause: back to the queue, unhandled.
+    const work: Promise<void> = (this.paused ? this.giveBack(acks, message) : this.process(acks, message))
       .catch((error: Error) => this.logger.error(`message ${message.properties.messageId} not settled: ${error.message}`))
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
@@ -248,8 +305,78 @@ export class MessageConsumer extends EventEmitter {
       this.metrics.consumed.labels(this.options.service, routingKey, outcome).inc();
       this.metrics.handlerSeconds.labels(this.options.service, routingKey).observe((performance.now() - started) / 1000);
     } catch (error) {
+      const returns = outageReturnsOf(message);
+      if (isInfrastructureFailure(error) && returns < (this.options.maxOutageReturns ?? 10)) {
+        this.pause(error);
+        await this.giveBack(acks, message, returns + 1);
+        return;
+      }
+      // Not an outage, or one this message met on every delivery: a failed attempt, never an endless loop.
       await this.handleFailure(acks, message, routingKey, error, attempt);
     }
+  }
+
+  /**
+   * Stops taking messages until the database answers again. The subscription is cancelled (the
+   * broker keeps the queue's messages as they are: no redelivery, no delivery count) and a probe
+   * with back-off subscribes again once `SELECT 1` succeeds.
+   */
+  private pause(cause: unknown): void {
+    if (this.paused || this.stopping) return;
+    this.pausedSince = new Date();
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    this.logger.warn(`${this.queue}: database unreachable, taking no messages until it answers (${detail})`);
+    this.metrics.consumerPaused.labels(this.options.service).set(1);
+    this.emit('paused', detail);
+    if (this.active) void this.unsubscribe(this.active);
+    this.probing = this.probeUntilBack().finally(() => {
+      this.probing = undefined;
+    });
+  }
+
+  private async probeUntilBack(): Promise<void> {
+    const { initial, max } = this.options.outageProbeDelayMs ?? { initial: 500, max: 10_000 };
+    let delay = initial;
+    for (;;) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeProbe = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeProbe = undefined;
+      if (this.stopping) return;
+      try {
+        await this.options.dataSource.query('SELECT 1');
+        break;
+      } catch (error) {
+        this.emit('probe-failed', error);
+        delay = Math.min(delay * 2, max);
+      }
+    }
+    const pausedForMs = Date.now() - (this.pausedSince?.getTime() ?? Date.now());
+    this.pausedSince = undefined;
+    this.metrics.consumerPaused.labels(this.options.service).set(0);
+    this.logger.log(`${this.queue}: database answers again after ${pausedForMs} ms, taking messages`);
+    const active = this.active;
+    if (active && !active.consumerTag) {
+      // A channel that broke meanwhile subscribes in its setup when it is re-created.
+      await this.subscribe(active).catch((error: Error) => this.logger.warn(`${this.queue}: cannot subscribe yet: ${error.message}`));
+    }
+    this.emit('resumed');
+  }
+
+  /**
+   * Gives a delivery back to the queue without using up an attempt: a copy with the same headers
+   * (attempt included) goes to the queue's tail, then the delivery is acked. A requeue would be
+   * counted by the quorum queue towards its delivery limit and dead-letter the message after enough
+   * outages. Should the copy not be confirmed, the delivery is requeued after all.
+   */
+  private async giveBack(acks: AckBatcher, message: ConsumeMessage, returns = outageReturnsOf(message)): Promise<void> {
+    const copied = await this.republish(this.queue, message, { [HEADER_OUTAGE_RETURNS]: returns });
+    this.settle(acks, message, copied ? 'ack' : 'nack');
+    this.metrics.consumed.labels(this.options.service, originalRoutingKey(message), copied ? 'returned' : 'requeued').inc();
   }
 
   /** Parses and validates; throws DeadLetter for anything no retry can fix. */
@@ -317,6 +444,7 @@ export class MessageConsumer extends EventEmitter {
     this.logger.warn(`${routingKey} ${message.properties.messageId} failed (attempt ${attempt}), retry in ${delay} ms: ${detail}`);
     const republished = await this.republish(retryQueueName(this.options.service, delay), message, {
       [HEADER_ATTEMPT]: attempt + 1,
+      [HEADER_OUTAGE_RETURNS]: 0,
       [HEADER_LAST_ERROR]: truncate(detail),
     });
     this.settle(acks, message, republished ? 'ack' : 'nack');
@@ -374,6 +502,11 @@ export class MessageConsumer extends EventEmitter {
     if (how === 'ack') acks.ack(message);
     else acks.nack(message);
   }
+}
+
+function outageReturnsOf(message: ConsumeMessage): number {
+  const value = Number(message.properties.headers?.[HEADER_OUTAGE_RETURNS] ?? 0);
+  return Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
 function attemptOf(message: ConsumeMessage): number {

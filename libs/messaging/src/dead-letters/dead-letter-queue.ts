@@ -8,6 +8,7 @@ import {
   HEADER_ERROR,
   HEADER_LAST_ERROR,
   HEADER_ORIGINAL_ROUTING_KEY,
+  HEADER_OUTAGE_RETURNS,
 } from '../consumer/message-consumer.js';
 import { deadLetterQueueName, mainQueueName } from '../topology/names.js';
 
@@ -21,7 +22,8 @@ export interface DeadLetterSummary {
   body: string;
 }
 
-const DEAD_LETTER_HEADERS = [HEADER_DEAD_LETTER_REASON, HEADER_ERROR, HEADER_DEAD_LETTERED_AT, HEADER_LAST_ERROR];
+// A replayed message starts afresh: no reason, no error, no outage give-backs.
+const DEAD_LETTER_HEADERS = [HEADER_DEAD_LETTER_REASON, HEADER_ERROR, HEADER_DEAD_LETTERED_AT, HEADER_LAST_ERROR, HEADER_OUTAGE_RETURNS];
 
 /**
  * Operator access to a service's dead-letter queue: inspect what failed and why, and replay

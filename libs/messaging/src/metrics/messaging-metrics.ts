@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
 
-export type ConsumeOutcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered' | 'requeued';
+/** `returned`: given back to the queue, no attempt used, because the database was unreachable. */
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered' | 'requeued' | 'returned';
 
 function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
@@ -50,6 +51,17 @@ export function messagingMetrics(registry: Registry = register) {
         new Counter({
           name: 'skald_outbox_publish_failures_total',
           help: 'Outbox publishes that were not confirmed and will be retried',
+          labelNames: ['service'],
+          registers: [registry],
+        }),
+    ),
+    consumerPaused: getOrCreate(
+      registry,
+      'skald_consumer_paused',
+      () =>
+        new Gauge({
+          name: 'skald_consumer_paused',
+          help: '1 while the consumer takes no messages because its database is unreachable',
           labelNames: ['service'],
           registers: [registry],
         }),

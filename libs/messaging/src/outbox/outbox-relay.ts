@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import { NotificationListener } from '@skald/persistence';
+import { isDatabaseUnavailable, NotificationListener } from '@skald/persistence';
 import type { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
@@ -21,6 +21,8 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
   /** Sent rows older than this are deleted. */
   retentionMs?: number;
+  /** While the database is unreachable, claims are retried after `initial` ms, doubling up to `max`. Default 500 ms → 10 s. */
+  outageBackoffMs?: { initial: number; max: number };
 }
 
 interface OutboxRow {
@@ -69,6 +71,8 @@ export class OutboxRelay {
   /** Messages this relay instance has published (broker-confirmed). */
   publishedCount = 0;
   private confirmedUnmarked: string[] = [];
+  /** Set while the database is unreachable: claims wait until `retryAt`, and the outage is logged once. */
+  private outage?: { since: number; delayMs: number; retryAt: number };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -175,6 +179,8 @@ export class OutboxRelay {
   /** Asks for a drain; coalesces with one already running. */
   trigger(): void {
     if (this.stopped) return;
+    // Backing off while the database is away: the poll and the broker's reconnects do not hammer it.
+    if (this.outage && Date.now() < this.outage.retryAt) return;
     if (this.running) {
       this.again = true;
       return;
@@ -182,6 +188,32 @@ export class OutboxRelay {
     this.running = this.drain().finally(() => {
       this.running = undefined;
     });
+  }
+
+  /** True while the relay backs off because its database is unreachable. */
+  get waitingForDatabase(): boolean {
+    return this.outage !== undefined;
+  }
+
+  private databaseFailed(error: unknown): boolean {
+    if (!isDatabaseUnavailable(error)) return false;
+    const { initial, max } = this.options.outageBackoffMs ?? { initial: 500, max: 10_000 };
+    if (!this.outage) {
+      this.logger.warn(`database unreachable, outbox relay backing off until it answers: ${(error as Error).message}`);
+      this.outage = { since: Date.now(), delayMs: initial, retryAt: 0 };
+    } else {
+      this.outage.delayMs = Math.min(this.outage.delayMs * 2, max);
+    }
+    this.outage.retryAt = Date.now() + this.outage.delayMs;
+    // The poll interval may be longer than the back-off: come back when it is over.
+    setTimeout(() => this.trigger(), this.outage.delayMs).unref();
+    return true;
+  }
+
+  private databaseAnswered(): void {
+    if (!this.outage) return;
+    this.logger.log(`database answers again after ${Date.now() - this.outage.since} ms, outbox relay resumes`);
+    this.outage = undefined;
   }
 
   /** Publishes everything pending now; resolves when the outbox is empty or the broker is away. */
@@ -209,7 +241,7 @@ export class OutboxRelay {
       await this.options.dataSource.query(`UPDATE outbox_message SET sent_at = now() WHERE id = ANY($1::uuid[])`, [confirmed]);
     } catch (error) {
       this.confirmedUnmarked.push(...confirmed);
-      if (!this.stopped) this.logger.warn(`marking sent outbox messages failed: ${(error as Error).message}`);
+      if (!this.stopped && !this.databaseFailed(error)) this.logger.warn(`marking sent outbox messages failed: ${(error as Error).message}`);
     }
   }
 
@@ -241,6 +273,7 @@ export class OutboxRelay {
         [this.batchSize, this.leaseMs, confirmed],
       )) as [OutboxRow[], number];
       marked = true;
+      this.databaseAnswered();
       if (claimed.length === 0) return 0;
       const rows = claimed.sort((a, b) => Number(a.seq) - Number(b.seq));
       const channel = this.channel;
@@ -277,6 +310,7 @@ export class OutboxRelay {
       // Claimed rows keep their lease and are sent again once it expires: at least once. The
       // confirmed ones are marked by the next successful claim or flush.
       if (!marked) this.confirmedUnmarked.unshift(...confirmed);
+      if (this.databaseFailed(error)) return 0;
       if (!this.stopped) this.logger.error(`outbox relay batch failed: ${(error as Error).message}`);
       return 0;
     }
@@ -295,7 +329,7 @@ export class OutboxRelay {
         [retentionMs],
       );
     } catch (error) {
-      this.logger.warn(`outbox cleanup failed: ${(error as Error).message}`);
+      if (!this.databaseFailed(error)) this.logger.warn(`outbox cleanup failed: ${(error as Error).message}`);
     }
   }
 }

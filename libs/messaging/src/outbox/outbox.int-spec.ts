@@ -147,10 +147,10 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
     const proxy = new TcpProxy();
     await proxy.start();
     try {
-      const consumer = world.consumer({ connection: world.connection(proxy.url(), 'consumer') });
+      const consumer = world.consumer({ connection: world.connection(proxy.through(world.rabbitmqUrl), 'consumer') });
       consumer.start();
       await consumer.waitUntilConsuming();
-      const relayConnection = world.connection(proxy.url(), 'relay');
+      const relayConnection = world.connection(proxy.through(world.rabbitmqUrl), 'relay');
       await world.relay({ connection: relayConnection }).start();
 
       proxy.cut();
@@ -174,6 +174,33 @@ describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => 
       const effects = await world.effects();
       expect(effects).toHaveLength(40);
       expect(new Set(effects.map((e) => e.message_id))).toEqual(new Set(ids));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('backs off while its database is unreachable and publishes what was written meanwhile once it answers', async () => {
+    const database = new URL(world.databaseUrl);
+    const proxy = new TcpProxy(database.hostname, Number(database.port || 5432));
+    await proxy.start();
+    try {
+      const probe = await world.probe();
+      const throughProxy = proxy.through(world.databaseUrl);
+      const relay = world.relay({ dataSource: await world.newDataSource(throughProxy), databaseUrl: throughProxy });
+      await relay.start();
+      const before = await world.dataSource.transaction((manager) => outbox.publish(manager, world.event, { itemId: 'before', quantity: 1 }));
+      await waitFor('message before the outage published', () => probe.ids().includes(before.id));
+
+      proxy.cut();
+      await waitFor('relay backing off', () => relay.waitingForDatabase);
+      // Written by another replica whose database connection still works.
+      const during = await world.dataSource.transaction((manager) => outbox.publish(manager, world.event, { itemId: 'during', quantity: 2 }));
+      expect(probe.ids()).not.toContain(during.id);
+
+      proxy.restore();
+      await waitFor('message written during the outage published', () => probe.ids().includes(during.id));
+      expect(relay.waitingForDatabase).toBe(false);
+      await waitFor('outbox drained', async () => (await world.pendingOutbox()) === 0);
     } finally {
       await proxy.stop();
     }

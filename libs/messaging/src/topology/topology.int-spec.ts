@@ -1,29 +1,29 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { COMMANDS_EXCHANGE } from '@skald/contracts';
 import amqplib, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
-import { RABBITMQ_URL } from '../../test/harness.js';
 import { waitFor } from '../../test/wait-for.js';
+import { createTestVhost, type TestVhost } from '../testing/test-vhost.js';
 import { deadLetterQueueName, mainQueueName, UNROUTED_QUEUE } from './names.js';
 import { assertServiceTopology } from './topology.js';
 
 describe('broker topology (real RabbitMQ)', () => {
+  let vhost: TestVhost;
   let connection: ChannelModel;
   let channel: Channel;
-  const queues: string[] = [];
 
   beforeAll(async () => {
-    connection = await amqplib.connect(RABBITMQ_URL);
+    vhost = await createTestVhost('topology');
+    connection = await amqplib.connect(vhost.url);
     channel = await connection.createChannel();
   });
 
   afterAll(async () => {
-    for (const queue of queues) await channel.deleteQueue(queue).catch(() => undefined);
-    await connection.close();
+    await connection?.close();
+    await vhost?.remove();
   });
 
   it('dead-letters a message the consumers keep failing to settle once the delivery limit is passed', async () => {
     const service = `test-limit-${randomBytes(4).toString('hex')}`;
-    queues.push(mainQueueName(service), deadLetterQueueName(service));
     const deliveryLimit = 3;
     await assertServiceTopology(channel, { service, bindings: [], retryDelaysMs: [], deliveryLimit });
 
@@ -51,7 +51,7 @@ describe('broker topology (real RabbitMQ)', () => {
     const routingKey = `nobody.listens-${randomBytes(4).toString('hex')}.v1`;
     channel.publish(COMMANDS_EXCHANGE, routingKey, Buffer.from('{}'), { messageId: id, persistent: true });
 
-    // Other tests on this broker may leave unrouted messages too: take ours, give theirs back.
+    // Other tests in this vhost may leave unrouted messages too: take ours, give theirs back.
     const ours = await waitFor('the command in the unrouted queue', async () => {
       const seen: GetMessage[] = [];
       let found: GetMessage | undefined;

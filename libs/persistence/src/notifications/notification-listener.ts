@@ -8,9 +8,13 @@ export interface NotificationListenerOptions {
   applicationName: string;
   /** Called on every notification, and after every (re)connect for what was missed meanwhile. */
   onWake: () => void;
+  /** Told of the first failure of a run of failed (re)connects, not of every retry. */
   onProblem: (message: string) => void;
+  /** First delay before reconnecting; doubled after each failed attempt, up to 10 s. */
   reconnectDelayMs?: number;
 }
+
+const MAX_RECONNECT_DELAY_MS = 10_000;
 
 /**
  * A dedicated connection LISTENing on one channel, reconnecting after any loss. Wakes its owner
@@ -20,6 +24,9 @@ export interface NotificationListenerOptions {
 export class NotificationListener {
   private client?: pg.Client;
   private stopped = true;
+  /** Failed connects in a row: the reconnect delay backs off while the database stays away. */
+  private failures = 0;
+  private reported = false;
 
   constructor(private readonly options: NotificationListenerOptions) {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.channel)) throw new Error(`invalid LISTEN channel "${options.channel}"`);
@@ -40,11 +47,14 @@ export class NotificationListener {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.options.url, application_name: this.options.applicationName });
+    let connected = false;
     const reconnect = () => {
       if (this.client !== client || this.stopped) return;
       this.client = undefined;
       client.end().catch(() => undefined);
-      setTimeout(() => void this.connect(), this.options.reconnectDelayMs ?? 1_000).unref();
+      if (!connected) this.failures++;
+      const delay = Math.min((this.options.reconnectDelayMs ?? 1_000) * 2 ** Math.max(0, this.failures - 1), MAX_RECONNECT_DELAY_MS);
+      setTimeout(() => void this.connect(), delay).unref();
     };
     client.on('notification', () => this.options.onWake());
     client.on('error', (error) => {
@@ -56,9 +66,13 @@ export class NotificationListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.options.channel}`);
+      connected = true;
+      this.failures = 0;
+      this.reported = false;
       this.options.onWake();
     } catch (error) {
-      this.options.onProblem(`listener on ${this.options.channel} cannot connect: ${(error as Error).message}`);
+      if (!this.reported) this.options.onProblem(`listener on ${this.options.channel} cannot connect: ${(error as Error).message}`);
+      this.reported = true;
       reconnect();
     }
   }

@@ -30,6 +30,8 @@ export async function runMigrationCommand<C extends BaseServiceConfig>(spec: Ser
       migrations: spec.migrations,
       // One connection holds the migration lock, the other runs the migrations.
       poolSize: 2,
+      // A migration may rewrite a large table, and waits for the lock another replica holds.
+      statementTimeoutMs: 0,
     }),
   );
   return runMigrationCli({ service: spec.service, url: config.DATABASE_URL, dataSource, argv });

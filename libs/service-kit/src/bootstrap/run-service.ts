@@ -50,7 +50,8 @@ export function loadConfigOrExit<C extends BaseServiceConfig>(spec: ServiceSpec<
 export async function prepareDatabase(service: string, url: string, migrations: MixedList<Function>): Promise<string[]> {
   await ensureDatabase(url);
   const dataSource = new DataSource(
-    postgresDataSourceOptions({ url, applicationName: `${service}-migrations`, migrations, poolSize: 2 }),
+    // No statement timeout: a migration may rewrite a large table, and waits for another replica's lock.
+    postgresDataSourceOptions({ url, applicationName: `${service}-migrations`, migrations, poolSize: 2, statementTimeoutMs: 0 }),
   );
   await dataSource.initialize();
   try {

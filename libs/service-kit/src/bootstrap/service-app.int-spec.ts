@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Body, Controller, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
+import net from 'node:net';
+import { Body, Controller, Get, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { AmqpConnection, assertExchanges, DeadLetterQueue, OnMessage, mainQueueName, deadLetterQueueName, retryQueueName, messagingMigrations, type MessageContext } from '@skald/messaging';
+import { AmqpConnection, assertExchanges, createTestVhost, DeadLetterQueue, MessageConsumer, OnMessage, messagingMigrations, type MessageContext, type TestVhost } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
@@ -15,7 +16,6 @@ import { outOfRange } from '../http/validation.pipe.js';
 import { SkaldServiceModule } from './skald-service.module.js';
 import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-service.js';
 
-const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = randomBytes(4).toString('hex');
 const SERVICE = `kit-${id}`;
 const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
@@ -57,6 +57,11 @@ class PriceParcelDto {
 class ParcelController {
   constructor(private readonly dataSource: DataSource) {}
 
+  @Get('parcels/count')
+  async count(): Promise<{ count: number }> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM kit_effect`);
+    return { count };
+  }
   @OnMessage(weighed)
   async onWeighed(@Payload() parcel: ParcelWeighed, @Ctx() context: MessageContext): Promise<void> {
     if (parcel.parcelId === 'refused') throw new SkaldError('PARCEL_REFUSED', 'carrier refuses this parcel', { retryable: false });
@@ -103,8 +108,60 @@ class KitAppModule {
   }
 }
 
+/**
+ * The service's database connections run through this proxy, so a test can take the database away
+ * (every connection dropped, new ones closed at once) and give it back.
+ */
+class DatabaseProxy {
+  private readonly server = net.createServer((client) => this.accept(client));
+  private readonly sockets = new Set<net.Socket>();
+  private open = true;
+
+  constructor(private readonly target: URL) {}
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(this.target);
+    url.hostname = '127.0.0.1';
+    url.port = String((this.server.address() as net.AddressInfo).port);
+    return url.toString();
+  }
+
+  cut(): void {
+    this.open = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.open = true;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket): void {
+    if (!this.open) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(Number(this.target.port || 5432), this.target.hostname);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => this.sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+}
+
 describe('a Skald service application (Nest transport, HTTP conventions; real PostgreSQL and RabbitMQ)', () => {
   let database: ScratchDatabase;
+  let vhost: TestVhost;
+  let proxy: DatabaseProxy;
   let app: INestApplication;
   let raw: ChannelModel;
   let channel: Channel;
@@ -121,10 +178,12 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
 
   beforeAll(async () => {
     database = await createScratchDatabase('kit');
+    vhost = await createTestVhost('kit');
     await prepareDatabase(SERVICE, database.url, spec.migrations);
+    proxy = new DatabaseProxy(new URL(database.url));
     const config = loadConfig(SERVICE, BaseServiceConfig, {
-      DATABASE_URL: database.url,
-      RABBITMQ_URL,
+      DATABASE_URL: await proxy.start(),
+      RABBITMQ_URL: vhost.url,
       PORT: '0',
       LOG_LEVEL: 'error',
       MESSAGING_RETRY_DELAYS_MS: '50',
@@ -134,7 +193,7 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     await app.startAllMicroservices();
     await app.init();
 
-    raw = await amqplib.connect(RABBITMQ_URL);
+    raw = await amqplib.connect(vhost.url);
     channel = await raw.createChannel();
     const probe = `${SERVICE}.probe`;
     await assertExchanges(channel); // a fresh vhost: the app may not have declared them yet
@@ -142,14 +201,15 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     await channel.bindQueue(probe, labelled.exchange, labelled.routingKey);
     await channel.consume(probe, (message) => message && labelledMessages.push(message), { noAck: true });
     await app.get(AmqpConnection).waitForConnect(10_000);
+    // The queue and its bindings exist only once the consumer is set up: an event published before is unrouted.
+    await app.get(MessageConsumer).waitUntilConsuming();
   });
 
   afterAll(async () => {
     await app?.close();
-    for (const queue of [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), retryQueueName(SERVICE, 50)]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
     await raw?.close();
+    await vhost?.remove();
+    await proxy?.stop();
     await database?.drop();
   });
 
@@ -283,5 +343,48 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     const metrics = await request(app.getHttpServer()).get('/metrics');
     expect(metrics.text).toContain('skald_messages_consumed_total');
     expect(metrics.text).toMatch(new RegExp(`skald_broker_connected\\{service="${SERVICE}"\\} 1`));
+  });
+
+  it('during a database outage answers 503 problem+json at once, reports not ready and pauses the consumer; afterwards handles what came meanwhile', async () => {
+    const server = app.getHttpServer();
+    const consumer = app.get(MessageConsumer);
+    expect((await request(server).get('/parcels/count')).status).toBe(200);
+
+    proxy.cut();
+    try {
+      const started = Date.now();
+      const unavailable = await request(server).get('/parcels/count');
+      const tookMs = Date.now() - started;
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(unavailable.headers['retry-after']).toBe('5');
+      expect(unavailable.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', instance: '/parcels/count' });
+      // Well under the 15 s statement timeout: a refused connection fails at once.
+      expect(tookMs).toBeLessThan(2_000);
+
+      const during = publish({ parcelId: 'during-outage', grams: 10 });
+      await waitFor('consumer paused', () => consumer.paused);
+      const notReady = await request(server).get('/health/ready');
+      expect(notReady.status).toBe(503);
+      expect(notReady.body).toMatchObject({ code: 'UNAVAILABLE', checks: { database: { status: 'down' }, consumer: { status: 'down' } } });
+      const pausedMetrics = await request(server).get('/metrics');
+      expect(pausedMetrics.text).toMatch(new RegExp(`skald_consumer_paused\\{service="${SERVICE}"\\} 1`));
+
+      proxy.restore();
+      await waitFor('consumer resumed', () => !consumer.paused);
+      await waitFor('message from the outage handled', () =>
+        labelledMessages.find((m) => JSON.parse(m.content.toString()).causationId === during.id),
+      );
+      const ready = await request(server).get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.info).toMatchObject({ database: { status: 'up' }, consumer: { status: 'up' } });
+      const metrics = await request(server).get('/metrics');
+      expect(metrics.text).toMatch(new RegExp(`skald_consumer_paused\\{service="${SERVICE}"\\} 0`));
+      expect(metrics.text).toMatch(new RegExp(`skald_messages_consumed_total\\{service="${SERVICE}",routing_key="${weighed.routingKey}",outcome="returned"\\} 1`));
+      const letters = await new DeadLetterQueue(app.get(AmqpConnection), SERVICE).list();
+      expect(letters.map((letter) => letter.messageId)).not.toContain(during.id);
+    } finally {
+      proxy.restore();
+    }
   });
 });

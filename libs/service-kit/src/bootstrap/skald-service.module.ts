@@ -51,6 +51,8 @@ export class SkaldServiceModule implements NestModule {
             applicationName: service,
             entities: options.entities,
             poolSize: config.DATABASE_POOL_SIZE,
+            connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+            statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
           }),
           retryAttempts: 3,
           retryDelay: 1_000,

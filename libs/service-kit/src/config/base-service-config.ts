@@ -50,6 +50,22 @@ export class TokenList implements ValidatorConstraintInterface {
   }
 }
 
+@ValidatorConstraint({ name: 'notAbove' })
+export class NotAbove implements ValidatorConstraintInterface {
+  validate(value: unknown, args?: ValidationArguments): boolean {
+    const [other] = (args?.constraints ?? []) as string[];
+    const limit = (args?.object as Record<string, unknown> | undefined)?.[other];
+    // The other variable reports its own error when it is not a number.
+    return typeof value !== 'number' || typeof limit !== 'number' || value <= limit;
+  }
+
+  defaultMessage(args?: ValidationArguments): string {
+    const [other, why] = (args?.constraints ?? []) as string[];
+    const limit = (args?.object as Record<string, unknown> | undefined)?.[other];
+    return `must not exceed ${other} (${String(limit)})${why ? `: ${why}` : ''}`;
+  }
+}
+
 /** A URL whose protocol is one of `protocols` (with the colon: `postgres:`). */
 export const IsUrlWithProtocol = (...protocols: string[]) => Validate(UrlWithProtocol, protocols);
 
@@ -112,17 +128,38 @@ export class BaseServiceConfig {
   @IsBoolean()
   DATABASE_MIGRATE_ON_START = true;
 
+  /** Connections of the service's pool: at least MESSAGING_PREFETCH (one per message in flight), plus HTTP's share. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE = 20;
 
-  /** Messages a replica handles concurrently. */
+  /** How long to wait for a database connection (new, or free in the pool) before failing (503 on HTTP). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  DATABASE_CONNECT_TIMEOUT_MS = 3_000;
+
+  /**
+   * Server-side limit of one statement (0: none). The client gives up on an unanswered query 5 s
+   * later, so an unreachable database fails fast instead of hanging a request or a handler.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /**
+   * Messages a replica handles concurrently. Each holds a database connection from delivery to
+   * commit, so it may not exceed DATABASE_POOL_SIZE: more would wait on the pool, time out as if the
+   * database were down and pause the consumer.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
+  @Validate(NotAbove, ['DATABASE_POOL_SIZE', 'each message in flight holds a database connection'])
   MESSAGING_PREFETCH = 16;
 
   /** Comma-separated delays before each retry of a failed handler; attempts = delays + 1. */

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { AmqpConnection } from '@skald/messaging';
+import { AmqpConnection, MessageConsumer } from '@skald/messaging';
 import { ShutdownState } from './shutdown-state.js';
 
 @ApiTags('operations')
@@ -12,6 +12,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly broker: AmqpConnection,
+    private readonly consumer: MessageConsumer,
     private readonly shutdown: ShutdownState,
   ) {}
 
@@ -24,13 +25,20 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database and broker reachable, not shutting down', security: [] })
+  @ApiOperation({
+    summary: 'Readiness: database and broker reachable, consumer not paused by an outage, not shutting down',
+    security: [],
+  })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(1_500),
       () => {
         const session = this.indicators.check('broker');
         return this.broker.isConnected() ? session.up() : session.down('not connected to RabbitMQ');
+      },
+      () => {
+        const session = this.indicators.check('consumer');
+        return this.consumer.paused ? session.down('paused: waiting for the database') : session.up();
       },
       () => {
         const session = this.indicators.check('lifecycle');

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
+import { databaseFailureOf } from '@skald/persistence';
 import type { Request, Response } from 'express';
 
 /** RFC 9457 problem details, with Skald's stable `code` and, for validation, the failing fields. */
@@ -47,6 +48,11 @@ const CODES: Record<number, string> = {
 /** Maps a stable error code to an HTTP status; unknown codes are 422 (the request was understood but refused). */
 export type ErrorStatusMap = Record<string, number>;
 
+/** Stable code of a 503 for an unreachable (or not answering) database. */
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+/** Seconds a client is asked to wait (`Retry-After`) before trying again after a 503. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function problemType(code: string): string {
   return `https://skald.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 }
@@ -71,9 +77,10 @@ function refusedByDatabase(exception: unknown): { status: number; code: string; 
 /**
  * Answers every HTTP error as `application/problem+json` with a stable `code`. A SkaldError keeps
  * its code (status from the service's map); an HttpException gets a code from its status; a
- * PostgreSQL refusal of the input's values (a number beyond its column, NUL in text) is 422
- * AMOUNT_OUT_OF_RANGE or 400, in case a validation is missing; anything else is logged and
- * becomes an opaque 500.
+ * database that cannot be reached or does not answer in time is a 503 SERVICE_UNAVAILABLE with
+ * `Retry-After` (the request may succeed later; nothing was changed); a PostgreSQL refusal of
+ * the input's values (a number beyond its column, NUL in text) is 422 AMOUNT_OUT_OF_RANGE or 400,
+ * in case a validation is missing; anything else is logged and becomes an opaque 500.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -88,6 +95,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = this.toProblem(exception);
     problem.instance = req.originalUrl ?? req.url;
+    // Every 503 is temporary by definition: tell the client when to come back.
+    if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -115,6 +124,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // A failed health check (terminus) says which of its checks failed: the operator needs that.
       if (typeof fromBody.details === 'object' && fromBody.details !== null) problem.checks = fromBody.details;
       return problem;
+    }
+    const database = databaseFailureOf(exception);
+    if (database) {
+      // An outage, not a bug: one line, no stack. The transaction rolled back (or never began).
+      this.logger.warn(`database ${database === 'timeout' ? 'did not answer in time' : 'unreachable'}: ${(exception as Error).message}`);
+      return {
+        type: problemType(SERVICE_UNAVAILABLE),
+        title: TITLES[503],
+        status: 503,
+        detail: 'The service cannot reach its database right now; nothing was changed. Try again shortly.',
+        code: SERVICE_UNAVAILABLE,
+      };
     }
     const refused = refusedByDatabase(exception);
     if (refused) {

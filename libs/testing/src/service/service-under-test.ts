@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { AmqpConnection, MessageConsumer } from '@skald/messaging';
+import { AmqpConnection, createTestVhost, MessageConsumer, type TestVhost } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import {
   callerHeaders,
@@ -14,7 +14,6 @@ import {
 } from '@skald/service-kit';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createTestVhost, type TestVhost } from '../broker/test-vhost.js';
 
 export interface ServiceUnderTest<C extends BaseServiceConfig> {
   app: INestApplication;

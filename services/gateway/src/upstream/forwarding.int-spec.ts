@@ -125,6 +125,43 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
 
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
+  it("passes an owning service's 503 (its database is down) on at once, with its Retry-After", async () => {
+    const orderId = randomUUID();
+    const problem = {
+      type: 'https://skald.dev/problems/service-unavailable',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'The service cannot reach its database right now; nothing was changed. Try again shortly.',
+    };
+    gw.orders.respondWith(() => ({
+      status: 503,
+      raw: JSON.stringify(problem),
+      headers: { 'content-type': 'application/problem+json', 'retry-after': '5' },
+    }));
+
+    const res = await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key));
+
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toEqual(problem);
+    // Answered once: a GET is retried only on a stale kept-alive connection, never on a 503.
+    expect(gw.orders.received.filter((r) => r.url.includes(orderId))).toHaveLength(1);
+  });
+
+  it('answers 503 UPSTREAM_UNAVAILABLE problem+json when something in front of the owning service answers a bare 503', async () => {
+    gw.orders.respondWith(() => ({ status: 503, raw: '<html>no healthy upstream</html>', headers: { 'content-type': 'text/html' } }));
+
+    const res = await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(platform.key));
+
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
   });
 

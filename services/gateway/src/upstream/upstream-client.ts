@@ -75,7 +75,8 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   /**
    * Sends the request to the upstream and returns its answer.
-   * @throws SkaldError UPSTREAM_UNAVAILABLE (unreachable), UPSTREAM_TIMEOUT (no answer in time) or
+   * @throws SkaldError UPSTREAM_UNAVAILABLE (unreachable, or a 503 that is not the service's own
+   *         problem+json), UPSTREAM_TIMEOUT (no answer in time) or
    *         UPSTREAM_BAD_RESPONSE (not JSON); none of them is a response the upstream chose.
    */
   async forward(name: UpstreamName, request: ForwardedRequest): Promise<Reply> {
@@ -120,6 +121,12 @@ export class UpstreamClient implements OnApplicationShutdown {
       // itself (INTERNAL_API_TOKEN differs), which the client can do nothing about.
       this.logger.error(`${upstream.name} refused the gateway's internal credentials (is INTERNAL_API_TOKEN the same on both?)`);
       throw new SkaldError('UPSTREAM_BAD_RESPONSE', `The ${upstream.name} service refused the gateway; this is being looked into.`);
+    }
+    const contentType = response.headers['content-type'];
+    const json = text.length > 0 && isJson(typeof contentType === 'string' ? contentType : undefined) && isValidJson(text);
+    if (response.statusCode === 503 && !json) {
+      // Not the service's own problem+json: a proxy in front of it with no ready instance, say.
+      throw new SkaldError('UPSTREAM_UNAVAILABLE', `The ${upstream.name} service is unavailable; try again later.`);
     }
     const passed: Record<string, string> = {};
     for (const name of PASSED_HEADERS) {
