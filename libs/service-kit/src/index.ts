@@ -17,3 +17,6 @@ export * from './bootstrap/run-service.js';
 export * from './bootstrap/migrate-command.js';
 export * from './http/caller.js';
 export * from './http/api-problems.js';
+export * from './idempotency/idempotent-call.js';
+export * from './idempotency/idempotent-requests.js';
+export * from './idempotency/migrations/1763800000100-idempotent-request.js';

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { AmqpConnection, MessageConsumer } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
+import { randomUUID } from 'node:crypto';
 import {
+  CALLER_HEADERS,
   callerHeaders,
   createServiceApp,
   loadConfig,
@@ -83,3 +85,6 @@ export const asPlatform = (tenantId: string, principalId = `key-${tenantId}`): R
 
 export const asStaff = (roles: Caller['roles'], principalId = 'staff-key'): Record<string, string> =>
   callerHeaders({ kind: 'staff', principalId, tenantId: null, roles } satisfies Caller);
+
+/** The idempotency key header the gateway sends with a state-changing call (a fresh key unless given). */
+export const anIdempotencyKey = (key: string = `staff:staff-key:${randomUUID()}`): Record<string, string> => ({ [CALLER_HEADERS.idempotencyKey]: key });
