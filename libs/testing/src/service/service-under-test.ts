@@ -87,4 +87,4 @@ export const asStaff = (roles: Caller['roles'], principalId = 'staff-key'): Reco
   callerHeaders({ kind: 'staff', principalId, tenantId: null, roles } satisfies Caller);
 
 /** The idempotency key header the gateway sends with a state-changing call (a fresh key unless given). */
-export const anIdempotencyKey = (key: string = `staff:staff-key:${randomUUID()}`): Record<string, string> => ({ [CALLER_HEADERS.idempotencyKey]: key });
+export const anIdempotencyKey = (key = `staff:staff-key:${randomUUID()}`): Record<string, string> => ({ [CALLER_HEADERS.idempotencyKey]: key });
