@@ -1,7 +1,7 @@
 import { messagingMigrations } from '@skald/messaging';
 import { GatewayTables1763900000100 } from './migrations/1763900000100-gateway-tables.js';
 import { PlatformShortagePolicy1763900000200 } from './migrations/1763900000200-platform-shortage-policy.js';
-import { IdempotencyOutcomeUnknown1763900000350 } from './migrations/1763900000350-idempotency-outcome-unknown.js';
+import { IdempotencyOutcomeUnknown1765041200000 } from './migrations/1765041200000-idempotency-outcome-unknown.js';
 
 /** Every migration of the gateway database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations, GatewayTables1763900000100, PlatformShortagePolicy1763900000200, IdempotencyOutcomeUnknown1763900000350];
+export const migrations = [...messagingMigrations, GatewayTables1763900000100, PlatformShortagePolicy1763900000200, IdempotencyOutcomeUnknown1765041200000];

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * reached, or may have reached, the owning service, whose answer never came back (timeout, reset,
  * 5xx). The key stays bound to that request; the same request takes it over and forwards again.
  */
-export class IdempotencyOutcomeUnknown1763900000350 implements MigrationInterface {
-  name = 'IdempotencyOutcomeUnknown1763900000350';
+export class IdempotencyOutcomeUnknown1765041200000 implements MigrationInterface {
+  name = 'IdempotencyOutcomeUnknown1765041200000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE idempotency_record ALTER COLUMN lock_token DROP NOT NULL`);
