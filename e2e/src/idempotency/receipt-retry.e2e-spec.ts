@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startService } from '../../../scripts/lib/suite.mjs';
 import { serviceEnv } from '../../support/environment.mjs';
 import { createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
@@ -17,7 +17,7 @@ describe('a receipt whose answer was lost, retried with its Idempotency-Key (gat
   let staff: GatewayClient;
 
   beforeAll(async () => {
-    const { urls, databases, rabbitmqUrl } = suite();
+    const { urls, databases, rabbitmqUrl, internalToken } = suite() as ReturnType<typeof suite> & { internalToken?: string };
     proxy = new ResponseProxy(Number(new URL(urls.inventory).port));
     await proxy.start();
     gateway = startService(
@@ -29,6 +29,12 @@ describe('a receipt whose answer was lost, retried with its Idempotency-Key (gat
         INVENTORY_URL: proxy.url(),
         WAREHOUSE_URL: urls.warehouse,
         UPSTREAM_TIMEOUT_MS: '1500',
+        // As the suite's gateway: the services' token when the suite sets one, a sealing key (no
+        // webhook is subscribed here) and a rate limit out of the way.
+        ...(internalToken ? { INTERNAL_API_TOKEN: internalToken } : {}),
+        WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+        RATE_LIMIT_PER_SECOND: '5000',
+        RATE_LIMIT_BURST: '10000',
       }),
     );
     await gateway.ready;
