@@ -22,3 +22,6 @@ export * from './http/api-problems.js';
 export * from './network/public-address.js';
 export * from './network/outbound-target.js';
 export * from './crypto/secret-box.js';
+export * from './idempotency/idempotent-call.js';
+export * from './idempotency/idempotent-requests.js';
+export * from './idempotency/migrations/1763800000100-idempotent-request.js';

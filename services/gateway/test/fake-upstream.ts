@@ -17,6 +17,8 @@ export interface CannedResponse {
   body?: unknown;
   raw?: string;
   headers?: Record<string, string>;
+  /** Drops the connection instead of answering (what a reset after the service acted looks like). */
+  reset?: boolean;
 }
 
 export type Responder = (request: ReceivedRequest) => CannedResponse | Promise<CannedResponse>;
@@ -44,6 +46,10 @@ export class FakeUpstream {
         .then(() => this.responder(request))
         .then(
           (response) => {
+            if (response.reset) {
+              req.socket.destroy();
+              return;
+            }
             const body = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
             res.writeHead(response.status, {
               ...(response.raw === undefined && response.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}),

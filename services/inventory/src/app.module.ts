@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SkaldServiceModule } from '@skald/service-kit';
+import { IdempotentRequestsModule, SkaldServiceModule } from '@skald/service-kit';
 import { CatalogItem } from './catalog/catalog-item.entity.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import type { InventoryConfig } from './config/inventory-config.js';
@@ -46,6 +46,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SkaldServiceModule.forRoot({ service: 'inventory', config, entities, errorStatuses }),
+        IdempotentRequestsModule,
         CatalogModule,
         WarehousesModule,
         StockModule,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
+import { IdempotentRequestsModule, SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
 import { CancellationModule } from './cancellation/cancellation.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CustomersModule } from './customers/customers.module.js';
@@ -33,6 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SkaldServiceModule.forRoot({ service: 'orders', config, entities, errorStatuses: ORDERS_ERROR_STATUSES }),
+        IdempotentRequestsModule,
         OrdersModule,
         IntakeModule,
         ReviewModule,

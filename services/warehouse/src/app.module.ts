@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
+import { IdempotentRequestsModule, SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
 import { OutboundNotesModule, outboundNoteEntities, outboundNoteErrorStatuses } from './outbound-notes/outbound-notes.module.js';
 import { ShipmentsModule, shipmentEntities, shipmentErrorStatuses } from './shipments/shipments.module.js';
 
@@ -15,6 +15,7 @@ export class AppModule {
           entities: [...outboundNoteEntities, ...shipmentEntities],
           errorStatuses: { ...outboundNoteErrorStatuses, ...shipmentErrorStatuses },
         }),
+        IdempotentRequestsModule,
         OutboundNotesModule,
         ShipmentsModule,
       ],

@@ -29,6 +29,8 @@ export const CALLER_HEADERS = {
   tenant: 'x-skald-tenant-id',
   roles: 'x-skald-roles',
   token: INTERNAL_TOKEN_HEADER,
+  /** The caller's Idempotency-Key scoped by the gateway (see IdempotentRequests); only the gateway sets it. */
+  idempotencyKey: 'x-skald-idempotency-key',
 } as const;
 
 /** The OpenAPI security scheme of internal routes: callers come through the gateway. */

@@ -1,10 +1,10 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { AmqpConnection, createTestVhost, MessageConsumer, type TestVhost } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import {
-  callerHeaders,
   CALLER_HEADERS,
+  callerHeaders,
   createServiceApp,
   loadConfig,
   prepareDatabase,
@@ -99,3 +99,6 @@ export const asPlatform = (tenantId: string, principalId = `key-${tenantId}`): R
 
 export const asStaff = (roles: Caller['roles'], principalId = 'staff-key'): Record<string, string> =>
   callerHeaders({ kind: 'staff', principalId, tenantId: null, roles } satisfies Caller);
+
+/** The idempotency key header the gateway sends with a state-changing call (a fresh key unless given). */
+export const anIdempotencyKey = (key = `staff:staff-key:${randomUUID()}`): Record<string, string> => ({ [CALLER_HEADERS.idempotencyKey]: key });

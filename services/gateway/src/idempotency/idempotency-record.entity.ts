@@ -36,9 +36,12 @@ export class IdempotencyRecord {
   @Column('text')
   status: IdempotencyStatus;
 
-  /** Who holds the in-progress record; only its holder may complete or release it. */
-  @Column('uuid', { name: 'lock_token' })
-  lockToken: string;
+  /**
+   * Who holds the in-progress record; only its holder may complete or release it. Null while its
+   * outcome is unknown (the service's answer was lost): the same request may take it over.
+   */
+  @Column('uuid', { name: 'lock_token', nullable: true })
+  lockToken: string | null;
 
   @Column('integer', { name: 'response_status', nullable: true })
   responseStatus: number | null;

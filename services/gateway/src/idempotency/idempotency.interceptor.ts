@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
 import { Reflector } from '@nestjs/core';
-import type { Caller } from '@skald/service-kit';
+import { scopedIdempotencyKey, type Caller } from '@skald/service-kit';
 import type { Request, Response } from 'express';
 import { defaultIfEmpty, from, lastValueFrom, of, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -23,6 +23,21 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 const GUARDED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Failures after which the owning service may or may not have acted on the request. */
+const OUTCOME_UNKNOWN = new Set(['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE']);
+/** When a client should retry a request whose outcome is unknown (with the same key). */
+const RETRY_AFTER_SECONDS = '1';
+
+const serviceKeys = new WeakMap<Request, string>();
+
+/**
+ * The key the gateway forwards to the owning service with a request it runs under an
+ * Idempotency-Key (`platform:<tenantId>:<key>` or `staff:<keyId>:<key>`): the same on every
+ * attempt of that request, so the service answers a repeat with its first outcome.
+ */
+export function serviceIdempotencyKey(req: Request): string | undefined {
+  return serviceKeys.get(req);
+}
 
 /** Idempotency keys are per tenant for platform keys (any of its keys), per key for staff. */
 export function idempotencyScope(caller: Caller): string {
@@ -31,9 +46,11 @@ export function idempotencyScope(caller: Caller): string {
 
 /**
  * Applies `Idempotency-Key` to a POST, PUT or PATCH (see IdempotencyService). Runs after authentication
- * (the scope is the caller's) and before validation: a request the gateway refuses (bad body,
- * its own errors) and an upstream 5xx or network failure are not stored, so the client may retry
- * with the same key; every other answer — upstream 2xx and 4xx — is stored and replayed.
+ * (the scope is the caller's) and before validation. Upstream 2xx and 4xx answers are stored and
+ * replayed. A request the gateway refuses (bad body, its own errors) is forgotten, so the client
+ * may retry with the same key. A request whose outcome is unknown (upstream timeout, reset, 5xx)
+ * keeps its key in progress, bound to that request: its retry forwards again with the same
+ * service key (ADR 0012), and the service's answer becomes the stored outcome.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -79,6 +96,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const record = outcome.record;
     const omit = this.reflector.get<string[] | undefined>(IDEMPOTENCY_OMIT_FROM_REPLAY, context.getHandler()) ?? [];
+    serviceKeys.set(req, scopedIdempotencyKey(req.caller, key));
     // Settled in a promise, not in the observable chain: recording the outcome must finish even
     // when the client hangs up and Nest unsubscribes.
     return from(this.run(record, () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined))), res, omit));
@@ -89,14 +107,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       result = await handle();
     } catch (error) {
-      await this.release(record);
+      if (error instanceof SkaldError && OUTCOME_UNKNOWN.has(error.code)) {
+        await this.letGo(record);
+        res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+      } else {
+        await this.release(record);
+      }
       throw error;
     }
     const reply =
       result instanceof Reply ? result : new Reply(res.statusCode, result === undefined ? undefined : JSON.stringify(result));
     if (reply.status >= 500) {
-      await this.release(record);
-      return reply;
+      // The service's transaction may or may not have committed before it failed.
+      await this.letGo(record);
+      return reply.headers['retry-after'] ? reply : reply.withHeader('retry-after', RETRY_AFTER_SECONDS);
     }
     const stored: StoredResponse = { status: reply.status, headers: { ...reply.headers }, body: withoutFields(reply.body ?? null, omit) };
     try {
@@ -109,6 +133,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.logger.error(`could not store the response of idempotency record ${record.id}: ${(error as Error).message}`);
     }
     return reply;
+  }
+
+  private async letGo(record: ClaimedRecord): Promise<void> {
+    await this.idempotency
+      .letGo(this.dataSource.manager, record)
+      .catch((error: Error) => this.logger.error(`could not let go of idempotency record ${record.id}: ${error.message}`));
   }
 
   private async release(record: ClaimedRecord): Promise<void> {

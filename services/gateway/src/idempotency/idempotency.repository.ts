@@ -25,7 +25,7 @@ export interface ClaimedRecord {
 export class IdempotencyRepository {
   /**
    * Claims (scope, key) for a request in one statement: inserts a new in-progress record, or takes
-   * over one that expired or that an identical request abandoned. Concurrent claims of the same key
+   * over one that expired, whose outcome an identical request left unknown, or that it abandoned. Concurrent claims of the same key
    * serialise on the unique index, so exactly one of them wins.
    * @returns undefined when another request holds or completed the key.
    */
@@ -43,7 +43,7 @@ export class IdempotencyRepository {
         WHERE idempotency_record.expires_at <= now()
            OR (idempotency_record.status = 'in_progress'
                AND idempotency_record.fingerprint = EXCLUDED.fingerprint
-               AND idempotency_record.locked_at <= now() - $9 * interval '1 second')
+               AND (idempotency_record.lock_token IS NULL OR idempotency_record.locked_at <= now() - $9 * interval '1 second'))
        RETURNING id, lock_token`,
       [
         request.id,
@@ -73,6 +73,17 @@ export class IdempotencyRepository {
       [claimed.id, claimed.lockToken, response.status, JSON.stringify(response.headers), response.body],
     )) as [unknown, number];
     return affected > 0;
+  }
+
+  /**
+   * Lets go of a record this request holds without forgetting it: it stays in progress and bound to
+   * its request, whose outcome at the service is unknown, and the same request may take it over.
+   */
+  async letGo(manager: EntityManager, claimed: ClaimedRecord): Promise<void> {
+    await manager.query(`UPDATE idempotency_record SET lock_token = NULL WHERE id = $1 AND lock_token = $2 AND status = 'in_progress'`, [
+      claimed.id,
+      claimed.lockToken,
+    ]);
   }
 
   /** Forgets a record this request holds, so the key can be used again. */

@@ -101,7 +101,16 @@ export class IdempotencyService {
     return this.records.complete(manager, record, response);
   }
 
-  /** Forgets a started request that produced no response worth replaying (the client may retry). */
+  /**
+   * Keeps a started request's key in progress after its forwarding failed with an unknown outcome
+   * (timeout, reset, 5xx): the service may have acted, so the key must not be forgotten; the same
+   * request retried forwards again with the same service key, and the service answers it once.
+   */
+  letGo(manager: EntityManager, record: ClaimedRecord): Promise<void> {
+    return this.records.letGo(manager, record);
+  }
+
+  /** Forgets a started request that was not forwarded (the gateway refused it): the client may retry. */
   release(manager: EntityManager, record: ClaimedRecord): Promise<void> {
     return this.records.release(manager, record);
   }

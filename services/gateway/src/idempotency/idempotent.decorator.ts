@@ -18,7 +18,8 @@ export function Idempotent(options: IdempotentOptions = {}) {
       description:
         'Makes the request safe to retry (1–255 printable characters, unique per request; remembered 24 h per platform, or per staff key). ' +
         'The same key with the same request answers the first response again with `Idempotent-Replayed: true`; ' +
-        'with another method, path or body it is refused (422 IDEMPOTENCY_KEY_REUSED).',
+        'with another method, path or body it is refused (422 IDEMPOTENCY_KEY_REUSED). ' +
+        'After 503 or 504 (the owning service may or may not have acted) retry with the same key: the service answers it once.',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     }),
     ApiConflictResponse({ description: 'A request with this Idempotency-Key is still being processed (IDEMPOTENCY_KEY_IN_USE).', type: ProblemDto }),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
-import { callerHeaders, CORRELATION_HEADER, SERVICE_CONFIG, type Caller } from '@skald/service-kit';
+import { CALLER_HEADERS, callerHeaders, CORRELATION_HEADER, SERVICE_CONFIG, type Caller } from '@skald/service-kit';
 import { Pool } from 'undici';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { Reply } from '../http/reply.js';
@@ -16,6 +16,8 @@ export interface ForwardedRequest {
   correlationId: string;
   /** A JSON body, already validated by the gateway's DTO. */
   body?: unknown;
+  /** The scoped Idempotency-Key (see serviceIdempotencyKey): the service answers a repeat with its first outcome. */
+  idempotencyKey?: string;
 }
 
 interface Upstream {
@@ -112,6 +114,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       [CORRELATION_HEADER]: request.correlationId,
       accept: 'application/json',
     };
+    if (request.idempotencyKey) headers[CALLER_HEADERS.idempotencyKey] = request.idempotencyKey;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await upstream.pool.request({ method: request.method, path: upstream.prefix + request.path, headers, body });

@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, STAFF_ROLES } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
-import { ApiProblems } from '@skald/service-kit';
+import { Access, ApiProblems, IdempotencyOf, IdempotentRequests, STAFF_ROLES, type IdempotentCall } from '@skald/service-kit';
 import { skuUnknown } from '../common/http-problems.js';
 import { SkuParams } from '../common/sku.params.js';
 import { CatalogService } from './catalog.service.js';
@@ -12,7 +10,7 @@ import { CatalogItemDto, UpsertCatalogItemDto } from './dto/catalog-item.dto.js'
 @Controller('v1/catalog')
 export class CatalogController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly catalog: CatalogService,
   ) {}
 
@@ -24,9 +22,8 @@ export class CatalogController {
   })
   @ApiOkResponse({ type: CatalogItemDto })
   @ApiProblems([400, 401, 403])
-  async upsert(@Param() { sku }: SkuParams, @Body() body: UpsertCatalogItemDto): Promise<CatalogItemDto> {
-    const item = await this.dataSource.transaction((manager) => this.catalog.upsert(manager, { sku, ...body }));
-    return CatalogItemDto.from(item);
+  upsert(@Param() { sku }: SkuParams, @Body() body: UpsertCatalogItemDto, @IdempotencyOf() call: IdempotentCall): Promise<CatalogItemDto> {
+    return this.idempotent.transaction(call, async (manager) => CatalogItemDto.from(await this.catalog.upsert(manager, { sku, ...body })));
   }
 
   @Get(':sku')

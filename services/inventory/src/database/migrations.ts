@@ -1,6 +1,7 @@
 import { messagingMigrations } from '@skald/messaging';
+import { idempotentRequestMigrations } from '@skald/service-kit';
 import { InventorySchema1763900000001 } from './migrations/1763900000001-inventory-schema.js';
 import { InventoryShortageReleaseExpiry1763900000002 } from './migrations/1763900000002-shortage-release-expiry.js';
 
 /** Every migration of the inventory database, in order: the platform's first, then the service's own. */
-export const migrations = [...messagingMigrations, InventorySchema1763900000001, InventoryShortageReleaseExpiry1763900000002];
+export const migrations = [...messagingMigrations, ...idempotentRequestMigrations, InventorySchema1763900000001, InventoryShortageReleaseExpiry1763900000002];

@@ -1,8 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentCaller, type Caller } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
-import { ApiProblems } from '@skald/service-kit';
+import { Access, ApiProblems, CurrentCaller, IdempotencyOf, IdempotentRequests, type Caller, type IdempotentCall } from '@skald/service-kit';
 import { CreateReceiptDto, ReceiptDto } from './dto/receipt.dto.js';
 import { ReceiptsService } from './receipts.service.js';
 
@@ -10,7 +8,7 @@ import { ReceiptsService } from './receipts.service.js';
 @Controller('v1/stock/receipts')
 export class ReceiptsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly receipts: ReceiptsService,
   ) {}
 
@@ -22,8 +20,7 @@ export class ReceiptsController {
   })
   @ApiCreatedResponse({ type: ReceiptDto })
   @ApiProblems([400, 401, 403, 422], { 404: 'Unknown SKU (SKU_UNKNOWN)', 422: 'Unknown SKUs (SKU_UNKNOWN, listed in skus); nothing stored' })
-  async receive(@Body() body: CreateReceiptDto, @CurrentCaller() caller: Caller): Promise<ReceiptDto> {
-    const receipt = await this.dataSource.transaction((manager) => this.receipts.receive(manager, body, caller.principalId));
-    return ReceiptDto.from(receipt);
+  receive(@Body() body: CreateReceiptDto, @CurrentCaller() caller: Caller, @IdempotencyOf() call: IdempotentCall): Promise<ReceiptDto> {
+    return this.idempotent.transaction(call, async (manager) => ReceiptDto.from(await this.receipts.receive(manager, body, caller.principalId)));
   }
 }

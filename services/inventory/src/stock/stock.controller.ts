@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, type StaffRole } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
+import { Access, IdempotencyOf, IdempotentRequests, type IdempotentCall, type StaffRole } from '@skald/service-kit';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { ApiProblems } from '@skald/service-kit';
 import { skuUnknown, warehouseUnknown } from '../common/http-problems.js';
@@ -26,7 +25,7 @@ const DEFAULT_LEDGER_PAGE = 50;
 @Controller('v1/stock')
 export class StockController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly catalog: CatalogService,
     private readonly warehouses: WarehousesService,
     private readonly stock: StockService,
@@ -63,13 +62,16 @@ export class StockController {
   })
   @ApiOkResponse({ type: LowStockThresholdDto })
   @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN) or warehouse (WAREHOUSE_UNKNOWN)' })
-  async putLowStockThreshold(@Param() { sku, warehouse }: SkuWarehouseParams, @Body() body: PutLowStockThresholdDto): Promise<LowStockThresholdDto> {
-    const setting = await this.dataSource.transaction(async (manager) => {
+  putLowStockThreshold(
+    @Param() { sku, warehouse }: SkuWarehouseParams,
+    @Body() body: PutLowStockThresholdDto,
+    @IdempotencyOf() call: IdempotentCall,
+  ): Promise<LowStockThresholdDto> {
+    return this.idempotent.transaction(call, async (manager) => {
       if ((await this.catalog.unknownSkus(manager, [sku])).length > 0) throw skuUnknown(sku);
       if (!(await this.warehouses.exists(manager, warehouse))) throw warehouseUnknown(warehouse);
-      return this.stock.setLowStockThreshold(manager, sku, warehouse, body.threshold);
+      return LowStockThresholdDto.from(await this.stock.setLowStockThreshold(manager, sku, warehouse, body.threshold));
     });
-    return LowStockThresholdDto.from(setting);
   }
 
   private async requireKnown(sku: string): Promise<void> {

@@ -1,8 +1,6 @@
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
-import { ApiProblems } from '@skald/service-kit';
+import { Access, ApiProblems, IdempotencyOf, IdempotentRequests, type IdempotentCall } from '@skald/service-kit';
 import { PutWarehouseDto, WarehouseDto, WarehouseParams } from './dto/warehouse.dto.js';
 import { WarehousesService } from './warehouses.service.js';
 
@@ -10,7 +8,7 @@ import { WarehousesService } from './warehouses.service.js';
 @Controller('v1/warehouses')
 export class WarehousesController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly warehouses: WarehousesService,
   ) {}
 
@@ -19,8 +17,7 @@ export class WarehousesController {
   @ApiOperation({ summary: 'Create a warehouse or set its reservation priority' })
   @ApiOkResponse({ type: WarehouseDto })
   @ApiProblems([400, 401, 403])
-  async put(@Param() { code }: WarehouseParams, @Body() body: PutWarehouseDto): Promise<WarehouseDto> {
-    const warehouse = await this.dataSource.transaction((manager) => this.warehouses.put(manager, { code, ...body }));
-    return WarehouseDto.from(warehouse);
+  put(@Param() { code }: WarehouseParams, @Body() body: PutWarehouseDto, @IdempotencyOf() call: IdempotentCall): Promise<WarehouseDto> {
+    return this.idempotent.transaction(call, async (manager) => WarehouseDto.from(await this.warehouses.put(manager, { code, ...body })));
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SkaldError, type OrderStatus } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import type { Caller } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { CANCELLABLE_STATES, OrderCompensation } from '../saga/order-compensation.service.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
@@ -19,7 +19,6 @@ const SHIPPED: readonly OrderStatus[] = ['partially_shipped', 'shipped', 'delive
 @Injectable()
 export class CancellationService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly steps: SagaSteps,
     private readonly compensation: OrderCompensation,
@@ -30,29 +29,27 @@ export class CancellationService {
    * @throws SkaldError(ORDER_SHIPPED) something has shipped: a return is the way
    * @throws SkaldError(ORDER_CLOSED) already cancelled or rejected
    */
-  async cancel(caller: Caller, id: string, reason: string): Promise<CancellationAcceptedDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const order = await this.steps.orders.lock(manager, id);
-      if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
-      const saga = await this.steps.sagas.lock(manager, id);
-      if (!saga) throw new Error(`order ${id} has no saga`);
-      if (saga.state === 'cancelling') return { id, status: order.status, cancellation: 'compensating' };
-      if (SHIPPED.includes(order.status) || !CANCELLABLE_STATES.includes(saga.state)) {
-        if (SHIPPED.includes(order.status) || saga.state === 'awaiting_delivery' || saga.state === 'completed') {
-          throw new SkaldError('ORDER_SHIPPED', `order ${id} is ${order.status}: it has shipped; a return is the way`, {
-            retryable: false,
-            details: { status: order.status },
-          });
-        }
-        throw new SkaldError('ORDER_CLOSED', `order ${id} is ${order.status}: nothing to cancel`, { retryable: false, details: { status: order.status } });
+  async cancel(manager: EntityManager, caller: Caller, id: string, reason: string): Promise<CancellationAcceptedDto> {
+    const order = await this.steps.orders.lock(manager, id);
+    if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
+    const saga = await this.steps.sagas.lock(manager, id);
+    if (!saga) throw new Error(`order ${id} has no saga`);
+    if (saga.state === 'cancelling') return { id, status: order.status, cancellation: 'compensating' };
+    if (SHIPPED.includes(order.status) || !CANCELLABLE_STATES.includes(saga.state)) {
+      if (SHIPPED.includes(order.status) || saga.state === 'awaiting_delivery' || saga.state === 'completed') {
+        throw new SkaldError('ORDER_SHIPPED', `order ${id} is ${order.status}: it has shipped; a return is the way`, {
+          retryable: false,
+          details: { status: order.status },
+        });
       }
-      const step = { order, saga };
-      await this.compensation.start(manager, step, requestSender(this.outbox, manager, order), {
-        code: 'CANCELLED',
-        reason,
-        requestedBy: caller.principalId,
-      }, { type: `cancel request by ${caller.principalId}`, id: null });
-      return { id, status: order.status, cancellation: order.status === 'cancelled' ? 'cancelled' : 'compensating' };
-    });
+      throw new SkaldError('ORDER_CLOSED', `order ${id} is ${order.status}: nothing to cancel`, { retryable: false, details: { status: order.status } });
+    }
+    const step = { order, saga };
+    await this.compensation.start(manager, step, requestSender(this.outbox, manager, order), {
+      code: 'CANCELLED',
+      reason,
+      requestedBy: caller.principalId,
+    }, { type: `cancel request by ${caller.principalId}`, id: null });
+    return { id, status: order.status, cancellation: order.status === 'cancelled' ? 'cancelled' : 'compensating' };
   }
 }

@@ -20,16 +20,15 @@ export class CustomersService {
   ) {}
 
   /**
-   * Replaces the customer's credit limit: `creditLimit` in `currency`, or no limit (null).
+   * Replaces the customer's credit limit: `creditLimit` in `currency`, or no limit (null), in the
+   * route's transaction.
    * @throws SkaldError(PLATFORM_NOT_FOUND) the orders service knows no such platform
    */
-  async setCreditLimit(key: CustomerKey, limit: { creditLimit: number; currency: string } | null): Promise<CustomerCreditView> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.platformMustExist(manager, key.tenantId);
-      const credit = limit === null ? null : { creditLimit: fromUnits(toUnits(limit.creditLimit)), currency: limit.currency };
-      const customer = await this.customers.setCreditLimit(manager, key, credit);
-      return creditView(key, customer, await this.orders.openUnpaidOrders(manager, key));
-    });
+  async setCreditLimit(manager: EntityManager, key: CustomerKey, limit: { creditLimit: number; currency: string } | null): Promise<CustomerCreditView> {
+    await this.platformMustExist(manager, key.tenantId);
+    const credit = limit === null ? null : { creditLimit: fromUnits(toUnits(limit.creditLimit)), currency: limit.currency };
+    const customer = await this.customers.setCreditLimit(manager, key, credit);
+    return creditView(key, customer, await this.orders.openUnpaidOrders(manager, key));
   }
 
   /**

@@ -1,13 +1,16 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentCaller, tenantOf, type Caller } from '@skald/service-kit';
+import { Access, CurrentCaller, IdempotencyOf, IdempotentRequests, tenantOf, type Caller, type IdempotentCall } from '@skald/service-kit';
 import { IntakeService } from './intake.service.js';
 import { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 
 @ApiTags('orders')
 @Controller('v1/orders')
 export class IntakeController {
-  constructor(private readonly intake: IntakeService) {}
+  constructor(
+    private readonly idempotent: IdempotentRequests,
+    private readonly intake: IntakeService,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
@@ -15,7 +18,7 @@ export class IntakeController {
   @ApiOperation({ summary: 'Place an order (reviewed asynchronously)' })
   @ApiAcceptedResponse({ type: OrderAcceptedDto })
   @ApiConflictResponse({ description: 'ORDER_EXTERNAL_ID_EXISTS' })
-  place(@CurrentCaller() caller: Caller, @Body() body: PlaceOrderDto): Promise<OrderAcceptedDto> {
-    return this.intake.place(tenantOf(caller), body);
+  place(@CurrentCaller() caller: Caller, @Body() body: PlaceOrderDto, @IdempotencyOf() call: IdempotentCall): Promise<OrderAcceptedDto> {
+    return this.idempotent.transaction(call, (manager) => this.intake.place(manager, tenantOf(caller), body));
   }
 }

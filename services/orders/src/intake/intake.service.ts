@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrderPlacedV1, ReviewOrderV1, SkaldError } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
@@ -14,8 +14,6 @@ import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * Order intake: the order, its saga and the first messages commit together — an accepted order
  * (202) is never lost, and review runs asynchronously (a command to ourselves), so intake never
@@ -24,7 +22,6 @@ const UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class IntakeService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly orders: OrdersRepository,
     private readonly sagas: SagaRepository,
@@ -33,11 +30,12 @@ export class IntakeService {
     private readonly policies: TenantPolicyRepository,
   ) {}
 
-  async place(tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
+  /** Places the order in the caller's transaction (the route's, which also records its idempotency key). */
+  async place(manager: EntityManager, tenantId: string, dto: PlaceOrderDto): Promise<OrderAcceptedDto> {
     const deadline = dto.shortagePolicy?.backorderDeadline;
     // The platform's maximum; its registration may not have arrived yet: then the default.
     const maxBackorderDays =
-      deadline === undefined ? DEFAULT_MAX_BACKORDER_DAYS : ((await this.policies.find(this.dataSource.manager, tenantId))?.maxBackorderDays ?? DEFAULT_MAX_BACKORDER_DAYS);
+      deadline === undefined ? DEFAULT_MAX_BACKORDER_DAYS : ((await this.policies.find(manager, tenantId))?.maxBackorderDays ?? DEFAULT_MAX_BACKORDER_DAYS);
     const deadlineProblem = deadline === undefined ? undefined : backorderDeadlineProblem(deadline, new Date(), maxBackorderDays);
     if (deadlineProblem === 'BACKORDER_DEADLINE_PAST') {
       throw new SkaldError(deadlineProblem, `shortagePolicy.backorderDeadline ${deadline} is not in the future`, { retryable: false });
@@ -86,39 +84,32 @@ export class IntakeService {
       createdAt: new Date(),
       updatedAt: new Date(),
     };
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.orders.insert(manager, order, lines);
-        const saga = await this.sagas.create(manager, id, 'reviewing', this.deadlines.for('reviewing', {}));
-        const send = requestSender(this.outbox, manager, order);
-        const placed = await send(OrderPlacedV1, {
-          orderId: id,
-          externalId: order.externalId,
-          channel: order.channel,
-          customer: order.customer,
-          lines: lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-          currency: order.currency,
-          totalAmount: order.totalAmount,
-          shippingAddress: order.shippingAddress,
-          paymentStatus: order.paymentStatus,
-          requestedDeliveryDate: order.requestedDeliveryDate,
-        });
-        await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
-        order.status = 'received';
-        await this.steps.moveTo(manager, { order, saga }, 'received', 'reviewing', null, send);
-        const review = await send(ReviewOrderV1, { orderId: id });
-        await this.sagas.log(manager, id, { kind: 'command_sent', messageType: ReviewOrderV1.routingKey, messageId: review.id, fromState: 'reviewing' });
+    if (!(await this.orders.insertNew(manager, order, lines))) {
+      const existing = await this.orders.findByExternalId(manager, tenantId, dto.externalId);
+      throw new SkaldError('ORDER_EXTERNAL_ID_EXISTS', `an order with externalId ${dto.externalId} exists already`, {
+        retryable: false,
+        details: { orderId: existing?.id },
       });
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        const existing = await this.orders.findByExternalId(this.dataSource.manager, tenantId, dto.externalId);
-        throw new SkaldError('ORDER_EXTERNAL_ID_EXISTS', `an order with externalId ${dto.externalId} exists already`, {
-          retryable: false,
-          details: { orderId: existing?.id },
-        });
-      }
-      throw error;
     }
+    const saga = await this.sagas.create(manager, id, 'reviewing', this.deadlines.for('reviewing', {}));
+    const send = requestSender(this.outbox, manager, order);
+    const placed = await send(OrderPlacedV1, {
+      orderId: id,
+      externalId: order.externalId,
+      channel: order.channel,
+      customer: order.customer,
+      lines: lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      currency: order.currency,
+      totalAmount: order.totalAmount,
+      shippingAddress: order.shippingAddress,
+      paymentStatus: order.paymentStatus,
+      requestedDeliveryDate: order.requestedDeliveryDate,
+    });
+    await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
+    order.status = 'received';
+    await this.steps.moveTo(manager, { order, saga }, 'received', 'reviewing', null, send);
+    const review = await send(ReviewOrderV1, { orderId: id });
+    await this.sagas.log(manager, id, { kind: 'command_sent', messageType: ReviewOrderV1.routingKey, messageId: review.id, fromState: 'reviewing' });
     return { id, status: 'received', externalId: dto.externalId };
   }
 }

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { ReviewOrderV1, SkaldError } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import type { Caller } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { OrderAcceptedDto } from '../intake/place-order.dto.js';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import { visibleTo } from '../orders/visibility.js';
@@ -21,12 +21,11 @@ import type { ModifyOrderDto } from './modify-order.dto.js';
 @Injectable()
 export class ModificationService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly steps: SagaSteps,
   ) {}
 
-  async modify(caller: Caller, id: string, change: ModifyOrderDto): Promise<OrderAcceptedDto> {
+  async modify(manager: EntityManager, caller: Caller, id: string, change: ModifyOrderDto): Promise<OrderAcceptedDto> {
     if (!change.lines && !change.shippingAddress) {
       throw new BadRequestException({
         code: 'VALIDATION_FAILED',
@@ -34,53 +33,51 @@ export class ModificationService {
         errors: [{ field: 'lines', message: 'lines or shippingAddress is required' }],
       });
     }
-    return this.dataSource.transaction(async (manager) => {
-      const order = await this.steps.orders.lock(manager, id);
-      if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
-      // Bad input is a 400 whatever the order's state; the currency is the order's.
-      const inMinorUnits = minorUnitProblems(order.currency, (change.lines ?? []).map((line, index) => [`lines.${index}.unitPrice`, line.unitPrice]));
-      if (inMinorUnits.length > 0) {
-        throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: `Prices are in whole minor units of the order's currency ${order.currency}.`, errors: inMinorUnits });
-      }
-      const saga = await this.steps.sagas.lock(manager, id);
-      const open = (order.status === 'received' || order.status === 'on_hold') && (saga?.state === 'reviewing' || saga?.state === 'awaiting_review');
-      if (!saga || !open) {
-        throw new SkaldError('ORDER_LOCKED', `order ${id} is ${order.status}: it can be changed only while received or on hold`, {
-          retryable: false,
-          details: { status: order.status },
-        });
-      }
-      const changed: string[] = [];
-      if (change.lines) {
-        const lines: OrderLineEntity[] = change.lines.map((line, index) => ({
-          orderId: id,
-          lineNo: index + 1,
-          sku: line.sku,
-          quantity: line.quantity,
-          unitPrice: fromUnits(toUnits(line.unitPrice)),
-          cancelledQuantity: 0,
-        }));
-        await this.steps.orders.replaceLines(manager, order, lines, lineTotal(lines));
-        changed.push('lines');
-      }
-      if (change.shippingAddress) {
-        const a = change.shippingAddress;
-        await this.steps.orders.saveAddress(manager, order, {
-          line1: a.line1,
-          line2: a.line2 ?? null,
-          city: a.city,
-          postalCode: a.postalCode,
-          country: a.country,
-          region: a.region ?? null,
-        });
-        changed.push('shippingAddress');
-      }
-      await this.steps.orders.saveReview(manager, order, null);
-      const send = requestSender(this.outbox, manager, order);
-      const step = { order, saga };
-      await this.steps.moveTo(manager, step, 'received', 'reviewing', `MODIFIED by ${caller.principalId}: ${changed.join(', ')}; reviewed again`, send);
-      await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
-      return { id, status: order.status, externalId: order.externalId };
-    });
+    const order = await this.steps.orders.lock(manager, id);
+    if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
+    // Bad input is a 400 whatever the order's state; the currency is the order's.
+    const inMinorUnits = minorUnitProblems(order.currency, (change.lines ?? []).map((line, index) => [`lines.${index}.unitPrice`, line.unitPrice]));
+    if (inMinorUnits.length > 0) {
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: `Prices are in whole minor units of the order's currency ${order.currency}.`, errors: inMinorUnits });
+    }
+    const saga = await this.steps.sagas.lock(manager, id);
+    const open = (order.status === 'received' || order.status === 'on_hold') && (saga?.state === 'reviewing' || saga?.state === 'awaiting_review');
+    if (!saga || !open) {
+      throw new SkaldError('ORDER_LOCKED', `order ${id} is ${order.status}: it can be changed only while received or on hold`, {
+        retryable: false,
+        details: { status: order.status },
+      });
+    }
+    const changed: string[] = [];
+    if (change.lines) {
+      const lines: OrderLineEntity[] = change.lines.map((line, index) => ({
+        orderId: id,
+        lineNo: index + 1,
+        sku: line.sku,
+        quantity: line.quantity,
+        unitPrice: fromUnits(toUnits(line.unitPrice)),
+        cancelledQuantity: 0,
+      }));
+      await this.steps.orders.replaceLines(manager, order, lines, lineTotal(lines));
+      changed.push('lines');
+    }
+    if (change.shippingAddress) {
+      const a = change.shippingAddress;
+      await this.steps.orders.saveAddress(manager, order, {
+        line1: a.line1,
+        line2: a.line2 ?? null,
+        city: a.city,
+        postalCode: a.postalCode,
+        country: a.country,
+        region: a.region ?? null,
+      });
+      changed.push('shippingAddress');
+    }
+    await this.steps.orders.saveReview(manager, order, null);
+    const send = requestSender(this.outbox, manager, order);
+    const step = { order, saga };
+    await this.steps.moveTo(manager, step, 'received', 'reviewing', `MODIFIED by ${caller.principalId}: ${changed.join(', ')}; reviewed again`, send);
+    await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
+    return { id, status: order.status, externalId: order.externalId };
   }
 }

@@ -20,9 +20,15 @@ export interface OrderListFilter {
 /** The order aggregate's tables: order, lines, status history, and the fulfilment replicas. */
 @Injectable()
 export class OrdersRepository {
-  async insert(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[]): Promise<void> {
-    await manager.insert(OrderEntity, order);
+  /**
+   * Inserts a new order unless its platform has one with its externalId (a concurrent one is
+   * waited for). The transaction stays usable either way. @returns false when it had one.
+   */
+  async insertNew(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[]): Promise<boolean> {
+    const inserted = await manager.createQueryBuilder().insert().into(OrderEntity).values(order).orIgnore().returning('id').execute();
+    if ((inserted.raw as unknown[]).length === 0) return false;
     await manager.insert(OrderLineEntity, lines);
+    return true;
   }
 
   findByExternalId(manager: EntityManager, tenantId: string, externalId: string): Promise<OrderEntity | null> {

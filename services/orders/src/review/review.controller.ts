@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, CurrentCaller, type Caller } from '@skald/service-kit';
+import { Access, CurrentCaller, IdempotencyOf, IdempotentRequests, type Caller, type IdempotentCall } from '@skald/service-kit';
 import { PendingReviewsDto, ReviewDecidedDto, ReviewDecisionDto, ReviewQueryDto } from './review.dto.js';
 import { ReviewService } from './review.service.js';
 
 @ApiTags('reviews')
 @Controller('v1')
 export class ReviewController {
-  constructor(private readonly reviews: ReviewService) {}
+  constructor(
+    private readonly idempotent: IdempotentRequests,
+    private readonly reviews: ReviewService,
+  ) {}
 
   @Get('reviews')
   @Access({ roles: ['reviewer'] })
@@ -27,7 +30,8 @@ export class ReviewController {
     @CurrentCaller() caller: Caller,
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
     @Body() body: ReviewDecisionDto,
+    @IdempotencyOf() call: IdempotentCall,
   ): Promise<ReviewDecidedDto> {
-    return this.reviews.decide(caller, id, body.decision, body.reason);
+    return this.idempotent.transaction(call, (manager) => this.reviews.decide(manager, caller, id, body.decision, body.reason));
   }
 }

@@ -67,25 +67,23 @@ export class ReviewService {
   }
 
   /** A reviewer approves or rejects a held order. */
-  async decide(caller: Caller, orderId: string, decision: 'approve' | 'reject', reason: string): Promise<ReviewDecidedDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const order = await this.orders.lock(manager, orderId);
-      if (!order) throw new SkaldError('ORDER_NOT_FOUND', `no order ${orderId}`, { retryable: false });
-      const step = await this.steps.begin(manager, orderId, 'awaiting_review', { type: `review decision by ${caller.principalId}`, id: null });
-      if (!step || order.status !== 'on_hold') {
-        throw new SkaldError('ORDER_NOT_ON_HOLD', `order ${orderId} is ${order.status}, not waiting for a review`, {
-          retryable: false,
-          details: { status: order.status },
-        });
-      }
-      const record: ReviewRecord = {
-        ...(order.review ?? { outcome: 'on_hold', reasons: [], reviewedAt: new Date().toISOString() }),
-        decision: { decision, reason, decidedBy: caller.principalId, decidedAt: new Date().toISOString() },
-      };
-      await this.orders.saveReview(manager, order, record);
-      await this.saga.reviewed(manager, { order, saga: step.saga }, record, requestSender(this.outbox, manager, order));
-      return { id: order.id, status: order.status };
-    });
+  async decide(manager: EntityManager, caller: Caller, orderId: string, decision: 'approve' | 'reject', reason: string): Promise<ReviewDecidedDto> {
+    const order = await this.orders.lock(manager, orderId);
+    if (!order) throw new SkaldError('ORDER_NOT_FOUND', `no order ${orderId}`, { retryable: false });
+    const step = await this.steps.begin(manager, orderId, 'awaiting_review', { type: `review decision by ${caller.principalId}`, id: null });
+    if (!step || order.status !== 'on_hold') {
+      throw new SkaldError('ORDER_NOT_ON_HOLD', `order ${orderId} is ${order.status}, not waiting for a review`, {
+        retryable: false,
+        details: { status: order.status },
+      });
+    }
+    const record: ReviewRecord = {
+      ...(order.review ?? { outcome: 'on_hold', reasons: [], reviewedAt: new Date().toISOString() }),
+      decision: { decision, reason, decidedBy: caller.principalId, decidedAt: new Date().toISOString() },
+    };
+    await this.orders.saveReview(manager, order, record);
+    await this.saga.reviewed(manager, { order, saga: step.saga }, record, requestSender(this.outbox, manager, order));
+    return { id: order.id, status: order.status };
   }
 
   async pending(): Promise<PendingReviewDto[]> {

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '@skald/service-kit';
+import { Access, ApiProblems, IdempotencyOf, IdempotentRequests, type IdempotentCall } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
-import { ApiProblems } from '@skald/service-kit';
 import { ListOutboundNotesQuery, OutboundNoteIdParams, ShipOutboundNoteBody } from './dto/outbound-note-requests.dto.js';
 import { OutboundNoteDto, OutboundNoteListDto, toOutboundNoteDto, toOutboundNoteListDto } from './dto/outbound-note.dto.js';
 import type { OutboundNoteProgressStep } from './outbound-note-status.js';
@@ -17,6 +16,7 @@ const CONFLICT = { 409: 'The note is not in the status this step starts from (NO
 export class OutboundNotesController {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly notes: OutboundNotesService,
   ) {}
 
@@ -45,8 +45,8 @@ export class OutboundNotesController {
   @ApiOperation({ summary: 'Confirm a created note (created → confirmed)' })
   @ApiOkResponse({ type: OutboundNoteDto })
   @ApiProblems([400, 401, 403, 404, 409], { ...NOT_FOUND, ...CONFLICT })
-  confirm(@Param() params: OutboundNoteIdParams): Promise<OutboundNoteDto> {
-    return this.progress(params.id, 'confirm');
+  confirm(@Param() params: OutboundNoteIdParams, @IdempotencyOf() call: IdempotentCall): Promise<OutboundNoteDto> {
+    return this.progress(call, params.id, 'confirm');
   }
 
   @Post(':id/pick')
@@ -55,8 +55,8 @@ export class OutboundNotesController {
   @ApiOperation({ summary: 'Start picking a confirmed note (confirmed → picking)' })
   @ApiOkResponse({ type: OutboundNoteDto })
   @ApiProblems([400, 401, 403, 404, 409], { ...NOT_FOUND, ...CONFLICT })
-  pick(@Param() params: OutboundNoteIdParams): Promise<OutboundNoteDto> {
-    return this.progress(params.id, 'pick');
+  pick(@Param() params: OutboundNoteIdParams, @IdempotencyOf() call: IdempotentCall): Promise<OutboundNoteDto> {
+    return this.progress(call, params.id, 'pick');
   }
 
   @Post(':id/pack')
@@ -65,8 +65,8 @@ export class OutboundNotesController {
   @ApiOperation({ summary: 'Pack a picked note (picking → packed)' })
   @ApiOkResponse({ type: OutboundNoteDto })
   @ApiProblems([400, 401, 403, 404, 409], { ...NOT_FOUND, ...CONFLICT })
-  pack(@Param() params: OutboundNoteIdParams): Promise<OutboundNoteDto> {
-    return this.progress(params.id, 'pack');
+  pack(@Param() params: OutboundNoteIdParams, @IdempotencyOf() call: IdempotentCall): Promise<OutboundNoteDto> {
+    return this.progress(call, params.id, 'pack');
   }
 
   @Post(':id/ship')
@@ -75,12 +75,11 @@ export class OutboundNotesController {
   @ApiOperation({ summary: 'Ship a packed note with a carrier and tracking number (packed → shipped)' })
   @ApiOkResponse({ type: OutboundNoteDto })
   @ApiProblems([400, 401, 403, 404, 409], { ...NOT_FOUND, ...CONFLICT })
-  async ship(@Param() params: OutboundNoteIdParams, @Body() body: ShipOutboundNoteBody): Promise<OutboundNoteDto> {
-    const shipped = await this.dataSource.transaction((manager) => this.notes.ship(manager, params.id, body));
-    return toOutboundNoteDto(shipped);
+  ship(@Param() params: OutboundNoteIdParams, @Body() body: ShipOutboundNoteBody, @IdempotencyOf() call: IdempotentCall): Promise<OutboundNoteDto> {
+    return this.idempotent.transaction(call, async (manager) => toOutboundNoteDto(await this.notes.ship(manager, params.id, body)));
   }
 
-  private async progress(id: string, step: OutboundNoteProgressStep): Promise<OutboundNoteDto> {
-    return toOutboundNoteDto(await this.dataSource.transaction((manager) => this.notes.progress(manager, id, step)));
+  private progress(call: IdempotentCall, id: string, step: OutboundNoteProgressStep): Promise<OutboundNoteDto> {
+    return this.idempotent.transaction(call, async (manager) => toOutboundNoteDto(await this.notes.progress(manager, id, step)));
   }
 }

@@ -1,8 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access } from '@skald/service-kit';
-import { DataSource } from 'typeorm';
-import { ApiProblems } from '@skald/service-kit';
+import { Access, ApiProblems, IdempotencyOf, IdempotentRequests, type IdempotentCall } from '@skald/service-kit';
 import { DeliveryDto, MarkDeliveredBody, ShipmentIdParams, toDeliveryDto } from './dto/delivery.dto.js';
 import { ShipmentsService } from './shipments.service.js';
 
@@ -10,7 +8,7 @@ import { ShipmentsService } from './shipments.service.js';
 @Controller('v1/shipments')
 export class ShipmentsController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly idempotent: IdempotentRequests,
     private readonly shipments: ShipmentsService,
   ) {}
 
@@ -25,9 +23,8 @@ export class ShipmentsController {
     404: 'No such shipment (SHIPMENT_NOT_FOUND)',
     422: 'deliveredAt is before the shipment left (DELIVERED_BEFORE_SHIPPED)',
   })
-  async delivered(@Param() params: ShipmentIdParams, @Body() body: MarkDeliveredBody): Promise<DeliveryDto> {
+  delivered(@Param() params: ShipmentIdParams, @Body() body: MarkDeliveredBody, @IdempotencyOf() call: IdempotentCall): Promise<DeliveryDto> {
     const deliveredAt = body.deliveredAt === undefined ? new Date() : new Date(body.deliveredAt);
-    const shipment = await this.dataSource.transaction((manager) => this.shipments.markDelivered(manager, params.id, deliveredAt));
-    return toDeliveryDto(shipment);
+    return this.idempotent.transaction(call, async (manager) => toDeliveryDto(await this.shipments.markDelivered(manager, params.id, deliveredAt)));
   }
 }
