@@ -33,6 +33,13 @@ export async function serviceEnv(service, overrides = {}) {
   };
 }
 
+/**
+ * A gateway of the e2e suite: its rate limits out of the way. Flows and the fuzz drive many
+ * requests through few keys, all from 127.0.0.1 (the fuzz sends bad keys too); the limits
+ * themselves have their own tests (services/gateway/src/rate-limits).
+ */
+export const GATEWAY_LIMITS_OFF = { RATE_LIMIT_PER_SECOND: '5000', RATE_LIMIT_BURST: '10000', AUTH_FAILURE_LIMIT: '1000000' };
+
 /** Who the notifications service tells about new outbound notes, per warehouse (`*`: any other). */
 export const WAREHOUSE_RECIPIENTS = 'WH-E2E-1=wh1@warehouse.test;*=warehouse@warehouse.test';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
-import { PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
+import { GATEWAY_LIMITS_OFF, PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
 export default async function globalSetup() {
@@ -23,9 +23,7 @@ export default async function globalSetup() {
       INVENTORY_URL: url('inventory'),
       WAREHOUSE_URL: url('warehouse'),
       ...webhooks,
-      // Flows and the fuzz drive many requests through few keys; the limit itself has its own tests.
-      RATE_LIMIT_PER_SECOND: '5000',
-      RATE_LIMIT_BURST: '10000',
+      ...GATEWAY_LIMITS_OFF,
     },
     // Deadlines and holds come due within a test: the saga scheduler and the expiry sweeper look often.
     orders: { SAGA_SCHEDULER_INTERVAL_MS: '200' },

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startService } from '../../../scripts/lib/suite.mjs';
-import { serviceEnv } from '../../support/environment.mjs';
+import { GATEWAY_LIMITS_OFF, serviceEnv } from '../../support/environment.mjs';
 import { createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
 import { ResponseProxy } from '../../support/response-proxy.js';
 import { suite } from '../../support/suite-state.mjs';
@@ -33,8 +33,7 @@ describe('a receipt whose answer was lost, retried with its Idempotency-Key (gat
         // webhook is subscribed here) and a rate limit out of the way.
         ...(internalToken ? { INTERNAL_API_TOKEN: internalToken } : {}),
         WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
-        RATE_LIMIT_PER_SECOND: '5000',
-        RATE_LIMIT_BURST: '10000',
+        ...GATEWAY_LIMITS_OFF,
       }),
     );
     await gateway.ready;

@@ -19,6 +19,8 @@ import { createServiceApp, prepareDatabase, type ServiceSpec } from './run-servi
 const id = randomBytes(4).toString('hex');
 const SERVICE = `kit-${id}`;
 const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
+/** Requests as the gateway sends them (with the internal token). */
+const internal = (server: Parameters<typeof request.agent>[0]) => request.agent(server).set('x-skald-internal-token', INTERNAL_TOKEN);
 
 class ParcelWeighed {
   @IsString()
@@ -296,36 +298,36 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
 
   it('screens hostile input before validation (415, control characters, depth), refuses input a validator throws on (400), and answers a bound marked outOfRange with 422 AMOUNT_OUT_OF_RANGE', async () => {
     const server = app.getHttpServer();
-    const notJson = await request(server).post('/parcels').set('content-type', 'text/plain').send('parcelId=P-1');
+    const notJson = await internal(server).post('/parcels').set('content-type', 'text/plain').send('parcelId=P-1');
     expect(notJson.status).toBe(415);
     expect(notJson.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported Media Type' });
 
-    const nul = await request(server).post('/parcels').send({ parcelId: 'P\u00001', grams: 1 });
+    const nul = await internal(server).post('/parcels').send({ parcelId: 'P\u00001', grams: 1 });
     expect(nul.status).toBe(400);
     expect(nul.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'parcelId', message: expect.stringContaining('U+0000') }] });
 
-    const deep = await request(server).post('/parcels').set('content-type', 'application/json').send(`{"parcelId":"P-1","grams":1,"x":${'['.repeat(40)}${']'.repeat(40)}}`);
+    const deep = await internal(server).post('/parcels').set('content-type', 'application/json').send(`{"parcelId":"P-1","grams":1,"x":${'['.repeat(40)}${']'.repeat(40)}}`);
     expect(deep.status).toBe(400);
     expect(deep.body.errors[0].message).toMatch(/nests deeper than 32 levels/);
 
-    const heavy = await request(server).post('/parcels').send({ parcelId: 'P-1', grams: 1e30 });
+    const heavy = await internal(server).post('/parcels').send({ parcelId: 'P-1', grams: 1e30 });
     expect(heavy.status).toBe(422);
     expect(heavy.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', errors: [{ field: 'grams' }] });
-    const thrown = await request(server).post('/parcels/priced').send({ price: 1e-7 });
+    const thrown = await internal(server).post('/parcels/priced').send({ price: 1e-7 });
     expect(thrown.status).toBe(400);
     expect(thrown.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/^The request could not be validated/) });
-    expect((await request(server).post('/parcels/priced').send({ price: 1.25 })).body).toEqual({ price: 1.25 });
+    expect((await internal(server).post('/parcels/priced').send({ price: 1.25 })).body).toEqual({ price: 1.25 });
 
-    const heavyAndWrong = await request(server).post('/parcels').send({ parcelId: 7, grams: 1e30 });
+    const heavyAndWrong = await internal(server).post('/parcels').send({ parcelId: 7, grams: 1e30 });
     expect(heavyAndWrong.status).toBe(400);
     expect(new Set(heavyAndWrong.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['parcelId', 'grams']));
   });
 
   it('answers a value PostgreSQL cannot store with a 4xx, as a safety net behind validation (a number beyond its column: 422; NUL in text: 400)', async () => {
     const server = app.getHttpServer();
-    const fits = await request(server).post('/parcels/raw').send({ grams: '2147483647' });
+    const fits = await internal(server).post('/parcels/raw').send({ grams: '2147483647' });
     expect(fits.status).toBe(201);
-    const overflow = await request(server).post('/parcels/raw').send({ grams: '2147483648' });
+    const overflow = await internal(server).post('/parcels/raw').send({ grams: '2147483648' });
     expect(overflow.status).toBe(422);
     expect(overflow.body).toMatchObject({ code: 'AMOUNT_OUT_OF_RANGE', status: 422 });
 
@@ -348,12 +350,12 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
   it('during a database outage answers 503 problem+json at once, reports not ready and pauses the consumer; afterwards handles what came meanwhile', async () => {
     const server = app.getHttpServer();
     const consumer = app.get(MessageConsumer);
-    expect((await request(server).get('/parcels/count')).status).toBe(200);
+    expect((await internal(server).get('/parcels/count')).status).toBe(200);
 
     proxy.cut();
     try {
       const started = Date.now();
-      const unavailable = await request(server).get('/parcels/count');
+      const unavailable = await internal(server).get('/parcels/count');
       const tookMs = Date.now() - started;
       expect(unavailable.status).toBe(503);
       expect(unavailable.headers['content-type']).toMatch(/^application\/problem\+json/);

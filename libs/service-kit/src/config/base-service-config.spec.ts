@@ -1,7 +1,12 @@
 import { BaseServiceConfig } from './base-service-config.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
-const REQUIRED = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/skald_x', RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672', PORT: '0' };
+const REQUIRED = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/skald_x',
+  RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+  PORT: '0',
+  INTERNAL_API_TOKEN: 'an-internal-token-of-at-least-32-characters',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '@skald/service-kit';
 import { GatewayConfig } from './gateway-config.js';
 
-const required = { PORT: '0', DATABASE_URL: 'postgres://u@localhost/gateway', RABBITMQ_URL: 'amqp://localhost' };
+const required = {
+  PORT: '0',
+  DATABASE_URL: 'postgres://u@localhost/gateway',
+  RABBITMQ_URL: 'amqp://localhost',
+  INTERNAL_API_TOKEN: 'an-internal-token-of-at-least-32-characters',
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64'),
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -148,7 +148,7 @@ describe('hostile input is a 4xx at the gateway and never reaches a service (gat
       const { key } = await aStaffKey(gw.sut.dataSource, ['admin']);
       const lines = Array.from({ length: 10 }, () => ({ sku: 'TEA-1', quantity: 1_000_000, unitPrice: 1000 }));
       await refused(() => gw.sut.http().patch(`/v1/orders/${randomUUID()}`).set(bearer(key)).send({ lines }), 422, 'AMOUNT_OUT_OF_RANGE', 'lines');
-      await refused(() => gw.sut.http().put('/v1/customers/cust-1').set(bearer(key)).send({ creditLimit: 1e30 }), 422, 'AMOUNT_OUT_OF_RANGE', 'creditLimit');
+      await refused(() => gw.sut.http().put(`/v1/platforms/${randomUUID()}/customers/cust-1`).set(bearer(key)).send({ creditLimit: 1e30, currency: 'EUR' }), 422, 'AMOUNT_OUT_OF_RANGE', 'creditLimit');
       await refused(() => gw.sut.http().post('/v1/stock/receipts').set(bearer(key)).send({ warehouse: 'LON-1', lines: [{ sku: 'TEA-1', quantity: 1e30 }] }), 422, 'AMOUNT_OUT_OF_RANGE', 'lines.0.quantity');
       await refused(
         () => gw.sut.http().put('/v1/stock/TEA-1/warehouses/LON-1/low-stock-threshold').set(bearer(key)).send({ threshold: 1e30 }),
