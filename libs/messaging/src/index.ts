@@ -19,3 +19,5 @@ export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';
 export * from './migrations/1763800000002-outbox-envelope-as-json.js';
 export * from './testing/test-vhost.js';
+export * from './testing/wait-for.js';
+export * from './testing/tcp-proxy.js';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 
-export * from './wait-for.js';
 // Vhosts of a test's own live with the messaging platform (its own specs need them too).
 export {
   createTestVhost,
@@ -8,6 +7,8 @@ export {
   vhostAdmin,
   vhostOf,
   withVhost,
+  waitFor,
+  TcpProxy,
   TEST_RABBITMQ_URL,
   TEST_RUN_TAG,
   type TestVhost,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MessagingHarness } from '../../test/harness.js';
-import { waitFor } from '../../test/wait-for.js';
+import { waitFor } from '../testing/wait-for.js';
 
 describe('outbox retention (real PostgreSQL)', () => {
   let world: MessagingHarness;

@@ -1,8 +1,8 @@
 import { SkaldError } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
 import { MessagingHarness } from '../../test/harness.js';
-import { TcpProxy } from '../../test/tcp-proxy.js';
-import { waitFor } from '../../test/wait-for.js';
+import { TcpProxy } from '../testing/tcp-proxy.js';
+import { waitFor } from '../testing/wait-for.js';
 import { Outbox } from './outbox.js';
 
 describe('transactional outbox and relay (real PostgreSQL and RabbitMQ)', () => {

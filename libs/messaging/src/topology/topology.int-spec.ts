@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { COMMANDS_EXCHANGE } from '@skald/contracts';
 import amqplib, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
-import { waitFor } from '../../test/wait-for.js';
+import { waitFor } from '../testing/wait-for.js';
 import { createTestVhost, type TestVhost } from '../testing/test-vhost.js';
 import { deadLetterQueueName, mainQueueName, UNROUTED_QUEUE } from './names.js';
 import { assertServiceTopology } from './topology.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENTS_EXCHANGE } from '@skald/contracts';
 import type { GetMessage } from 'amqplib';
 import { MessagingHarness } from '../../test/harness.js';
-import { waitFor } from '../../test/wait-for.js';
+import { waitFor } from '../testing/wait-for.js';
 import { UNROUTED_EVENTS_QUEUE } from './names.js';
 
 describe('topology: nothing published is dropped by the broker (real RabbitMQ)', () => {

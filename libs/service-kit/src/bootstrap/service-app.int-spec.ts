@@ -1,9 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Body, Controller, Get, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { defineEvent, SkaldError, type MessageEnvelope } from '@skald/contracts';
-import { AmqpConnection, assertExchanges, createTestVhost, DeadLetterQueue, MessageConsumer, OnMessage, messagingMigrations, type MessageContext, type TestVhost } from '@skald/messaging';
+import { AmqpConnection, assertExchanges, createTestVhost, DeadLetterQueue, MessageConsumer, OnMessage, messagingMigrations, TcpProxy, waitFor, type MessageContext, type TestVhost } from '@skald/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
@@ -110,60 +109,10 @@ class KitAppModule {
   }
 }
 
-/**
- * The service's database connections run through this proxy, so a test can take the database away
- * (every connection dropped, new ones closed at once) and give it back.
- */
-class DatabaseProxy {
-  private readonly server = net.createServer((client) => this.accept(client));
-  private readonly sockets = new Set<net.Socket>();
-  private open = true;
-
-  constructor(private readonly target: URL) {}
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const url = new URL(this.target);
-    url.hostname = '127.0.0.1';
-    url.port = String((this.server.address() as net.AddressInfo).port);
-    return url.toString();
-  }
-
-  cut(): void {
-    this.open = false;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.open = true;
-  }
-
-  async stop(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: net.Socket): void {
-    if (!this.open) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(Number(this.target.port || 5432), this.target.hostname);
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => this.sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  }
-}
-
 describe('a Skald service application (Nest transport, HTTP conventions; real PostgreSQL and RabbitMQ)', () => {
   let database: ScratchDatabase;
   let vhost: TestVhost;
-  let proxy: DatabaseProxy;
+  let proxy: TcpProxy; // the service's database connections run through it, so a test can take the database away
   let app: INestApplication;
   let raw: ChannelModel;
   let channel: Channel;
@@ -182,9 +131,11 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     database = await createScratchDatabase('kit');
     vhost = await createTestVhost('kit');
     await prepareDatabase(SERVICE, database.url, spec.migrations);
-    proxy = new DatabaseProxy(new URL(database.url));
+    const server = new URL(database.url);
+    proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
+    await proxy.start();
     const config = loadConfig(SERVICE, BaseServiceConfig, {
-      DATABASE_URL: await proxy.start(),
+      DATABASE_URL: proxy.through(database.url),
       RABBITMQ_URL: vhost.url,
       PORT: '0',
       LOG_LEVEL: 'error',
@@ -214,16 +165,6 @@ describe('a Skald service application (Nest transport, HTTP conventions; real Po
     await proxy?.stop();
     await database?.drop();
   });
-
-  async function waitFor<T>(what: string, probe: () => Promise<T> | T): Promise<NonNullable<T>> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   function publish(payload: object): MessageEnvelope {
     const envelope: MessageEnvelope = {

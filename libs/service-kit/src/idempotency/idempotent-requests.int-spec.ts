@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SkaldError } from '@skald/contracts';
 import { createScratchDatabase, postgresDataSourceOptions, runMigrations, type ScratchDatabase } from '@skald/persistence';
-import { waitFor } from '../../test/wait-for.js';
+import { waitFor } from '@skald/messaging';
 import { DataSource } from 'typeorm';
 import type { IdempotentCall } from './idempotent-call.js';
 import { IdempotentRequestRepository } from './idempotent-request.repository.js';

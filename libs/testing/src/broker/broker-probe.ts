@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessageDefinition, MessageEnvelope } from '@skald/contracts';
 import { assertExchanges } from '@skald/messaging';
 import amqplib, { type Channel, type ChannelModel } from 'amqplib';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@skald/messaging';
 
 export type ReceivedMessage<P = unknown> = MessageEnvelope<P> & { routingKey: string; headers: Record<string, unknown> };
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@skald/messaging';
 import { readBody } from './read-body.js';
 import type { ServerAddress } from './test-smtp-server.js';
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@skald/messaging';
 
 /** A mail as the test SMTP server received and parsed it. */
 export interface ReceivedMail {

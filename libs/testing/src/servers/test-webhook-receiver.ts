@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@skald/messaging';
 import type { ServerAddress } from './test-smtp-server.js';
 import { readBody } from './read-body.js';
 
