@@ -1,0 +1,301 @@
+import { setTimeout as pause } from 'node:timers/promises';
+import { waitFor } from '@skald/testing';
+import { SERVICES } from '../../../scripts/lib/suite.mjs';
+import { createPlatform, createStaffKey, type Reply } from '../../support/gateway-client.js';
+import { queryService, Trading, type OrderLine, type PlaceOptions } from '../../support/trading.js';
+import { FaultSuite } from './fault-suite.js';
+
+/** Orders placed under the faults (FAULT_ORDERS to raise), a few at a time. */
+const ORDERS = Math.max(20, Number(process.env.FAULT_ORDERS ?? 60));
+const CONCURRENCY = 4;
+/** How long a client keeps retrying one request before the test gives up on the suite. */
+const CLIENT_PATIENCE_MS = 150_000;
+/** A real platform's pause between two tries of a failed request (not a test waiting for a condition). */
+const CLIENT_BACKOFF_MS = 250;
+
+const FINAL_SAGA_STATES = ['completed', 'cancelled', 'rejected'];
+const FINAL_STATUSES = ['delivered', 'cancelled', 'rejected'];
+const OPEN_NOTE_STEPS = [
+  ['created', 'confirm'],
+  ['confirmed', 'pick'],
+  ['picking', 'pack'],
+  ['packed', 'ship'],
+] as const;
+
+interface Fault {
+  name: string;
+  inject(): Promise<string>;
+}
+
+/**
+ * Orders flow through the whole suite while each service in turn is SIGKILLed and restarted, every
+ * broker connection is closed and every database connection terminated. The platform retries a
+ * failed request with the same Idempotency-Key until it is accepted (what a real platform does),
+ * a scripted operator ships what is released, some orders are cancelled. Afterwards nothing is
+ * lost, doubled, stuck, left reserved, delivered twice or dead-lettered.
+ */
+describe('faults under load (own suite of six services, SIGKILL, broker and database connections cut)', () => {
+  const suite = new FaultSuite();
+  const started = Date.now();
+  const retries = new Map<string, number>();
+  const faultLog: string[] = [];
+  /** Set when the test ends, passed or failed: the platform and the operator stop. */
+  let stopped = false;
+
+  afterAll(async () => {
+    stopped = true;
+    await suite.stop();
+  });
+
+  /**
+   * Sends a request until it gets an answer that is not a failure of the suite: a 5xx, no answer
+   * at all, or "the same key is still running" (its first try was cut off with its gateway).
+   */
+  async function persistently(what: string, call: () => Promise<Reply>): Promise<Reply> {
+    const deadline = Date.now() + CLIENT_PATIENCE_MS;
+    for (;;) {
+      if (stopped) throw new Error(`${what}: the test ended`);
+      let failure: string;
+      try {
+        const reply = await call();
+        if (reply.status < 500 && !(reply.status === 409 && reply.body?.code === 'IDEMPOTENCY_KEY_IN_USE')) return reply;
+        failure = `${reply.status} ${reply.body?.code ?? ''}`.trim();
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        failure = cause?.code ?? (error as Error).message;
+      }
+      retries.set(failure, (retries.get(failure) ?? 0) + 1);
+      if (Date.now() > deadline) throw new Error(`${what}: still failing after ${CLIENT_PATIENCE_MS} ms (${failure})`);
+      await pause(CLIENT_BACKOFF_MS);
+    }
+  }
+
+  it('loses, doubles, strands and dead-letters nothing', async () => {
+    await suite.start();
+    const { tenantId: tenant, client: shop } = await createPlatform('Fault shop', {}, suite);
+    const staff = await createStaffKey(['inventory', 'reviewer', 'ops'], suite);
+    const operator = await createStaffKey(['warehouse'], suite);
+    const subscription = await shop.expect(201, shop.post('/v1/webhooks', { url: suite.webhooks.address().url, events: ['*'] }));
+    suite.webhooks.useSecret(subscription.secret);
+
+    // Two warehouses; plenty of A, B more than the first warehouse holds (split notes), S short.
+    const t = new Trading(shop, staff, operator, suite);
+    const [north, south] = [await t.warehouse('FN', 1), await t.warehouse('FS', 2)];
+    const [a, b, s] = [await t.sku('FA', 4), await t.sku('FB', 6), await t.sku('FSHORT', 5)];
+    await t.receive(north, [{ sku: a, quantity: ORDERS * 3 }, { sku: b, quantity: ORDERS }, { sku: s, quantity: 4 }]);
+    await t.receive(south, [{ sku: b, quantity: ORDERS * 3 }, { sku: s, quantity: 3 }]);
+
+    const order = (i: number): { lines: OrderLine[]; options: PlaceOptions } => {
+      const paid = i % 2 === 0;
+      switch (i % 6) {
+        case 0: // all of a short SKU or nothing: rejected once it runs out
+          return { lines: [{ sku: s, quantity: 2, unitPrice: 5 }], options: { paid, shortagePolicy: { mode: 'reject' } } };
+        case 1: // what is there now, the rest cancelled
+          return { lines: [{ sku: s, quantity: 2, unitPrice: 5 }, { sku: a, quantity: 1, unitPrice: 4 }], options: { paid, shortagePolicy: { mode: 'partial', partialRemainder: 'cancel' } } };
+        case 2: // waits for stock (released by cancelled orders), and is cancelled itself
+          return {
+            lines: [{ sku: s, quantity: 1, unitPrice: 5 }],
+            options: { paid, shortagePolicy: { mode: 'backorder', backorderDeadline: new Date(Date.now() + 3_600_000).toISOString() } },
+          };
+        case 3: // more than the first warehouse holds, sooner or later: split over both
+          return { lines: [{ sku: b, quantity: 3, unitPrice: 6 }], options: { paid } };
+        default:
+          return { lines: [{ sku: a, quantity: 1 + (i % 3), unitPrice: 4 }, { sku: b, quantity: 1, unitPrice: 6 }], options: { paid } };
+      }
+    };
+
+    // The faults, one after another, each after a further share of the orders was accepted.
+    const faults: Fault[] = [
+      ...SERVICES.map(({ name }) => ({
+        name: `SIGKILL ${name}`,
+        inject: async () => {
+          await suite.killAndRestart(name);
+          return 'restarted';
+        },
+      })),
+      { name: 'broker connections closed', inject: async () => `${await suite.closeBrokerConnections()} connection(s)` },
+      { name: 'database connections terminated', inject: async () => `${await suite.terminateDatabaseConnections()} backend(s)` },
+    ];
+    // Interleaved so that no two kills of the same kind follow each other.
+    const schedule = [faults[1], faults[6], faults[2], faults[0], faults[7], faults[3], faults[5], faults[4]];
+    const spacing = Math.floor(ORDERS / (schedule.length + 1));
+
+    const accepted = new Map<string, string>(); // externalId → order id
+    let acceptedByConflict = 0;
+    let faultsDone = 0;
+    const cancellations: Record<string, number> = {};
+
+    const place = async (i: number): Promise<void> => {
+      // Never more than one share ahead of the faults: they happen while orders are in flight.
+      await waitFor(`fault ${Math.floor(i / spacing) - 1} before order ${i}`, () => faultsDone >= Math.min(schedule.length, Math.floor(i / spacing) - 1), CLIENT_PATIENCE_MS);
+      const { lines, options } = order(i);
+      const { externalId, body } = t.orderRequest(lines, options);
+      const key = `place-${externalId}`;
+      const reply = await persistently(`place ${externalId}`, () => shop.post('/v1/orders', body, key));
+      let id: string;
+      if (reply.status === 202) id = reply.body.id;
+      else if (reply.status === 409 && reply.body?.code === 'ORDER_EXTERNAL_ID_EXISTS') {
+        // Taken before a crash cut off the answer and the key's record: the platform has it.
+        acceptedByConflict += 1;
+        id = reply.body.orderId;
+      } else throw new Error(`place ${externalId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      accepted.set(externalId, id);
+      if (i % 6 === 2 || i % 7 === 5) {
+        const cancelled = await persistently(`cancel ${id}`, () => shop.post(`/v1/orders/${id}/cancel`, { reason: 'changed my mind' }, `cancel-${externalId}`));
+        const outcome = cancelled.status === 202 ? 'accepted' : `${cancelled.status} ${cancelled.body?.code}`;
+        if (![202, 409].includes(cancelled.status)) throw new Error(`cancel ${id}: ${cancelled.status} ${JSON.stringify(cancelled.body)}`);
+        cancellations[outcome] = (cancellations[outcome] ?? 0) + 1;
+      }
+    };
+
+    let next = 0;
+    const load = Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < ORDERS) await place(next++);
+      }),
+    );
+
+    const injecting = (async () => {
+      for (const [j, fault] of schedule.entries()) {
+        await waitFor(`${(j + 1) * spacing} orders accepted before ${fault.name}`, () => accepted.size >= (j + 1) * spacing, CLIENT_PATIENCE_MS);
+        const at = Date.now();
+        const what = await fault.inject();
+        faultLog.push(`${fault.name} after ${accepted.size} orders: ${what}, ready again in ${Date.now() - at} ms`);
+        faultsDone += 1;
+      }
+    })();
+
+    const sagas = () =>
+      queryService<{ external_id: string; id: string; status: string; state: string | null }>(
+        'orders',
+        'SELECT o.external_id, o.id, o.status, s.state FROM sales_order o LEFT JOIN order_saga s ON s.order_id = o.id WHERE o.tenant_id = $1',
+        [tenant],
+        suite,
+      );
+    const unsettled = async () => (await sagas()).filter((o) => !FINAL_STATUSES.includes(o.status) || !FINAL_SAGA_STATES.includes(o.state ?? ''));
+
+    // The warehouse operator works every open note of the two warehouses, and confirms deliveries.
+    let loadDone = false;
+    let shipped = 0;
+    let delivered = 0;
+    const step = async (note: { id: string; status: string; shipment: { shipmentId: string; deliveredAt: string | null } | null }, action: string) => {
+      const path = `/v1/outbound-notes/${note.id}/${action}`;
+      const body = action === 'ship' ? { carrier: 'bpost', trackingNumber: `TRK-${note.id.slice(0, 8)}` } : undefined;
+      const reply = await persistently(`${action} ${note.id}`, () => operator.post(path, body, `${action}-${note.id}`));
+      // Cancelled by the saga meanwhile, or moved on by an earlier try: the next round sees where it is.
+      if (reply.status !== 200) return;
+      if (action === 'ship') shipped += 1;
+    };
+    const deliver = async (shipmentId: string) => {
+      const reply = await persistently(`deliver ${shipmentId}`, () => operator.post(`/v1/shipments/${shipmentId}/delivered`, {}, `delivered-${shipmentId}`));
+      if (reply.status === 200) delivered += 1;
+    };
+    const notesIn = async (warehouse: string, status: string) =>
+      (await persistently(`list ${status} notes`, () => operator.get(`/v1/outbound-notes?warehouse=${warehouse}&status=${status}&limit=200`))).body.items as Array<
+        Parameters<typeof step>[0]
+      >;
+    const operating = (async () => {
+      let idle = false;
+      while (!stopped && !(loadDone && idle)) {
+        let worked = 0;
+        for (const warehouse of [north, south]) {
+          for (const [status, action] of OPEN_NOTE_STEPS) {
+            for (const note of await notesIn(warehouse, status)) {
+              await step(note, action);
+              worked += 1;
+            }
+          }
+          for (const note of await notesIn(warehouse, 'shipped')) {
+            if (note.shipment && !note.shipment.deliveredAt) {
+              await deliver(note.shipment.shipmentId);
+              worked += 1;
+            }
+          }
+        }
+        idle = worked === 0 && (await unsettled()).length === 0;
+        if (worked === 0) await pause(200);
+      }
+    })();
+
+    try {
+      await Promise.all([load, injecting]);
+    } catch (error) {
+      stopped = true;
+      throw error;
+    } finally {
+      loadDone = true;
+    }
+    // Every accepted order reaches a final state (the operator keeps working meanwhile).
+    try {
+      await waitFor('every order in a final state', async () => ((await unsettled()).length === 0 ? true : undefined), 150_000);
+    } catch (error) {
+      stopped = true;
+      throw new Error(`${(error as Error).message}; not final: ${JSON.stringify(await unsettled())}`);
+    }
+    await operating;
+
+    // None lost, none doubled: the orders Skald holds for the platform are exactly the accepted ones.
+    const held = await sagas();
+    expect(accepted.size).toBe(ORDERS);
+    expect(held.map((o) => `${o.external_id} ${o.id}`).sort()).toEqual([...accepted].map(([externalId, id]) => `${externalId} ${id}`).sort());
+
+    // Stock equals its ledger, and nothing is reserved or waiting for stock any more.
+    for (const sku of [a, b, s]) {
+      await t.expectStockMatchesLedger(sku);
+      expect((await t.stock(sku)).map((level) => `${level.warehouse} ${level.reserved}`)).toEqual((await t.stock(sku)).map((level) => `${level.warehouse} 0`));
+    }
+    const ids = [...accepted.values()];
+    const holding = await queryService(
+      'inventory',
+      `SELECT order_id, 'reservation' AS what, status FROM reservation WHERE status = 'active' AND order_id = ANY($1)
+       UNION ALL SELECT order_id, 'backorder', status FROM backorder_line WHERE status = 'waiting' AND order_id = ANY($1)`,
+      [ids],
+      suite,
+    );
+    expect(holding).toEqual([]);
+
+    // Every status change reaches the platform once: one webhook id per status the order passed
+    // through (retries of one delivery keep its id), one per refund instruction.
+    const history = new Map<string, string[]>();
+    for (const id of ids) history.set(id, t.history(await t.order(id)));
+    type Event = { type: string; data: { orderId: string; status?: string } };
+    const idsPerEvent = () => {
+      const seen = new Map<string, Set<string>>();
+      for (const delivery of suite.webhooks.deliveries) {
+        const event = delivery.payload as Event;
+        const key = event.type === 'order.refund_requested' ? `${event.data.orderId} ${JSON.stringify(event.data)}` : `${event.data.orderId} ${event.type}`;
+        seen.set(key, (seen.get(key) ?? new Set()).add(delivery.id));
+      }
+      return seen;
+    };
+    const expected = new Map<string, number>();
+    for (const [id, statuses] of history) for (const status of statuses) expected.set(`${id} order.${status}`, (expected.get(`${id} order.${status}`) ?? 0) + 1);
+    await waitFor('a webhook for every status change', () => [...expected].every(([key, n]) => (idsPerEvent().get(key)?.size ?? 0) >= n), 60_000);
+    const twice = [...idsPerEvent()].filter(([key, webhookIds]) => webhookIds.size > (key.includes('refund_requested') ? 1 : (expected.get(key) ?? 0)));
+    expect(twice.map(([key, webhookIds]) => `${key}: ${[...webhookIds].join(', ')}`)).toEqual([]);
+    expect(suite.webhooks.rejected).toEqual([]);
+
+    // Nothing dead-lettered, nothing unrouted.
+    const parked = await suite.parkedMessages();
+    expect(Object.keys(parked).filter((queue) => queue.endsWith('.dlq')).length).toBeGreaterThanOrEqual(5);
+    expect(Object.entries(parked).filter(([, count]) => count > 0)).toEqual([]);
+
+    const byStatus: Record<string, number> = {};
+    for (const o of held) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+    process.stdout.write(
+      [
+        '',
+        `Faults under load: ${faultLog.length} fault(s) survived, ${ORDERS} orders in ${Math.round((Date.now() - started) / 1000)} s`,
+        ...faultLog.map((line) => `  ${line}`),
+        `  orders accepted: ${accepted.size} (${acceptedByConflict} as ORDER_EXTERNAL_ID_EXISTS after a cut-off answer)`,
+        `  final states: ${JSON.stringify(byStatus)}`,
+        `  cancellations: ${JSON.stringify(cancellations)}`,
+        `  client retries: ${[...retries.values()].reduce((sum, n) => sum + n, 0)} ${JSON.stringify(Object.fromEntries(retries))}`,
+        `  notes shipped: ${shipped}, shipments delivered: ${delivered}`,
+        `  webhooks: ${suite.webhooks.deliveries.length} delivered (${new Set(suite.webhooks.deliveries.map((d) => d.id)).size} distinct ids), ${suite.webhooks.requests.length} requests`,
+        `  dead letters and unrouted: ${JSON.stringify(parked)}`,
+        '',
+      ].join('\n'),
+    );
+  }, 600_000);
+});
