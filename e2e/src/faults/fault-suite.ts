@@ -18,6 +18,8 @@ export class FaultSuite implements SuiteTarget {
   readonly smtp = new TestSmtpServer();
   readonly sms = new TestSmsProvider();
   readonly webhooks = new TestWebhookReceiver();
+  /** Every error or fatal log line of the services, with the service's name (a fault's traces). */
+  readonly errorLines: string[] = [];
   urls: Record<string, string> = {};
   databases: Record<string, string> = {};
   private readonly envs: Record<string, Record<string, string>> = {};
@@ -45,7 +47,13 @@ export class FaultSuite implements SuiteTarget {
       },
     };
     for (const { name } of SERVICES) {
-      this.envs[name] = await serviceEnv(name, { RABBITMQ_URL: this.vhost.url, PORT: String(ports[name]), ...(extra[name] ?? {}) });
+      this.envs[name] = await serviceEnv(name, {
+        RABBITMQ_URL: this.vhost.url,
+        PORT: String(ports[name]),
+        // Small pools: this suite runs beside the shared e2e suite on one PostgreSQL (100 connections by default).
+        DATABASE_POOL_SIZE: '4',
+        ...(extra[name] ?? {}),
+      });
       this.databases[name] = this.envs[name].DATABASE_URL;
       this.urls[name] = url(name);
     }
@@ -100,11 +108,6 @@ export class FaultSuite implements SuiteTarget {
     }
   }
 
-  /** Lines a service wrote since it was last started (for a failure's story). */
-  output(name: string): string[] {
-    return this.running.get(name)?.output ?? [];
-  }
-
   async stop(): Promise<void> {
     await Promise.all(
       [...this.running.values()].map(async (service) => {
@@ -123,7 +126,11 @@ export class FaultSuite implements SuiteTarget {
   }
 
   private async launch(name: string): Promise<void> {
-    const service = startService(name, this.envs[name]);
+    const service = startService(name, this.envs[name], {
+      onLine: (line) => {
+        if (/"level":"(error|fatal)"/.test(line)) this.errorLines.push(`${name}: ${line}`);
+      },
+    });
     this.running.set(name, service);
     await service.ready;
   }

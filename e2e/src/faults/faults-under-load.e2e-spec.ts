@@ -39,6 +39,8 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
   const started = Date.now();
   const retries = new Map<string, number>();
   const faultLog: string[] = [];
+  /** 500s the platform saw (retried like any 5xx; listed because a fault should read as 503). */
+  const internalErrors: string[] = [];
   /** Set when the test ends, passed or failed: the platform and the operator stop. */
   let stopped = false;
 
@@ -60,6 +62,7 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
         const reply = await call();
         if (reply.status < 500 && !(reply.status === 409 && reply.body?.code === 'IDEMPOTENCY_KEY_IN_USE')) return reply;
         failure = `${reply.status} ${reply.body?.code ?? ''}`.trim();
+        if (reply.status === 500) internalErrors.push(`${what}: ${JSON.stringify(reply.body)}`);
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause;
         failure = cause?.code ?? (error as Error).message;
@@ -291,6 +294,9 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
         `  final states: ${JSON.stringify(byStatus)}`,
         `  cancellations: ${JSON.stringify(cancellations)}`,
         `  client retries: ${[...retries.values()].reduce((sum, n) => sum + n, 0)} ${JSON.stringify(Object.fromEntries(retries))}`,
+        ...internalErrors.map((line) => `    500 on ${line}`),
+        `  error log lines: ${suite.errorLines.length}`,
+        ...suite.errorLines.slice(0, 20).map((line) => `    ${line.slice(0, 400)}`),
         `  notes shipped: ${shipped}, shipments delivered: ${delivered}`,
         `  webhooks: ${suite.webhooks.deliveries.length} delivered (${new Set(suite.webhooks.deliveries.map((d) => d.id)).size} distinct ids), ${suite.webhooks.requests.length} requests`,
         `  dead letters and unrouted: ${JSON.stringify(parked)}`,
