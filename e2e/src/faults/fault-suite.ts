@@ -97,7 +97,7 @@ export class FaultSuite implements SuiteTarget {
   /** Messages in each dead-letter queue of the vhost and in the unrouted queue. */
   async parkedMessages(): Promise<Record<string, number>> {
     const names = (await (await vhostAdmin(RABBITMQ_URL)).queues(this.vhostName)).map((q) => q.name).filter((name) => name.endsWith('.dlq') || name === 'skald.unrouted');
-    const connection = await amqplib.connect(this.vhost!.url);
+    const connection = await amqplib.connect(this.started.url);
     try {
       const channel = await connection.createChannel();
       const counts: Record<string, number> = {};
@@ -121,8 +121,13 @@ export class FaultSuite implements SuiteTarget {
     await this.vhost?.remove();
   }
 
+  private get started(): TestVhost {
+    if (!this.vhost) throw new Error('the fault suite is not started');
+    return this.vhost;
+  }
+
   private get vhostName(): string {
-    return vhostOf(this.vhost!.url);
+    return vhostOf(this.started.url);
   }
 
   private async launch(name: string): Promise<void> {
