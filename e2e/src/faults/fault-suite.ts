@@ -1,5 +1,5 @@
 import { dropDatabase } from '@skald/persistence';
-import { createTestVhost, TestSmsProvider, TestSmtpServer, TestWebhookReceiver, vhostAdmin, vhostOf, type TestVhost } from '@skald/testing';
+import { createTestVhost, TestSmsProvider, TestSmtpServer, TestWebhookReceiver, vhostAdmin, vhostOf, waitFor, type TestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { freePort, SERVICES, startService, waitUntilReady } from '../../../scripts/lib/suite.mjs';
@@ -73,7 +73,10 @@ export class FaultSuite implements SuiteTarget {
 
   /** Closes every client connection of the suite's vhost; resolves once every service is ready again. */
   async closeBrokerConnections(): Promise<number> {
-    const closed = await (await vhostAdmin(RABBITMQ_URL)).closeConnections(this.vhostName);
+    const admin = await vhostAdmin(RABBITMQ_URL);
+    // One connection per service; the management API lists a new one only after a few seconds.
+    await waitFor('every service connected to the broker', async () => ((await admin.connections(this.vhostName)).length >= SERVICES.length ? true : undefined), 30_000);
+    const closed = await admin.closeConnections(this.vhostName);
     await this.allReady();
     return closed;
   }
