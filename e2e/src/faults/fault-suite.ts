@@ -136,7 +136,7 @@ export class FaultSuite implements SuiteTarget {
   private async launch(name: string): Promise<void> {
     const service = startService(name, this.envs[name], {
       onLine: (line) => {
-        if (/"level":"(error|fatal)"/.test(line)) this.errorLines.push(`${name}: ${line}`);
+        if (/"level":"(error|fatal)"/.test(line)) this.errorLines.push(`${name}: ${logMessage(line)}`);
       },
     });
     this.running.set(name, service);
@@ -145,5 +145,15 @@ export class FaultSuite implements SuiteTarget {
 
   private async allReady(): Promise<void> {
     await Promise.all([...this.running.values()].map((service) => waitUntilReady(service.url, 60_000, service.exited)));
+  }
+}
+
+/** What a JSON log line says went wrong: its message and its error's, without the request. */
+function logMessage(line: string): string {
+  try {
+    const entry = JSON.parse(line) as { msg?: string; err?: { type?: string; message?: string; code?: string } };
+    return [entry.msg, entry.err && `${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message}`].filter(Boolean).join(' — ');
+  } catch {
+    return line.slice(0, 300);
   }
 }
