@@ -185,6 +185,23 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
       );
     const unsettled = async () => (await sagas()).filter((o) => !FINAL_STATUSES.includes(o.status) || !FINAL_SAGA_STATES.includes(o.state ?? ''));
 
+    /** What the services know of an order that did not end: for the failure message. */
+    const story = async (id: string): Promise<string> => {
+      const steps = await queryService('orders', `SELECT at, kind, message_type, from_state, to_state, reason FROM saga_step WHERE saga_id = $1 ORDER BY at`, [id], suite);
+      const lines = [`order ${id}:`, ...steps.map((r) => `  orders step ${r.at.toISOString()} ${r.kind} ${r.message_type ?? ''} ${r.from_state ?? ''}→${r.to_state ?? ''} ${r.reason ?? ''}`)];
+      for (const service of ['orders', 'inventory', 'warehouse'] as const) {
+        const outbox = await queryService(service, `SELECT routing_key, sent_at, attempts, last_error FROM outbox_message WHERE envelope->>'correlationId' = $1 ORDER BY seq`, [id], suite);
+        lines.push(...outbox.map((m) => `  ${service} outbox ${m.routing_key} sent ${m.sent_at?.toISOString() ?? 'NOT SENT'} attempts ${m.attempts} ${m.last_error ?? ''}`));
+        const inbox = await queryService(service, `SELECT routing_key, processed_at FROM inbox_message WHERE correlation_id = $1 ORDER BY processed_at`, [id], suite);
+        lines.push(...inbox.map((m) => `  ${service} inbox ${m.routing_key} ${m.processed_at.toISOString()}`));
+      }
+      const notes = await queryService('warehouse', 'SELECT id, warehouse, status, batch FROM outbound_note WHERE order_id = $1', [id], suite);
+      lines.push(...notes.map((n) => `  warehouse note ${n.id} ${n.warehouse} batch ${n.batch} ${n.status}`));
+      const reservations = await queryService('inventory', 'SELECT warehouse, sku, quantity, status FROM reservation WHERE order_id = $1', [id], suite);
+      lines.push(...reservations.map((r) => `  inventory reservation ${r.warehouse} ${r.sku} ${r.quantity} ${r.status}`));
+      return lines.join('\n');
+    };
+
     // The warehouse operator works every open note of the two warehouses, and confirms deliveries.
     let loadDone = false;
     const step = async (note: { id: string; status: string; shipment: { shipmentId: string; deliveredAt: string | null } | null }, action: string) => {
@@ -237,7 +254,9 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
       await waitFor('every order in a final state', async () => ((await unsettled()).length === 0 ? true : undefined), 150_000);
     } catch (error) {
       stopped = true;
-      throw new Error(`${(error as Error).message}; not final: ${JSON.stringify(await unsettled())}`);
+      const stuck = await unsettled();
+      const stories = await Promise.all(stuck.slice(0, 3).map((o) => story(o.id)));
+      throw new Error(`${(error as Error).message}; not final: ${JSON.stringify(stuck)}\n${stories.join('\n')}\n${suite.errorLines.join('\n')}`);
     }
     await operating;
 
