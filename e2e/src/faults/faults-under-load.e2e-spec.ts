@@ -308,7 +308,18 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
     };
     const expected = new Map<string, number>();
     for (const [id, statuses] of history) for (const status of statuses) expected.set(`${id} order.${status}`, (expected.get(`${id} order.${status}`) ?? 0) + 1);
-    await waitFor('a webhook for every status change', () => [...expected].every(([key, n]) => (idsPerEvent().get(key)?.size ?? 0) >= n), 60_000);
+    const missing = () => [...expected].filter(([key, n]) => (idsPerEvent().get(key)?.size ?? 0) < n).map(([key]) => key);
+    try {
+      await waitFor('a webhook for every status change', () => missing().length === 0, 60_000);
+    } catch (error) {
+      const rows = await queryService(
+        'notifications',
+        `SELECT order_id, topic, status, attempts, last_error, created_at, sent_at FROM delivery WHERE channel = 'webhook' AND order_id = ANY($1)`,
+        [missing().map((key) => key.split(' ')[0])],
+        suite,
+      );
+      throw new Error(`${(error as Error).message}: ${missing().join('; ')}\nwebhook deliveries of those orders: ${JSON.stringify(rows)}\n${suite.errorLines.join('\n')}`);
+    }
     const twice = [...idsPerEvent()].filter(([key, webhookIds]) => webhookIds.size > (key.includes(' order.refund_requested ') ? 1 : (expected.get(key) ?? 0)));
     expect(twice.map(([key, webhookIds]) => `${key}: ${[...webhookIds].join(', ')}`)).toEqual([]);
     expect(suite.webhooks.rejected).toEqual([]);
