@@ -44,6 +44,9 @@ export class FaultSuite implements SuiteTarget {
         NOTIFY_WAREHOUSE_RECIPIENTS: WAREHOUSE_RECIPIENTS,
         NOTIFY_PURCHASING_RECIPIENTS: PURCHASING_RECIPIENTS,
         DELIVERY_RETRY_BASE_MS: '200',
+        // A delivery claimed when notifications is killed is sent again once its lease ends (2 min
+        // by default): short here, so the test sees it (longer than DELIVERY_SEND_TIMEOUT_MS, 10 s).
+        DELIVERY_LEASE_MS: '15000',
       },
     };
     for (const { name } of SERVICES) {
