@@ -214,10 +214,15 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
     const deliver = async (shipmentId: string) => {
       await persistently(`deliver ${shipmentId}`, () => operator.post(`/v1/shipments/${shipmentId}/delivered`, {}, `delivered-${shipmentId}`));
     };
-    const notesIn = async (warehouse: string, status: string) =>
-      (await persistently(`list ${status} notes`, () => operator.get(`/v1/outbound-notes?warehouse=${warehouse}&status=${status}&limit=200`))).body.items as Array<
-        Parameters<typeof step>[0]
-      >;
+    /** Answers the operator should never get (a list refused): listed, and the round goes on. */
+    const unexpectedAnswers: string[] = [];
+    let operatorFailure: Error | undefined;
+    const notesIn = async (warehouse: string, status: string): Promise<Array<Parameters<typeof step>[0]>> => {
+      const reply = await persistently(`list ${status} notes`, () => operator.get(`/v1/outbound-notes?warehouse=${warehouse}&status=${status}&limit=200`));
+      if (reply.status === 200) return reply.body.items;
+      unexpectedAnswers.push(`list ${status} notes of ${warehouse}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      return [];
+    };
     const operating = (async () => {
       let idle = false;
       while (!stopped && !(loadDone && idle)) {
@@ -240,7 +245,9 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
         idle = worked === 0 && (await unsettled().catch(() => [undefined])).length === 0;
         if (worked === 0) await pause(200);
       }
-    })();
+    })().catch((error: Error) => {
+      operatorFailure = error;
+    });
 
     try {
       await Promise.all([load, injecting]);
@@ -257,9 +264,13 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
       stopped = true;
       const stuck = await unsettled();
       const stories = await Promise.all(stuck.slice(0, 3).map((o) => story(o.id)));
-      throw new Error(`${(error as Error).message}; not final: ${JSON.stringify(stuck)}\n${stories.join('\n')}\n${suite.errorLines.join('\n')}`);
+      throw new Error(
+        `${(error as Error).message}; not final: ${JSON.stringify(stuck)}\noperator: ${operatorFailure?.message ?? 'working'}; unexpected answers: ${unexpectedAnswers.join('; ')}\n${stories.join('\n')}\n${suite.errorLines.join('\n')}`,
+      );
     }
     await operating;
+    expect(operatorFailure).toBeUndefined();
+    expect(unexpectedAnswers).toEqual([]);
 
     // None lost, none doubled: the orders Skald holds for the platform are exactly the accepted ones.
     const held = await sagas();
