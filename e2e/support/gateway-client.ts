@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runToExit } from './processes.js';
-import { suite } from './suite-state.mjs';
+import { suite, type SuiteTarget } from './suite-state.mjs';
 
 export interface Reply<T = any> {
   status: number;
@@ -10,10 +10,14 @@ export interface Reply<T = any> {
 
 /** The public API as a platform or staff member sees it: one API key, JSON in and out. */
 export class GatewayClient {
-  constructor(readonly key: string) {}
+  /** @param gatewayUrl the shared suite's gateway unless a test runs a suite of its own */
+  constructor(
+    readonly key: string,
+    readonly gatewayUrl: string = suite().urls.gateway,
+  ) {}
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-    const res = await fetch(`${suite().urls.gateway}${path}`, {
+    const res = await fetch(`${this.gatewayUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.key}`,
@@ -49,25 +53,25 @@ export class GatewayClient {
   }
 }
 
-async function gatewayCli(args: string[]): Promise<string[]> {
-  const result = await runToExit('gateway', 'dist/cli.js', { DATABASE_URL: suite().databases.gateway }, args);
+async function gatewayCli(args: string[], target: SuiteTarget): Promise<string[]> {
+  const result = await runToExit('gateway', 'dist/cli.js', { DATABASE_URL: target.databases.gateway }, args);
   if (result.code !== 0) throw new Error(`skald ${args.join(' ')} failed (${result.code}): ${result.stdout}${result.stderr}`);
   return result.stdout.trim().split('\n');
 }
 
 /** `npm run skald -- platform create <name>`: the platform's tenant id and its key (the last line). */
-export async function createPlatform(name: string, options: { priceTolerance?: number; reviewThreshold?: number } = {}) {
+export async function createPlatform(name: string, options: { priceTolerance?: number; reviewThreshold?: number } = {}, target: SuiteTarget = suite()) {
   const args = ['platform', 'create', name];
   if (options.priceTolerance !== undefined) args.push('--price-tolerance', String(options.priceTolerance));
   if (options.reviewThreshold !== undefined) args.push('--review-threshold', String(options.reviewThreshold));
-  const lines = await gatewayCli(args);
+  const lines = await gatewayCli(args, target);
   const tenantId = /tenant id\s+(\S+)/.exec(lines.join('\n'))?.[1];
   if (!tenantId) throw new Error(`no tenant id in: ${lines.join('\n')}`);
-  return { tenantId, client: new GatewayClient(lines[lines.length - 1]) };
+  return { tenantId, client: new GatewayClient(lines[lines.length - 1], target.urls.gateway) };
 }
 
 /** `npm run skald -- staff-key create --roles …`: a client with that key. */
-export async function createStaffKey(roles: string[]): Promise<GatewayClient> {
-  const lines = await gatewayCli(['staff-key', 'create', '--roles', roles.join(',')]);
-  return new GatewayClient(lines[lines.length - 1]);
+export async function createStaffKey(roles: string[], target: SuiteTarget = suite()): Promise<GatewayClient> {
+  const lines = await gatewayCli(['staff-key', 'create', '--roles', roles.join(',')], target);
+  return new GatewayClient(lines[lines.length - 1], target.urls.gateway);
 }

@@ -7,8 +7,8 @@ import { suite } from './suite-state.mjs';
  * place long before orders arrive; a test that creates SKUs and orders them a moment later must
  * not race the event that carries them.
  */
-export async function catalogReachedOrders(skus: string[]): Promise<void> {
-  const client = new pg.Client({ connectionString: suite().databases.orders });
+export async function catalogReachedOrders(skus: string[], ordersDatabase: string = suite().databases.orders): Promise<void> {
+  const client = new pg.Client({ connectionString: ordersDatabase });
   await client.connect();
   try {
     await waitFor(`orders to know ${skus.join(', ')}`, async () => {

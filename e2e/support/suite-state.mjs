@@ -7,6 +7,11 @@
  * @property {{ smtp: number, sms: number }} ports where the tests' SMTP server and SMS provider listen
  * @property {string} internalToken               the services' INTERNAL_API_TOKEN this run
  */
+/**
+ * Where a test's clients and queries go: the shared suite by default, or a suite a test started
+ * itself (the fault test, which kills and restarts its services).
+ * @typedef {Pick<SuiteState, 'urls' | 'databases'>} SuiteTarget
+ */
 const KEY = 'SKALD_E2E_SUITE';
 
 /** @param {SuiteState} state */

@@ -3,7 +3,7 @@ import { waitFor } from '@skald/testing';
 import pg from 'pg';
 import type { GatewayClient } from './gateway-client.js';
 import { catalogReachedOrders } from './replicas.js';
-import { suite } from './suite-state.mjs';
+import { suite, type SuiteTarget } from './suite-state.mjs';
 
 export interface StockRow {
   warehouse: string;
@@ -18,6 +18,12 @@ export interface LedgerEntry {
   onHandDelta: number;
   reservedDelta: number;
   orderId: string | null;
+}
+
+export interface PlaceOptions {
+  paid?: boolean;
+  shortagePolicy?: object;
+  email?: string;
 }
 
 export interface OrderLine {
@@ -39,13 +45,15 @@ export class Trading {
     readonly shop: GatewayClient,
     readonly staff: GatewayClient,
     readonly operator: GatewayClient,
+    /** The suite the clients talk to (the shared one unless a test runs its own). */
+    readonly target: SuiteTarget = suite(),
   ) {}
 
   /** A sellable SKU with a list price, known to orders' catalog replica before it returns. */
   async sku(name: string, listPrice = 10): Promise<string> {
     const sku = `${name}-${this.run}`;
     await this.staff.expect(200, this.staff.put(`/v1/catalog/${sku}`, { name, listPrice, currency: 'EUR', sellable: true, returnable: true }));
-    await catalogReachedOrders([sku]);
+    await catalogReachedOrders([sku], this.target.databases.orders);
     return sku;
   }
 
@@ -103,25 +111,29 @@ export class Trading {
     return null;
   }
 
-  async place(lines: OrderLine[], options: { paid?: boolean; shortagePolicy?: object; email?: string } = {}): Promise<{ id: string; email: string; externalId: string }> {
+  async place(lines: OrderLine[], options: PlaceOptions = {}): Promise<{ id: string; email: string; externalId: string }> {
+    const { externalId, email, body } = this.orderRequest(lines, options);
+    const placed = await this.shop.expect(202, this.shop.post('/v1/orders', body));
+    return { id: placed.id, email, externalId };
+  }
+
+  /** The next order of this run as the platform POSTs it to /v1/orders (not sent). */
+  orderRequest(lines: OrderLine[], options: PlaceOptions = {}): { externalId: string; email: string; body: Record<string, unknown> } {
     this.orderSeq += 1;
     const externalId = `SHOP-${this.run}-${this.orderSeq}`;
     const email = options.email ?? `buyer-${this.run.toLowerCase()}-${this.orderSeq}@example.test`;
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
-    const placed = await this.shop.expect(
-      202,
-      this.shop.post('/v1/orders', {
-        externalId,
-        channel: 'web',
-        customer: { id: `C-${this.run}-${this.orderSeq}`, name: 'Buyer', email, phone: '+32470000002' },
-        lines,
-        currency: 'EUR',
-        shippingAddress: { line1: 'Kouter 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
-        payment: { method: 'card', status: options.paid ? 'paid' : 'pending', amount: options.paid ? total : 0 },
-        ...(options.shortagePolicy ? { shortagePolicy: options.shortagePolicy } : {}),
-      }),
-    );
-    return { id: placed.id, email, externalId };
+    const body = {
+      externalId,
+      channel: 'web',
+      customer: { id: `C-${this.run}-${this.orderSeq}`, name: 'Buyer', email, phone: '+32470000002' },
+      lines,
+      currency: 'EUR',
+      shippingAddress: { line1: 'Kouter 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
+      payment: { method: 'card', status: options.paid ? 'paid' : 'pending', amount: options.paid ? total : 0 },
+      ...(options.shortagePolicy ? { shortagePolicy: options.shortagePolicy } : {}),
+    };
+    return { externalId, email, body };
   }
 
   order(id: string): Promise<any> {
@@ -180,8 +192,15 @@ export class Trading {
 }
 
 /** Rows of one service's database (read-only checks the API does not expose: saga step log). */
-export async function queryService<T = any>(service: 'gateway' | 'orders' | 'inventory' | 'warehouse' | 'notifications', sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: suite().databases[service] });
+export async function queryService<T = any>(
+  service: 'gateway' | 'orders' | 'inventory' | 'warehouse' | 'notifications',
+  sql: string,
+  params: unknown[] = [],
+  target: SuiteTarget = suite(),
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: target.databases[service] });
+  // A connection terminated under it (the fault test) fails the query, not the test process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return (await client.query(sql, params)).rows as T[];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
+import { waitFor } from './wait-for.js';
 import { createTestVhost, removeVhostsTagged, TEST_RABBITMQ_URL, vhostAdmin, vhostOf, type VhostAdminOptions } from './test-vhost.js';
 
 const NO_CTL = '/nonexistent/rabbitmqctl';
@@ -54,6 +55,26 @@ describe.each<[string, VhostAdminOptions]>([
       await vhost.remove();
     }
     expect(await admin.list()).not.toContain(vhostOf(vhost.url));
+  });
+
+  it('closes every client connection of the vhost, and none of another vhost', async () => {
+    const [target, bystander] = [await createTestVhost('vhost-spec', TEST_RABBITMQ_URL, options), await createTestVhost('vhost-spec', TEST_RABBITMQ_URL, options)];
+    const admin = await vhostAdmin(TEST_RABBITMQ_URL, options);
+    const [cut, spared] = [await amqplib.connect(target.url), await amqplib.connect(bystander.url)];
+    const closed = new Promise<string>((resolve) => cut.on('close', (error?: Error) => resolve(error?.message ?? 'closed')));
+    cut.on('error', () => undefined);
+    let spareClosed = false;
+    spared.on('close', () => (spareClosed = true));
+    try {
+      // The management API lists a connection once its statistics came in (a few seconds).
+      await waitFor('the connection closed by the admin', async () => ((await admin.closeConnections(vhostOf(target.url))) > 0 ? true : undefined), 20_000);
+      await expect(closed).resolves.toMatch(/CONNECTION_FORCED|closed/);
+      expect(spareClosed).toBe(false);
+      await expect(spared.createChannel().then(() => 'usable')).resolves.toBe('usable');
+    } finally {
+      await spared.close().catch(() => undefined);
+      await Promise.all([target.remove(), bystander.remove()]);
+    }
   });
 });
 

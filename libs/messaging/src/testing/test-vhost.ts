@@ -38,6 +38,14 @@ export interface VhostAdmin {
   list(): Promise<string[]>;
   /** The queues of a vhost with their type (`quorum`, `classic`, …). */
   queues(vhost: string): Promise<Array<{ name: string; type: string }>>;
+  /** The names of a vhost's client connections (through the management API, after a few seconds' statistics delay). */
+  connections(vhost: string): Promise<string[]>;
+  /**
+   * Closes every client connection of a vhost, as a broker restart or a network cut would (fault
+   * tests). @returns how many it closed. Through the management API, a connection opened in the
+   * last few seconds may not be listed yet (its statistics interval).
+   */
+  closeConnections(vhost: string): Promise<number>;
 }
 
 const userOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).username || 'guest');
@@ -45,6 +53,12 @@ const passwordOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).pass
 
 function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
   const ctl = async (...args: string[]) => (await run(command, ['-q', ...args], { timeout: 30_000 })).stdout;
+  const connections = async (vhost: string) =>
+    (await ctl('list_connections', '--no-table-headers', 'vhost', 'name'))
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter(([name]) => name === vhost)
+      .map(([, connection]) => connection);
   return {
     via: 'rabbitmqctl',
     create: async (name) => {
@@ -67,6 +81,12 @@ function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
           const [name, type] = line.trim().split(/\s+/);
           return { name, type };
         }),
+    connections,
+    closeConnections: async (vhost) => {
+      const open = await connections(vhost);
+      await ctl('close_all_connections', '-p', vhost, 'closed by a fault test');
+      return open.length;
+    },
   };
 }
 
@@ -96,6 +116,8 @@ function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
     return response;
   };
   const vhostPath = (name: string) => `/api/vhosts/${encodeURIComponent(name)}`;
+  const connections = async (vhost: string) =>
+    ((await (await call('GET', `${vhostPath(vhost)}/connections?columns=name`)).json()) as Array<{ name: string }>).map(({ name }) => name);
   return {
     via: `management API ${baseUrl}`,
     create: async (name) => {
@@ -114,6 +136,12 @@ function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
       ((await (await call('GET', `/api/queues/${encodeURIComponent(vhost)}?columns=name,type`)).json()) as Array<{ name: string; type: string }>).map(
         ({ name, type }) => ({ name, type }),
       ),
+    connections,
+    closeConnections: async (vhost) => {
+      const open = await connections(vhost);
+      for (const name of open) await call('DELETE', `/api/connections/${encodeURIComponent(name)}`);
+      return open.length;
+    },
   };
 }
 

@@ -2,12 +2,14 @@ import {
   CancelOutboundNotesV1,
   CreateOutboundNotesV1,
   OutboundNotesCancelledV1,
+  OutboundNoteShippedV1,
   OutboundNotesCreatedV1,
   RefundRequestedV1,
   ReleaseStockV1,
   ReservationExpiredV1,
   ReserveStockV1,
   ReviewOrderV1,
+  ShipmentDeliveredV1,
   StockReleasedV1,
   StockReservedV1,
 } from '@skald/contracts';
@@ -115,6 +117,29 @@ describe('order saga compensation and deadlines (real PostgreSQL and RabbitMQ)',
     await waitFor('duplicates logged', async () => (await world.sut.dataSource.query(`SELECT 1 FROM saga_step WHERE saga_id = $1 AND message_type = $2 AND reason LIKE 'ignored%'`, [id, OutboundNotesCancelledV1.routingKey])).length === 1);
     expect(world.probe.messages(RefundRequestedV1, (p) => p.orderId === id)).toHaveLength(1);
     expect(world.probe.messages(ReleaseStockV1, (p) => p.orderId === id)).toHaveLength(1);
+  });
+
+  it('a shipment delivered while its cancellation runs is recorded: the order ends delivered, not shipped for ever', async () => {
+    const { tenantId, id, item } = await reservedOrder();
+    const [noteId, shipmentId] = [randomUUID(), randomUUID()];
+    world.probe.publish(OutboundNotesCreatedV1, { orderId: id, externalId: 'x', notes: [{ noteId, warehouse: 'WH-A', lines: [{ sku: item.sku, quantity: 2 }] }], batch: 1 }, { tenantId, correlationId: id });
+    await world.status(tenantId, id, 'released');
+    expect((await cancel(tenantId, id)).body).toMatchObject({ cancellation: 'compensating' });
+    const cancelNotes = await world.probe.next(CancelOutboundNotesV1, (p) => p.orderId === id);
+
+    // The operator was quicker: the note shipped and was delivered before the cancellation reached the warehouse.
+    const now = new Date().toISOString();
+    world.probe.publish(OutboundNoteShippedV1, { noteId, orderId: id, warehouse: 'WH-A', shipmentId, carrier: 'bpost', trackingNumber: 'T-1', lines: [{ sku: item.sku, quantity: 2 }], shippedAt: now }, { tenantId, correlationId: id });
+    world.probe.publish(ShipmentDeliveredV1, { shipmentId, noteId, orderId: id, deliveredAt: now }, { tenantId, correlationId: id });
+    await waitFor('the delivery recorded', async () => (await world.sut.dataSource.query(`SELECT 1 FROM saga_step WHERE saga_id = $1 AND message_type = $2`, [id, ShipmentDeliveredV1.routingKey])).length > 0);
+    world.probe.publish(OutboundNotesCancelledV1, { orderId: id, reason: cancelNotes.payload.reason, cancelled: [], shipped: [{ noteId, warehouse: 'WH-A' }] }, { tenantId, correlationId: id });
+    const release = await world.probe.next(ReleaseStockV1, (p) => p.orderId === id);
+    world.probe.publish(StockReleasedV1, { orderId: id, reason: release.payload.reason, released: [], backorderEnded: [] }, { tenantId, correlationId: id });
+
+    const delivered = await world.status(tenantId, id, 'delivered');
+    expect(delivered.statusHistory.map((h: { status: string }) => h.status)).toEqual(['received', 'approved', 'reserved', 'released', 'shipped', 'delivered']);
+    expect(delivered.saga).toMatchObject({ state: 'completed', deadlineAt: null });
+    expect((await world.sut.dataSource.query(`SELECT reason FROM saga_step WHERE saga_id = $1 AND message_type = $2`, [id, ShipmentDeliveredV1.routingKey]))[0].reason).toBeNull();
   });
 
   it('an unanswered compensation is re-sent with back-off, shows as stuck after the last re-send, and still finishes when answered', async () => {

@@ -261,6 +261,10 @@ export class OrderCompensation {
       await this.cancelQuantities(manager, step, send, keep, 'unshipped', `${cancellation.code}: too late for shipped notes`);
       saga.data = { ...saga.data, cancellation: undefined, backorderOpen: false, backorderDeadline: null, expectedNotes: shipped.length };
       await this.steps.moveTo(manager, step, 'shipped', 'awaiting_delivery', `${cancellation.code}: cancellation too late for ${cancellation.shippedNotes.length} shipped note(s); the rest is cancelled`, send, incoming);
+      // Delivered while the compensation ran (recorded, not acted on while cancelling): done now.
+      if (shipped.length > 0 && shipped.every((n) => n.status === 'delivered')) {
+        await this.steps.moveTo(manager, step, 'delivered', 'completed', 'delivered while the cancellation ran', send, incoming);
+      }
       return;
     }
     await this.cancelNow(manager, step, send, cancellation.code, cancellation.reason, incoming);

@@ -179,12 +179,16 @@ export class OrderSaga {
     if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
   }
 
+  /**
+   * A shipment arrived. Recorded while cancelling too (its note won the race against the
+   * cancellation): the compensation, when it ends with the shipped notes, finds them delivered.
+   */
   async shipmentDelivered(manager: EntityManager, event: ShipmentDelivered, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, ['fulfilling', 'awaiting_delivery', 'completed'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, ['fulfilling', 'awaiting_delivery', 'cancelling', 'completed'], incoming);
     if (!step) return;
     await this.steps.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
     await this.steps.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
-    if (step.saga.state !== 'completed') await this.advanceFulfilment(manager, step, send, incoming);
+    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
   }
 
   /**
