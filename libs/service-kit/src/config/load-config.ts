@@ -13,7 +13,10 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value a configuration error never repeats (it goes to stderr and log collectors). */
-const SECRET_VARIABLE = /(TOKEN|SECRET|PASSWORD)$/;
+const SECRET_VARIABLE = /(TOKEN|SECRET|PASSWORD|_KEY)$/;
+
+/** A URL's password, as in `postgres://user:password@host` (a malformed URL is echoed too). */
+const URL_PASSWORD = /(\/\/[^/:@\s]*:)[^@\s]*@/g;
 
 function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((error) => {
@@ -23,7 +26,7 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
         ? 'not set'
         : SECRET_VARIABLE.test(error.property)
           ? `got ${raw.length} characters, not shown`
-          : `got "${raw}"`;
+          : `got "${raw.replace(URL_PASSWORD, '$1***@')}"`;
     return `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (${got})`;
   });
 }

@@ -54,3 +54,10 @@ describe('GatewayConfig: rate limits', () => {
     }
   });
 });
+
+describe('GatewayConfig: webhook sealing key', () => {
+  it('refuses a key that is not 32 bytes without repeating it', () => {
+    const problems = problemsOf({ WEBHOOK_SECRET_KEY: 'not-a-key-but-a-secret-all-the-same' });
+    expect(problems).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: .*\(got 35 characters, not shown\)$/)]);
+  });
+});
