@@ -54,4 +54,24 @@ describe('the gateway while its own database is down (real PostgreSQL and Rabbit
 
     await waitFor('the gateway serving again', async () => (await getOrder()).status === 200);
   });
+
+  it('keeps the outcome of a forwarded request through a database blip after the forward: its retry is replayed, not refused as in progress', async () => {
+    const orderId = randomUUID();
+    // The upstream commits, then the gateway's database drops every connection and refuses new
+    // ones for a moment, just as the gateway goes to store the answer.
+    gw.orders.respondWith(async () => {
+      await admin.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [databaseName]);
+      setTimeout(() => void admin.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS true`), 400);
+      return { status: 202, body: { id: orderId, status: 'received' } };
+    });
+    const cancel = () => gw.sut.http().post(`/v1/orders/${orderId}/cancel`).set(bearer(platform.key)).set('idempotency-key', `blip-${orderId}`).send({ reason: 'changed my mind' });
+
+    const first = await cancel();
+    expect(first.status).toBe(202);
+    gw.orders.respondWith(() => ({ status: 500, body: { detail: 'must not be asked again' } }));
+    const again = await cancel();
+    expect({ status: again.status, replayed: again.headers['idempotent-replayed'], body: again.body }).toEqual({ status: 202, replayed: 'true', body: first.body });
+    expect(gw.orders.requestsTo(`/v1/orders/${orderId}/cancel`)).toHaveLength(1);
+  });
 });

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
 import { Reflector } from '@nestjs/core';
+import { isDatabaseUnavailable } from '@skald/persistence';
 import { scopedIdempotencyKey, type Caller } from '@skald/service-kit';
 import type { Request, Response } from 'express';
 import { defaultIfEmpty, from, lastValueFrom, of, type Observable } from 'rxjs';
@@ -27,6 +28,13 @@ const GUARDED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const OUTCOME_UNKNOWN = new Set(['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE']);
 /** When a client should retry a request whose outcome is unknown (with the same key). */
 const RETRY_AFTER_SECONDS = '1';
+/**
+ * Waits between tries of the bookkeeping after a forward (storing the answer, letting go of the
+ * key) while the gateway's database is unreachable: a cut connection or a failover is waited out
+ * for about four seconds, so that the key is not left in progress (409 to its retries) until it
+ * goes stale a minute later.
+ */
+const BOOKKEEPING_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000];
 
 const serviceKeys = new WeakMap<Request, string>();
 
@@ -124,7 +132,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const stored: StoredResponse = { status: reply.status, headers: { ...reply.headers }, body: withoutFields(reply.body ?? null, omit) };
     try {
-      if (!(await this.idempotency.complete(this.dataSource.manager, record, stored))) {
+      if (!(await this.persist(() => this.idempotency.complete(this.dataSource.manager, record, stored)))) {
         this.logger.warn(`idempotency record ${record.id} was taken over before its response was stored`);
       }
     } catch (error) {
@@ -136,15 +144,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async letGo(record: ClaimedRecord): Promise<void> {
-    await this.idempotency
-      .letGo(this.dataSource.manager, record)
-      .catch((error: Error) => this.logger.error(`could not let go of idempotency record ${record.id}: ${error.message}`));
+    await this.persist(() => this.idempotency.letGo(this.dataSource.manager, record)).catch((error: Error) =>
+      this.logger.error(`could not let go of idempotency record ${record.id}: ${error.message}`),
+    );
   }
 
   private async release(record: ClaimedRecord): Promise<void> {
-    await this.idempotency
-      .release(this.dataSource.manager, record)
-      .catch((error: Error) => this.logger.error(`could not release idempotency record ${record.id}: ${error.message}`));
+    await this.persist(() => this.idempotency.release(this.dataSource.manager, record)).catch((error: Error) =>
+      this.logger.error(`could not release idempotency record ${record.id}: ${error.message}`),
+    );
+  }
+
+  /** Runs a bookkeeping statement, trying again while the database is unreachable (see BOOKKEEPING_RETRY_DELAYS_MS). */
+  private async persist<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= BOOKKEEPING_RETRY_DELAYS_MS.length || !isDatabaseUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, BOOKKEEPING_RETRY_DELAYS_MS[attempt]));
+      }
+    }
   }
 }
 
