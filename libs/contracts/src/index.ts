@@ -9,6 +9,7 @@ export * from './errors/skald-error.js';
 
 // Message contracts, by owning service.
 export * from './common/values.js';
+export * from './common/amounts.js';
 export * from './gateway/platform-registered.v1.js';
 export * from './gateway/webhook-subscription-created.v1.js';
 export * from './gateway/webhook-subscription-created.v2.js';

@@ -1,3 +1,4 @@
+import { decimalPlaces, InCurrencyMinorUnits, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE } from '@skald/contracts';
 import { outOfRange } from '@skald/service-kit';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
@@ -28,17 +29,9 @@ export const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9
 
 const DECIMAL_STRING = /^\d{1,10}(\.\d{1,4})?$/;
 /** Below numeric(14,4)'s limit, so every amount and order total the API accepts can be stored. */
-export const MAX_AMOUNT = 9_999_999_999;
-/** The most a unit price may be: the order total, not the price, is what the columns bound. */
-export const MAX_UNIT_PRICE = 1_000_000_000;
-/** The most of one SKU on one order line. */
-export const MAX_QUANTITY = 1_000_000;
-
-function decimalPlaces(value: number): number {
-  const [mantissa, exponent] = String(value).toLowerCase().split('e');
-  const places = mantissa.split('.')[1]?.length ?? 0;
-  return Math.max(0, places - Number(exponent ?? 0));
-}
+export const MAX_AMOUNT = MAX_ORDER_AMOUNT;
+// The bounds and the minor-unit rule are the orders service's own (libs/contracts common/amounts).
+export { InCurrencyMinorUnits, MAX_QUANTITY, MAX_UNIT_PRICE };
 
 /**
  * An amount's form: a finite non-negative JSON number with at most 4 decimals or (when allowed) a
@@ -124,48 +117,6 @@ export function LinesTotalWithin(max: number): PropertyDecorator {
           return total <= BigInt(max) * UNITS_PER_AMOUNT;
         },
         defaultMessage: (args) => `${args?.property ?? 'lines'} add up to more than ${max} (the sum of quantity × unitPrice)`,
-      },
-    });
-}
-
-/** Decimals of a currency's minor unit (EUR 2, JPY 0, BHD 3), or undefined for an unknown code. */
-function currencyDecimals(currency: unknown): number | undefined {
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
-  } catch {
-    return undefined;
-  }
-}
-
-function amountsOf(property: string, value: unknown): Array<[string, unknown]> {
-  if (Array.isArray(value)) return value.map((line: { unitPrice?: unknown } | null, index) => [`${property}.${index}.unitPrice`, line?.unitPrice]);
-  if (value && typeof value === 'object') return [[`${property}.amount`, (value as { amount?: unknown }).amount]];
-  return [];
-}
-
-function minorUnitProblems(currency: unknown, amounts: Array<[string, unknown]>): string[] {
-  const decimals = currencyDecimals(currency);
-  if (decimals === undefined) return [];
-  return amounts
-    .filter(([, amount]) => typeof amount === 'number' && Number.isFinite(amount) && decimalPlaces(amount) > decimals)
-    .map(([field]) => `${field} must have at most ${decimals} decimals in ${String(currency)}`);
-}
-
-/**
- * On an order's `lines` or `payment`: each unit price, or the payment amount, in whole minor units
- * of the order's `currency` (a 400), as the orders service requires: then the sum of the lines
- * compares exactly with the payment. The currency is a sibling, hence a check on the parent.
- */
-export function InCurrencyMinorUnits(): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'inCurrencyMinorUnits',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate: (value: unknown, args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), value)).length === 0,
-        defaultMessage: (args) => minorUnitProblems((args?.object as { currency?: unknown }).currency, amountsOf(String(propertyName), args?.value)).join('; '),
       },
     });
 }
