@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { waitFor } from '@skald/messaging';
 import { createTransport } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { TestSmsProvider } from './test-sms-provider.js';
@@ -21,6 +23,30 @@ describe('test servers (real local SMTP and HTTP)', () => {
       expect(mail).toMatchObject({ from: 'a@x.example', to: ['b@x.example'], fromHeader: '"Shop" <a@x.example>', text: 'plain', html: '<p>rich</p>' });
       expect(smtp.messages).toHaveLength(1);
       expect(smtp.transactions).toBe(2);
+    } finally {
+      transport.close();
+      await smtp.stop();
+    }
+  });
+
+  it('TestSmtpServer records a sender cut off in the middle of a mail and goes on serving', async () => {
+    const smtp = new TestSmtpServer();
+    const { url, port } = await smtp.start();
+    const transport = createTransport({ url });
+    try {
+      // A sender killed between MAIL FROM and DATA (SIGKILLed notifications): its socket is reset.
+      const socket = connect(port, '127.0.0.1');
+      await reply(socket, /^220 /m);
+      socket.write('EHLO killed.example\r\n');
+      await reply(socket, /^250 /m);
+      socket.write('MAIL FROM:<a@x.example>\r\n');
+      await reply(socket, /^250 /m);
+      socket.resetAndDestroy();
+
+      await waitFor('the reset recorded', () => (smtp.connectionErrors.length > 0 ? true : undefined), 5_000);
+      expect(smtp.connectionErrors[0]).toMatchObject({ code: 'ECONNRESET' });
+      await transport.sendMail({ from: 'a@x.example', to: 'b@x.example', subject: 'after the reset', text: 'still here' });
+      expect((await smtp.waitForMail()).subject).toBe('after the reset');
     } finally {
       transport.close();
       await smtp.stop();
@@ -82,3 +108,17 @@ describe('test servers (real local SMTP and HTTP)', () => {
     }
   });
 });
+
+/** Resolves once what the server has sent on `socket` since the call matches `pattern`. */
+function reply(socket: Socket, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+      if (!pattern.test(received)) return;
+      socket.off('data', onData).off('error', reject);
+      resolve(received);
+    };
+    socket.on('data', onData).once('error', reject);
+  });
+}

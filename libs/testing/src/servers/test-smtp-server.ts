@@ -32,6 +32,11 @@ export class TestSmtpServer {
   readonly messages: ReceivedMail[] = [];
   /** Every DATA transaction, accepted or refused. */
   transactions = 0;
+  /**
+   * Connections that ended in an error, e.g. a sender killed in the middle of a mail (ECONNRESET).
+   * smtp-server emits those on the server: without a lasting listener they would crash the test.
+   */
+  readonly connectionErrors: Error[] = [];
   private server?: SMTPServer;
   private refusals: number[] = [];
 
@@ -69,8 +74,12 @@ export class TestSmtpServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    server.on('error', (error: Error) => this.connectionErrors.push(error));
     return this.address();
   }
 
