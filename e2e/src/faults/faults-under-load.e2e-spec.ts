@@ -185,7 +185,7 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
     const sagas = () =>
       queryService<{ external_id: string; id: string; status: string; state: string | null }>(
         'orders',
-        'SELECT o.external_id, o.id, o.status, s.state FROM sales_order o LEFT JOIN order_saga s ON s.order_id = o.id WHERE o.tenant_id = $1',
+        'SELECT o.external_id, o.id, o.status, s.state FROM sales_order o LEFT JOIN saga s ON s.id = o.id WHERE o.tenant_id = $1',
         [tenant],
         suite,
       );

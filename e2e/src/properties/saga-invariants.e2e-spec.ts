@@ -112,7 +112,7 @@ describe('saga invariants under random interleavings (fast-check; six services, 
         // Settled: no saga between a command and its answer, every backorder deadline of this run passed and acted on.
         const lastDeadline = Date.now() + 6_000;
         const sagas = await waitFor('sagas settled', async () => {
-          const rows = await queryService<{ order_id: string; state: string; deadline_at: Date | null; data: any }>('orders', `SELECT order_id, state, deadline_at, data FROM order_saga WHERE order_id = ANY($1)`, [orders]);
+          const rows = await queryService<{ order_id: string; state: string; deadline_at: Date | null; data: any }>('orders', `SELECT id AS order_id, state, deadline_at, data FROM saga WHERE id = ANY($1)`, [orders]);
           const unsettled = rows.filter((s) => TRANSIENT.includes(s.state) || s.state === 'backordered' || (!TERMINAL.includes(s.state) && (s.data.backorderOpen || s.data.restRelease)));
           if (unsettled.length > 0) throw new Error(`unsettled: ${unsettled.map((s) => `${s.order_id} ${s.state} ${JSON.stringify(s.data)}`).join('; ')}`);
           return rows.length === orders.length && Date.now() > lastDeadline ? rows : undefined;

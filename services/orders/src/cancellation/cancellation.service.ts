@@ -3,10 +3,12 @@ import { SkaldError, type OrderStatus } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import type { Caller } from '@skald/service-kit';
 import type { EntityManager } from 'typeorm';
-import { CANCELLABLE_STATES, OrderCompensation } from '../saga/order-compensation.service.js';
-import { SagaSteps } from '../saga/saga-steps.js';
-import { requestSender } from '../saga/senders.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
 import { visibleTo } from '../orders/visibility.js';
+import { OrderCompensation } from '../saga/order-compensation.service.js';
+import { CANCELLABLE_STATES, ORDER_REQUESTS } from '../saga/order-saga.definition.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
+import { requestSender } from '../saga/senders.js';
 import type { CancellationAcceptedDto } from './cancellation.dto.js';
 
 const SHIPPED: readonly OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
@@ -20,7 +22,8 @@ const SHIPPED: readonly OrderStatus[] = ['partially_shipped', 'shipped', 'delive
 export class CancellationService {
   constructor(
     private readonly outbox: Outbox,
-    private readonly steps: SagaSteps,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: OrderSagaStore,
     private readonly compensation: OrderCompensation,
   ) {}
 
@@ -30,9 +33,9 @@ export class CancellationService {
    * @throws SkaldError(ORDER_CLOSED) already cancelled or rejected
    */
   async cancel(manager: EntityManager, caller: Caller, id: string, reason: string): Promise<CancellationAcceptedDto> {
-    const order = await this.steps.orders.lock(manager, id);
+    const order = await this.orders.lock(manager, id);
     if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
-    const saga = await this.steps.sagas.lock(manager, id);
+    const saga = await this.sagas.lock(manager, id);
     if (!saga) throw new Error(`order ${id} has no saga`);
     if (saga.state === 'cancelling') return { id, status: order.status, cancellation: 'compensating' };
     if (SHIPPED.includes(order.status) || !CANCELLABLE_STATES.includes(saga.state)) {
@@ -49,7 +52,7 @@ export class CancellationService {
       code: 'CANCELLED',
       reason,
       requestedBy: caller.principalId,
-    }, { type: `cancel request by ${caller.principalId}`, id: null });
+    }, { type: ORDER_REQUESTS.cancel, id: null });
     return { id, status: order.status, cancellation: order.status === 'cancelled' ? 'cancelled' : 'compensating' };
   }
 }

@@ -5,6 +5,7 @@ import { OrdersSchema1763900000100 } from './migrations/1763900000100-orders-sch
 import { ShortageAndCancellation1763900000200 } from './migrations/1763900000200-shortage-and-cancellation.js';
 import { CustomerCreditPerPlatform1763900000300 } from './migrations/1763900000300-customer-credit-per-platform.js';
 import { TenantMaxBackorderDays1763900000400 } from './migrations/1763900000400-tenant-max-backorder-days.js';
+import { OrderSagaOnSagaTables1763900000500 } from './migrations/1763900000500-order-saga-on-saga-tables.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -14,4 +15,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   ShortageAndCancellation1763900000200,
   CustomerCreditPerPlatform1763900000300,
   TenantMaxBackorderDays1763900000400,
+  OrderSagaOnSagaTables1763900000500,
 ];

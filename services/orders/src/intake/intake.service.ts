@@ -7,9 +7,8 @@ import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { requestSender } from '../saga/senders.js';
-import { SagaDeadlines } from '../saga/saga-deadlines.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
 import { SagaSteps } from '../saga/saga-steps.js';
-import { SagaRepository } from '../saga/saga.repository.js';
 import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
@@ -24,9 +23,8 @@ export class IntakeService {
   constructor(
     private readonly outbox: Outbox,
     private readonly orders: OrdersRepository,
-    private readonly sagas: SagaRepository,
+    private readonly sagas: OrderSagaStore,
     private readonly steps: SagaSteps,
-    private readonly deadlines: SagaDeadlines,
     private readonly policies: TenantPolicyRepository,
   ) {}
 
@@ -91,7 +89,7 @@ export class IntakeService {
         details: { orderId: existing?.id },
       });
     }
-    const saga = await this.sagas.create(manager, id, 'reviewing', this.deadlines.for('reviewing', {}));
+    const saga = await this.sagas.create(manager, id, {});
     const send = requestSender(this.outbox, manager, order);
     const placed = await send(OrderPlacedV1, {
       orderId: id,
@@ -108,8 +106,7 @@ export class IntakeService {
     await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
     order.status = 'received';
     await this.steps.moveTo(manager, { order, saga }, 'received', 'reviewing', null, send);
-    const review = await send(ReviewOrderV1, { orderId: id });
-    await this.sagas.log(manager, id, { kind: 'command_sent', messageType: ReviewOrderV1.routingKey, messageId: review.id, fromState: 'reviewing' });
+    await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
     return { id, status: 'received', externalId: dto.externalId };
   }
 }

@@ -1,11 +1,15 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { ReviewOrderV1, SkaldError } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
+import { accepts } from '@skald/saga';
 import type { Caller } from '@skald/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { OrderAcceptedDto } from '../intake/place-order.dto.js';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
 import { visibleTo } from '../orders/visibility.js';
+import { ORDER_REQUESTS, ORDER_SAGA } from '../saga/order-saga.definition.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
 import { minorUnitProblems } from '../shared/amount-bounds.js';
@@ -22,6 +26,8 @@ import type { ModifyOrderDto } from './modify-order.dto.js';
 export class ModificationService {
   constructor(
     private readonly outbox: Outbox,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: OrderSagaStore,
     private readonly steps: SagaSteps,
   ) {}
 
@@ -33,15 +39,15 @@ export class ModificationService {
         errors: [{ field: 'lines', message: 'lines or shippingAddress is required' }],
       });
     }
-    const order = await this.steps.orders.lock(manager, id);
+    const order = await this.orders.lock(manager, id);
     if (!order || !visibleTo(caller, order)) throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
     // Bad input is a 400 whatever the order's state; the currency is the order's.
     const inMinorUnits = minorUnitProblems(order.currency, (change.lines ?? []).map((line, index) => [`lines.${index}.unitPrice`, line.unitPrice]));
     if (inMinorUnits.length > 0) {
       throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: `Prices are in whole minor units of the order's currency ${order.currency}.`, errors: inMinorUnits });
     }
-    const saga = await this.steps.sagas.lock(manager, id);
-    const open = (order.status === 'received' || order.status === 'on_hold') && (saga?.state === 'reviewing' || saga?.state === 'awaiting_review');
+    const saga = await this.sagas.lock(manager, id);
+    const open = (order.status === 'received' || order.status === 'on_hold') && saga !== null && accepts(ORDER_SAGA, saga.state, ORDER_REQUESTS.modified);
     if (!saga || !open) {
       throw new SkaldError('ORDER_LOCKED', `order ${id} is ${order.status}: it can be changed only while received or on hold`, {
         retryable: false,
@@ -58,12 +64,12 @@ export class ModificationService {
         unitPrice: fromUnits(toUnits(line.unitPrice)),
         cancelledQuantity: 0,
       }));
-      await this.steps.orders.replaceLines(manager, order, lines, lineTotal(lines));
+      await this.orders.replaceLines(manager, order, lines, lineTotal(lines));
       changed.push('lines');
     }
     if (change.shippingAddress) {
       const a = change.shippingAddress;
-      await this.steps.orders.saveAddress(manager, order, {
+      await this.orders.saveAddress(manager, order, {
         line1: a.line1,
         line2: a.line2 ?? null,
         city: a.city,
@@ -73,10 +79,10 @@ export class ModificationService {
       });
       changed.push('shippingAddress');
     }
-    await this.steps.orders.saveReview(manager, order, null);
+    await this.orders.saveReview(manager, order, null);
     const send = requestSender(this.outbox, manager, order);
     const step = { order, saga };
-    await this.steps.moveTo(manager, step, 'received', 'reviewing', `MODIFIED by ${caller.principalId}: ${changed.join(', ')}; reviewed again`, send);
+    await this.steps.moveTo(manager, step, 'received', 'reviewing', `MODIFIED by ${caller.principalId}: ${changed.join(', ')}; reviewed again`, send, { type: ORDER_REQUESTS.modified, id: null });
     await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
     return { id, status: order.status, externalId: order.externalId };
   }

@@ -7,7 +7,7 @@ import type { ListOrdersQuery, OrderPageView, OrderSummaryView, OrderView } from
 import type { OrderEntity } from './order.entity.js';
 import { OrdersRepository } from './orders.repository.js';
 import { visibleTo } from './visibility.js';
-import { SagaRepository } from '../saga/saga.repository.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
 
 function encodeCursor(order: OrderEntity): string {
   return Buffer.from(JSON.stringify([order.createdAt.toISOString(), order.id])).toString('base64url');
@@ -30,7 +30,7 @@ export class OrderQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrdersRepository,
-    private readonly sagas: SagaRepository,
+    private readonly sagas: OrderSagaStore,
   ) {}
 
   async get(caller: Caller, id: string): Promise<OrderView> {

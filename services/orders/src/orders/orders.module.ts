@@ -2,12 +2,12 @@ import { Module } from '@nestjs/common';
 import { OrderQueries } from './order-queries.service.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersRepository } from './orders.repository.js';
-import { SagaRepository } from '../saga/saga.repository.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
 
 @Module({
   controllers: [OrdersController],
-  // The saga's repository (stateless) for the saga's state in the order view.
-  providers: [OrdersRepository, OrderQueries, SagaRepository],
-  exports: [OrdersRepository],
+  // The order saga's store here: the order view shows the saga, intake creates it, the saga module moves it.
+  providers: [OrdersRepository, OrderQueries, OrderSagaStore],
+  exports: [OrdersRepository, OrderSagaStore],
 })
 export class OrdersModule {}

@@ -7,6 +7,7 @@ import { CatalogRepository } from '../catalog/catalog.repository.js';
 import { CustomersRepository } from '../customers/customers.repository.js';
 import type { ReviewRecord } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { ORDER_REQUESTS } from '../saga/order-saga.definition.js';
 import { OrderSaga } from '../saga/order-saga.service.js';
 import { SagaSteps, type Incoming, type Send } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
@@ -31,7 +32,7 @@ export class ReviewService {
 
   /** The automatic review of a received order (handler of orders.review-order.v1). */
   async review(manager: EntityManager, orderId: string, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, orderId, 'reviewing', incoming);
+    const step = await this.steps.begin(manager, orderId, incoming);
     if (!step) return;
     const { order, saga } = step;
     const policy = await this.policies.find(manager, order.tenantId);
@@ -70,7 +71,7 @@ export class ReviewService {
   async decide(manager: EntityManager, caller: Caller, orderId: string, decision: 'approve' | 'reject', reason: string): Promise<ReviewDecidedDto> {
     const order = await this.orders.lock(manager, orderId);
     if (!order) throw new SkaldError('ORDER_NOT_FOUND', `no order ${orderId}`, { retryable: false });
-    const step = await this.steps.begin(manager, orderId, 'awaiting_review', { type: `review decision by ${caller.principalId}`, id: null });
+    const step = await this.steps.begin(manager, orderId, { type: ORDER_REQUESTS.reviewDecided, id: null });
     if (!step || order.status !== 'on_hold') {
       throw new SkaldError('ORDER_NOT_ON_HOLD', `order ${orderId} is ${order.status}, not waiting for a review`, {
         retryable: false,

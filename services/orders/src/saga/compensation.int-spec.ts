@@ -42,8 +42,8 @@ describe('order saga compensation and deadlines (real PostgreSQL and RabbitMQ)',
 
   const cancel = (tenantId: string, id: string) => world.sut.http().post(`/v1/orders/${id}/cancel`).set(asPlatform(tenantId)).send({ reason: 'changed my mind' });
   /** Makes the saga's deadline due now, as time passing would. */
-  const due = (id: string) => world.sut.dataSource.query(`UPDATE order_saga SET deadline_at = now() - interval '1 second' WHERE order_id = $1`, [id]);
-  const saga = async (id: string) => (await world.sut.dataSource.query(`SELECT state, deadline_at, data FROM order_saga WHERE order_id = $1`, [id]))[0];
+  const due = (id: string) => world.sut.dataSource.query(`UPDATE saga SET deadline_at = now() - interval '1 second' WHERE id = $1`, [id]);
+  const saga = async (id: string) => (await world.sut.dataSource.query(`SELECT state, deadline_at, data FROM saga WHERE id = $1`, [id]))[0];
 
   async function reservedOrder(policy?: object) {
     const { tenantId } = await world.platform(aPlatform());
@@ -210,7 +210,7 @@ describe('order saga compensation and deadlines (real PostgreSQL and RabbitMQ)',
     expect(cancelled.statusHistory.at(-1).reason).toMatch(/^REVIEW_TIMEOUT/);
 
     const shipped = await reservedOrder();
-    await world.sut.dataSource.query(`UPDATE order_saga SET state = 'awaiting_delivery', deadline_at = now() - interval '1 second' WHERE order_id = $1`, [shipped.id]);
+    await world.sut.dataSource.query(`UPDATE saga SET state = 'awaiting_delivery', deadline_at = now() - interval '1 second' WHERE id = $1`, [shipped.id]);
     await scheduler.runOnce();
     expect((await saga(shipped.id)).state).toBe('completed');
     expect((await saga(shipped.id)).deadline_at).toBeNull();

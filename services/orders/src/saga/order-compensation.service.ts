@@ -6,11 +6,14 @@ import {
   type ReservationExpired,
   type StockReleased,
 } from '@skald/contracts';
+import { compensationPlan, nextCompensation } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
+import { OrdersRepository } from '../orders/orders.repository.js';
 import { lineTotal, toUnits } from '../shared/money.js';
-import type { Cancellation, SagaState } from './order-saga.entity.js';
+import { CANCELLABLE_STATES, ORDER_SAGA, type Cancellation } from './order-saga.definition.js';
+import { OrderSagaStore } from './order-saga.store.js';
 import { beyond, describeLines, quantitiesBySku } from './quantities.js';
-import { remainingLines, SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
+import { DEADLINE, remainingLines, SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
 
 export interface CancelCause {
   /** Stable code: CANCELLED_BY_CUSTOMER, BACKORDER_DEADLINE, RESERVATION_EXPIRED, REVIEW_TIMEOUT… */
@@ -18,9 +21,6 @@ export interface CancelCause {
   reason: string;
   requestedBy: string;
 }
-
-/** Saga states a cancellation may start from (the order has not shipped). */
-export const CANCELLABLE_STATES: readonly SagaState[] = ['reviewing', 'awaiting_review', 'reserving', 'backordered', 'releasing', 'fulfilling'];
 
 /**
  * Compensation of the order saga. A cancellation undoes the completed steps in reverse order —
@@ -33,7 +33,11 @@ export const CANCELLABLE_STATES: readonly SagaState[] = ['reviewing', 'awaiting_
 export class OrderCompensation {
   private readonly logger = new Logger(OrderCompensation.name);
 
-  constructor(private readonly steps: SagaSteps) {}
+  constructor(
+    private readonly steps: SagaSteps,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: OrderSagaStore,
+  ) {}
 
   /**
    * Starts cancelling the order (saga state `cancelling`; the order keeps its status until done).
@@ -48,16 +52,15 @@ export class OrderCompensation {
       requestedAt: new Date().toISOString(),
       then,
       from: saga.state,
-      notes: saga.data.notesRequested ? 'pending' : 'skipped',
-      stock: saga.data.reserveAttempt ? 'pending' : 'skipped',
+      ...compensationPlan(ORDER_SAGA.undoable, (step) => (step === 'notes' ? Boolean(saga.data.notesRequested) : Boolean(saga.data.reserveAttempt))),
     };
     if (then === 'reserve_again') {
       // Releasing "all" would also refuse any later reserve of the order: name what to release.
-      const reservations = await this.steps.orders.reservations(manager, step.order.id);
+      const reservations = await this.orders.reservations(manager, step.order.id);
       cancellation.releaseIds = reservations.filter((r) => !r.released).map((r) => r.reservationId);
     }
     saga.data = { ...saga.data, cancellation };
-    await this.steps.enter(manager, saga, 'cancelling', `${cause.code}: ${cause.reason}`, incoming);
+    await this.sagas.enter(manager, saga, 'cancelling', `${cause.code}: ${cause.reason}`, incoming);
     await this.steps.log(manager, saga, 'compensation', incoming, {
       reason: `${cause.code} by ${cause.requestedBy}: compensate notes ${cancellation.notes}, stock ${cancellation.stock}`,
     });
@@ -72,7 +75,7 @@ export class OrderCompensation {
    */
   async cancelNow(manager: EntityManager, step: SagaStep, send: Send, code: string, reason: string, incoming?: Incoming): Promise<void> {
     step.saga.data = { ...step.saga.data, backorderOpen: false, backorderDeadline: null };
-    const lines = await this.steps.orders.lines(manager, step.order.id);
+    const lines = await this.orders.lines(manager, step.order.id);
     const worth = toUnits(lineTotal(lines.map((line) => ({ unitPrice: line.unitPrice, quantity: line.quantity - line.cancelledQuantity }))));
     await this.steps.refund(manager, step, send, { key: 'cancelled', amount: worth, scope: 'order_cancelled', reason: code });
     await this.steps.moveTo(manager, step, 'cancelled', 'cancelled', `${code}: ${reason}`, send, incoming);
@@ -80,7 +83,7 @@ export class OrderCompensation {
 
   /** The warehouse cancelled the order's open notes (and listed the ones that had shipped). */
   async notesCancelled(manager: EntityManager, event: OutboundNotesCancelled, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, 'cancelling', incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     const { order, saga } = step;
     const cancellation = saga.data.cancellation;
@@ -88,16 +91,16 @@ export class OrderCompensation {
       await this.steps.log(manager, saga, 'message_received', incoming, { reason: 'notes compensation answered before: ignored' });
       return;
     }
-    await this.steps.orders.cancelNotes(manager, order.id, event.cancelled);
+    await this.orders.cancelNotes(manager, order.id, event.cancelled);
     const shipped = event.shipped.map((note) => note.noteId);
     cancellation.notes = 'done';
     if (shipped.length > 0) {
       // The cancellation lost the race against a shipment: keep what those notes hold (inventory
       // consumes it), release the rest.
-      const notes = await this.steps.orders.notes(manager, order.id);
+      const notes = await this.orders.notes(manager, order.id);
       const shippedAt = new Set(notes.filter((n) => shipped.includes(n.noteId)).map((n) => `${n.warehouse}:${n.batch}`));
       const shippedWarehouses = new Set(event.shipped.map((n) => n.warehouse));
-      const reservations = await this.steps.orders.reservations(manager, order.id);
+      const reservations = await this.orders.reservations(manager, order.id);
       cancellation.shippedNotes = shipped;
       cancellation.releaseIds = reservations
         .filter((r) => !r.released && !shippedAt.has(`${r.warehouse}:${r.batch}`) && !(shippedAt.size === 0 && shippedWarehouses.has(r.warehouse)))
@@ -112,15 +115,10 @@ export class OrderCompensation {
 
   /** Inventory released stock: a cancellation's, a partial order's cancelled rest, or a stray reservation. */
   async stockReleased(manager: EntityManager, event: StockReleased, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(
-      manager,
-      event.orderId,
-      ['cancelling', 'backordered', 'releasing', 'fulfilling', 'awaiting_delivery', 'completed', 'cancelled', 'rejected', 'reserving'],
-      incoming,
-    );
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     const { order, saga } = step;
-    await this.steps.orders.releaseReservations(manager, order.id, event.released.map((r) => r.reservationId));
+    await this.orders.releaseReservations(manager, order.id, event.released.map((r) => r.reservationId));
     const cancellation = saga.data.cancellation;
     if (saga.state === 'cancelling' && cancellation?.stock === 'pending' && event.reason === this.releaseReason(cancellation)) {
       cancellation.stock = 'done';
@@ -133,7 +131,7 @@ export class OrderCompensation {
     }
     if (saga.data.restRelease && event.reason === saga.data.restRelease) {
       saga.data = { ...saga.data, restRelease: null };
-      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+      await this.sagas.save(manager, saga);
     }
     await this.steps.log(manager, saga, 'compensation', incoming, { reason: `stock released (${event.reason}): ${describeLines(event.released)}` });
   }
@@ -144,24 +142,19 @@ export class OrderCompensation {
    * order's held rest is cancelled; anything else only gets those reservations released.
    */
   async reservationExpired(manager: EntityManager, event: ReservationExpired, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(
-      manager,
-      event.orderId,
-      ['reserving', 'backordered', 'releasing', 'fulfilling', 'awaiting_delivery', 'cancelling', 'completed', 'cancelled', 'rejected'],
-      incoming,
-    );
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     const { order, saga } = step;
     const ids = event.reservations.map((r) => r.reservationId);
     if (saga.state === 'cancelling' && saga.data.cancellation?.stock === 'pending' && !saga.data.cancellation.releaseIds) return; // all of it is being released
     // Only reservations the order counts on decide its fate; others (an earlier attempt's late
     // allocation) are just given back.
-    const held = new Set((await this.steps.orders.reservations(manager, order.id)).filter((r) => !r.released).map((r) => r.reservationId));
+    const held = new Set((await this.orders.reservations(manager, order.id)).filter((r) => !r.released).map((r) => r.reservationId));
     if (!ids.some((id) => held.has(id))) {
       await this.releaseStray(manager, step, send, ids, 'RESERVATION_EXPIRED');
       return;
     }
-    const notes = await this.steps.orders.notes(manager, order.id);
+    const notes = await this.orders.notes(manager, order.id);
     const shippedSome = notes.some((n) => n.status === 'shipped' || n.status === 'delivered');
     if (CANCELLABLE_STATES.includes(saga.state) && !shippedSome) {
       const backorder = order.shortagePolicy?.mode === 'backorder';
@@ -182,25 +175,25 @@ export class OrderCompensation {
    */
   async cancelRest(manager: EntityManager, step: SagaStep, send: Send, code: string): Promise<void> {
     const { order, saga } = step;
-    const reservations = await this.steps.orders.reservations(manager, order.id);
+    const reservations = await this.orders.reservations(manager, order.id);
     const rest = reservations.filter((r) => r.batch === 2 && !r.released);
     const keep = quantitiesBySku(reservations.filter((r) => r.batch === 1 && !r.released));
     const reason = `${code}: backordered rest cancelled`;
     saga.data = { ...saga.data, backorderOpen: false, backorderDeadline: null, restRelease: reason };
     await this.steps.command(manager, saga, send, ReleaseStockV1, { orderId: order.id, reason, reservationIds: rest.map((r) => r.reservationId), endBackorder: true }, 'compensation');
     await this.cancelQuantities(manager, step, send, keep, 'rest', reason);
-    await this.steps.sagas.save(manager, saga, this.steps.deadlines.for(saga.state, saga.data));
+    await this.sagas.reschedule(manager, saga);
   }
 
   /**
    * Cancels what the order's remaining lines want beyond `keep` (per SKU), refunding it when paid.
    */
   async cancelQuantities(manager: EntityManager, step: SagaStep, send: Send, keep: ReadonlyMap<string, number>, refundKey: string, reason: string): Promise<void> {
-    const lines = await this.steps.orders.lines(manager, step.order.id);
+    const lines = await this.orders.lines(manager, step.order.id);
     const cancel = beyond(quantitiesBySku(remainingLines(lines)), keep);
     if (cancel.size === 0) return;
     const before = lineTotal(lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.cancelledQuantity })));
-    await this.steps.orders.cancelQuantities(manager, lines, cancel);
+    await this.orders.cancelQuantities(manager, lines, cancel);
     const after = lineTotal(lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.cancelledQuantity })));
     await this.steps.log(manager, step.saga, 'compensation', undefined, { reason: `${reason}: ${describeLines([...cancel].map(([sku, quantity]) => ({ sku, quantity })))}` });
     await this.steps.refund(manager, step, send, { key: refundKey, amount: toUnits(after) - toUnits(before), scope: 'lines_cancelled', reason });
@@ -214,20 +207,21 @@ export class OrderCompensation {
 
   /** The scheduler's re-send of the compensation command the saga waits on. */
   async resend(manager: EntityManager, step: SagaStep, send: Send): Promise<void> {
-    await this.next(manager, step, send, { type: 'saga.deadline', id: null });
+    await this.next(manager, step, send, DEADLINE);
   }
 
   /** Sends the next compensation that is still pending, or finishes when none is. */
   private async next(manager: EntityManager, step: SagaStep, send: Send, incoming?: Incoming): Promise<void> {
     const { order, saga } = step;
     const cancellation = saga.data.cancellation;
-    if (!cancellation) throw new Error(`saga ${saga.orderId} is cancelling without a cancellation`);
-    if (cancellation.notes === 'pending') {
+    if (!cancellation) throw new Error(`saga ${saga.id} is cancelling without a cancellation`);
+    const undo = nextCompensation(ORDER_SAGA.undoable, cancellation);
+    if (undo === 'notes') {
       await this.steps.command(manager, saga, send, CancelOutboundNotesV1, { orderId: order.id, reason: `${cancellation.code}: ${cancellation.reason}` }, 'compensation');
-      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+      await this.sagas.save(manager, saga);
       return;
     }
-    if (cancellation.stock === 'pending') {
+    if (undo === 'stock') {
       await this.steps.command(
         manager,
         saga,
@@ -238,7 +232,7 @@ export class OrderCompensation {
           : { orderId: order.id, reason: this.releaseReason(cancellation) },
         'compensation',
       );
-      await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+      await this.sagas.save(manager, saga);
       return;
     }
     await this.finish(manager, step, send, cancellation, incoming);
@@ -247,7 +241,7 @@ export class OrderCompensation {
   private async finish(manager: EntityManager, step: SagaStep, send: Send, cancellation: Cancellation, incoming?: Incoming): Promise<void> {
     const { order, saga } = step;
     if (cancellation.then === 'reserve_again') {
-      await this.steps.orders.releaseReservations(manager, order.id, 'all');
+      await this.orders.releaseReservations(manager, order.id, 'all');
       saga.data = { ...saga.data, cancellation: undefined, notesRequested: false, notesSent: [], expectedNotes: 0, backorderOpen: false };
       await this.steps.moveTo(manager, step, 'approved', 'reserving', `${cancellation.code}: reserving again`, send, incoming);
       await this.steps.reserve(manager, step, send);
@@ -255,7 +249,7 @@ export class OrderCompensation {
     }
     if (cancellation.shippedNotes?.length) {
       // Some notes had shipped: the order is not cancelled, the rest of it is.
-      const notes = await this.steps.orders.notes(manager, order.id);
+      const notes = await this.orders.notes(manager, order.id);
       const shipped = notes.filter((n) => n.status !== 'cancelled');
       const keep = quantitiesBySku(shipped.flatMap((n) => n.lines ?? []));
       await this.cancelQuantities(manager, step, send, keep, 'unshipped', `${cancellation.code}: too late for shipped notes`);

@@ -116,7 +116,7 @@ describe('order saga: review → reserve → outbound notes → pick/pack/ship �
     expect(steps.filter((s) => s.kind === 'command_sent').map((s) => s.message_type)).toEqual([
       'orders.review-order.v1', 'inventory.reserve-stock.v1', 'warehouse.create-outbound-notes.v1',
     ]);
-    const [saga] = await world.sut.dataSource.query(`SELECT state, deadline_at, version FROM order_saga WHERE order_id = $1`, [id]);
+    const [saga] = await world.sut.dataSource.query(`SELECT state, deadline_at, version FROM saga WHERE id = $1`, [id]);
     expect(saga).toMatchObject({ state: 'completed', deadline_at: null });
   });
 
@@ -147,7 +147,7 @@ describe('order saga: review → reserve → outbound notes → pick/pack/ship �
     world.probe.publish(StockReservationRejectedV1, { orderId: id, reason: 'STOCK_SHORT', shortages: [{ sku: item.sku, requested: 5, available: 2 }] }, { tenantId, correlationId: id });
     const cancelled = await world.status(tenantId, id, 'cancelled');
     expect(cancelled.statusHistory.at(-1).reason).toBe(`STOCK_SHORT: ${item.sku} requested 5, available 2`);
-    const [saga] = await world.sut.dataSource.query(`SELECT state FROM order_saga WHERE order_id = $1`, [id]);
+    const [saga] = await world.sut.dataSource.query(`SELECT state FROM saga WHERE id = $1`, [id]);
     expect(saga.state).toBe('cancelled');
   });
 });

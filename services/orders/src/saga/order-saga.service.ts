@@ -13,16 +13,15 @@ import {
 } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
 import type { ReviewRecord } from '../orders/order.entity.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
 import { fulfilmentStatus, noteRank, statusRank } from './fulfilment-status.js';
-import type { SagaState } from './order-saga.entity.js';
 import { OrderCompensation } from './order-compensation.service.js';
+import { decideAfterReservation, decideReview, FULFILMENT_STATES, type OrderSagaState } from './order-saga.definition.js';
+import { OrderSagaStore } from './order-saga.store.js';
 import { describeLines, quantitiesBySku } from './quantities.js';
 import { SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
 
 export type { Incoming, Send } from './saga-steps.js';
-
-/** Saga states in which outbound notes exist or are on their way. */
-const FULFILMENT_STATES: readonly SagaState[] = ['releasing', 'fulfilling', 'awaiting_delivery'];
 
 /**
  * The order saga (orchestrated, persisted): review → reserve (per the shortage policy: all or
@@ -38,66 +37,48 @@ export class OrderSaga {
 
   constructor(
     private readonly steps: SagaSteps,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: OrderSagaStore,
     private readonly compensation: OrderCompensation,
   ) {}
 
   /** After the automatic review, or a reviewer's decision. */
   async reviewed(manager: EntityManager, step: SagaStep, review: ReviewRecord, send: Send, incoming?: Incoming): Promise<void> {
-    const reasons = review.reasons.map((r) => `${r.code}: ${r.message}`).join('; ') || null;
-    const decision = review.decision;
-    const outcome = decision ? (decision.decision === 'approve' ? 'approved' : 'rejected') : review.outcome;
-    if (outcome === 'rejected') {
-      const reason = decision ? `REJECTED_BY_REVIEWER: ${decision.reason}` : reasons;
-      await this.steps.moveTo(manager, step, 'rejected', 'rejected', reason, send, incoming);
-    } else if (outcome === 'on_hold') {
-      await this.steps.moveTo(manager, step, 'on_hold', 'awaiting_review', reasons, send, incoming);
-    } else {
-      const reason = decision ? `APPROVED_BY_REVIEWER: ${decision.reason}` : null;
-      await this.steps.moveTo(manager, step, 'approved', 'reserving', reason, send, incoming);
-      await this.steps.reserve(manager, step, send);
-    }
+    const next = decideReview(review);
+    await this.steps.moveTo(manager, step, next.status, next.to, next.reason, send, incoming);
+    if (next.to === 'reserving') await this.steps.reserve(manager, step, send);
   }
 
   /** Inventory reserved all of the order, or (backorder, partial) what it had. */
   async stockReserved(manager: EntityManager, event: StockReserved, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, 'reserving', incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step || this.staleAttempt(step, event.attempt, incoming)) return;
     const { order, saga } = step;
-    await this.steps.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch: 1, released: false })));
-    const backordered = event.backordered ?? [];
+    await this.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch: 1, released: false })));
     const unavailable = event.unavailable ?? [];
-    const policy = order.shortagePolicy;
-
-    if (event.reservations.length === 0 && backordered.length === 0) {
-      // `take_available` and nothing was there: nothing to ship, nothing waits.
-      await this.compensation.cancelNow(manager, step, send, 'STOCK_SHORT', `nothing available: ${describeLines(unavailable)}`, incoming);
+    const decision = decideAfterReservation({ reserved: event.reservations, backordered: event.backordered ?? [], unavailable }, order.shortagePolicy?.mode);
+    if (decision.do === 'cancel') {
+      await this.compensation.cancelNow(manager, step, send, decision.code, decision.reason, incoming);
       return;
     }
-    if (unavailable.length > 0) {
+    if (decision.cancelUnavailable) {
       // A partial order whose rest is not backordered: that rest is cancelled now.
       await this.compensation.cancelQuantities(manager, step, send, quantitiesBySku(event.reservations), 'rest', `STOCK_SHORT: not available, cancelled: ${describeLines(unavailable)}`);
     }
-    if (backordered.length > 0) {
-      saga.data = { ...saga.data, backorderOpen: true, backorderDeadline: policy?.backorderDeadline ?? null };
-      if (policy?.mode !== 'partial' || event.reservations.length === 0) {
-        // Backorder (or a partial order with nothing to ship yet): wait for all of it.
-        await this.steps.moveTo(manager, step, 'backordered', 'backordered', `STOCK_SHORT: waiting for ${describeLines(backordered)}`, send, incoming);
-        return;
-      }
+    if (decision.do === 'wait_for_backorder' || decision.backorderOpen) {
+      saga.data = { ...saga.data, backorderOpen: true, backorderDeadline: order.shortagePolicy?.backorderDeadline ?? null };
     }
-    const reason =
-      backordered.length > 0
-        ? `STOCK_SHORT: partial, ${describeLines(backordered)} backordered`
-        : unavailable.length > 0
-          ? `STOCK_SHORT: partial, ${describeLines(unavailable)} cancelled`
-          : null;
-    await this.steps.moveTo(manager, step, 'reserved', 'releasing', reason, send, incoming);
+    if (decision.do === 'wait_for_backorder') {
+      await this.steps.moveTo(manager, step, 'backordered', 'backordered', decision.reason, send, incoming);
+      return;
+    }
+    await this.steps.moveTo(manager, step, 'reserved', 'releasing', decision.reason, send, incoming);
     await this.sendNotes(manager, step, send, 1, event.reservations);
   }
 
   /** Stock short with the `reject` policy (or an unknown SKU): the order is cancelled, nothing was reserved. */
   async reservationRejected(manager: EntityManager, event: StockReservationRejected, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, 'reserving', incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     const detail = event.shortages.map((s) => `${s.sku} requested ${s.requested}, available ${s.available}`).join('; ');
     await this.compensation.cancelNow(manager, step, send, event.reason, detail, incoming);
@@ -105,7 +86,7 @@ export class OrderSaga {
 
   /** Received stock was reserved for the order's backorder; once complete, the order moves on. */
   async backorderAllocated(manager: EntityManager, event: BackorderAllocated, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, ['backordered', 'releasing', 'fulfilling'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step || this.staleAttempt(step, event.attempt, incoming)) return;
     const { order, saga } = step;
     if (!saga.data.backorderOpen) {
@@ -116,27 +97,27 @@ export class OrderSaga {
     }
     // Backordered as a whole: everything is batch 1. A partial order's rest: batch 2.
     const batch = saga.state === 'backordered' ? 1 : 2;
-    await this.steps.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch, released: false })));
+    await this.orders.saveReservations(manager, event.reservations.map((r) => ({ ...r, orderId: order.id, batch, released: false })));
     if (event.backordered.length > 0) {
       await this.steps.log(manager, saga, 'message_received', incoming, { reason: `still waiting for ${describeLines(event.backordered)}` });
       return;
     }
     saga.data = { ...saga.data, backorderOpen: false, backorderDeadline: null };
-    const reservations = (await this.steps.orders.reservations(manager, order.id)).filter((r) => r.batch === batch && !r.released);
+    const reservations = (await this.orders.reservations(manager, order.id)).filter((r) => r.batch === batch && !r.released);
     if (saga.state === 'backordered') {
       await this.steps.moveTo(manager, step, 'reserved', 'releasing', 'backorder complete', send, incoming);
     } else {
       // The saga's deadline no longer includes the backorder's.
-      await this.steps.sagas.save(manager, saga, this.steps.deadlines.for(saga.state, saga.data));
+      await this.sagas.reschedule(manager, saga);
     }
     await this.sendNotes(manager, step, send, batch, reservations);
   }
 
   async notesCreated(manager: EntityManager, event: OutboundNotesCreated, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, FULFILMENT_STATES, incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     for (const note of event.notes) {
-      await this.steps.orders.upsertNote(
+      await this.orders.upsertNote(
         manager,
         { noteId: note.noteId, orderId: event.orderId, warehouse: note.warehouse, status: 'created', lines: note.lines, batch: event.batch ?? 1 },
         noteRank,
@@ -149,9 +130,9 @@ export class OrderSaga {
   }
 
   async noteProgressed(manager: EntityManager, event: OutboundNoteProgressed, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, FULFILMENT_STATES, incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.steps.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, noteRank);
+    await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, noteRank);
     await this.advanceFulfilment(manager, step, send, incoming);
   }
 
@@ -160,14 +141,14 @@ export class OrderSaga {
    * the race against the cancellation: the compensation learns it from the warehouse's answer).
    */
   async noteShipped(manager: EntityManager, event: OutboundNoteShipped, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, [...FULFILMENT_STATES, 'cancelling', 'completed'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.steps.orders.upsertNote(
+    await this.orders.upsertNote(
       manager,
       { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: 'shipped', lines: event.lines },
       noteRank,
     );
-    await this.steps.orders.saveShipment(manager, {
+    await this.orders.saveShipment(manager, {
       shipmentId: event.shipmentId,
       orderId: event.orderId,
       noteId: event.noteId,
@@ -184,10 +165,10 @@ export class OrderSaga {
    * cancellation): the compensation, when it ends with the shipped notes, finds them delivered.
    */
   async shipmentDelivered(manager: EntityManager, event: ShipmentDelivered, send: Send, incoming: Incoming): Promise<void> {
-    const step = await this.steps.begin(manager, event.orderId, ['fulfilling', 'awaiting_delivery', 'cancelling', 'completed'], incoming);
+    const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.steps.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
-    await this.steps.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
+    await this.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
+    await this.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
     if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
   }
 
@@ -197,7 +178,7 @@ export class OrderSaga {
    */
   async advanceFulfilment(manager: EntityManager, step: SagaStep, send: Send, incoming?: Incoming, reason: string | null = null): Promise<void> {
     const { order, saga } = step;
-    const notes = (await this.steps.orders.notes(manager, order.id)).filter((n) => n.status !== 'cancelled');
+    const notes = (await this.orders.notes(manager, order.id)).filter((n) => n.status !== 'cancelled');
     let target = fulfilmentStatus(
       notes.map((n) => n.status),
       Number(saga.data.expectedNotes ?? 0),
@@ -207,7 +188,7 @@ export class OrderSaga {
       if (reason) await this.steps.log(manager, saga, 'state_changed', incoming, { reason });
       return;
     }
-    const state: SagaState = target === 'delivered' ? 'completed' : target === 'shipped' ? 'awaiting_delivery' : 'fulfilling';
+    const state: OrderSagaState = target === 'delivered' ? 'completed' : target === 'shipped' ? 'awaiting_delivery' : 'fulfilling';
     await this.steps.moveTo(manager, step, target, state, reason, send, incoming);
   }
 
@@ -228,7 +209,7 @@ export class OrderSaga {
       notesSent: sent.includes(batch) ? sent : [...sent, batch],
       expectedNotes: Number(sent.includes(batch) ? 0 : byWarehouse.size) + Number(saga.data.expectedNotes ?? 0),
     };
-    await this.steps.sagas.save(manager, saga, saga.deadlineAt);
+    await this.sagas.save(manager, saga);
     await this.steps.command(manager, saga, send, CreateOutboundNotesV1, {
       orderId: order.id,
       externalId: order.externalId,
@@ -243,7 +224,7 @@ export class OrderSaga {
   private staleAttempt({ saga }: SagaStep, attempt: number | undefined, incoming: Incoming): boolean {
     const current = saga.data.reserveAttempt ?? 1;
     if ((attempt ?? 1) === current) return false;
-    this.logger.warn(`${incoming.type} ${incoming.id} answers reservation attempt ${attempt ?? 1} of order ${saga.orderId}, which is at attempt ${current}: ignored`);
+    this.logger.warn(`${incoming.type} ${incoming.id} answers reservation attempt ${attempt ?? 1} of order ${saga.id}, which is at attempt ${current}: ignored`);
     return true;
   }
 }

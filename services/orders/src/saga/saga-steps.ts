@@ -8,28 +8,27 @@ import {
   type OnShortage,
   type OrderStatus,
 } from '@skald/contracts';
+import type { SagaStepKind, SagaTrigger } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { fromUnits, toUnits } from '../shared/money.js';
-import type { OrderSagaEntity, SagaState, SagaStepKind } from './order-saga.entity.js';
-import { SagaDeadlines } from './saga-deadlines.js';
-import { SagaRepository } from './saga.repository.js';
+import type { OrderSagaRow, OrderSagaState } from './order-saga.definition.js';
+import { OrderSagaStore } from './order-saga.store.js';
 
 /** Sends a message within the current transaction (outbox), caused by the current one if any. */
 export type Send = <P extends object>(definition: MessageDefinition<P>, payload: P) => Promise<MessageEnvelope<P>>;
 
-/** What started a step, for the saga's step log. */
-export interface Incoming {
-  type: string;
-  /** The message id; null for a step started by an HTTP request or the scheduler. */
-  id: string | null;
-}
+/** What started a step, for the saga's step log: a message (type, id), a request or the scheduler (id null). */
+export type Incoming = SagaTrigger;
+
+/** The order's saga's deadline as the trigger of what the scheduler does. */
+export const DEADLINE: Incoming = { type: 'saga.deadline', id: null };
 
 export interface SagaStep {
   order: OrderEntity;
-  saga: OrderSagaEntity;
+  saga: OrderSagaRow;
 }
 
 /** Lines still to be delivered: ordered minus cancelled. */
@@ -38,39 +37,32 @@ export function remainingLines(lines: readonly OrderLineEntity[]): Array<{ sku: 
 }
 
 /**
- * The primitives every saga step is made of, in the caller's transaction: lock and check the
- * saga expects the message, move order status and saga state together (history, step log,
- * notification), send commands, reserve stock per the shortage policy, instruct refunds.
+ * The order saga's primitives, in the caller's transaction: lock the order and its saga and
+ * check the saga's table accepts what arrived; move order status and saga state together
+ * (history, step log, notification); send commands; reserve stock per the shortage policy;
+ * instruct refunds. The table itself: order-saga.definition.ts.
  */
 @Injectable()
 export class SagaSteps {
   private readonly logger = new Logger('OrderSaga');
 
   constructor(
-    readonly orders: OrdersRepository,
-    readonly sagas: SagaRepository,
-    readonly deadlines: SagaDeadlines,
+    private readonly orders: OrdersRepository,
+    private readonly sagas: OrderSagaStore,
   ) {}
 
   /**
-   * Locks the order and its saga and checks the saga expects this message.
-   * @returns null for a duplicate or late message (logged, no effect).
+   * Locks the order and its saga and checks the saga acts on `incoming` in its state.
+   * @returns null for an unknown order, or a duplicate or late message (logged, no effect).
    */
-  async begin(manager: EntityManager, orderId: string, expected: SagaState | readonly SagaState[], incoming: Incoming): Promise<SagaStep | null> {
+  async begin(manager: EntityManager, orderId: string, incoming: Incoming): Promise<SagaStep | null> {
     const order = await this.orders.lock(manager, orderId);
     const saga = order ? await this.sagas.lock(manager, orderId) : null;
     if (!order || !saga) {
       this.logger.warn(`${incoming.type} ${incoming.id} for unknown order ${orderId}: ignored`);
       return null;
     }
-    const states: readonly SagaState[] = typeof expected === 'string' ? [expected] : expected;
-    if (!states.includes(saga.state)) {
-      this.logger.warn(`${incoming.type} ${incoming.id} while saga ${orderId} is ${saga.state}: ignored`);
-      await this.log(manager, saga, 'message_received', incoming, { reason: `ignored in state ${saga.state}` });
-      return null;
-    }
-    await this.log(manager, saga, 'message_received', incoming);
-    return { order, saga };
+    return (await this.sagas.receive(manager, saga, incoming)) ? { order, saga } : null;
   }
 
   /** Order status and saga state change together, with history, step log and notification. */
@@ -78,14 +70,14 @@ export class SagaSteps {
     manager: EntityManager,
     { order, saga }: SagaStep,
     status: OrderStatus,
-    state: SagaState,
+    state: OrderSagaState,
     reason: string | null,
     send: Send,
     incoming?: Incoming,
   ): Promise<void> {
     const previous = order.status;
     await this.orders.setStatus(manager, order, status, reason);
-    await this.enter(manager, saga, state, reason, incoming);
+    await this.sagas.enter(manager, saga, state, reason, incoming);
     // Only the shipping statuses carry shipments; no read for the others.
     const shipped = status === 'shipped' || status === 'partially_shipped' || status === 'delivered';
     const shipments = shipped ? await this.orders.shipments(manager, order.id) : [];
@@ -101,42 +93,15 @@ export class SagaSteps {
     });
   }
 
-  /** Moves the saga to `state` (a new deadline, re-sends counted afresh) or, in the same state, saves its data. */
-  async enter(manager: EntityManager, saga: OrderSagaEntity, state: SagaState, reason: string | null, incoming?: Incoming): Promise<void> {
-    if (saga.state === state) {
-      await this.sagas.save(manager, saga, saga.deadlineAt);
-      return;
-    }
-    const from = saga.state;
-    saga.data = { ...saga.data, resends: 0, stuck: false };
-    await this.sagas.transition(manager, saga, state, this.deadlines.for(state, saga.data));
-    await this.sagas.log(manager, saga.orderId, {
-      kind: 'state_changed',
-      fromState: from,
-      toState: state,
-      messageType: incoming?.type,
-      messageId: incoming?.id,
-      reason,
-    });
-  }
-
   /** Sends a command of the saga and logs it. */
-  async command<P extends object>(manager: EntityManager, saga: OrderSagaEntity, send: Send, definition: MessageDefinition<P>, payload: P, kind: SagaStepKind = 'command_sent'): Promise<void> {
+  async command<P extends object>(manager: EntityManager, saga: OrderSagaRow, send: Send, definition: MessageDefinition<P>, payload: P, kind: SagaStepKind = 'command_sent'): Promise<void> {
     const sent = await send(definition, payload);
-    await this.sagas.log(manager, saga.orderId, { kind, messageType: definition.routingKey, messageId: sent.id, fromState: saga.state });
+    await this.sagas.log(manager, saga, { kind, messageType: definition.routingKey, messageId: sent.id });
   }
 
-  async log(manager: EntityManager, saga: OrderSagaEntity, kind: SagaStepKind, incoming?: Incoming, extra: { reason?: string; toState?: string } = {}): Promise<void> {
-    await this.sagas.log(manager, saga.orderId, {
-      kind,
-      messageType: incoming?.type,
-      messageId: incoming?.id,
-      fromState: saga.state,
-      toState: extra.toState,
-      reason: extra.reason,
-    });
+  async log(manager: EntityManager, saga: OrderSagaRow, kind: SagaStepKind, incoming?: Incoming, extra: { reason?: string; toState?: string } = {}): Promise<void> {
+    await this.sagas.log(manager, saga, { kind, messageType: incoming?.type, messageId: incoming?.id, toState: extra.toState, reason: extra.reason });
   }
-
   /**
    * Asks inventory to reserve what is left of the order, as its shortage policy says: `reject`
    * all or nothing; `backorder` what is there and the rest waits; `partial` what is there and
@@ -149,7 +114,7 @@ export class SagaSteps {
     // A re-send is the same attempt (inventory answers it with its first decision).
     const attempt = resend ? (saga.data.reserveAttempt ?? 1) : (saga.data.reserveAttempt ?? 0) + 1;
     saga.data = { ...saga.data, reserveAttempt: attempt };
-    await this.sagas.save(manager, saga, saga.deadlineAt);
+    await this.sagas.save(manager, saga);
     // A backordered reservation is held at least until the backorder gives up.
     const holdUntil = onShortage === 'backorder' && policy.backorderDeadline ? new Date(Date.parse(policy.backorderDeadline) + 3_600_000).toISOString() : null;
     await this.command(manager, saga, send, ReserveStockV1, {

@@ -1,0 +1,151 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SagaMechanismData } from '../definition/deadlines.js';
+import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
+import { SagaEntity, SagaStepEntity, type SagaStepKind } from './saga.entity.js';
+
+/** What started a step: a message (its type and id), a request or the scheduler (id null). */
+export interface SagaTrigger<T extends string = string> {
+  type: T;
+  id: string | null;
+}
+
+export interface SagaStepRecord {
+  kind: SagaStepKind;
+  messageType?: string | null;
+  messageId?: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+}
+
+/** When a saga entering `state` with `data` gives up waiting (null: never, a terminal state). */
+export type DeadlineOf<S extends string, D> = (state: S, data: D, now: number) => Date | null;
+
+/**
+ * The persisted saga of one definition: its row (state, version, deadline, data) and step log, in
+ * the caller's transaction. Every move is checked against the definition's table and logged;
+ * every write checks the version, so a concurrent writer's stale update fails loudly.
+ */
+export class SagaStore<S extends string, D extends SagaMechanismData, T extends string = string> {
+  private readonly logger: Logger;
+
+  constructor(
+    readonly definition: SagaDefinition<S, T>,
+    private readonly deadlineOf: DeadlineOf<S, D>,
+  ) {
+    this.logger = new Logger(`${definition.type[0].toUpperCase()}${definition.type.slice(1)}Saga`);
+  }
+
+  /** A new saga in the definition's initial state, with that state's deadline. */
+  async create(manager: EntityManager, id: string, data: D): Promise<SagaEntity<S, D>> {
+    const state = this.definition.initial;
+    const now = new Date();
+    const saga: SagaEntity<S, D> = { id, type: this.definition.type, state, version: 1, deadlineAt: this.deadlineOf(state, data, now.getTime()), data, createdAt: now, updatedAt: now };
+    await manager.insert(SagaEntity, saga);
+    return saga;
+  }
+
+  /** The saga row, locked for the rest of the transaction. */
+  lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
+    return manager
+      .createQueryBuilder(SagaEntity, 's')
+      .setLock('pessimistic_write')
+      .where('s.id = :id AND s.type = :type', { id, type: this.definition.type })
+      .getOne() as Promise<SagaEntity<S, D> | null>;
+  }
+
+  find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
+    return manager.findOneBy(SagaEntity, { id, type: this.definition.type }) as Promise<SagaEntity<S, D> | null>;
+  }
+
+  /**
+   * Ids of this type's sagas whose deadline is due, most overdue first. Not locked: the scheduler
+   * takes each with `SKIP LOCKED` and checks the deadline again under the lock.
+   */
+  async dueIds(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM saga WHERE type = $1 AND deadline_at IS NOT NULL AND deadline_at <= now() ORDER BY deadline_at LIMIT $2`,
+      [this.definition.type, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Is a locked saga's deadline due now (and not terminal)? The scheduler's check under the lock. */
+  isDue(saga: SagaEntity<S, D>, now = Date.now()): boolean {
+    return !isTerminal(this.definition, saga.state) && saga.deadlineAt !== null && saga.deadlineAt.getTime() <= now;
+  }
+
+  /**
+   * Does the saga act on `trigger` in its state (the table's `accepts`)? Logs the message as
+   * received, or as ignored (a duplicate or a late message: no effect).
+   */
+  async receive(manager: EntityManager, saga: SagaEntity<S, D>, trigger: SagaTrigger<T>): Promise<boolean> {
+    if (!accepts(this.definition, saga.state, trigger.type)) {
+      this.logger.warn(`${trigger.type} ${trigger.id ?? ''} while saga ${saga.id} is ${saga.state}: ignored`);
+      await this.log(manager, saga, { kind: 'message_received', messageType: trigger.type, messageId: trigger.id, reason: `ignored in state ${saga.state}` });
+      return false;
+    }
+    await this.log(manager, saga, { kind: 'message_received', messageType: trigger.type, messageId: trigger.id });
+    return true;
+  }
+
+  /**
+   * Moves the saga to `state` as its table allows: a new deadline, re-sends counted afresh, the
+   * change logged. In the same state it only saves the data.
+   * @throws IllegalSagaTransition a move the table does not have (a defect, never input's fault)
+   */
+  async enter(manager: EntityManager, saga: SagaEntity<S, D>, state: S, reason: string | null, trigger?: SagaTrigger): Promise<void> {
+    if (saga.state === state) {
+      await this.save(manager, saga);
+      return;
+    }
+    if (!canMove(this.definition, saga.state, state)) throw new IllegalSagaTransition(this.definition.type, saga.id, saga.state, state);
+    const from = saga.state;
+    saga.data = { ...saga.data, resends: 0, stuck: false };
+    await this.write(manager, saga, state, this.deadlineOf(state, saga.data, Date.now()));
+    await this.log(manager, saga, { kind: 'state_changed', fromState: from, toState: state, messageType: trigger?.type, messageId: trigger?.id, reason });
+  }
+
+  /** Saves the saga's data in its state; `deadlineAt` (default: unchanged) moves its deadline. */
+  async save(manager: EntityManager, saga: SagaEntity<S, D>, deadlineAt: Date | null = saga.deadlineAt): Promise<void> {
+    await this.write(manager, saga, saga.state, deadlineAt);
+  }
+
+  /** Saves the data with the state's deadline computed afresh from it (the data changed what the saga waits for). */
+  async reschedule(manager: EntityManager, saga: SagaEntity<S, D>): Promise<void> {
+    await this.save(manager, saga, this.deadlineOf(saga.state, saga.data, Date.now()));
+  }
+
+  /** A step-log entry; `fromState` defaults to the saga's state. */
+  async log(manager: EntityManager, saga: SagaEntity<S, D> | string, step: SagaStepRecord): Promise<void> {
+    const id = typeof saga === 'string' ? saga : saga.id;
+    await manager.insert(SagaStepEntity, {
+      sagaId: id,
+      kind: step.kind,
+      messageType: step.messageType ?? null,
+      messageId: step.messageId ?? null,
+      fromState: step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
+      toState: step.toState ?? null,
+      reason: step.reason ?? null,
+    });
+  }
+
+  steps(manager: EntityManager, id: string): Promise<SagaStepEntity[]> {
+    return manager.find(SagaStepEntity, { where: { sagaId: id }, order: { id: 'ASC' } });
+  }
+
+  private async write(manager: EntityManager, saga: SagaEntity<S, D>, state: S, deadlineAt: Date | null): Promise<void> {
+    const updatedAt = new Date();
+    const result = await manager.update(
+      SagaEntity,
+      { id: saga.id, version: saga.version },
+      { state, deadlineAt, data: saga.data as SagaMechanismData, version: saga.version + 1, updatedAt },
+    );
+    if ((result.affected ?? 0) !== 1) throw new Error(`${this.definition.type} saga ${saga.id} changed concurrently (version ${saga.version})`);
+    saga.state = state;
+    saga.deadlineAt = deadlineAt;
+    saga.version += 1;
+    saga.updatedAt = updatedAt;
+  }
+}
