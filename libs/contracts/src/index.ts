@@ -10,6 +10,7 @@ export * from './errors/skald-error.js';
 // Message contracts, by owning service.
 export * from './common/values.js';
 export * from './common/amounts.js';
+export * from './common/money.js';
 export * from './gateway/platform-registered.v1.js';
 export * from './gateway/webhook-subscription-created.v1.js';
 export * from './gateway/webhook-subscription-created.v2.js';
@@ -35,3 +36,4 @@ export * from './warehouse/outbound-note-shipped.v1.js';
 export * from './warehouse/shipment-delivered.v1.js';
 export * from './warehouse/cancel-outbound-notes.v1.js';
 export * from './warehouse/outbound-notes-cancelled.v1.js';
+export * from './returns/return-status-changed.v1.js';

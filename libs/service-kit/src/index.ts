@@ -9,6 +9,7 @@ export * from './health/health.controller.js';
 export * from './metrics/metrics.controller.js';
 export * from './http/problem-details.filter.js';
 export * from './http/validation.pipe.js';
+export * from './http/time-id-cursor.js';
 export * from './http/input-screening.middleware.js';
 export * from './http/execution-context.middleware.js';
 export * from './docs/swagger.js';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SkaldError } from '@skald/contracts';
+import { SkaldError, fromUnits, normalizeAmount, toUnits } from '@skald/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { fromUnits, normalizeAmount, toUnits } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { CustomerCreditView } from './customer.dto.js';
 import type { CustomerEntity } from './customer.entity.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OrderPlacedV1, ReviewOrderV1, SkaldError } from '@skald/contracts';
+import { OrderPlacedV1, ReviewOrderV1, SkaldError, fromUnits, lineTotal, toUnits } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -9,7 +9,6 @@ import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/
 import { requestSender } from '../saga/senders.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
 import { SagaSteps } from '../saga/saga-steps.js';
-import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ReviewOrderV1, SkaldError } from '@skald/contracts';
+import { ReviewOrderV1, SkaldError, fromUnits, lineTotal, toUnits } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import { accepts } from '@skald/saga';
 import type { Caller } from '@skald/service-kit';
@@ -13,7 +13,6 @@ import { OrderSagaStore } from '../saga/order-saga.store.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
 import { minorUnitProblems } from '../shared/amount-bounds.js';
-import { fromUnits, lineTotal, toUnits } from '../shared/money.js';
 import type { ModifyOrderDto } from './modify-order.dto.js';
 
 /**

@@ -1,28 +1,12 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
-import { SkaldError } from '@skald/contracts';
-import { tenantOf, type Caller } from '@skald/service-kit';
+import { Injectable } from '@nestjs/common';
+import { SkaldError, normalizeAmount } from '@skald/contracts';
+import { decodeTimeIdCursor, encodeTimeIdCursor, tenantOf, type Caller } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
-import { normalizeAmount } from '../shared/money.js';
 import type { ListOrdersQuery, OrderPageView, OrderSummaryView, OrderView } from './dto/order-view.dto.js';
 import type { OrderEntity } from './order.entity.js';
 import { OrdersRepository } from './orders.repository.js';
 import { visibleTo } from './visibility.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
-
-function encodeCursor(order: OrderEntity): string {
-  return Buffer.from(JSON.stringify([order.createdAt.toISOString(), order.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const at = new Date(createdAt);
-    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt: at, id };
-  } catch {
-    throw new BadRequestException({ code: 'VALIDATION_FAILED', detail: 'Invalid cursor.', errors: [{ field: 'cursor', message: 'cursor is not one this API issued' }] });
-  }
-}
 
 /** What the API shows of orders. A platform sees only its own: another tenant's order is a 404. */
 @Injectable()
@@ -86,11 +70,11 @@ export class OrderQueries {
       tenantId: caller.kind === 'platform' ? tenantOf(caller) : undefined,
       status: query.status,
       channel: query.channel,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: query.cursor ? decodeTimeIdCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    return { items: page.map(summary), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+    return { items: page.map(summary), nextCursor: rows.length > limit ? encodeTimeIdCursor(page[page.length - 1].createdAt, page[page.length - 1].id) : null };
   }
 }
 

@@ -1,4 +1,4 @@
-import { fromUnits, minusPercent, toUnits } from '../shared/money.js';
+import { fromUnits, minusPercent, toUnits } from '@skald/contracts';
 import type { ReviewReason } from '../orders/order.entity.js';
 
 export interface ReviewInput {

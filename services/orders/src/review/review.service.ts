@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SkaldError } from '@skald/contracts';
+import { SkaldError, normalizeAmount } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
 import type { Caller } from '@skald/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -11,7 +11,6 @@ import { ORDER_REQUESTS } from '../saga/order-saga.definition.js';
 import { OrderSaga } from '../saga/order-saga.service.js';
 import { SagaSteps, type Incoming, type Send } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
-import { normalizeAmount } from '../shared/money.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { PendingReviewDto, ReviewDecidedDto } from './review.dto.js';
 import { reviewOrder } from './review-rules.js';

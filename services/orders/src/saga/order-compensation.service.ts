@@ -5,11 +5,11 @@ import {
   type OutboundNotesCancelled,
   type ReservationExpired,
   type StockReleased,
+  lineTotal, toUnits
 } from '@skald/contracts';
 import { compensationPlan, nextCompensation } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { lineTotal, toUnits } from '../shared/money.js';
 import { CANCELLABLE_STATES, ORDER_SAGA, type Cancellation } from './order-saga.definition.js';
 import { OrderSagaStore } from './order-saga.store.js';
 import { beyond, describeLines, quantitiesBySku } from './quantities.js';

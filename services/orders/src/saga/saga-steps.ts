@@ -7,13 +7,13 @@ import {
   type MessageEnvelope,
   type OnShortage,
   type OrderStatus,
+  fromUnits, toUnits
 } from '@skald/contracts';
 import type { SagaStepKind, SagaTrigger } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
-import { fromUnits, toUnits } from '../shared/money.js';
 import type { OrderSagaRow, OrderSagaState } from './order-saga.definition.js';
 import { OrderSagaStore } from './order-saga.store.js';
 

@@ -1,7 +1,6 @@
-import { decimalPlaces, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE } from '@skald/contracts';
+import { decimalPlaces, fromUnits, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE, toUnits } from '@skald/contracts';
 import { outOfRange } from '@skald/service-kit';
 import { registerDecorator } from 'class-validator';
-import { fromUnits, toUnits } from './money.js';
 
 // The bounds and the minor-unit rule are shared with the gateway (libs/contracts common/amounts).
 export { InCurrencyMinorUnits, MAX_ORDER_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE, minorUnitProblems } from '@skald/contracts';

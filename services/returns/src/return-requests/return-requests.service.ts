@@ -1,0 +1,244 @@
+import { Injectable } from '@nestjs/common';
+import { ReturnStatusChangedV1, SkaldError, normalizeAmount, type ReturnStatus } from '@skald/contracts';
+import { Outbox } from '@skald/messaging';
+import type { SagaTrigger } from '@skald/saga';
+import { decodeTimeIdCursor, encodeTimeIdCursor, tenantOf, type Caller } from '@skald/service-kit';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ReturnPolicyRepository } from '../return-policy/return-policy.repository.js';
+import { checkReturn } from '../return-policy/return-rules.js';
+import { RETURN_REQUESTS, RETURN_SAGA, type ReturnSagaRow, type ReturnSagaState } from '../return-saga/return-saga.definition.js';
+import { ReturnSagaStore } from '../return-saga/return-saga.store.js';
+import { ReturnableOrderEntity, ReturnableOrderLineEntity } from '../returnable-orders/returnable-order.entity.js';
+import type { ListReturnsQuery, RequestReturnBody, ReturnAcceptedView, ReturnPageView, ReturnView } from './return-request.dto.js';
+import { ReturnLineEntity, ReturnRequestEntity } from './return-request.entity.js';
+
+/** Returns that count against what is left to return: all but the refused and the cancelled. */
+const SETTLED_AGAINST: readonly ReturnStatus[] = ['rejected', 'cancelled'];
+
+interface Step {
+  request: ReturnRequestEntity;
+  saga: ReturnSagaRow;
+}
+
+/**
+ * Returns (RMAs): asked for by a platform for its own delivered order, checked against the
+ * platform's policy and returns' replica of the order, reviewed by staff when the policy says so,
+ * cancelled before the goods arrive. Each status change moves the return saga (ADR 14) and is
+ * announced (ReturnStatusChanged: customer e-mail, platform webhook) in the same transaction.
+ */
+@Injectable()
+export class ReturnRequestsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly policies: ReturnPolicyRepository,
+    private readonly sagas: ReturnSagaStore,
+  ) {}
+
+  /**
+   * @throws SkaldError(RETURN_ORDER_NOT_FOUND) no such order of the platform (or not known to returns yet)
+   * @throws SkaldError(RETURN_WINDOW_CLOSED | RETURN_QUANTITY_EXCEEDED | SKU_NOT_RETURNABLE) the policy refuses it; nothing is stored
+   */
+  async request(manager: EntityManager, caller: Caller, body: RequestReturnBody): Promise<ReturnAcceptedView> {
+    const tenantId = tenantOf(caller);
+    // Locked: two returns of one order at the same moment are checked one after the other.
+    const order = await manager.findOne(ReturnableOrderEntity, { where: { orderId: body.orderId, tenantId }, lock: { mode: 'pessimistic_write' } });
+    if (!order) throw new SkaldError('RETURN_ORDER_NOT_FOUND', `no order ${body.orderId} to return from`, { retryable: false });
+    const lines = await manager.findBy(ReturnableOrderLineEntity, { orderId: order.orderId });
+    const shipments: Array<{ sku: string; shipped: string; last_shipped: Date | null; last_delivered: Date | null }> = await manager.query(
+      `SELECT l.sku, sum(l.quantity)::text AS shipped, max(s.shipped_at) AS last_shipped, max(s.delivered_at) AS last_delivered
+         FROM returnable_shipment s, jsonb_to_recordset(s.lines) AS l(sku text, quantity int)
+        WHERE s.order_id = $1 AND s.shipped_at IS NOT NULL GROUP BY l.sku`,
+      [order.orderId],
+    );
+    const shipped = new Map(shipments.map((row) => [row.sku, Number(row.shipped)]));
+    const returned: Array<{ sku: string; quantity: string }> = await manager.query(
+      `SELECT l.sku, sum(l.quantity)::text AS quantity FROM return_line l JOIN return_request r ON r.id = l.return_id
+        WHERE r.order_id = $1 AND r.status <> ALL($2) GROUP BY l.sku`,
+      [order.orderId, SETTLED_AGAINST],
+    );
+    const policy = await this.policies.of(manager, tenantId);
+    const now = new Date();
+    // The window runs from the last delivery (or, while none is confirmed, the last shipment).
+    const latest = (dates: Array<Date | null>) => dates.filter((d): d is Date => d !== null).sort((x, y) => y.getTime() - x.getTime())[0] ?? null;
+    const windowStart = latest(shipments.map((row) => row.last_delivered)) ?? latest(shipments.map((row) => row.last_shipped));
+    const check = checkReturn(
+      body.lines,
+      {
+        windowStart,
+        lines: new Map(lines.map((line) => [line.sku, { unitPrice: line.unitPrice, shipped: shipped.get(line.sku) ?? 0 }])),
+        alreadyReturned: new Map(returned.map((r) => [r.sku, Number(r.quantity)])),
+        notReturnable: new Set(),
+      },
+      policy,
+      now,
+    );
+    if (!check.ok) throw new SkaldError(check.code, check.message, { retryable: false, details: check.details });
+
+    const id = randomUUID();
+    const [{ n }] = (await manager.query(`SELECT nextval('rma_number_seq')::text AS n`)) as Array<{ n: string }>;
+    const rmaNumber = `RMA-${now.getUTCFullYear()}-${n.padStart(6, '0')}`;
+    const request: ReturnRequestEntity = {
+      id,
+      rmaNumber,
+      tenantId,
+      orderId: order.orderId,
+      status: 'requested',
+      resolution: body.resolution,
+      amount: check.amount,
+      currency: order.currency,
+      reviewReasons: check.review,
+      decision: null,
+      statusReason: check.review.join('; ') || null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await manager.insert(ReturnRequestEntity, request);
+    await manager.insert(
+      ReturnLineEntity,
+      body.lines.map((line, index) => ({ returnId: id, lineNo: index + 1, sku: line.sku, quantity: line.quantity, reasonCode: line.reasonCode, comment: line.comment ?? null })),
+    );
+    const saga = await this.sagas.create(manager, id, {});
+    const step = { request, saga };
+    await this.announce(manager, order, step, null);
+    if (check.review.length === 0) await this.moveTo(manager, order, step, 'approved', 'approved', 'POLICY: no review needed');
+    return { id, rmaNumber, status: request.status };
+  }
+
+  /**
+   * A reviewer approves or rejects a requested return.
+   * @throws SkaldError(RETURN_NOT_FOUND) @throws SkaldError(RETURN_NOT_AWAITING_REVIEW)
+   */
+  async review(manager: EntityManager, caller: Caller, id: string, decision: 'approve' | 'reject', reason: string): Promise<ReturnView> {
+    const { order, step } = await this.lock(manager, caller, id);
+    if (!(await this.sagas.receive(manager, step.saga, this.trigger(RETURN_REQUESTS.review)))) {
+      throw new SkaldError('RETURN_NOT_AWAITING_REVIEW', `return ${id} is ${step.request.status}, not waiting for a review`, { retryable: false, details: { status: step.request.status } });
+    }
+    step.request.decision = { decision, reason, decidedBy: caller.principalId, decidedAt: new Date().toISOString() };
+    if (decision === 'approve') await this.moveTo(manager, order, step, 'approved', 'approved', `APPROVED_BY_REVIEWER: ${reason}`);
+    else await this.moveTo(manager, order, step, 'rejected', 'rejected', `REJECTED_BY_REVIEWER: ${reason}`);
+    return this.view(manager, step.request, order, step.saga);
+  }
+
+  /**
+   * The platform (or staff) withdraws a return before its goods arrive.
+   * @throws SkaldError(RETURN_NOT_FOUND) @throws SkaldError(RETURN_NOT_CANCELLABLE) received already, or closed
+   */
+  async cancel(manager: EntityManager, caller: Caller, id: string, reason: string | undefined): Promise<ReturnView> {
+    const { order, step } = await this.lock(manager, caller, id);
+    if (step.request.status === 'cancelled') return this.view(manager, step.request, order, step.saga);
+    if (!(await this.sagas.receive(manager, step.saga, this.trigger(RETURN_REQUESTS.cancel)))) {
+      throw new SkaldError('RETURN_NOT_CANCELLABLE', `return ${id} is ${step.request.status}: only a return whose goods have not arrived can be cancelled`, {
+        retryable: false,
+        details: { status: step.request.status },
+      });
+    }
+    await this.moveTo(manager, order, step, 'cancelled', 'cancelled', `CANCELLED by ${caller.principalId}${reason ? `: ${reason}` : ''}`);
+    return this.view(manager, step.request, order, step.saga);
+  }
+
+  async get(caller: Caller, id: string): Promise<ReturnView> {
+    const manager = this.dataSource.manager;
+    const request = await manager.findOneBy(ReturnRequestEntity, { id });
+    if (!request || (caller.kind === 'platform' && request.tenantId !== caller.tenantId)) throw new SkaldError('RETURN_NOT_FOUND', `no return ${id}`, { retryable: false });
+    const order = await manager.findOneByOrFail(ReturnableOrderEntity, { orderId: request.orderId });
+    return this.view(manager, request, order, await this.sagas.find(manager, id));
+  }
+
+  /** Newest first; a platform sees its own, staff all (`status=requested`: the review queue). */
+  async list(caller: Caller, query: ListReturnsQuery): Promise<ReturnPageView> {
+    const manager = this.dataSource.manager;
+    const limit = query.limit ?? 20;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (caller.kind === 'platform') add('r.tenant_id = ?', caller.tenantId);
+    if (query.orderId) add('r.order_id = ?', query.orderId);
+    if (query.status) add('r.status = ?', query.status);
+    if (query.cursor) {
+      const cursor = decodeTimeIdCursor(query.cursor);
+      params.push(cursor.createdAt, cursor.id);
+      where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const ids: Array<{ id: string }> = await manager.query(
+      `SELECT r.id FROM return_request r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = ids.slice(0, limit);
+    const items = await Promise.all(page.map(({ id }) => this.get(caller, id)));
+    const last = items.at(-1);
+    return { items, nextCursor: ids.length > limit && last ? encodeTimeIdCursor(last.createdAt, last.id) : null };
+  }
+
+  private trigger(type: string): SagaTrigger {
+    return { type, id: null };
+  }
+
+  private async lock(manager: EntityManager, caller: Caller, id: string): Promise<{ order: ReturnableOrderEntity; step: Step }> {
+    const request = await manager.findOne(ReturnRequestEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!request || (caller.kind === 'platform' && request.tenantId !== caller.tenantId)) throw new SkaldError('RETURN_NOT_FOUND', `no return ${id}`, { retryable: false });
+    const saga = await this.sagas.lock(manager, id);
+    if (!saga) throw new Error(`return ${id} has no saga`);
+    const order = await manager.findOneByOrFail(ReturnableOrderEntity, { orderId: request.orderId });
+    return { order, step: { request, saga } };
+  }
+
+  /** The return's status and its saga's state move together, announced in the same transaction. */
+  private async moveTo(manager: EntityManager, order: ReturnableOrderEntity, step: Step, status: ReturnStatus, state: ReturnSagaState, reason: string, trigger?: SagaTrigger): Promise<void> {
+    const previous = step.request.status;
+    step.request.status = status;
+    step.request.statusReason = reason;
+    step.request.updatedAt = new Date();
+    await manager.update(ReturnRequestEntity, { id: step.request.id }, { status, statusReason: reason, decision: step.request.decision, updatedAt: step.request.updatedAt });
+    await this.sagas.enter(manager, step.saga, state, reason, trigger);
+    await this.announce(manager, order, step, previous);
+  }
+
+  private async announce(manager: EntityManager, order: ReturnableOrderEntity, { request }: Step, previous: ReturnStatus | null): Promise<void> {
+    const sent = await this.outbox.publish(
+      manager,
+      ReturnStatusChangedV1,
+      {
+        returnId: request.id,
+        rmaNumber: request.rmaNumber,
+        orderId: request.orderId,
+        externalId: order.externalId,
+        status: request.status,
+        previousStatus: previous,
+        reason: request.statusReason,
+        customer: order.customer,
+        changedAt: request.updatedAt.toISOString(),
+      },
+      { tenantId: request.tenantId, correlationId: request.id, causationId: null },
+    );
+    await this.sagas.log(manager, request.id, { kind: 'event_sent', messageType: ReturnStatusChangedV1.routingKey, messageId: sent.id, toState: request.status });
+  }
+
+  private async view(manager: EntityManager, request: ReturnRequestEntity, order: ReturnableOrderEntity, saga: ReturnSagaRow | null): Promise<ReturnView> {
+    const lines = await manager.find(ReturnLineEntity, { where: { returnId: request.id }, order: { lineNo: 'ASC' } });
+    return {
+      id: request.id,
+      rmaNumber: request.rmaNumber,
+      status: request.status,
+      orderId: request.orderId,
+      externalId: order.externalId,
+      platformId: request.tenantId,
+      resolution: request.resolution,
+      lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, reasonCode: l.reasonCode, comment: l.comment })),
+      amount: normalizeAmount(request.amount),
+      currency: request.currency,
+      reviewReasons: request.reviewReasons,
+      statusReason: request.statusReason,
+      overdue: saga?.data.overdue ?? false,
+      waitingFor: saga ? RETURN_SAGA.states[saga.state].waitsFor : 'nothing',
+      deadlineAt: saga?.deadlineAt?.toISOString() ?? null,
+      createdAt: request.createdAt.toISOString(),
+      updatedAt: request.updatedAt.toISOString(),
+    };
+  }
+}
