@@ -62,8 +62,8 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     expect((await alertsOf(sku)).filter((p) => p.warehouse === other)).toEqual([]);
 
     expect((await inventory.stockOf(sku)).warehouses).toEqual([
-      { warehouse, onHand: 12, reserved: 9, available: 3, lowStockThreshold: 5 },
-      { warehouse: other, onHand: 10, reserved: 0, available: 10, lowStockThreshold: null },
+      { warehouse, onHand: 12, reserved: 9, quarantined: 0, available: 3, lowStockThreshold: 5 },
+      { warehouse: other, onHand: 10, reserved: 0, quarantined: 0, available: 10, lowStockThreshold: null },
     ]);
     expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 22, reserved: 9 });
   });
@@ -103,7 +103,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     await inventory.catalogItem(sku);
     await inventory.warehouse(warehouse, 7);
     expect(await inventory.setThreshold(sku, warehouse, 1)).toMatchObject({ onHand: 0, available: 0, alerted: true });
-    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 0, reserved: 0, available: 0, lowStockThreshold: 1 }]);
+    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 0, reserved: 0, quarantined: 0, available: 0, lowStockThreshold: 1 }]);
     // Received stock lifts it above; the ledger has only the receipt.
     await inventory.receive(warehouse, [{ sku, quantity: 2 }]);
     expect((await inventory.ledgerOf(sku)).map((e) => e.kind)).toEqual(['receipt']);
@@ -142,7 +142,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     expect((await inventory.http().put(`/v1/stock/${sku}/warehouses/${warehouse}/low-stock-threshold`).send({ threshold: 1 })).status).toBe(401);
     expect((await put({ threshold: 0 }, asStaff(['warehouse']))).status).toBe(200);
 
-    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 1, reserved: 0, available: 1, lowStockThreshold: 0 }]);
+    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 1, reserved: 0, quarantined: 0, available: 1, lowStockThreshold: 0 }]);
     expect(await alertsOf(sku)).toEqual([]);
   });
 });
