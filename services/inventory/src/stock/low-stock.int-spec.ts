@@ -65,7 +65,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
       { warehouse, onHand: 12, reserved: 9, quarantined: 0, available: 3, lowStockThreshold: 5 },
       { warehouse: other, onHand: 10, reserved: 0, quarantined: 0, available: 10, lowStockThreshold: null },
     ]);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 22, reserved: 9 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 22, reserved: 9, quarantined: 0 });
   });
 
   it('alerts once when a threshold is set above what is available, not again for the same or a lower one', async () => {
@@ -80,6 +80,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
       threshold: 5,
       onHand: 3,
       reserved: 0,
+      quarantined: 0,
       available: 3,
       alerted: true,
     });
@@ -94,7 +95,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     await inventory.reservedFor(inventory.reserve(aReserveCommand({ orderId, lines: [{ sku, quantity: 3 }] })));
     await inventory.releasedFor(inventory.release({ orderId, reason: 'CUSTOMER_CANCELLED' }));
     expect(await alertsOf(sku)).toHaveLength(1);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 0 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 0, quarantined: 0 });
   });
 
   it('sets a threshold for a warehouse without stock of the SKU yet', async () => {
@@ -107,7 +108,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     // Received stock lifts it above; the ledger has only the receipt.
     await inventory.receive(warehouse, [{ sku, quantity: 2 }]);
     expect((await inventory.ledgerOf(sku)).map((e) => e.kind)).toEqual(['receipt']);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 2, reserved: 0 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 2, reserved: 0, quarantined: 0 });
   });
 
   it('refuses invalid thresholds, unknown SKUs and warehouses, and callers without a stock role', async () => {
