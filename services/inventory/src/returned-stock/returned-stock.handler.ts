@@ -15,18 +15,8 @@ export class ReturnedStockHandler {
   /** Always answered, in the transaction of the booking: booked (also when re-sent), or refused. */
   @OnMessage(BookReturnedStockV1)
   async onBookReturnedStock(@Payload() command: BookReturnedStock, @Ctx() ctx: MessageContext): Promise<void> {
-    const booking = await this.returnedStock.book(ctx.manager, { ...command, tenantId: ctx.envelope.tenantId });
-    if (booking.outcome === 'refused') {
-      await ctx.publish(ReturnedStockRefusedV1, { returnId: booking.returnId, code: booking.code!, reason: booking.reason! });
-      return;
-    }
-    await ctx.publish(ReturnedStockBookedV1, {
-      returnId: booking.returnId,
-      rmaNumber: booking.rmaNumber,
-      orderId: booking.orderId,
-      warehouse: booking.warehouse,
-      lines: booking.lines.map(({ sku, grade, quantity }) => ({ sku, grade, quantity })),
-      bookedAt: booking.decidedAt.toISOString(),
-    });
+    const answer = await this.returnedStock.book(ctx.manager, { ...command, tenantId: ctx.envelope.tenantId });
+    if (answer.kind === 'refused') await ctx.publish(ReturnedStockRefusedV1, answer.payload);
+    else await ctx.publish(ReturnedStockBookedV1, answer.payload);
   }
 }

@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RETURN_GRADES, type BookReturnedStock, type GradedLineValue, type ReturnGrade } from '@skald/contracts';
+import {
+  RETURN_GRADES,
+  type BookReturnedStock,
+  type GradedLineValue,
+  type ReturnedStockBooked,
+  type ReturnedStockRefusal,
+  type ReturnedStockRefused,
+  type ReturnGrade,
+} from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { compareIdentifiers } from '../common/identifiers.js';
@@ -24,6 +32,9 @@ export interface BookingRequest extends BookReturnedStock {
   tenantId: string | null;
 }
 
+/** The answer to a book command: what was booked, or why nothing was. */
+export type BookingAnswer = { kind: 'booked'; payload: ReturnedStockBooked } | { kind: 'refused'; payload: ReturnedStockRefused };
+
 /**
  * Books a return's inspected goods into stock by grade, once per return: grade A back on hand
  * (and given to the orders waiting for the SKU, like received stock), B on hand but quarantined,
@@ -45,13 +56,13 @@ export class ReturnedStockService {
    * Books, or refuses, within the caller's transaction; a re-sent command gets the first decision
    * (booked with its lines and time, or the same refusal) and changes nothing.
    */
-  async book(manager: EntityManager, request: BookingRequest): Promise<ReturnedStockBooking> {
+  async book(manager: EntityManager, request: BookingRequest): Promise<BookingAnswer> {
     const { returnId, warehouse } = request;
     await this.bookings.lockReturn(manager, returnId);
     const previous = await this.bookings.find(manager, returnId);
     if (previous) {
       this.logger.log(`return ${returnId}: book command re-sent; answering the first decision (${previous.outcome})`);
-      return previous;
+      return answerOf(previous);
     }
 
     const lines = sumBySkuAndGrade(request.lines);
@@ -80,18 +91,36 @@ export class ReturnedStockService {
       `return ${returnId} (${request.rmaNumber}): ${lines.length} line(s) booked into ${warehouse}` +
         (fills.length > 0 ? `; ${fills.length} backordered order(s) served` : ''),
     );
-    return booking;
+    return answerOf(booking);
   }
 
   private async refuse(
     manager: EntityManager,
     decision: Omit<ReturnedStockBooking, 'decidedAt' | 'outcome' | 'code' | 'reason'>,
-    code: 'SKU_UNKNOWN' | 'WAREHOUSE_UNKNOWN',
+    code: ReturnedStockRefusal,
     reason: string,
-  ): Promise<ReturnedStockBooking> {
+  ): Promise<BookingAnswer> {
     this.logger.warn(`return ${decision.returnId}: nothing booked, ${code} (${reason})`);
-    return this.bookings.insert(manager, { ...decision, outcome: 'refused', code, reason });
+    return answerOf(await this.bookings.insert(manager, { ...decision, outcome: 'refused', code, reason }));
   }
+}
+
+/** The event a recorded decision is answered with (the first time and every time after). */
+function answerOf(booking: ReturnedStockBooking): BookingAnswer {
+  if (booking.outcome === 'refused') {
+    return { kind: 'refused', payload: { returnId: booking.returnId, code: booking.code ?? 'SKU_UNKNOWN', reason: booking.reason ?? '' } };
+  }
+  return {
+    kind: 'booked',
+    payload: {
+      returnId: booking.returnId,
+      rmaNumber: booking.rmaNumber,
+      orderId: booking.orderId,
+      warehouse: booking.warehouse,
+      lines: booking.lines.map(({ sku, grade, quantity }) => ({ sku, grade, quantity })),
+      bookedAt: booking.decidedAt.toISOString(),
+    },
+  };
 }
 
 /** One line per SKU and grade (quantities added up), in lock order: SKU, then grade. */

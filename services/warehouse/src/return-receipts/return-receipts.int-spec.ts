@@ -107,6 +107,18 @@ describe('inbound receipts for returns (real PostgreSQL and RabbitMQ)', () => {
     ]);
   });
 
+  it('opens and receives once when copies of a command arrive at the same time', async () => {
+    const command = anExpectReturn();
+    const [first, second] = await Promise.all([expectReturn(command), expectReturn(command)]);
+    expect(second).toEqual(first);
+
+    const receipt = { returnId: command.returnId, lines: command.lines };
+    const [a, b] = await Promise.all([receive(receipt), receive(receipt)]);
+    expect(b).toEqual(a);
+    expect(await world.sut.dataSource.query(`SELECT status FROM return_receipt WHERE return_id = $1`, [command.returnId])).toEqual([{ status: 'received' }]);
+    expect(await world.sut.dataSource.query(`SELECT count(*)::int AS n FROM return_receipt_line WHERE return_id = $1`, [command.returnId])).toEqual([{ n: 2 }]);
+  });
+
   it('records fewer goods than expected, lists only what arrived, and answers a re-sent receipt with the first', async () => {
     const command = anExpectReturn();
     const [mug, plate] = command.lines.map((line) => line.sku);
