@@ -49,7 +49,7 @@ describe('the public API over the real services', () => {
     expect(settled.filter((s) => s === 'cancelled')).toHaveLength(30);
 
     const stock = await staff.expect(200, staff.get(`/v1/stock/${sku}`));
-    expect(stock.totals).toEqual({ onHand: 20, reserved: 20, available: 0 });
+    expect(stock.totals).toEqual({ onHand: 20, reserved: 20, quarantined: 0, available: 0 });
     const ledger = await staff.expect(200, staff.get(`/v1/stock/${sku}/ledger?limit=200`));
     expect(ledger.items.filter((e: { kind: string }) => e.kind === 'reserve')).toHaveLength(20);
   });

@@ -8,6 +8,8 @@ import { StockReceipt, StockReceiptLine } from './receipts/stock-receipt.entity.
 import { BackorderLine, ReleasedOrder } from './reservations/backorder-line.entity.js';
 import { Reservation, ReservationRequest } from './reservations/reservation.entity.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
+import { ReturnedStockBooking } from './returned-stock/returned-stock-booking.entity.js';
+import { ReturnedStockModule } from './returned-stock/returned-stock.module.js';
 import { ShipmentsModule } from './shipments/shipments.module.js';
 import { StockShipment } from './shipments/stock-shipment.entity.js';
 import { LowStockThreshold } from './stock/low-stock-threshold.entity.js';
@@ -30,6 +32,7 @@ const entities = [
   ReleasedOrder,
   StockShipment,
   LowStockThreshold,
+  ReturnedStockBooking,
 ];
 
 /** Status of each stable error code the inventory API answers with (others default to 422). */
@@ -53,6 +56,7 @@ export class AppModule {
         ReceiptsModule,
         ReservationsModule,
         ShipmentsModule,
+        ReturnedStockModule,
       ],
     };
   }

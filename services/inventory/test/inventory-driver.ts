@@ -1,5 +1,11 @@
 import {
   BackorderAllocatedV1,
+  BookReturnedStockV1,
+  ReturnedStockBookedV1,
+  ReturnedStockRefusedV1,
+  type BookReturnedStock,
+  type ReturnedStockBooked,
+  type ReturnedStockRefused,
   CatalogItemUpdatedV1,
   LowStockAlertV1,
   OutboundNoteProgressedV1,
@@ -32,8 +38,8 @@ export const INVENTORY_STAFF = asStaff(['inventory']);
 
 export interface StockBody {
   sku: string;
-  warehouses: Array<{ warehouse: string; onHand: number; reserved: number; available: number; lowStockThreshold: number | null }>;
-  totals: { onHand: number; reserved: number; available: number };
+  warehouses: Array<{ warehouse: string; onHand: number; reserved: number; quarantined: number; available: number; lowStockThreshold: number | null }>;
+  totals: { onHand: number; reserved: number; quarantined: number; available: number };
 }
 
 export interface LedgerEntryBody {
@@ -46,6 +52,9 @@ export interface LedgerEntryBody {
   reservedDelta: number;
   onHandAfter: number;
   reservedAfter: number;
+  quarantinedDelta: number;
+  quarantinedAfter: number;
+  writtenOff: number;
   orderId: string | null;
   reference: string | null;
   reason: string | null;
@@ -99,6 +108,8 @@ export class InventoryDriver {
         StockReleasedV1,
         ReservationExpiredV1,
         LowStockAlertV1,
+        ReturnedStockBookedV1,
+        ReturnedStockRefusedV1,
       ]);
       return new InventoryDriver(sut, probe);
     } catch (error) {
@@ -177,6 +188,20 @@ export class InventoryDriver {
     return this.probe.publish(ReleaseStockV1, command, { tenantId: meta.tenantId ?? 'tenant-test', ...meta });
   }
 
+  /** Sends the return saga's command to book a return's inspected goods. */
+  bookReturnedStock(command: BookReturnedStock, meta: { tenantId?: string; correlationId?: string } = {}): MessageEnvelope<BookReturnedStock> {
+    return this.probe.publish(BookReturnedStockV1, command, { tenantId: meta.tenantId ?? 'tenant-test', ...meta });
+  }
+
+  /** The ReturnedStockBooked answering a book command (by causation: a re-sent command has its own). */
+  bookedFor(command: MessageEnvelope<BookReturnedStock>): Promise<ReceivedMessage<ReturnedStockBooked>> {
+    return this.probe.next(ReturnedStockBookedV1, (_payload, envelope) => envelope.causationId === command.id);
+  }
+
+  refusedFor(command: MessageEnvelope<BookReturnedStock>): Promise<ReceivedMessage<ReturnedStockRefused>> {
+    return this.probe.next(ReturnedStockRefusedV1, (_payload, envelope) => envelope.causationId === command.id);
+  }
+
   noteProgressed(note: OutboundNoteProgressed): MessageEnvelope<OutboundNoteProgressed> {
     return this.probe.publish(OutboundNoteProgressedV1, note, { tenantId: 'tenant-test' });
   }
@@ -221,11 +246,12 @@ export class InventoryDriver {
   }
 
   /** Sum of the ledger's deltas of an SKU (all warehouses), to compare with the stock view's totals. */
-  async ledgerTotals(sku: string): Promise<{ onHand: number; reserved: number }> {
+  async ledgerTotals(sku: string): Promise<{ onHand: number; reserved: number; quarantined: number }> {
     const ledger = await this.ledgerOf(sku);
     return {
       onHand: ledger.reduce((sum, e) => sum + e.onHandDelta, 0),
       reserved: ledger.reduce((sum, e) => sum + e.reservedDelta, 0),
+      quarantined: ledger.reduce((sum, e) => sum + e.quarantinedDelta, 0),
     };
   }
 

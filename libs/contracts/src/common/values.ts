@@ -130,3 +130,16 @@ export class ShortagePolicyValue {
   @IsIn(PARTIAL_REMAINDERS)
   partialRemainder?: PartialRemainder | null;
 }
+
+/**
+ * The grade a returned unit gets at inspection: `A` sellable (back into stock), `B` damaged
+ * (quarantined: on hand, never available), `C` scrap (written off).
+ */
+export const RETURN_GRADES = ['A', 'B', 'C'] as const;
+export type ReturnGrade = (typeof RETURN_GRADES)[number];
+
+/** A quantity of one SKU returned with one grade. */
+export class GradedLineValue extends StockLineValue {
+  @IsIn(RETURN_GRADES)
+  grade: ReturnGrade;
+}

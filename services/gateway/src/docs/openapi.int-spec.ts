@@ -75,6 +75,19 @@ describe('the OpenAPI document of the public API', () => {
     expect(document.paths['/v1/orders'].post.requestBody).toBeDefined();
   });
 
+  it('shows quarantined stock beside on hand, reserved and available, and the ledger kinds of returned goods', () => {
+    type Schema = { properties: Record<string, Schema & { enum?: string[] }>; items: Schema; required: string[] };
+    const okSchema = (path: string) =>
+      (document.paths[path].get.responses['200'] as unknown as { content: Record<string, { schema: Schema }> }).content['application/json'].schema;
+    const stock = okSchema('/v1/stock/{sku}');
+    for (const level of [stock.properties.warehouses.items, stock.properties.totals]) {
+      expect(level.required).toEqual(expect.arrayContaining(['onHand', 'reserved', 'quarantined', 'available']));
+    }
+    const entry = okSchema('/v1/stock/{sku}/ledger').properties.items.items;
+    expect(entry.properties.kind.enum).toEqual(expect.arrayContaining(['return_restocked', 'return_quarantined', 'return_written_off']));
+    expect(entry.required).toEqual(expect.arrayContaining(['quarantinedDelta', 'quarantinedAfter', 'writtenOff']));
+  });
+
   it("passes Redocly's recommended rules", async () => {
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });

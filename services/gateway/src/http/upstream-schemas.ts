@@ -127,7 +127,15 @@ export const RECEIPT_SCHEMA = resource('A booked receipt.', {
   receivedAt: dateTime,
 });
 
-const levels = { onHand: integer, reserved: integer, available: { ...integer, description: 'onHand - reserved' } };
+const levels = {
+  onHand: integer,
+  reserved: integer,
+  quarantined: { ...integer, description: 'Damaged returned units: on hand, never available.' },
+  available: { ...integer, description: 'onHand - reserved - quarantined' },
+};
+
+/** The stock ledger's kinds of movement (the inventory service's). */
+export const STOCK_MOVEMENT_KINDS = ['receipt', 'reserve', 'ship', 'release', 'return_restocked', 'return_quarantined', 'return_written_off'];
 
 export const STOCK_SCHEMA = resource('Stock of a SKU per warehouse and in total.', {
   sku: string,
@@ -142,12 +150,23 @@ export const LEDGER_PAGE_SCHEMA = page(
     at: dateTime,
     warehouse: string,
     sku: string,
-    kind: { type: 'string', example: 'reserve' },
+    kind: {
+      type: 'string',
+      enum: STOCK_MOVEMENT_KINDS,
+      example: 'reserve',
+      description:
+        'Returned goods by grade: return_restocked (A, back on hand and available), return_quarantined (B, on hand but quarantined), ' +
+        'return_written_off (C, scrap: no level changes, writtenOff counts the units).',
+    },
     onHandDelta: integer,
     reservedDelta: integer,
+    quarantinedDelta: integer,
     onHandAfter: integer,
     reservedAfter: integer,
+    quarantinedAfter: integer,
+    writtenOff: { ...integer, description: 'Units written off (return_written_off); 0 otherwise.' },
     orderId: nullableString,
+    reference: { ...nullableString, description: 'What caused it: the receipt, reservation, outbound note, release:<order id>, or return id.' },
   }),
 );
 

@@ -32,10 +32,11 @@ const LOW_STOCK_THRESHOLD_SCHEMA: SchemaObject = {
     threshold: integer,
     onHand: integer,
     reserved: integer,
-    available: { ...integer, description: 'onHand - reserved' },
+    quarantined: integer,
+    available: { ...integer, description: 'onHand - reserved - quarantined' },
     alerted: { type: 'boolean', description: 'Whether setting it raised a low-stock alert (available already below it, and not below the previous threshold).' },
   },
-  required: ['sku', 'warehouse', 'threshold', 'onHand', 'reserved', 'available', 'alerted'],
+  required: ['sku', 'warehouse', 'threshold', 'onHand', 'reserved', 'quarantined', 'available', 'alerted'],
   additionalProperties: true,
 };
 
@@ -59,7 +60,10 @@ export class StockController {
   @Get(':sku')
   @Authorize({ roles: ['inventory', 'warehouse', 'ops', 'reviewer'] })
   @ForwardedResponses()
-  @ApiOperation({ summary: 'Get the stock of a SKU' })
+  @ApiOperation({
+    summary: 'Get the stock of a SKU',
+    description: 'Per warehouse and in total: on hand, reserved, quarantined (damaged returns, never available) and available.',
+  })
   @ApiOkResponse({ description: 'Stock per warehouse.', schema: STOCK_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such SKU.', type: ProblemDto })
   get(@Param() _params: SkuParams, @AuthenticatedCaller() caller: Caller, @Req() req: Request): Promise<Reply> {
@@ -69,7 +73,7 @@ export class StockController {
   @Get(':sku/ledger')
   @Authorize({ roles: ['inventory', 'warehouse', 'ops', 'reviewer'] })
   @ForwardedResponses()
-  @ApiOperation({ summary: 'Get the stock movements of a SKU', description: 'Receipts, reservations, releases and shipments, newest first.' })
+  @ApiOperation({ summary: 'Get the stock movements of a SKU', description: 'Receipts, reservations, releases, shipments and returned goods by grade, oldest first.' })
   @ApiOkResponse({ description: 'Stock movements.', schema: LEDGER_PAGE_SCHEMA })
   @ApiNotFoundResponse({ description: 'No such SKU.', type: ProblemDto })
   ledger(

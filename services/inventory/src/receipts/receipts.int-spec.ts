@@ -52,10 +52,10 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(tea)).toEqual({
       sku: tea,
       warehouses: [
-        { warehouse: preferred, onHand: 1, reserved: 0, available: 1, lowStockThreshold: null },
-        { warehouse: firstSeen, onHand: 7, reserved: 0, available: 7, lowStockThreshold: null },
+        { warehouse: preferred, onHand: 1, reserved: 0, quarantined: 0, available: 1, lowStockThreshold: null },
+        { warehouse: firstSeen, onHand: 7, reserved: 0, quarantined: 0, available: 7, lowStockThreshold: null },
       ],
-      totals: { onHand: 8, reserved: 0, available: 8 },
+      totals: { onHand: 8, reserved: 0, quarantined: 0, available: 8 },
     });
     const ledger = await inventory.ledgerOf(tea);
     expect(ledger).toEqual([
@@ -103,7 +103,7 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 422, code: 'SKU_UNKNOWN', skus: [missingA, missingB] });
-    expect(await inventory.stockOf(known)).toEqual({ sku: known, warehouses: [], totals: { onHand: 0, reserved: 0, available: 0 } });
+    expect(await inventory.stockOf(known)).toEqual({ sku: known, warehouses: [], totals: { onHand: 0, reserved: 0, quarantined: 0, available: 0 } });
     expect(await inventory.ledgerOf(known)).toEqual([]);
     expect(await inventory.query(`SELECT id FROM stock_receipt`)).toEqual(receiptsBefore);
     expect(await inventory.query(`SELECT code FROM warehouse WHERE code = $1`, [warehouse])).toEqual([]);

@@ -1,11 +1,12 @@
 import { allocate, allocateAvailable, type StockToAllocate } from './allocation.js';
 
-const level = (warehouse: string, priority: number, onHand: number, reserved = 0, sku = 'A'): StockToAllocate => ({
+const level = (warehouse: string, priority: number, onHand: number, reserved = 0, sku = 'A', quarantined = 0): StockToAllocate => ({
   sku,
   warehouse,
   priority,
   onHand,
   reserved,
+  quarantined,
 });
 
 describe('allocate (all or nothing, by warehouse priority then code)', () => {
@@ -17,6 +18,16 @@ describe('allocate (all or nothing, by warehouse priority then code)', () => {
         { sku: 'A', warehouse: 'W-A', quantity: 4 },
         { sku: 'A', warehouse: 'W-B', quantity: 3 },
       ],
+    });
+  });
+
+  it('never takes quarantined units: only on hand less reserved less quarantined', () => {
+    // W-A: 5 on hand, 1 reserved, 3 quarantined: 1 available. W-B: 4 on hand, all quarantined.
+    const stock = [level('W-A', 10, 5, 1, 'A', 3), level('W-B', 20, 4, 0, 'A', 4)];
+    expect(allocate(new Map([['A', 2]]), stock)).toEqual({ ok: false, shortages: [{ sku: 'A', requested: 2, available: 1 }] });
+    expect(allocateAvailable(new Map([['A', 2]]), stock)).toEqual({
+      allocations: [{ sku: 'A', warehouse: 'W-A', quantity: 1 }],
+      missing: new Map([['A', 1]]),
     });
   });
 

@@ -1,4 +1,5 @@
 import { compareIdentifiers } from '../common/identifiers.js';
+import { availableOf } from '../stock/stock-level.entity.js';
 
 export interface StockToAllocate {
   sku: string;
@@ -6,6 +7,8 @@ export interface StockToAllocate {
   priority: number;
   onHand: number;
   reserved: number;
+  /** Damaged returned units: on hand, never allocated. */
+  quarantined: number;
 }
 
 export interface Allocation {
@@ -40,7 +43,7 @@ export function allocate(requested: ReadonlyMap<string, number>, stock: readonly
   const shortages: Shortage[] = [];
   for (const [sku, quantity] of requested) {
     const sources = sourcesOf(sku, stock);
-    const available = sources.reduce((sum, level) => sum + level.onHand - level.reserved, 0);
+    const available = sources.reduce((sum, level) => sum + availableOf(level), 0);
     if (available < quantity) {
       shortages.push({ sku, requested: quantity, available });
       continue;
@@ -70,7 +73,7 @@ export function allocateAvailable(requested: ReadonlyMap<string, number>, stock:
 /** The levels of an SKU with stock to spare, lowest priority first, ties by warehouse code. */
 function sourcesOf(sku: string, stock: readonly StockToAllocate[]): StockToAllocate[] {
   return stock
-    .filter((level) => level.sku === sku && level.onHand > level.reserved)
+    .filter((level) => level.sku === sku && availableOf(level) > 0)
     .sort((a, b) => a.priority - b.priority || compareIdentifiers(a.warehouse, b.warehouse));
 }
 
@@ -80,7 +83,7 @@ function take(sku: string, quantity: number, sources: readonly StockToAllocate[]
   let missing = quantity;
   for (const level of sources) {
     if (missing === 0) break;
-    const taken = Math.min(missing, level.onHand - level.reserved);
+    const taken = Math.min(missing, availableOf(level));
     allocations.push({ sku, warehouse: level.warehouse, quantity: taken });
     missing -= taken;
   }

@@ -48,7 +48,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     expect((await inventory.reservedFor(second)).payload).toMatchObject({ reservations: [], backordered: [{ sku: tea, quantity: 4 }] });
     const third = inventory.reserve(aReserveCommand({ lines: [{ sku: tea, quantity: 1 }], onShortage: 'backorder' }));
     await inventory.reservedFor(third);
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 3, available: 0 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 3, quarantined: 0, available: 0 });
 
     // 4 arrive in the spare warehouse: 2 complete the first order, 2 go to the second (still waiting for 2), none to the third.
     await inventory.receive(spare, [{ sku: tea, quantity: 4 }]);
@@ -62,8 +62,8 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     expect(secondFill.payload.backordered).toEqual([{ sku: tea, quantity: 2 }]);
     expect(await inventory.outbox(BackorderAllocatedV1, (p) => p.orderId === third.payload.orderId)).toEqual([]);
 
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 7, reserved: 7, available: 0 });
-    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 7, reserved: 7 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 7, reserved: 7, quarantined: 0, available: 0 });
+    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 7, reserved: 7, quarantined: 0 });
     const fromBackorder = (await inventory.ledgerOf(tea)).filter((e) => e.kind === 'reserve' && e.warehouse === spare);
     expect(fromBackorder.map((e) => [e.orderId, e.reservedDelta, e.reference])).toEqual([
       [first.payload.orderId, 2, firstFill.payload.reservations[0].reservationId],
@@ -88,8 +88,8 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
     expect(secondDone.payload.reservations.map(placement)).toEqual([[tea, main, 2]]);
     const thirdFill = await inventory.probe.next(BackorderAllocatedV1, (p) => p.orderId === third.payload.orderId);
     expect(thirdFill.payload).toMatchObject({ backordered: [] });
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 11, reserved: 10, available: 1 });
-    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 11, reserved: 10 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 11, reserved: 10, quarantined: 0, available: 1 });
+    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 11, reserved: 10, quarantined: 0 });
 
     // A re-sent reserve of the first order answers with its decision as it stands now: all reserved, nothing waiting.
     const again = inventory.reserve(aReserveCommand({ orderId: first.payload.orderId, lines: first.payload.lines, onShortage: 'backorder' }));
@@ -124,7 +124,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
 
     // Nothing waits: a receipt serves nobody.
     await inventory.receive(warehouse, [{ sku: tea, quantity: 1 }]);
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 2, available: 1 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 2, quarantined: 0, available: 1 });
     expect(await inventory.outbox(BackorderAllocatedV1, (p) => p.orderId === command.payload.orderId)).toEqual([]);
 
     // Replayed as first decided.
@@ -136,7 +136,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
       reason: 'STOCK_SHORT',
       shortages: [{ sku: cups, requested: 1, available: 0 }],
     });
-    expect(await inventory.ledgerTotals(cups)).toEqual({ onHand: 5, reserved: 5 });
+    expect(await inventory.ledgerTotals(cups)).toEqual({ onHand: 5, reserved: 5, quarantined: 0 });
   });
 
   it('rejects unknown and unsellable SKUs whatever the shortage mode', async () => {
@@ -210,7 +210,7 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
         [3, 1, 'active'],
       ]),
     );
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 3 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 3, quarantined: 0 });
   });
 
   it('never hands out a unit twice when receipts race backorder reserves', async () => {
@@ -236,8 +236,8 @@ describe('stock shortage: backorders, taking what is available, attempts (real P
       [sku],
     );
     expect(waiting).toEqual([{ total: 10 }]);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 20, reserved: 20, available: 0 });
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 20, reserved: 20 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 20, reserved: 20, quarantined: 0, available: 0 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 20, reserved: 20, quarantined: 0 });
     expect(await inventory.retries(ReserveStockV1)).toBe(retriesBefore);
   });
 });

@@ -45,9 +45,9 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
       backorderEnded: [{ sku: tea, quantity: 2 }],
     });
 
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 0, available: 3 });
-    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 4, reserved: 0, available: 4 });
-    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 3, reserved: 0 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 0, quarantined: 0, available: 3 });
+    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 4, reserved: 0, quarantined: 0, available: 4 });
+    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 3, reserved: 0, quarantined: 0 });
     const releases = (await inventory.ledgerOf(tea)).filter((e) => e.kind === 'release');
     expect(releases.map((e) => [e.warehouse, e.onHandDelta, e.reservedDelta, e.orderId, e.reference, e.reason])).toEqual([
       [a, 0, -2, orderId, `release:${orderId}`, 'CUSTOMER_CANCELLED'],
@@ -62,11 +62,11 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
     const again = inventory.release({ orderId, reason: 'CUSTOMER_CANCELLED' });
     expect((await inventory.releasedFor(again)).payload).toEqual({ orderId, reason: 'CUSTOMER_CANCELLED', released: [], backorderEnded: [] });
     expect((await inventory.ledgerOf(tea)).filter((e) => e.kind === 'release')).toHaveLength(2);
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 0, available: 3 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 3, reserved: 0, quarantined: 0, available: 3 });
 
     // Stock arriving later serves nobody: the order no longer waits.
     await inventory.receive(a, [{ sku: tea, quantity: 2 }]);
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 5, reserved: 0, quarantined: 0, available: 5 });
     expect(await inventory.outbox(BackorderAllocatedV1, (p) => p.orderId === orderId)).toEqual([]);
   });
 
@@ -106,9 +106,9 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
       backorderEnded: [{ sku: tea, quantity: 1 }],
     });
     expect((await inventory.reservationsOf(orderId)).find((r) => r.id === teaReservation.reservationId)?.status).toBe('active');
-    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 3, reserved: 0, available: 3 });
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 1, reserved: 1, available: 0 });
-    expect(await inventory.ledgerTotals(cups)).toEqual({ onHand: 3, reserved: 0 });
+    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 3, reserved: 0, quarantined: 0, available: 3 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 1, reserved: 1, quarantined: 0, available: 0 });
+    expect(await inventory.ledgerTotals(cups)).toEqual({ onHand: 3, reserved: 0, quarantined: 0 });
 
     // Released in part only: a later reserve attempt of the order is still decided.
     const later = inventory.reserve(aReserveCommand({ orderId, lines: [{ sku: cups, quantity: 1 }], attempt: 2 }));
@@ -135,8 +135,8 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
     ]);
     expect(await inventory.outbox(StockReservedV1, (p) => p.orderId === orderId)).toEqual([]);
     expect(await inventory.outbox(StockReservationRejectedV1, (p) => p.orderId === orderId)).toEqual([]);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 5, reserved: 0, available: 5 });
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 5, reserved: 0 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 5, reserved: 0, quarantined: 0, available: 5 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 5, reserved: 0, quarantined: 0 });
   });
 
   it('gives released stock to the orders waiting for it, first come, first served', async () => {
@@ -161,7 +161,7 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
     expect(second.payload.reservations.map(placement)).toEqual([[sku, warehouse, 1]]);
     expect(second.payload.backordered).toEqual([{ sku, quantity: 2 }]);
 
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 4, reserved: 4, available: 0 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 4, reserved: 4, quarantined: 0, available: 0 });
     const ledger = await inventory.ledgerOf(sku);
     expect(ledger.map((e) => [e.kind, e.reservedDelta, e.orderId])).toEqual([
       ['receipt', 0, null],
@@ -170,7 +170,7 @@ describe('releasing an order’s stock (real PostgreSQL and RabbitMQ)', () => {
       ['reserve', 3, waitingFirst.payload.orderId],
       ['reserve', 1, waitingSecond.payload.orderId],
     ]);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 4, reserved: 4 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 4, reserved: 4, quarantined: 0 });
     expect(inventory.probe.messages(StockReleasedV1, (p) => p.orderId === cancelled)).toHaveLength(1);
   });
 });

@@ -55,10 +55,10 @@ describe('reservations under contention (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(sku)).toEqual({
       sku,
       warehouses: [
-        { warehouse: a, onHand: 12, reserved: 12, available: 0, lowStockThreshold: null },
-        { warehouse: b, onHand: 8, reserved: 8, available: 0, lowStockThreshold: null },
+        { warehouse: a, onHand: 12, reserved: 12, quarantined: 0, available: 0, lowStockThreshold: null },
+        { warehouse: b, onHand: 8, reserved: 8, quarantined: 0, available: 0, lowStockThreshold: null },
       ],
-      totals: { onHand: 20, reserved: 20, available: 0 },
+      totals: { onHand: 20, reserved: 20, quarantined: 0, available: 0 },
     });
     const ledger = await inventory.ledgerOf(sku);
     const reserves = ledger.filter((e) => e.kind === 'reserve');
@@ -81,7 +81,7 @@ describe('reservations under contention (real PostgreSQL and RabbitMQ)', () => {
 
     const first = replies[0].payload;
     for (const reply of replies) expect(reply.payload).toEqual(first);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 10, reserved: 3, available: 7 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 10, reserved: 3, quarantined: 0, available: 7 });
     expect(await inventory.query(`SELECT id FROM reservation WHERE order_id = $1`, [orderId])).toHaveLength(1);
     expect(await inventory.invariantViolations()).toEqual([]);
     // The order lock settled it; a unique-key violation and a retry would have too, less cleanly.

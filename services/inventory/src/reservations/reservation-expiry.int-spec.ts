@@ -77,8 +77,8 @@ describe('reservation holds and their expiry (real PostgreSQL and RabbitMQ)', ()
     expect(await inventory.outbox(ReservationExpiredV1, (p) => p.orderId === fresh)).toEqual([]);
     const rows = await inventory.reservationsOf(expiring.payload.orderId);
     expect(rows.map((r) => [r.status, r.expiry_notified_at instanceof Date])).toEqual(Array(3).fill(['active', true]));
-    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 6, reserved: 3, available: 3 });
-    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 6, reserved: 3 });
+    expect((await inventory.stockOf(tea)).totals).toEqual({ onHand: 6, reserved: 3, quarantined: 0, available: 3 });
+    expect(await inventory.ledgerTotals(tea)).toEqual({ onHand: 6, reserved: 3, quarantined: 0 });
   });
 
   it('notifies each expired reservation exactly once when sweepers race (several replicas)', async () => {
@@ -101,7 +101,7 @@ describe('reservation holds and their expiry (real PostgreSQL and RabbitMQ)', ()
     expect(new Set(notified).size).toBe(orderIds.length);
     expect(new Set(notices.map((n) => n.payload.orderId))).toEqual(ours);
     await inventory.probe.next(ReservationExpiredV1, (p) => p.orderId === orderIds[13]);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 40, reserved: 28, available: 12 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 40, reserved: 28, quarantined: 0, available: 12 });
   });
 
   it('pins the reservations of a confirmed outbound note: they no longer expire', async () => {

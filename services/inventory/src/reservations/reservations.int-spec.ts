@@ -57,12 +57,12 @@ describe('reserving stock for an order (real PostgreSQL and RabbitMQ)', () => {
     expect(await inventory.stockOf(tea)).toEqual({
       sku: tea,
       warehouses: [
-        { warehouse: near, onHand: 4, reserved: 4, available: 0, lowStockThreshold: null },
-        { warehouse: far, onHand: 10, reserved: 2, available: 8, lowStockThreshold: null },
+        { warehouse: near, onHand: 4, reserved: 4, quarantined: 0, available: 0, lowStockThreshold: null },
+        { warehouse: far, onHand: 10, reserved: 2, quarantined: 0, available: 8, lowStockThreshold: null },
       ],
-      totals: { onHand: 14, reserved: 6, available: 8 },
+      totals: { onHand: 14, reserved: 6, quarantined: 0, available: 8 },
     });
-    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 5, reserved: 2, available: 3 });
+    expect((await inventory.stockOf(cups)).totals).toEqual({ onHand: 5, reserved: 2, quarantined: 0, available: 3 });
 
     const reserveEntries = (await inventory.ledgerOf(tea)).filter((e) => e.kind === 'reserve');
     const reservationIdAt = (warehouse: string) =>
@@ -111,8 +111,8 @@ describe('reserving stock for an order (real PostgreSQL and RabbitMQ)', () => {
       reason: 'STOCK_SHORT',
       shortages: [{ sku: short, requested: 5, available: 3 }],
     });
-    expect((await inventory.stockOf(plenty)).totals).toEqual({ onHand: 10, reserved: 0, available: 10 });
-    expect((await inventory.stockOf(short)).totals).toEqual({ onHand: 3, reserved: 0, available: 3 });
+    expect((await inventory.stockOf(plenty)).totals).toEqual({ onHand: 10, reserved: 0, quarantined: 0, available: 10 });
+    expect((await inventory.stockOf(short)).totals).toEqual({ onHand: 3, reserved: 0, quarantined: 0, available: 3 });
     expect((await inventory.ledgerOf(plenty)).filter((e) => e.kind !== 'receipt')).toEqual([]);
     expect(await inventory.query(`SELECT id FROM reservation WHERE order_id = $1`, [command.payload.orderId])).toEqual([]);
     expect(inventory.probe.messages(StockReservedV1, (p) => p.orderId === command.payload.orderId)).toEqual([]);
@@ -169,7 +169,7 @@ describe('reserving stock for an order (real PostgreSQL and RabbitMQ)', () => {
     const againReply = await inventory.reservedFor(again);
 
     expect(againReply.payload).toEqual(firstReply.payload);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 3, reserved: 2, available: 1 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 3, reserved: 2, quarantined: 0, available: 1 });
     expect((await inventory.ledgerOf(sku)).filter((e) => e.kind === 'reserve')).toHaveLength(1);
 
     // A rejected order stays rejected, even once stock has arrived: the saga has acted on it.
@@ -179,6 +179,6 @@ describe('reserving stock for an order (real PostgreSQL and RabbitMQ)', () => {
     await inventory.receive(warehouse, [{ sku, quantity: 10 }]);
     const rejectedAgain = inventory.reserve(aReserveCommand({ orderId: shortOrder, lines: [{ sku, quantity: 5 }] }));
     expect((await inventory.rejectedFor(rejectedAgain)).payload).toEqual(rejection.payload);
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 13, reserved: 2, available: 11 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 13, reserved: 2, quarantined: 0, available: 11 });
   });
 });

@@ -59,10 +59,10 @@ describe('shipping consumes reservations and on-hand stock (real PostgreSQL and 
     expect(await inventory.stockOf(sku)).toEqual({
       sku,
       warehouses: [
-        { warehouse: near, onHand: 0, reserved: 0, available: 0, lowStockThreshold: null },
-        { warehouse: far, onHand: 10, reserved: 2, available: 8, lowStockThreshold: null },
+        { warehouse: near, onHand: 0, reserved: 0, quarantined: 0, available: 0, lowStockThreshold: null },
+        { warehouse: far, onHand: 10, reserved: 2, quarantined: 0, available: 8, lowStockThreshold: null },
       ],
-      totals: { onHand: 10, reserved: 2, available: 8 },
+      totals: { onHand: 10, reserved: 2, quarantined: 0, available: 8 },
     });
     const ships = (await inventory.ledgerOf(sku)).filter((e) => e.kind === 'ship');
     expect(ships).toEqual([
@@ -91,7 +91,7 @@ describe('shipping consumes reservations and on-hand stock (real PostgreSQL and 
 
     const ledgerBefore = await inventory.ledgerOf(sku);
     await inventory.processed(inventory.ship(note));
-    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 10, reserved: 2, available: 8 });
+    expect((await inventory.stockOf(sku)).totals).toEqual({ onHand: 10, reserved: 2, quarantined: 0, available: 8 });
     expect(await inventory.ledgerOf(sku)).toEqual(ledgerBefore);
   });
 
@@ -112,11 +112,11 @@ describe('shipping consumes reservations and on-hand stock (real PostgreSQL and 
         split_from: farReservation.reservationId,
       }),
     ]);
-    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 8, reserved: 3, available: 5, lowStockThreshold: null });
+    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 8, reserved: 3, quarantined: 0, available: 5, lowStockThreshold: null });
 
     const rest = anOutboundNoteShipped({ orderId, warehouse: far, lines: [{ sku, quantity: 1 }, { sku, quantity: 2 }] });
     await inventory.processed(inventory.ship(rest));
-    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 5, reserved: 0, available: 5, lowStockThreshold: null });
+    expect(await stockIn(sku, far)).toEqual({ warehouse: far, onHand: 5, reserved: 0, quarantined: 0, available: 5, lowStockThreshold: null });
     expect((await reservationsOf(orderId)).filter((r) => r.warehouse === far && r.status === 'active')).toEqual([]);
   });
 

@@ -62,10 +62,10 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     expect((await alertsOf(sku)).filter((p) => p.warehouse === other)).toEqual([]);
 
     expect((await inventory.stockOf(sku)).warehouses).toEqual([
-      { warehouse, onHand: 12, reserved: 9, available: 3, lowStockThreshold: 5 },
-      { warehouse: other, onHand: 10, reserved: 0, available: 10, lowStockThreshold: null },
+      { warehouse, onHand: 12, reserved: 9, quarantined: 0, available: 3, lowStockThreshold: 5 },
+      { warehouse: other, onHand: 10, reserved: 0, quarantined: 0, available: 10, lowStockThreshold: null },
     ]);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 22, reserved: 9 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 22, reserved: 9, quarantined: 0 });
   });
 
   it('alerts once when a threshold is set above what is available, not again for the same or a lower one', async () => {
@@ -80,6 +80,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
       threshold: 5,
       onHand: 3,
       reserved: 0,
+      quarantined: 0,
       available: 3,
       alerted: true,
     });
@@ -94,7 +95,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     await inventory.reservedFor(inventory.reserve(aReserveCommand({ orderId, lines: [{ sku, quantity: 3 }] })));
     await inventory.releasedFor(inventory.release({ orderId, reason: 'CUSTOMER_CANCELLED' }));
     expect(await alertsOf(sku)).toHaveLength(1);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 0 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 3, reserved: 0, quarantined: 0 });
   });
 
   it('sets a threshold for a warehouse without stock of the SKU yet', async () => {
@@ -103,11 +104,11 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     await inventory.catalogItem(sku);
     await inventory.warehouse(warehouse, 7);
     expect(await inventory.setThreshold(sku, warehouse, 1)).toMatchObject({ onHand: 0, available: 0, alerted: true });
-    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 0, reserved: 0, available: 0, lowStockThreshold: 1 }]);
+    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 0, reserved: 0, quarantined: 0, available: 0, lowStockThreshold: 1 }]);
     // Received stock lifts it above; the ledger has only the receipt.
     await inventory.receive(warehouse, [{ sku, quantity: 2 }]);
     expect((await inventory.ledgerOf(sku)).map((e) => e.kind)).toEqual(['receipt']);
-    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 2, reserved: 0 });
+    expect(await inventory.ledgerTotals(sku)).toEqual({ onHand: 2, reserved: 0, quarantined: 0 });
   });
 
   it('refuses invalid thresholds, unknown SKUs and warehouses, and callers without a stock role', async () => {
@@ -142,7 +143,7 @@ describe('low-stock thresholds and alerts (real PostgreSQL and RabbitMQ)', () =>
     expect((await inventory.http().put(`/v1/stock/${sku}/warehouses/${warehouse}/low-stock-threshold`).send({ threshold: 1 })).status).toBe(401);
     expect((await put({ threshold: 0 }, asStaff(['warehouse']))).status).toBe(200);
 
-    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 1, reserved: 0, available: 1, lowStockThreshold: 0 }]);
+    expect((await inventory.stockOf(sku)).warehouses).toEqual([{ warehouse, onHand: 1, reserved: 0, quarantined: 0, available: 1, lowStockThreshold: 0 }]);
     expect(await alertsOf(sku)).toEqual([]);
   });
 });

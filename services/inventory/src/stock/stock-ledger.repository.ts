@@ -9,8 +9,9 @@ export class StockLedgerRepository {
   async append(manager: EntityManager, entry: Omit<StockMovement, 'id' | 'at'>): Promise<StockMovement> {
     const [row]: Array<{ id: string; at: Date }> = await manager.query(
       `INSERT INTO stock_movement
-         (sku, warehouse, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, reference, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (sku, warehouse, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, reference, reason,
+          quarantined_delta, quarantined_after, written_off)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        RETURNING id, at`,
       [
         entry.sku,
@@ -23,6 +24,9 @@ export class StockLedgerRepository {
         entry.orderId,
         entry.reference,
         entry.reason,
+        entry.quarantinedDelta,
+        entry.quarantinedAfter,
+        entry.writtenOff,
       ],
     );
     return Object.assign(new StockMovement(), entry, row);

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The stock of one SKU in one warehouse. `reserved` counts the active reservations; what can
- * still be reserved is `onHand - reserved`. The database keeps 0 <= reserved <= onHand.
+ * The stock of one SKU in one warehouse. `reserved` counts the active reservations, `quarantined`
+ * the damaged returned units (on hand, never available); what can still be reserved is
+ * `onHand - reserved - quarantined`. The database keeps reserved + quarantined <= onHand.
  */
 @Entity({ name: 'stock_level' })
 export class StockLevel {
@@ -18,6 +19,9 @@ export class StockLevel {
   @Column({ type: 'integer' })
   reserved: number;
 
+  @Column({ type: 'integer' })
+  quarantined: number;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
@@ -29,6 +33,12 @@ export interface AllocatableStock {
   priority: number;
   onHand: number;
   reserved: number;
+  quarantined: number;
+}
+
+/** What of a level can still be reserved: on hand, neither reserved nor quarantined. */
+export function availableOf(level: { onHand: number; reserved: number; quarantined: number }): number {
+  return level.onHand - level.reserved - level.quarantined;
 }
 
 /** A stock level as the stock view shows it, with the warehouse's low-stock threshold for the SKU. */

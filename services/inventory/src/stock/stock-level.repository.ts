@@ -8,6 +8,7 @@ interface LevelRow {
   priority: number;
   on_hand: number;
   reserved: number;
+  quarantined: number;
 }
 
 const toAllocatable = (row: LevelRow): AllocatableStock => ({
@@ -16,6 +17,7 @@ const toAllocatable = (row: LevelRow): AllocatableStock => ({
   priority: row.priority,
   onHand: row.on_hand,
   reserved: row.reserved,
+  quarantined: row.quarantined,
 });
 
 /**
@@ -54,7 +56,7 @@ export class StockLevelRepository {
   /** Locks (FOR UPDATE) every level of these SKUs, in every warehouse. */
   async lockAllOf(manager: EntityManager, skus: readonly string[]): Promise<AllocatableStock[]> {
     const rows: LevelRow[] = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined
          FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
         WHERE s.sku = ANY($1::text[])
         ORDER BY s.sku, s.warehouse
@@ -67,7 +69,7 @@ export class StockLevelRepository {
   /** Locks (FOR UPDATE) the levels of these SKUs in one warehouse. */
   async lockIn(manager: EntityManager, warehouse: string, skus: readonly string[]): Promise<AllocatableStock[]> {
     const rows: LevelRow[] = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined
          FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
         WHERE s.warehouse = $1 AND s.sku = ANY($2::text[])
         ORDER BY s.sku, s.warehouse
@@ -84,27 +86,26 @@ export class StockLevelRepository {
   async addDeltas(
     manager: EntityManager,
     level: { sku: string; warehouse: string },
-    onHandDelta: number,
-    reservedDelta: number,
-  ): Promise<{ onHand: number; reserved: number; lowStockThreshold: number | null }> {
+    deltas: { onHand: number; reserved: number; quarantined: number },
+  ): Promise<{ onHand: number; reserved: number; quarantined: number; lowStockThreshold: number | null }> {
     // The level's low-stock threshold comes back with it: every movement is checked against it,
     // so it costs no second round trip.
-    const [rows]: [Array<{ on_hand: number; reserved: number; threshold: number | null }>, number] = await manager.query(
-      `UPDATE stock_level SET on_hand = on_hand + $3, reserved = reserved + $4, updated_at = now()
+    const [rows]: [Array<{ on_hand: number; reserved: number; quarantined: number; threshold: number | null }>, number] = await manager.query(
+      `UPDATE stock_level SET on_hand = on_hand + $3, reserved = reserved + $4, quarantined = quarantined + $5, updated_at = now()
         WHERE sku = $1 AND warehouse = $2
-        RETURNING on_hand, reserved,
+        RETURNING on_hand, reserved, quarantined,
                   (SELECT t.threshold FROM low_stock_threshold t WHERE t.sku = $1 AND t.warehouse = $2) AS threshold`,
-      [level.sku, level.warehouse, onHandDelta, reservedDelta],
+      [level.sku, level.warehouse, deltas.onHand, deltas.reserved, deltas.quarantined],
     );
     const row = rows[0];
     if (!row) throw new Error(`No stock level for ${level.sku} in ${level.warehouse}`);
-    return { onHand: row.on_hand, reserved: row.reserved, lowStockThreshold: row.threshold };
+    return { onHand: row.on_hand, reserved: row.reserved, quarantined: row.quarantined, lowStockThreshold: row.threshold };
   }
 
   /** The levels of an SKU with their low-stock thresholds, by warehouse priority then code. */
   async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<StockLevelView[]> {
     const rows: Array<LevelRow & { threshold: number | null }> = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, t.threshold
+      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined, t.threshold
          FROM stock_level s
          JOIN warehouse w ON w.code = s.warehouse
          LEFT JOIN low_stock_threshold t ON t.sku = s.sku AND t.warehouse = s.warehouse

@@ -2,9 +2,12 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * Why stock changed: goods received, reserved for an order (directly or from its backorder),
- * shipped, or a reservation given back (`release`: cancellation, an expired hold let go).
+ * shipped, a reservation given back (`release`: cancellation, an expired hold let go), or returned
+ * goods booked by their grade: sellable back on hand (`return_restocked`), damaged on hand but
+ * quarantined (`return_quarantined`), scrap written off (`return_written_off`: no level changes,
+ * `writtenOff` records the units).
  */
-export const MOVEMENT_KINDS = ['receipt', 'reserve', 'ship', 'release'] as const;
+export const MOVEMENT_KINDS = ['receipt', 'reserve', 'ship', 'release', 'return_restocked', 'return_quarantined', 'return_written_off'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 /**
@@ -41,6 +44,16 @@ export class StockMovement {
   @Column({ name: 'reserved_after', type: 'integer' })
   reservedAfter: number;
 
+  @Column({ name: 'quarantined_delta', type: 'integer' })
+  quarantinedDelta: number;
+
+  @Column({ name: 'quarantined_after', type: 'integer' })
+  quarantinedAfter: number;
+
+  /** Units written off (scrapped returns, kind `return_written_off`); 0 otherwise. */
+  @Column({ name: 'written_off', type: 'integer' })
+  writtenOff: number;
+
   @Column({ name: 'order_id', type: 'text', nullable: true })
   orderId: string | null;
 
@@ -60,6 +73,10 @@ export interface Movement {
   kind: MovementKind;
   onHandDelta: number;
   reservedDelta: number;
+  /** Default 0. */
+  quarantinedDelta?: number;
+  /** Units written off without a level change (`return_written_off`); default 0. */
+  writtenOff?: number;
   orderId?: string | null;
   reference?: string | null;
   reason?: string | null;

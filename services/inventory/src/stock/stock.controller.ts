@@ -33,7 +33,7 @@ export class StockController {
 
   @Get(':sku')
   @Access({ roles: READERS })
-  @ApiOperation({ summary: 'Stock of an SKU per warehouse: on hand, reserved, available' })
+  @ApiOperation({ summary: 'Stock of an SKU per warehouse: on hand, reserved, quarantined, available' })
   @ApiOkResponse({ type: StockDto })
   @ApiProblems([400, 401, 403, 404], { 404: 'Unknown SKU (SKU_UNKNOWN)', 422: 'Unknown SKUs (SKU_UNKNOWN, listed in skus); nothing stored' })
   async levels(@Param() { sku }: SkuParams): Promise<StockDto> {
@@ -57,7 +57,7 @@ export class StockController {
   @ApiOperation({
     summary: 'Set the low-stock threshold of an SKU in a warehouse',
     description:
-      'inventory.stock.low.v1 is published when a movement takes available stock (on hand - reserved) from at least the ' +
+      'inventory.stock.low.v1 is published when a movement takes available stock (on hand - reserved - quarantined) from at least the ' +
       'threshold to below it, and once now if it is already below (but was not below the previous threshold).',
   })
   @ApiOkResponse({ type: LowStockThresholdDto })

@@ -4,7 +4,7 @@ import { Outbox } from '@skald/messaging';
 import type { EntityManager } from 'typeorm';
 import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor.js';
 import { LowStockThresholdRepository } from './low-stock-threshold.repository.js';
-import type { AllocatableStock, StockLevelView } from './stock-level.entity.js';
+import { availableOf, type AllocatableStock, type StockLevelView } from './stock-level.entity.js';
 import { StockLevelRepository } from './stock-level.repository.js';
 import { StockLedgerRepository } from './stock-ledger.repository.js';
 import type { Movement, StockMovement } from './stock-movement.entity.js';
@@ -21,6 +21,7 @@ export interface ThresholdSetting {
   threshold: number;
   onHand: number;
   reserved: number;
+  quarantined: number;
   available: number;
   /** Whether setting it raised a low-stock alert (availability already below it, and not below the previous one). */
   alerted: boolean;
@@ -31,6 +32,7 @@ interface LevelState {
   warehouse: string;
   onHand: number;
   reserved: number;
+  quarantined: number;
 }
 
 /**
@@ -83,25 +85,33 @@ export class StockService {
    * same transaction (crossing only: no further alert while it stays below).
    */
   async move(manager: EntityManager, movement: Movement): Promise<StockMovement> {
-    const after = await this.levels.addDeltas(manager, movement, movement.onHandDelta, movement.reservedDelta);
+    const quarantinedDelta = movement.quarantinedDelta ?? 0;
+    const after = await this.levels.addDeltas(manager, movement, {
+      onHand: movement.onHandDelta,
+      reserved: movement.reservedDelta,
+      quarantined: quarantinedDelta,
+    });
     const entry = await this.ledger.append(manager, {
       sku: movement.sku,
       warehouse: movement.warehouse,
       kind: movement.kind,
       onHandDelta: movement.onHandDelta,
       reservedDelta: movement.reservedDelta,
+      quarantinedDelta,
       onHandAfter: after.onHand,
       reservedAfter: after.reserved,
+      quarantinedAfter: after.quarantined,
+      writtenOff: movement.writtenOff ?? 0,
       orderId: movement.orderId ?? null,
       reference: movement.reference ?? null,
       reason: movement.reason ?? null,
     });
-    const availableDelta = movement.onHandDelta - movement.reservedDelta;
+    const availableDelta = movement.onHandDelta - movement.reservedDelta - quarantinedDelta;
     if (availableDelta < 0) {
-      const availableBefore = after.onHand - after.reserved - availableDelta;
+      const availableBefore = availableOf(after) - availableDelta;
       const threshold = after.lowStockThreshold;
       if (threshold !== null && availableBefore >= threshold) {
-        await this.alertIfBelow(manager, { sku: movement.sku, warehouse: movement.warehouse, onHand: after.onHand, reserved: after.reserved }, threshold);
+        await this.alertIfBelow(manager, { sku: movement.sku, warehouse: movement.warehouse, ...after }, threshold);
       }
     }
     return entry;
@@ -117,10 +127,10 @@ export class StockService {
     const [level] = await this.levels.lockIn(manager, warehouse, [sku]);
     const previous = await this.thresholds.find(manager, sku, warehouse);
     await this.thresholds.put(manager, sku, warehouse, threshold);
-    const available = level.onHand - level.reserved;
+    const available = availableOf(level);
     const alreadyBelow = previous !== null && available < previous;
     const alerted = !alreadyBelow && (await this.alertIfBelow(manager, level, threshold));
-    return { sku, warehouse, threshold, onHand: level.onHand, reserved: level.reserved, available, alerted };
+    return { sku, warehouse, threshold, onHand: level.onHand, reserved: level.reserved, quarantined: level.quarantined, available, alerted };
   }
 
   /** The levels of an SKU with their thresholds, by warehouse priority then code. */
@@ -142,7 +152,7 @@ export class StockService {
   }
 
   private async alertIfBelow(manager: EntityManager, level: LevelState, threshold: number): Promise<boolean> {
-    const available = level.onHand - level.reserved;
+    const available = availableOf(level);
     if (available >= threshold) return false;
     await this.outbox.publish(
       manager,

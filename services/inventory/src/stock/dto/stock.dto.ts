@@ -3,7 +3,7 @@ import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IDENTIFIER_PATTERN_SOURCE, IsIdentifier } from '../../common/identifiers.js';
-import type { StockLevelView } from '../stock-level.entity.js';
+import { availableOf, type StockLevelView } from '../stock-level.entity.js';
 import { MOVEMENT_KINDS, type MovementKind, type StockMovement } from '../stock-movement.entity.js';
 import type { LedgerPage, ThresholdSetting } from '../stock.service.js';
 
@@ -20,7 +20,10 @@ export class WarehouseStockDto {
   @ApiProperty({ type: 'integer', example: 4 })
   reserved: number;
 
-  @ApiProperty({ type: 'integer', description: 'onHand - reserved', example: 8 })
+  @ApiProperty({ type: 'integer', description: 'Damaged returned units: on hand, never available', example: 1 })
+  quarantined: number;
+
+  @ApiProperty({ type: 'integer', description: 'onHand - reserved - quarantined', example: 7 })
   available: number;
 
   @ApiProperty({
@@ -39,7 +42,10 @@ export class StockTotalsDto {
   @ApiProperty({ type: 'integer', example: 4 })
   reserved: number;
 
-  @ApiProperty({ type: 'integer', example: 8 })
+  @ApiProperty({ type: 'integer', example: 1 })
+  quarantined: number;
+
+  @ApiProperty({ type: 'integer', example: 7 })
   available: number;
 }
 
@@ -58,16 +64,18 @@ export class StockDto {
       warehouse: level.warehouse,
       onHand: level.onHand,
       reserved: level.reserved,
-      available: level.onHand - level.reserved,
+      quarantined: level.quarantined,
+      available: availableOf(level),
       lowStockThreshold: level.lowStockThreshold,
     }));
     const totals = warehouses.reduce(
       (sum, level) => ({
         onHand: sum.onHand + level.onHand,
         reserved: sum.reserved + level.reserved,
+        quarantined: sum.quarantined + level.quarantined,
         available: sum.available + level.available,
       }),
-      { onHand: 0, reserved: 0, available: 0 },
+      { onHand: 0, reserved: 0, quarantined: 0, available: 0 },
     );
     return { sku, warehouses, totals };
   }
@@ -88,7 +96,7 @@ export class PutLowStockThresholdDto {
     type: 'integer',
     minimum: 0,
     maximum: MAX_THRESHOLD,
-    description: 'Alert when available stock (on hand - reserved) falls below this; 0 never alerts',
+    description: 'Alert when available stock (on hand - reserved - quarantined) falls below this; 0 never alerts',
     example: 5,
   })
   @IsInt()
@@ -113,7 +121,10 @@ export class LowStockThresholdDto {
   @ApiProperty({ type: 'integer', example: 9 })
   reserved: number;
 
-  @ApiProperty({ type: 'integer', description: 'onHand - reserved', example: 3 })
+  @ApiProperty({ type: 'integer', example: 0 })
+  quarantined: number;
+
+  @ApiProperty({ type: 'integer', description: 'onHand - reserved - quarantined', example: 3 })
   available: number;
 
   @ApiProperty({ description: 'Whether setting it raised a low-stock alert (available already below it, and not below the previous threshold)' })
@@ -167,13 +178,22 @@ export class LedgerEntryDto {
   @ApiProperty({ type: 'integer', example: 6 })
   reservedAfter: number;
 
+  @ApiProperty({ type: 'integer', example: 0 })
+  quarantinedDelta: number;
+
+  @ApiProperty({ type: 'integer', example: 0 })
+  quarantinedAfter: number;
+
+  @ApiProperty({ type: 'integer', description: 'Units written off (return_written_off: scrapped returns, no level changes); 0 otherwise', example: 0 })
+  writtenOff: number;
+
   @ApiProperty({ type: String, nullable: true })
   orderId: string | null;
 
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'What caused it: the receipt id, the reservation id, the outbound note id, release:<order id>',
+    description: 'What caused it: the receipt id, the reservation id, the outbound note id, release:<order id>, the return id',
   })
   reference: string | null;
 
@@ -191,6 +211,9 @@ export class LedgerEntryDto {
       reservedDelta: entry.reservedDelta,
       onHandAfter: entry.onHandAfter,
       reservedAfter: entry.reservedAfter,
+      quarantinedDelta: entry.quarantinedDelta,
+      quarantinedAfter: entry.quarantinedAfter,
+      writtenOff: entry.writtenOff,
       orderId: entry.orderId,
       reference: entry.reference,
       reason: entry.reason,
