@@ -1,4 +1,4 @@
-import { OrderPlacedV1, OutboundNoteShippedV1, ReturnStatusChangedV1, ShipmentDeliveredV1 } from '@skald/contracts';
+import { CancelExpectedReturnV1, ExpectedReturnCancelledV1, ExpectReturnV1, OrderPlacedV1, OutboundNoteShippedV1, ReturnStatusChangedV1, ShipmentDeliveredV1 } from '@skald/contracts';
 import { anIdempotencyKey, asPlatform, asStaff, BrokerProbe, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
 import type { ReturnsConfig } from '../config/returns-config.js';
@@ -14,7 +14,7 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
 
   beforeAll(async () => {
     sut = await startServiceUnderTest(service);
-    probe = await new BrokerProbe(sut.rabbitmqUrl).start([ReturnStatusChangedV1]);
+    probe = await new BrokerProbe(sut.rabbitmqUrl).start([ReturnStatusChangedV1, ExpectReturnV1, CancelExpectedReturnV1]);
   });
   afterAll(async () => {
     await probe?.stop();
@@ -61,6 +61,9 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     const approved = await probe.next(ReturnStatusChangedV1, (p) => p.returnId === res.body.id && p.status === 'approved');
     expect(requested).toMatchObject({ tenantId, correlationId: res.body.id });
     expect(approved.payload).toMatchObject({ previousStatus: 'requested', rmaNumber: res.body.rmaNumber, customer: { email: 'ada@example.com' } });
+    // The warehouse that shipped the goods is told to expect them.
+    const expect_ = await probe.next(ExpectReturnV1, (p) => p.returnId === res.body.id);
+    expect(expect_.payload).toEqual({ returnId: res.body.id, rmaNumber: res.body.rmaNumber, orderId, warehouse: 'WH-1', lines: [{ sku: 'MUG', quantity: 2 }] });
     const steps: Array<{ kind: string; to_state: string | null }> = await sut.dataSource.query(`SELECT kind, to_state FROM saga_step WHERE saga_id = $1 ORDER BY id`, [res.body.id]);
     expect(steps.filter((s) => s.kind === 'state_changed').map((s) => s.to_state)).toEqual(['approved']);
   });
@@ -94,9 +97,16 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     expect(third.status).toBe(422);
     expect(third.body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED', lines: [{ sku: 'MUG', requested: 1, returnable: 0 }] });
 
-    const cancelled = await sut.http().post(`/v1/returns/${second.body.id}/cancel`).set(asPlatform(tenantId)).set(anIdempotencyKey()).send({ reason: 'kept it' });
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', statusReason: `CANCELLED by key-${tenantId}: kept it` });
+    // Approved: the warehouse expects the goods, so it is told first; cancelled once it answers.
+    const cancelling = await sut.http().post(`/v1/returns/${second.body.id}/cancel`).set(asPlatform(tenantId)).set(anIdempotencyKey()).send({ reason: 'kept it' });
+    expect(cancelling.status).toBe(200);
+    expect(cancelling.body).toMatchObject({ status: 'approved', statusReason: `CANCELLED by key-${tenantId}: kept it` });
+    const told = await probe.next(CancelExpectedReturnV1, (p) => p.returnId === second.body.id);
+    expect(told.payload.reason).toBe(`CANCELLED by key-${tenantId}: kept it`);
+    // Still counted while the cancellation runs.
+    expect((await ask(tenantId, { orderId, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(422);
+    probe.publish(ExpectedReturnCancelledV1, { returnId: second.body.id, rmaNumber: second.body.rmaNumber, orderId, warehouse: 'WH-1', reason: told.payload.reason, cancelledAt: new Date().toISOString() }, { tenantId, correlationId: second.body.id });
+    await probe.next(ReturnStatusChangedV1, (p) => p.returnId === second.body.id && p.status === 'cancelled');
     expect((await ask(tenantId, { orderId, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(202);
   });
 

@@ -1,6 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { OrderPlacedV1, OutboundNoteShippedV1, ShipmentDeliveredV1, type OrderPlaced, type OutboundNoteShipped, type ShipmentDelivered } from '@skald/contracts';
+import {
+  OrderPlacedV1,
+  OutboundNoteShippedV1,
+  RefundRequestedV1,
+  ShipmentDeliveredV1,
+  type OrderPlaced,
+  type OutboundNoteShipped,
+  type RefundRequested,
+  type ShipmentDelivered,
+} from '@skald/contracts';
 import { OnMessage, type MessageContext } from '@skald/messaging';
 
 /**
@@ -15,9 +24,9 @@ export class ReturnableOrdersHandler {
     const { manager, envelope } = context;
     if (!envelope.tenantId) throw new Error(`order ${event.orderId} placed without a tenant`);
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO returnable_order (order_id, tenant_id, external_id, channel, currency, customer, payment_status, placed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
-      [event.orderId, envelope.tenantId, event.externalId, event.channel, event.currency, JSON.stringify(event.customer), event.paymentStatus, envelope.occurredAt],
+      `INSERT INTO returnable_order (order_id, tenant_id, external_id, channel, currency, customer, payment_status, total_amount, placed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [event.orderId, envelope.tenantId, event.externalId, event.channel, event.currency, JSON.stringify(event.customer), event.paymentStatus, event.totalAmount, envelope.occurredAt],
     );
     if (inserted.length === 0) return;
     const bySku = new Map<string, { unitPrice: string; quantity: number }>();
@@ -28,6 +37,12 @@ export class ReturnableOrdersHandler {
     for (const [sku, line] of bySku) {
       await manager.query(`INSERT INTO returnable_order_line (order_id, sku, unit_price, ordered) VALUES ($1, $2, $3, $4)`, [event.orderId, sku, line.unitPrice, line.quantity]);
     }
+  }
+
+  /** What orders refunded of an order (its cancelled lines), each refund once. */
+  @OnMessage(RefundRequestedV1)
+  async onOrderRefund(@Payload() event: RefundRequested, @Ctx() { manager }: MessageContext): Promise<void> {
+    await manager.query(`INSERT INTO returnable_refund (refund_id, order_id, amount) VALUES ($1, $2, $3) ON CONFLICT (refund_id) DO NOTHING`, [event.refundId, event.orderId, event.amount]);
   }
 
   /** Recorded whether or not the order's placement has arrived yet (messages of two services come in any order). */
