@@ -1,52 +1,25 @@
-import { CancelExpectedReturnV1, ExpectedReturnCancelledV1, ExpectReturnV1, OrderPlacedV1, OutboundNoteShippedV1, ReturnStatusChangedV1, ShipmentDeliveredV1 } from '@skald/contracts';
-import { anIdempotencyKey, asPlatform, asStaff, BrokerProbe, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@skald/testing';
+import { CancelExpectedReturnV1, ExpectedReturnCancelledV1, ExpectReturnV1, ReturnStatusChangedV1 } from '@skald/contracts';
+import { anIdempotencyKey, asPlatform, asStaff } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
-import type { ReturnsConfig } from '../config/returns-config.js';
-import { service } from '../service.js';
+import { ReturnsWorld, type OrderedLine } from '../../test/returns-world.js';
 
 /**
  * The returns service over HTTP, with a broker probe playing orders and the warehouse: the
  * replica of a delivered order, a return asked for against it, each policy rule, review, cancel.
  */
 describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ)', () => {
-  let sut: ServiceUnderTest<ReturnsConfig>;
-  let probe: BrokerProbe;
+  const world = new ReturnsWorld();
+  let sut: ReturnsWorld['sut'];
+  let probe: ReturnsWorld['probe'];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(service);
-    probe = await new BrokerProbe(sut.rabbitmqUrl).start([ReturnStatusChangedV1, ExpectReturnV1, CancelExpectedReturnV1]);
+    await world.start([CancelExpectedReturnV1]);
+    ({ sut, probe } = world);
   });
-  afterAll(async () => {
-    await probe?.stop();
-    await sut?.close();
-  });
+  afterAll(() => world.stop());
 
-  /** An order of `tenantId` placed, shipped (all of it, one note) and delivered `deliveredDaysAgo` days ago, known to returns. */
-  async function aDeliveredOrder(tenantId: string, lines: Array<{ sku: string; quantity: number; unitPrice: string }>, deliveredDaysAgo = 2): Promise<string> {
-    const orderId = randomUUID();
-    const customer = { id: `C-${orderId.slice(0, 8)}`, name: 'Ada Buyer', email: 'ada@example.com' };
-    probe.publish(
-      OrderPlacedV1,
-      { orderId, externalId: `EXT-${orderId}`, channel: 'web', customer, lines, currency: 'EUR', totalAmount: '1', paymentStatus: 'paid', shippingAddress: { line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' } },
-      { tenantId, correlationId: orderId },
-    );
-    const at = new Date(Date.now() - deliveredDaysAgo * 86_400_000).toISOString();
-    const noteId = randomUUID();
-    probe.publish(
-      OutboundNoteShippedV1,
-      { noteId, orderId, warehouse: 'WH-1', shipmentId: randomUUID(), carrier: 'DHL', trackingNumber: 'T1', lines: lines.map(({ sku, quantity }) => ({ sku, quantity })), shippedAt: at },
-      { tenantId, correlationId: orderId },
-    );
-    probe.publish(ShipmentDeliveredV1, { shipmentId: randomUUID(), noteId, orderId, deliveredAt: at }, { tenantId, correlationId: orderId });
-    await waitFor('the order delivered in the replica', async () => {
-      const rows = await sut.dataSource.query(`SELECT 1 FROM returnable_order o JOIN returnable_shipment s USING (order_id) WHERE o.order_id = $1 AND s.delivered_at IS NOT NULL AND s.shipped_at IS NOT NULL`, [orderId]);
-      return rows.length === 1 ? true : undefined;
-    });
-    return orderId;
-  }
-
-  const ask = (tenantId: string, body: object, key = anIdempotencyKey(`platform:${tenantId}:${randomUUID()}`)) =>
-    sut.http().post('/v1/returns').set(asPlatform(tenantId)).set(key).send(body);
+  const aDeliveredOrder = (tenantId: string, lines: OrderedLine[], deliveredDaysAgo = 2) => world.deliveredOrder(tenantId, lines, deliveredDaysAgo);
+  const ask = (tenantId: string, body: object, key?: Record<string, string>) => world.ask(tenantId, body, key);
   const line = (sku: string, quantity: number, reasonCode = 'CHANGED_MIND') => ({ sku, quantity, reasonCode });
 
   it('approves a return within the policy at once, with a readable RMA number, and announces each status', async () => {
