@@ -26,15 +26,15 @@ export class ReturnsWorld {
     await this.sut?.close();
   }
 
-  /** An order of `tenantId` placed (paid), shipped (all of it, one note from WH-1) and delivered `deliveredDaysAgo` days ago, known to returns. */
-  async deliveredOrder(tenantId: string, lines: OrderedLine[], deliveredDaysAgo = 2, paymentStatus: 'paid' | 'pending' = 'paid'): Promise<string> {
+  /** An order of `tenantId` placed (paid) on `channel`, shipped (all of it, one note from WH-1) and delivered `deliveredDaysAgo` days ago, known to returns. */
+  async deliveredOrder(tenantId: string, lines: OrderedLine[], deliveredDaysAgo = 2, channel = 'web'): Promise<string> {
     const orderId = randomUUID();
     const customer = { id: `C-${orderId.slice(0, 8)}`, name: 'Ada Buyer', email: 'ada@example.com' };
     const total = lines.reduce((sum, l) => sum + Number(l.unitPrice) * l.quantity, 0).toFixed(2);
     const meta = { tenantId, correlationId: orderId };
     this.probe.publish(
       OrderPlacedV1,
-      { orderId, externalId: `EXT-${orderId}`, channel: 'web', customer, lines, currency: 'EUR', totalAmount: total, paymentStatus, shippingAddress: { line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' } },
+      { orderId, externalId: `EXT-${orderId}`, channel, customer, lines, currency: 'EUR', totalAmount: total, paymentStatus: 'paid', shippingAddress: { line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' } },
       meta,
     );
     const at = new Date(Date.now() - deliveredDaysAgo * 86_400_000).toISOString();
