@@ -1,5 +1,5 @@
-import { CancelExpectedReturnV1, ExpectedReturnCancelledV1, ExpectReturnV1, ReturnStatusChangedV1 } from '@skald/contracts';
-import { anIdempotencyKey, asPlatform, asStaff } from '@skald/testing';
+import { CancelExpectedReturnV1, CatalogItemUpdatedV1, ExpectedReturnCancelledV1, ExpectReturnV1, ReturnStatusChangedV1 } from '@skald/contracts';
+import { anIdempotencyKey, asPlatform, asStaff, waitFor } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
 import { ReturnsWorld, type OrderedLine } from '../../test/returns-world.js';
 
@@ -51,12 +51,17 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     expect(window.body).toMatchObject({ code: 'RETURN_WINDOW_CLOSED' });
     expect((await ask(tenantId, { orderId: recent, lines: [line('MUG', 2)], resolution: 'refund' })).body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED' });
     expect((await ask(tenantId, { orderId: recent, lines: [line('PLATE', 1)], resolution: 'refund' })).body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED' });
+    // A SKU the catalog marks as not returnable.
+    const sealed = await aDeliveredOrder(tenantId, [{ sku: 'EARBUDS', quantity: 1, unitPrice: '30' }]);
+    probe.publish(CatalogItemUpdatedV1, { sku: 'EARBUDS', name: 'Earbuds', listPrice: '30', currency: 'EUR', sellable: true, returnable: false });
+    await waitFor('the flag in the replica', async () => ((await sut.dataSource.query(`SELECT 1 FROM returnable_sku WHERE sku = 'EARBUDS' AND NOT returnable`)).length === 1 ? true : undefined));
+    expect((await ask(tenantId, { orderId: sealed, lines: [line('EARBUDS', 1)], resolution: 'refund' })).body).toMatchObject({ code: 'SKU_NOT_RETURNABLE', skus: ['EARBUDS'] });
     // Another platform's order does not exist for this one.
     expect((await ask(`shop-${randomUUID().slice(0, 8)}`, { orderId: recent, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(404);
     const bad = await ask(tenantId, { orderId: recent, lines: [{ sku: 'MUG', quantity: 0, reasonCode: 'lower case' }], resolution: 'money back' });
     expect(bad.status).toBe(400);
     expect(new Set(bad.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['lines.0.quantity', 'lines.0.reasonCode', 'resolution']));
-    expect(await sut.dataSource.query(`SELECT 1 FROM return_request WHERE order_id = ANY($1)`, [[old, recent]])).toEqual([]);
+    expect(await sut.dataSource.query(`SELECT 1 FROM return_request WHERE order_id = ANY($1)`, [[old, recent, sealed]])).toEqual([]);
   });
 
   it('a second return for the rest is fine, a third beyond what shipped is refused; a cancelled one frees its units', async () => {

@@ -52,6 +52,7 @@ export class ReturnRequestsService {
         WHERE r.order_id = $1 AND r.status <> ALL($2) GROUP BY l.sku`,
       [order.orderId, SETTLED_AGAINST],
     );
+    const notReturnable: Array<{ sku: string }> = await manager.query(`SELECT sku FROM returnable_sku WHERE sku = ANY($1) AND NOT returnable`, [body.lines.map((l) => l.sku)]);
     const policy = await this.policies.of(manager, tenantId);
     const now = new Date();
     // The window runs from the last delivery (or, while none is confirmed, the last shipment).
@@ -63,7 +64,7 @@ export class ReturnRequestsService {
         windowStart,
         lines: new Map(lines.map((line) => [line.sku, { unitPrice: line.unitPrice, shipped: shipped.get(line.sku) ?? 0 }])),
         alreadyReturned: new Map(returned.map((r) => [r.sku, Number(r.quantity)])),
-        notReturnable: new Set(),
+        notReturnable: new Set(notReturnable.map((row) => row.sku)),
       },
       policy,
       now,

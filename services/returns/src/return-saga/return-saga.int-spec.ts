@@ -164,6 +164,8 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
 
     const overdue = (await world.sut.http().get(`/v1/returns?status=requested&orderId=${orderId}`).set(asStaff(['reviewer']))).body.items[0];
     expect(overdue).toMatchObject({ id: waiting.id, status: 'requested', overdue: true, deadlineAt: null });
+    const metrics = (await world.sut.http().get('/metrics')).text;
+    expect(metrics).toMatch(/^skald_returns_open\{status="requested",overdue="true"\} [1-9]/m);
     const told = await world.probe.next(CancelExpectedReturnV1, (p) => p.returnId === never.id);
     expect(told.payload.reason).toBe('RETURN_NOT_RECEIVED: the goods did not arrive in time');
     const view = (await world.sut.http().get(`/v1/returns/${never.id}`).set(asPlatform(tenantId))).body;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReturnPolicyModule } from '../return-policy/return-policy.module.js';
+import { ReturnMetrics } from './return-metrics.js';
 import { ReturnSagaHandlers } from './return-saga.handlers.js';
 import { ReturnSagaScheduler } from './return-saga.scheduler.js';
 import { ReturnSaga } from './return-saga.service.js';
@@ -10,7 +11,7 @@ import { ReturnSteps } from './return-steps.js';
 @Module({
   imports: [ReturnPolicyModule],
   controllers: [ReturnSagaHandlers],
-  providers: [ReturnSagaStore, ReturnSteps, ReturnSaga, ReturnSagaScheduler],
+  providers: [ReturnSagaStore, ReturnSteps, ReturnSaga, ReturnSagaScheduler, ReturnMetrics],
   exports: [ReturnSagaStore, ReturnSteps, ReturnSaga],
 })
 export class ReturnSagaModule {}

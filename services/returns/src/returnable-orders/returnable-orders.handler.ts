@@ -1,10 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
+  CatalogItemUpdatedV1,
   OrderPlacedV1,
   OutboundNoteShippedV1,
   RefundRequestedV1,
   ShipmentDeliveredV1,
+  type CatalogItemUpdated,
   type OrderPlaced,
   type OutboundNoteShipped,
   type RefundRequested,
@@ -37,6 +39,15 @@ export class ReturnableOrdersHandler {
     for (const [sku, line] of bySku) {
       await manager.query(`INSERT INTO returnable_order_line (order_id, sku, unit_price, ordered) VALUES ($1, $2, $3, $4)`, [event.orderId, sku, line.unitPrice, line.quantity]);
     }
+  }
+
+  /** The catalog's returnable flag (a SKU never seen is returnable). */
+  @OnMessage(CatalogItemUpdatedV1)
+  async onCatalogItem(@Payload() item: CatalogItemUpdated, @Ctx() { manager }: MessageContext): Promise<void> {
+    await manager.query(
+      `INSERT INTO returnable_sku (sku, returnable, updated_at) VALUES ($1, $2, now()) ON CONFLICT (sku) DO UPDATE SET returnable = EXCLUDED.returnable, updated_at = now()`,
+      [item.sku, item.returnable],
+    );
   }
 
   /** What orders refunded of an order (its cancelled lines), each refund once. */

@@ -46,6 +46,13 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
         amount numeric(19, 4) NOT NULL
       )`);
     await q.query(`CREATE INDEX returnable_refund_order_idx ON returnable_refund (order_id)`);
+    // The catalog's returnable flag, from inventory's catalog events.
+    await q.query(`
+      CREATE TABLE returnable_sku (
+        sku text PRIMARY KEY,
+        returnable boolean NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
     await q.query(`
       CREATE TABLE return_policy (
         tenant_id text PRIMARY KEY,
@@ -91,7 +98,7 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['return_line', 'return_request', 'return_policy', 'returnable_refund', 'returnable_shipment', 'returnable_order_line', 'returnable_order']) await q.query(`DROP TABLE ${table}`);
+    for (const table of ['return_line', 'return_request', 'return_policy', 'returnable_refund', 'returnable_sku', 'returnable_shipment', 'returnable_order_line', 'returnable_order']) await q.query(`DROP TABLE ${table}`);
     await q.query(`DROP SEQUENCE rma_number_seq`);
   }
 }
