@@ -5,3 +5,5 @@ export * from './persistence/saga.entity.js';
 export * from './persistence/saga-migrations.js';
 export * from './persistence/saga-store.js';
 export * from './scheduler/deadline-loop.js';
+export * from './scheduler/saga-scheduler.js';
+export * from './config/saga-config.js';

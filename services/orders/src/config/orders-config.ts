@@ -1,28 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { BaseServiceConfig } from '@skald/service-kit';
+import { IsInt, Min } from 'class-validator';
+import { SagaServiceConfig } from '@skald/saga';
 
-/** The orders service's environment: the platform's variables plus the saga's clock. */
-export class OrdersConfig extends BaseServiceConfig {
-  /** How often the saga scheduler looks for due deadlines (safe with several replicas). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(50)
-  SAGA_SCHEDULER_INTERVAL_MS = 5_000;
-
-  /** How long a saga waits for a reply from another service (review, reserve, outbound notes) before re-sending. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  SAGA_REPLY_TIMEOUT_MS = 300_000;
-
-  /** Re-sends of an unanswered command before the order is cancelled (or, compensating, reported stuck). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  SAGA_MAX_RESENDS = 5;
-
+/** The orders service's environment: the platform's variables, the saga's clock (SagaServiceConfig) and the order saga's waits. */
+export class OrdersConfig extends SagaServiceConfig {
   /** How long a held order waits for a reviewer's decision before it is cancelled. */
   @Type(() => Number)
   @IsInt()

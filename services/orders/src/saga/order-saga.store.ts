@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SagaStore, type RetryPolicy } from '@skald/saga';
+import { retryPolicyOf, SagaStore, type RetryPolicy } from '@skald/saga';
 import { SERVICE_CONFIG } from '@skald/service-kit';
 import type { OrdersConfig } from '../config/orders-config.js';
 import { ORDER_SAGA, orderSagaDeadline, type OrderSagaData, type OrderSagaState, type OrderSagaTimeouts } from './order-saga.definition.js';
@@ -20,6 +20,6 @@ export class OrderSagaStore extends SagaStore<OrderSagaState, OrderSagaData> {
       deliveryConfirmation: config.DELIVERY_CONFIRMATION_TIMEOUT_MINUTES * MINUTE,
     };
     super(ORDER_SAGA, (state, data, now) => orderSagaDeadline(timeouts, state, data, now));
-    this.retry = { replyTimeoutMs: config.SAGA_REPLY_TIMEOUT_MS, maxResends: config.SAGA_MAX_RESENDS };
+    this.retry = retryPolicyOf(config);
   }
 }

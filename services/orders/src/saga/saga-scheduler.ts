@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ReviewOrderV1 } from '@skald/contracts';
 import { Outbox } from '@skald/messaging';
-import { decideDeadline, SagaDeadlineLoop } from '@skald/saga';
+import { decideDeadline, SagaScheduler as DeadlineScheduler } from '@skald/saga';
 import { SERVICE_CONFIG } from '@skald/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { OrdersConfig } from '../config/orders-config.js';
@@ -23,9 +23,8 @@ import { requestSender } from './senders.js';
  * its order row locked `SKIP LOCKED` (handlers lock the order first too) and re-checked under the lock.
  */
 @Injectable()
-export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class SagaScheduler extends DeadlineScheduler<OrderSagaState, OrderSagaData> {
   private readonly logger = new Logger(SagaScheduler.name);
-  private readonly loop: SagaDeadlineLoop<OrderSagaState, OrderSagaData>;
 
   constructor(
     dataSource: DataSource,
@@ -37,24 +36,10 @@ export class SagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly compensation: OrderCompensation,
     @Inject(SERVICE_CONFIG) config: OrdersConfig,
   ) {
-    this.loop = new SagaDeadlineLoop(dataSource, sagas, (manager, id) => this.actOn(manager, id), { intervalMs: config.SAGA_SCHEDULER_INTERVAL_MS });
+    super(dataSource, sagas, config);
   }
 
-  onApplicationBootstrap(): void {
-    // Called once for the HTTP app and once for its connected microservice: the loop starts once.
-    this.loop.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  /** One round: acts on the sagas due now. @returns how many it acted on. */
-  runOnce(): Promise<number> {
-    return this.loop.runOnce();
-  }
-
-  private async actOn(manager: EntityManager, orderId: string): Promise<boolean> {
+  protected async actOn(manager: EntityManager, orderId: string): Promise<boolean> {
     const [locked] = (await manager.query(`SELECT id FROM sales_order WHERE id = $1 FOR UPDATE SKIP LOCKED`, [orderId])) as unknown[];
     if (!locked) return false; // another replica (or a message handler) has it now
     const order = await this.orders.lock(manager, orderId);

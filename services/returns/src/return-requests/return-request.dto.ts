@@ -3,7 +3,7 @@ import { MAX_QUANTITY, RETURN_STATUSES, type ReturnStatus } from '@skald/contrac
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
-export class ReturnLineBody {
+export class ReceivedLineBody {
   @ApiProperty({ example: 'MUG-1' })
   @IsString()
   @IsNotEmpty()
@@ -15,7 +15,9 @@ export class ReturnLineBody {
   @Min(1)
   @Max(MAX_QUANTITY)
   quantity: number;
+}
 
+export class ReturnLineBody extends ReceivedLineBody {
   @ApiProperty({ example: 'DAMAGED_IN_TRANSIT', description: 'A reason code (A-Z, 0-9, _), kept for analysis' })
   @IsString()
   @Matches(/^[A-Z0-9_]{1,50}$/, { message: 'reasonCode is a reason code (A-Z, 0-9, _; at most 50)' })
@@ -44,20 +46,6 @@ export class RequestReturnBody {
   @ApiProperty({ enum: ['refund', 'exchange'] })
   @IsIn(['refund', 'exchange'])
   resolution: 'refund' | 'exchange';
-}
-
-export class ReceivedLineBody {
-  @ApiProperty({ example: 'MUG-1' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  sku: string;
-
-  @ApiProperty({ minimum: 1 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUANTITY)
-  quantity: number;
 }
 
 export class ReceiveReturnBody {

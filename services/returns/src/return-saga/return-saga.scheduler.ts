@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { decideDeadline, SagaDeadlineLoop, type SagaTrigger } from '@skald/saga';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { decideDeadline, SagaScheduler, type SagaTrigger } from '@skald/saga';
 import { SERVICE_CONFIG } from '@skald/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ReturnsConfig } from '../config/returns-config.js';
@@ -19,9 +19,8 @@ const DEADLINE: SagaTrigger = { type: 'saga.deadline', id: null };
  * taken `SKIP LOCKED` (requests and handlers lock the return first too) and re-checked under the lock.
  */
 @Injectable()
-export class ReturnSagaScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class ReturnSagaScheduler extends SagaScheduler<ReturnSagaState, ReturnSagaData> {
   private readonly logger = new Logger(ReturnSagaScheduler.name);
-  private readonly loop: SagaDeadlineLoop<ReturnSagaState, ReturnSagaData>;
 
   constructor(
     dataSource: DataSource,
@@ -30,22 +29,10 @@ export class ReturnSagaScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly saga: ReturnSaga,
     @Inject(SERVICE_CONFIG) config: ReturnsConfig,
   ) {
-    this.loop = new SagaDeadlineLoop(dataSource, sagas, (manager, id) => this.actOn(manager, id), { intervalMs: config.RETURN_SCHEDULER_INTERVAL_MS });
+    super(dataSource, sagas, config);
   }
 
-  onApplicationBootstrap(): void {
-    this.loop.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.loop.stop();
-  }
-
-  runOnce(): Promise<number> {
-    return this.loop.runOnce();
-  }
-
-  private async actOn(manager: EntityManager, id: string): Promise<boolean> {
+  protected async actOn(manager: EntityManager, id: string): Promise<boolean> {
     const step = await this.steps.lockIfFree(manager, id);
     if (!step) return false;
     const { saga } = step;

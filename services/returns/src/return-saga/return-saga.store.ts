@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SagaStore, type RetryPolicy } from '@skald/saga';
+import { retryPolicyOf, SagaStore, type RetryPolicy } from '@skald/saga';
 import { SERVICE_CONFIG } from '@skald/service-kit';
 import type { ReturnsConfig } from '../config/returns-config.js';
 import { RETURN_SAGA, returnSagaDeadline, type ReturnSagaData, type ReturnSagaState } from './return-saga.definition.js';
@@ -20,6 +20,6 @@ export class ReturnSagaStore extends SagaStore<ReturnSagaState, ReturnSagaData> 
       replacement: config.RETURN_GOODS_TIMEOUT_DAYS * 24 * HOUR,
     };
     super(RETURN_SAGA, (state, data, now) => returnSagaDeadline(timeouts, state, data, now));
-    this.retry = { replyTimeoutMs: config.SAGA_REPLY_TIMEOUT_MS, maxResends: config.SAGA_MAX_RESENDS };
+    this.retry = retryPolicyOf(config);
   }
 }
