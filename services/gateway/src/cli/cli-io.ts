@@ -40,4 +40,6 @@ export const USAGE = `Usage: skald <command>
   key revoke <key id>
       Revokes an API key (platform or staff) at once.
 
-Reads DATABASE_URL (the gateway's database) and migrates it first if needed.`;
+Works on the gateway's database, migrating it first if needed: DATABASE_URL when set, else the one
+\`npm start\` uses (GATEWAY_DATABASE_URL, else skald_gateway on SKALD_POSTGRES_URL's server, by default
+postgres://postgres@127.0.0.1:5432).`;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { redactUrl } from '@skald/persistence';
 import { ConfigError } from '@skald/service-kit';
 import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io.js';
 import { keyRevoke, platformCreate, platformSetRateLimit, staffKeyCreate, type Command } from './commands.js';
@@ -92,7 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     db = await openGatewayDatabase(config);
   } catch (error) {
-    io.err(`skald: cannot open the gateway database: ${(error as Error).message}`);
+    io.err(`skald: cannot open the gateway database ${redactUrl(config.DATABASE_URL)}: ${(error as Error).message}`);
     return 1;
   }
   try {
