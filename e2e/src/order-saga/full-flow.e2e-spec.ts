@@ -95,7 +95,7 @@ describe('the order saga end to end, through the gateway (six services, real Pos
     const shipments: string[] = [];
     for (const [i, note] of notes.entries()) {
       const shipped = await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/ship`, { carrier: 'bpost', trackingNumber: `TRK-${run}-${i}` }));
-      shipments.push(shipped.shipment.shipmentId);
+      shipments.push(shipped.shipment.id);
     }
     const shipped = await reaches(id, 'shipped');
     expect(shipped.shipments.map((s: { carrier: string; trackingNumber: string }) => `${s.carrier} ${s.trackingNumber}`).sort()).toEqual([`bpost TRK-${run}-0`, `bpost TRK-${run}-1`]);

@@ -5,6 +5,7 @@ import type { Caller } from '@skald/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { OrderAcceptedDto } from '../intake/place-order.dto.js';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
+import { withRecipient } from '../orders/shipping-address.js';
 import { visibleTo } from '../orders/visibility.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { requestSender } from '../saga/senders.js';
@@ -62,15 +63,7 @@ export class ModificationService {
       changed.push('lines');
     }
     if (change.shippingAddress) {
-      const a = change.shippingAddress;
-      await this.steps.orders.saveAddress(manager, order, {
-        line1: a.line1,
-        line2: a.line2 ?? null,
-        city: a.city,
-        postalCode: a.postalCode,
-        country: a.country,
-        region: a.region ?? null,
-      });
+      await this.steps.orders.saveAddress(manager, order, withRecipient(change.shippingAddress, order.customer));
       changed.push('shippingAddress');
     }
     await this.steps.orders.saveReview(manager, order, null);

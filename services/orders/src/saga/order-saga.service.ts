@@ -13,6 +13,7 @@ import {
 } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
 import type { ReviewRecord } from '../orders/order.entity.js';
+import { recipientOf } from '../orders/shipping-address.js';
 import { fulfilmentStatus, noteRank, statusRank } from './fulfilment-status.js';
 import type { SagaState } from './order-saga.entity.js';
 import { OrderCompensation } from './order-compensation.service.js';
@@ -232,8 +233,7 @@ export class OrderSaga {
     await this.steps.command(manager, saga, send, CreateOutboundNotesV1, {
       orderId: order.id,
       externalId: order.externalId,
-      recipientName: order.customer.name,
-      shipTo: order.shippingAddress,
+      ...recipientOf(order),
       batch,
       notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })),
     });
