@@ -3,9 +3,23 @@ import { redactUrl } from '@skald/persistence';
 import { ConfigError } from '@skald/service-kit';
 import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io.js';
 import { keyRevoke, platformCreate, platformSetRateLimit, staffKeyCreate, type Command } from './commands.js';
+import { demo } from './demo/demo.js';
 import { loadCliConfig, openGatewayDatabase } from './gateway-database.js';
 
-function parse(argv: string[]): Command {
+/** The running suite's gateway: --gateway-url, else GATEWAY_URL, else the port `npm start` gives it. */
+function gatewayUrl(option: string | undefined, env: Record<string, string | undefined>): string {
+  const url = option ?? env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT || 3000}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`the gateway URL "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`the gateway URL "${url}" is not an http(s) URL`);
+  return url.replace(/\/+$/, '');
+}
+
+function parse(argv: string[], env: Record<string, string | undefined>): Command {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -17,6 +31,7 @@ function parse(argv: string[]): Command {
       'rate-limit': { type: 'string' },
       'max-backorder-days': { type: 'string' },
       roles: { type: 'string' },
+      'gateway-url': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -49,6 +64,11 @@ function parse(argv: string[]): Command {
     if (rest.length > 0) throw new UsageError(`staff-key create takes no arguments (got ${rest.join(' ')})`);
     return staffKeyCreate(values.roles);
   }
+  if (noun === 'demo') {
+    only(['gateway-url']);
+    if (verb !== undefined) throw new UsageError(`demo takes no arguments (got ${[verb, ...rest].join(' ')})`);
+    return demo(gatewayUrl(values['gateway-url'], env));
+  }
   if (noun === 'key' && verb === 'revoke') {
     only([]);
     if (rest.length !== 1) throw new UsageError('key revoke needs exactly one <key id>');
@@ -73,7 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let command: Command;
   try {
-    command = parse(argv);
+    command = parse(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
     io.err(`skald: ${(error as Error).message}`);
