@@ -50,7 +50,7 @@ describe('npm run skald -- demo (against the running suite)', () => {
   it('sets up a platform, staff key, catalog, two warehouses and orders in five states; a second run makes a second demo', async () => {
     const first = await runDemo();
     await expectStates(first);
-    expect(first.progress).toHaveLength(9);
+    expect(first.progress).toHaveLength(10);
 
     const second = await runDemo();
     await expectStates(second);

@@ -112,6 +112,9 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     [['staff-key', 'create', '--roles', ','], /at least one role/],
     [['key', 'revoke', 'sk_abc'], /not a key id/],
     [['platform', 'delete', 'Shop'], /unknown command: platform delete/],
+    [['demo', 'now'], /demo takes no arguments/],
+    [['demo', '--roles', 'ops'], /demo does not take --roles/],
+    [['demo', '--gateway-url', 'ftp://127.0.0.1:3000'], /not an http\(s\) URL/],
     [[], /Usage: skald/],
   ])('exits 64 with a clear message for %j, touching nothing', async (argv, message) => {
     const before = await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`);
@@ -151,6 +154,21 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     expect(wrongGateway.err.join('\n')).toMatch(/must be a URL starting with postgres:.*came from GATEWAY_DATABASE_URL/);
     expect(wrongServer.code).toBe(EXIT_CONFIG);
     expect(wrongServer.err.join('\n')).toMatch(/must be a URL starting with postgres:.*came from SKALD_POSTGRES_URL/);
+  });
+
+  it('demo: exits 1 naming the gateway when no suite answers there, before it writes anything', async () => {
+    const count = async () => (await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`))[0];
+    const before = await count();
+
+    const viaOption = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'demo', '--gateway-url', 'http://127.0.0.1:1');
+    const viaPort = await cli({ DATABASE_URL: gw.sut.databaseUrl, GATEWAY_PORT: '1' }, 'demo');
+
+    for (const { code, out, err } of [viaOption, viaPort]) {
+      expect(code).toBe(1);
+      expect(out[0]).toMatch(/^\[1\/10\] the suite at http:\/\/127\.0\.0\.1:1 is ready/);
+      expect(err.join('\n')).toMatch(/the gateway at http:\/\/127\.0\.0\.1:1 does not answer .*npm start/);
+    }
+    expect(await count()).toEqual(before);
   });
 
   it('exits 1 when revoking a key that does not exist', async () => {

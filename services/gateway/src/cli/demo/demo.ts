@@ -34,7 +34,7 @@ function listPrice(code: string): number {
 }
 
 /** The SKU stock is short of: one unit in the second warehouse only. */
-const SHORT = 'SAMOVAR';
+const SHORT = 'JASMINE';
 /** Orders above this amount wait for a reviewer. */
 const REVIEW_THRESHOLD = 500;
 const STAFF_ROLES = ['inventory', 'warehouse', 'reviewer', 'ops'] as const;
@@ -56,7 +56,7 @@ export function demo(gatewayUrl: string): Command {
   return {
     async run(db: GatewayDatabase, io: CliIo) {
       const tag = randomBytes(2).toString('hex').toUpperCase();
-      const steps = 9;
+      const steps = 10;
       let n = 0;
       const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
         n += 1;
@@ -67,6 +67,11 @@ export function demo(gatewayUrl: string): Command {
         return result;
       };
 
+      await step(`the suite at ${gatewayUrl} is ready`, async () => {
+        // Before anything is written: a demo against no suite leaves no key behind.
+        const health = await new DemoApi(gatewayUrl, '').call('GET', '/health/ready');
+        if (health.status !== 200) throw new Error(`the gateway at ${gatewayUrl} is not ready (${health.status}): ${JSON.stringify(health.body)}`);
+      });
       const staffKey = await step(`staff key (roles ${STAFF_ROLES.join(', ')})`, () =>
         db.dataSource.transaction((manager) => db.keys.issueStaffKey(manager, [...STAFF_ROLES])),
       );
@@ -126,8 +131,9 @@ export function demo(gatewayUrl: string): Command {
       const reaches = (placed: DemoOrder, status: string) =>
         poll(`order ${placed.externalId} to be ${status}`, async () => {
           const current = await shop.expect(200, 'GET', `/v1/orders/${placed.id}`);
-          if (current.status === 'rejected') {
-            throw new Error(`order ${placed.externalId} was rejected: ${JSON.stringify(current.review?.reasons ?? [])}`);
+          // States an order does not leave by itself: the demo went wrong, say why at once.
+          if (current.status !== status && ['rejected', 'on_hold', 'cancelled'].includes(current.status)) {
+            throw new Error(`order ${placed.externalId} is ${current.status}, not ${status}: ${JSON.stringify(current.review?.reasons ?? current.statusHistory?.at(-1) ?? null)}`);
           }
           return current.status === status ? current : undefined;
         });
