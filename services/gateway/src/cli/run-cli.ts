@@ -39,7 +39,7 @@ function parse(argv: string[], env: Record<string, string | undefined>): Command
   const [noun, verb, ...rest] = positionals;
   const only = (allowed: string[]) => {
     const given = Object.keys(values).filter((option) => !allowed.includes(option));
-    if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
+    if (given.length > 0) throw new UsageError(`${[noun, verb].filter(Boolean).join(' ')} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
     only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'max-backorder-days', 'rate-limit']);
