@@ -1,4 +1,6 @@
-// `npm start`: builds (cached), then runs all six services against local PostgreSQL and RabbitMQ.
+// `npm start`: makes sure PostgreSQL and RabbitMQ are running exactly as `npm test` does
+// (scripts/ensure-infra.sh: starts them, or installs them from Debian's packages as root, when they
+// are not), builds (cached), then runs all six services against them.
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
 // <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL,
@@ -11,7 +13,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
 
-const postgres = (process.env.SKALD_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
@@ -29,15 +30,25 @@ function localWebhookSecretKey() {
 }
 const webhookSecretKey = process.env.WEBHOOK_SECRET_KEY ?? localWebhookSecretKey();
 
+try {
+  execFileSync('bash', [path.join(root, 'scripts/ensure-infra.sh')], { stdio: 'inherit' });
+} catch (error) {
+  // ensure-infra.sh has said what is wrong.
+  process.stderr.write(`npm start: PostgreSQL and RabbitMQ are not both available (exit ${error.status ?? error.message})\n`);
+  process.exit(1);
+}
+
 if (!process.argv.includes('--no-build')) {
   execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
 }
+// Built above: where each service's database is, as the gateway's CLI finds it too.
+const { localDatabaseUrl } = await import('@skald/persistence');
 
 const started = Date.now();
 const suite = await startSuite(
   (name, port) => ({
     PORT: process.env[`${name.toUpperCase()}_PORT`] ?? String(port),
-    DATABASE_URL: process.env[`${name.toUpperCase()}_DATABASE_URL`] ?? `${postgres}/skald_${name}`,
+    DATABASE_URL: localDatabaseUrl(name, process.env).url,
     RABBITMQ_URL: rabbitmq,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...(name === 'gateway' || name === 'notifications' ? { WEBHOOK_SECRET_KEY: webhookSecretKey } : {}),

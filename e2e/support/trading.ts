@@ -177,7 +177,7 @@ export class Trading {
 
   async ship(noteId: string): Promise<string> {
     const shipped = await this.operator.expect(200, this.operator.post(`/v1/outbound-notes/${noteId}/ship`, { carrier: 'bpost', trackingNumber: `TRK-${noteId.slice(0, 8)}` }));
-    return shipped.shipment.shipmentId;
+    return shipped.shipment.id;
   }
 
   /** Confirms, picks, packs and ships a note. */

@@ -71,8 +71,8 @@ describe('cancellation at every stage, with compensation (six services, real Pos
     await hook(id, 'order.cancelled');
     await smtp.waitForMail((m) => m.to.includes(email) && /cancel/i.test(m.subject));
     // Not waiting for review any more.
-    const queue = (await held.staff.expect(200, held.staff.get('/v1/reviews'))).items as Array<{ orderId: string }>;
-    expect(queue.map((q) => q.orderId)).not.toContain(id);
+    const queue = (await held.staff.expect(200, held.staff.get('/v1/reviews'))).items as Array<{ id: string }>;
+    expect(queue.map((q) => q.id)).not.toContain(id);
   });
 
   it.each([

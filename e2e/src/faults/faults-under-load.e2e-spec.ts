@@ -212,7 +212,7 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
     let loadDone = false;
     const heldElsewhere = (reply: Reply) => reply.status === 409 && reply.body?.code === 'IDEMPOTENCY_KEY_IN_USE';
     /** Works one step of a note; false when its key is still held (nothing done this round). */
-    const step = async (note: { id: string; status: string; shipment: { shipmentId: string; deliveredAt: string | null } | null }, action: string) => {
+    const step = async (note: { id: string; status: string; shipment: { id: string; deliveredAt: string | null } | null }, action: string) => {
       const path = `/v1/outbound-notes/${note.id}/${action}`;
       const body = action === 'ship' ? { carrier: 'bpost', trackingNumber: `TRK-${note.id.slice(0, 8)}` } : undefined;
       // A refusal (cancelled by the saga meanwhile, or moved on by an earlier try cut off with its
@@ -243,7 +243,7 @@ describe('faults under load (own suite of six services, SIGKILL, broker and data
             }
           }
           for (const note of await notesIn(warehouse, 'shipped')) {
-            if (note.shipment && !note.shipment.deliveredAt && (await deliver(note.shipment.shipmentId))) worked += 1;
+            if (note.shipment && !note.shipment.deliveredAt && (await deliver(note.shipment.id))) worked += 1;
           }
         }
         // The check's own database connection may be one the fault terminates: then not idle yet.

@@ -99,7 +99,7 @@ describe('hostile input and the order amount check (six services, real PostgreSQ
       { code: 'AMOUNT_MISMATCH', message: 'paid 100 EUR, but the lines add up to 25 EUR', details: { paymentAmount: '100', linesTotal: '25', currency: 'EUR' } },
     ]);
     const queue = await reviewer.expect(200, reviewer.get('/v1/reviews?status=pending'));
-    expect(queue.items.find((item: { orderId: string }) => item.orderId === id)).toMatchObject({ reasons: [{ code: 'AMOUNT_MISMATCH', details: { paymentAmount: '100', linesTotal: '25' } }] });
+    expect(queue.items.find((item: { id: string }) => item.id === id)).toMatchObject({ reasons: [{ code: 'AMOUNT_MISMATCH', details: { paymentAmount: '100', linesTotal: '25' } }] });
 
     await t.shop.expect(202, t.cancel(id));
     await t.reaches(id, 'cancelled');

@@ -85,7 +85,7 @@ describe('a receipt whose answer was lost, retried with its Idempotency-Key (gat
     expect(lost.headers.get('retry-after')).toBe('1');
     expect(afterLoss).toEqual({ onHand: 5, receipts: 1 });
     expect(retried.status).toBe(201);
-    expect(retried.body).toMatchObject({ receiptId: expect.any(String), lines: [{ sku, quantity: 5 }] });
+    expect(retried.body).toMatchObject({ id: expect.any(String), lines: [{ sku, quantity: 5 }] });
     expect(repeated.status).toBe(201);
     expect(repeated.headers.get('idempotent-replayed')).toBe('true');
     expect(repeated.body).toEqual(retried.body);

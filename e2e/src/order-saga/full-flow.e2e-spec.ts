@@ -95,10 +95,18 @@ describe('the order saga end to end, through the gateway (six services, real Pos
     const shipments: string[] = [];
     for (const [i, note] of notes.entries()) {
       const shipped = await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/ship`, { carrier: 'bpost', trackingNumber: `TRK-${run}-${i}` }));
-      shipments.push(shipped.shipment.shipmentId);
+      shipments.push(shipped.shipment.id);
     }
     const shipped = await reaches(id, 'shipped');
     expect(shipped.shipments.map((s: { carrier: string; trackingNumber: string }) => `${s.carrier} ${s.trackingNumber}`).sort()).toEqual([`bpost TRK-${run}-0`, `bpost TRK-${run}-1`]);
+    // One naming everywhere (ADR 16): a part's own id is `id`, the same one its own route and list use;
+    // a reference is `<kind>Id`. The order view's notes are the listed notes, its shipments the shipped ones.
+    expect(shipped.outboundNotes.map((n: { id: string }) => n.id).sort()).toEqual(notes.map((n) => n.id).sort());
+    expect(shipped.shipments.map((s: { id: string; noteId: string }) => `${s.id} ${s.noteId}`).sort()).toEqual(
+      shipments.map((shipmentId, i) => `${shipmentId} ${notes[i].id}`).sort(),
+    );
+    expect(shipped.reservations.every((r: { id?: string; reservationId?: string }) => typeof r.id === 'string' && r.reservationId === undefined)).toBe(true);
+    expect(shipped.shippingAddress).toMatchObject({ name: customer.name, phone: customer.phone, company: null });
 
     // Shipping consumed the reservations and the stock.
     await waitFor('stock consumed', async () => (await stock(mug)).every((w) => w.reserved === 0));

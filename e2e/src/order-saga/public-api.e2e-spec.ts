@@ -123,10 +123,10 @@ describe('the public API over the real services', () => {
 
     const mine = await staff.expect(200, staff.get(credit(shopId)));
     expect(mine).toMatchObject({ platformId: shopId, customerId, creditLimit: '25', currency: 'EUR', openExposure: '30' });
-    expect(mine.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual([fits.id, over.id]);
+    expect(mine.openOrders.map((o: { id: string }) => o.id)).toEqual([fits.id, over.id]);
     const other = await staff.expect(200, staff.get(credit(otherShopId)));
     expect(other).toMatchObject({ platformId: otherShopId, creditLimit: null, openExposure: null });
-    expect(other.openOrders.map((o: { orderId: string }) => o.orderId).sort()).toEqual(theirs.map((o) => o.id).sort());
+    expect(other.openOrders.map((o: { id: string }) => o.id).sort()).toEqual(theirs.map((o) => o.id).sort());
 
     const unknown = await staff.get(`/v1/platforms/${randomUUID()}/customers/${customerId}`);
     expect(unknown.status).toBe(404);
@@ -152,7 +152,7 @@ describe('the public API over the real services', () => {
     const placed = await cautious.expect(202, cautious.post('/v1/orders', orderBody(sku, 2)));
     const held = await waitFor('held for review', async () => {
       const queue = await staff.expect(200, staff.get('/v1/reviews?status=pending'));
-      return queue.items.find((i: { orderId: string }) => i.orderId === placed.id);
+      return queue.items.find((i: { id: string }) => i.id === placed.id);
     });
     expect(held.reasons.map((r: { code: string }) => r.code)).toEqual(['AMOUNT_ABOVE_THRESHOLD']);
     await staff.expect(200, staff.post(`/v1/orders/${placed.id}/review`, { decision: 'approve', reason: 'regular customer' }));

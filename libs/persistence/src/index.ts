@@ -1,4 +1,5 @@
 export * from './database/database-url.js';
+export * from './database/local-database-url.js';
 export * from './database/ensure-database.js';
 export * from './database/data-source-options.js';
 export * from './database/database-errors.js';

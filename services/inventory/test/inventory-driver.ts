@@ -140,7 +140,7 @@ export class InventoryDriver {
   async receive(warehouse: string, lines: Line[]): Promise<string> {
     const res = await this.http().post('/v1/stock/receipts').set(INVENTORY_STAFF).send({ warehouse, lines });
     expect(res.status).toBe(201);
-    return res.body.receiptId as string;
+    return res.body.id as string;
   }
 
   /** Catalog items for the SKUs, then one receipt per warehouse. */

@@ -18,7 +18,7 @@ export interface OrderBody {
   customer: { id: string; name: string; email: string; phone?: string };
   lines: Array<{ sku: string; quantity: number; unitPrice: number }>;
   currency: string;
-  shippingAddress: { line1: string; city: string; postalCode: string; country: string };
+  shippingAddress: { line1: string; city: string; postalCode: string; country: string; name?: string; phone?: string; company?: string };
   payment: { method: string; status: 'pending' | 'paid'; amount: number };
   requestedDeliveryDate?: string;
 }

@@ -19,6 +19,8 @@ export function aCreateOutboundNotesCommand(overrides: Partial<CreateOutboundNot
     orderId,
     externalId: `EXT-${unique()}`,
     recipientName: 'Li Wei',
+    recipientPhone: '+86 21 5555 0100',
+    recipientCompany: 'Pudong Trading Co.',
     shipTo: { line1: '88 Century Avenue', line2: 'Floor 12', city: 'Shanghai', postalCode: '200120', country: 'CN', region: 'Pudong' },
     notes: [aWarehouseEntry(), aWarehouseEntry()],
     ...overrides,

@@ -92,5 +92,5 @@ export async function aShippedNote(world: WarehouseWorld, tenantId = `tenant-${u
     .set(asOperator())
     .send({ carrier: 'SF Express', trackingNumber: `SF${randomUUID().slice(0, 12)}` });
   if (shipped.status !== 200) throw new Error(`ship failed: ${shipped.status} ${JSON.stringify(shipped.body)}`);
-  return { tenantId, command, note: shipped.body as { id: string; orderId: string; shipment: { shipmentId: string; shippedAt: string } } };
+  return { tenantId, command, note: shipped.body as { id: string; orderId: string; shipment: { id: string; shippedAt: string } } };
 }

@@ -20,6 +20,14 @@ import {
 /** Money travels as a decimal string ("129.90") with its currency elsewhere: no float rounding. */
 export const DECIMAL = /^-?\d{1,12}(\.\d{1,4})?$/;
 
+/** A phone number as customers and recipients give it: digits, spaces, ( ) -, an optional leading +. */
+export const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
+export const PHONE_PATTERN_MESSAGE = 'must be a phone number (5 to 30 digits, spaces, ( ) -, an optional leading +)';
+
+/** Who receives a shipment: a person's name, and optionally a company. */
+export const RECIPIENT_NAME_MAX_LENGTH = 200;
+export const RECIPIENT_COMPANY_MAX_LENGTH = 200;
+
 export class CustomerValue {
   @IsString()
   @IsNotEmpty()
@@ -71,6 +79,30 @@ export class AddressValue {
   @IsString()
   @MaxLength(100)
   region?: string | null;
+}
+
+/**
+ * Where an order ships, and to whom: the address with its recipient (`name`, `phone`, `company`).
+ * The orders service fills `name` and `phone` from the customer when the platform gives none;
+ * messages from before the recipient existed carry none.
+ */
+export class ShippingAddressValue extends AddressValue {
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_NAME_MAX_LENGTH)
+  name?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: `phone ${PHONE_PATTERN_MESSAGE}` })
+  phone?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_COMPANY_MAX_LENGTH)
+  company?: string | null;
 }
 
 /** A quantity of one SKU. */

@@ -12,7 +12,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { AddressValue, CustomerValue, DECIMAL, OrderLineValue } from '../common/values.js';
+import { CustomerValue, DECIMAL, OrderLineValue, ShippingAddressValue } from '../common/values.js';
 import { defineEvent } from '../registry/message-definition.js';
 
 export class OrderPlaced {
@@ -47,8 +47,8 @@ export class OrderPlaced {
   totalAmount: string;
 
   @ValidateNested()
-  @Type(() => AddressValue)
-  shippingAddress: AddressValue;
+  @Type(() => ShippingAddressValue)
+  shippingAddress: ShippingAddressValue;
 
   @IsIn(['pending', 'paid'])
   paymentStatus: 'pending' | 'paid';

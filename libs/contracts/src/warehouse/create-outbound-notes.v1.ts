@@ -1,6 +1,13 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { AddressValue, WarehouseLinesValue } from '../common/values.js';
+import { ArrayMinSize, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  AddressValue,
+  PHONE_PATTERN,
+  PHONE_PATTERN_MESSAGE,
+  RECIPIENT_COMPANY_MAX_LENGTH,
+  RECIPIENT_NAME_MAX_LENGTH,
+  WarehouseLinesValue,
+} from '../common/values.js';
 import { defineCommand } from '../registry/message-definition.js';
 
 export class CreateOutboundNotes {
@@ -12,10 +19,24 @@ export class CreateOutboundNotes {
   @IsNotEmpty()
   externalId: string;
 
+  /** Who receives the parcel (the shipping address's name, else the customer's). */
   @IsString()
   @IsNotEmpty()
-  @MaxLength(200)
+  @MaxLength(RECIPIENT_NAME_MAX_LENGTH)
   recipientName: string;
+
+  /** The recipient's phone for the label (the shipping address's, else the customer's); absent if neither has one. */
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: `recipientPhone ${PHONE_PATTERN_MESSAGE}` })
+  recipientPhone?: string | null;
+
+  /** The recipient's company, when the address names one. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_COMPANY_MAX_LENGTH)
+  recipientCompany?: string | null;
 
   @ValidateNested()
   @Type(() => AddressValue)

@@ -40,4 +40,13 @@ export const USAGE = `Usage: skald <command>
   key revoke <key id>
       Revokes an API key (platform or staff) at once.
 
-Reads DATABASE_URL (the gateway's database) and migrates it first if needed.`;
+  demo [--gateway-url <url>]
+      Against the running suite (npm start): a demo platform and a staff key, a catalog of 20 SKUs,
+      two warehouses with stock (one SKU short), and orders that end released, on hold,
+      backordered, shipped and cancelled. Prints the keys and three curl commands to try.
+      Each run makes a new demo. The gateway: --gateway-url, else GATEWAY_URL, else
+      http://127.0.0.1:$GATEWAY_PORT (3000).
+
+Works on the gateway's database, migrating it first if needed: DATABASE_URL when set, else the one
+\`npm start\` uses (GATEWAY_DATABASE_URL, else skald_gateway on SKALD_POSTGRES_URL's server, by default
+postgres://postgres@127.0.0.1:5432).`;

@@ -112,6 +112,9 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     [['staff-key', 'create', '--roles', ','], /at least one role/],
     [['key', 'revoke', 'sk_abc'], /not a key id/],
     [['platform', 'delete', 'Shop'], /unknown command: platform delete/],
+    [['demo', 'now'], /demo takes no arguments/],
+    [['demo', '--roles', 'ops'], /demo does not take --roles/],
+    [['demo', '--gateway-url', 'ftp://127.0.0.1:3000'], /not an http\(s\) URL/],
     [[], /Usage: skald/],
   ])('exits 64 with a clear message for %j, touching nothing', async (argv, message) => {
     const before = await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`);
@@ -124,14 +127,48 @@ describe('the skald CLI (real PostgreSQL and RabbitMQ)', () => {
     expect(await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`)).toEqual(before);
   });
 
-  it('exits 78 naming DATABASE_URL when it is missing or not PostgreSQL', async () => {
-    const missing = await cli({}, 'staff-key', 'create', '--roles', 'ops');
-    const wrong = await cli({ DATABASE_URL: 'mysql://localhost/gateway' }, 'staff-key', 'create', '--roles', 'ops');
+  it('without DATABASE_URL, works on the gateway database `npm start` uses: GATEWAY_DATABASE_URL', async () => {
+    const { code, out } = await cli({ GATEWAY_DATABASE_URL: gw.sut.databaseUrl }, 'staff-key', 'create', '--roles', 'ops');
 
-    expect(missing.code).toBe(EXIT_CONFIG);
-    expect(missing.err.join('\n')).toMatch(/DATABASE_URL/);
+    expect(code).toBe(0);
+    const keyId = /key id\s+([0-9a-f]{24})/.exec(out.join('\n'))![1];
+    expect(await gw.sut.dataSource.query(`SELECT roles FROM api_key WHERE id = $1`, [keyId])).toEqual([{ roles: ['ops'] }]);
+  });
+
+  it('without DATABASE_URL nor GATEWAY_DATABASE_URL, looks for skald_gateway on the server of SKALD_POSTGRES_URL', async () => {
+    // Nothing listens on port 1: the CLI names the database it tried, the one `npm start` would make.
+    const { code, err } = await cli({ SKALD_POSTGRES_URL: 'postgres://postgres@127.0.0.1:1/' }, 'staff-key', 'create', '--roles', 'ops');
+
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/cannot open the gateway database postgres:\/\/postgres@127\.0\.0\.1:1\/skald_gateway/);
+  });
+
+  it('exits 78 naming the variable whose URL is not PostgreSQL', async () => {
+    const wrong = await cli({ DATABASE_URL: 'mysql://localhost/gateway' }, 'staff-key', 'create', '--roles', 'ops');
+    const wrongGateway = await cli({ GATEWAY_DATABASE_URL: 'mysql://localhost/gateway' }, 'staff-key', 'create', '--roles', 'ops');
+    const wrongServer = await cli({ SKALD_POSTGRES_URL: 'mysql://localhost' }, 'staff-key', 'create', '--roles', 'ops');
+
     expect(wrong.code).toBe(EXIT_CONFIG);
     expect(wrong.err.join('\n')).toMatch(/DATABASE_URL: must be a URL starting with postgres:/);
+    expect(wrongGateway.code).toBe(EXIT_CONFIG);
+    expect(wrongGateway.err.join('\n')).toMatch(/must be a URL starting with postgres:.*came from GATEWAY_DATABASE_URL/);
+    expect(wrongServer.code).toBe(EXIT_CONFIG);
+    expect(wrongServer.err.join('\n')).toMatch(/must be a URL starting with postgres:.*came from SKALD_POSTGRES_URL/);
+  });
+
+  it('demo: exits 1 naming the gateway when no suite answers there, before it writes anything', async () => {
+    const count = async () => (await gw.sut.dataSource.query(`SELECT (SELECT count(*) FROM platform) AS p, (SELECT count(*) FROM api_key) AS k`))[0];
+    const before = await count();
+
+    const viaOption = await cli({ DATABASE_URL: gw.sut.databaseUrl }, 'demo', '--gateway-url', 'http://127.0.0.1:1');
+    const viaPort = await cli({ DATABASE_URL: gw.sut.databaseUrl, GATEWAY_PORT: '1' }, 'demo');
+
+    for (const { code, out, err } of [viaOption, viaPort]) {
+      expect(code).toBe(1);
+      expect(out[0]).toMatch(/^\[1\/10\] the suite at http:\/\/127\.0\.0\.1:1 is ready/);
+      expect(err.join('\n')).toMatch(/the gateway at http:\/\/127\.0\.0\.1:1 does not answer .*npm start/);
+    }
+    expect(await count()).toEqual(before);
   });
 
   it('exits 1 when revoking a key that does not exist', async () => {

@@ -42,7 +42,6 @@ export function platformCreate(
       io.out(`  name              ${platform.name}`);
       io.out(`  price tolerance   ${settings.priceTolerancePct}%`);
       io.out(`  review threshold  ${settings.reviewAmountThreshold}`);
-      io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder})`);
       io.out(`  rate limit        ${describeRateLimit(platform.rateLimitPerSecond)}`);
       io.out(`  shortage policy   ${platform.shortageMode} (backorder ${platform.backorderDays} days, partial rest: ${platform.partialRemainder}; an order's own deadline at most ${platform.maxBackorderDays} days ahead)`);
       io.out(`  API key id        ${key.id}`);

@@ -1,6 +1,6 @@
 import { Outbox } from '@skald/messaging';
-import { postgresDataSourceOptions } from '@skald/persistence';
-import { IsUrlWithProtocol, loadConfig, prepareDatabase } from '@skald/service-kit';
+import { localDatabaseUrl, postgresDataSourceOptions } from '@skald/persistence';
+import { ConfigError, IsUrlWithProtocol, loadConfig, prepareDatabase } from '@skald/service-kit';
 import { DataSource } from 'typeorm';
 import { ApiKeyRepository } from '../api-keys/api-key.repository.js';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
@@ -23,9 +23,21 @@ export interface GatewayDatabase {
   close(): Promise<void>;
 }
 
-/** @throws ConfigError when DATABASE_URL is missing or not a PostgreSQL URL. */
+/**
+ * DATABASE_URL when set; else the gateway database `npm start` runs on (GATEWAY_DATABASE_URL, else
+ * skald_gateway on the server of SKALD_POSTGRES_URL, by default the local one), so that the README's
+ * commands work as written next to `npm start`.
+ * @throws ConfigError naming the variable the URL came from when it is not a PostgreSQL URL.
+ */
 export function loadCliConfig(env: Record<string, string | undefined>): CliConfig {
-  return loadConfig('gateway', CliConfig, env);
+  if (env.DATABASE_URL) return loadConfig('gateway', CliConfig, { DATABASE_URL: env.DATABASE_URL });
+  const { url, variable } = localDatabaseUrl('gateway', env);
+  try {
+    return loadConfig('gateway', CliConfig, { DATABASE_URL: url });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError('gateway', error.problems.map((problem) => `${problem} — DATABASE_URL is not set, and this came from ${variable}`));
+  }
 }
 
 /** Creates and migrates the database if needed, and opens it. */

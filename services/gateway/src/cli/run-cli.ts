@@ -1,10 +1,25 @@
 import { parseArgs } from 'node:util';
+import { redactUrl } from '@skald/persistence';
 import { ConfigError } from '@skald/service-kit';
 import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io.js';
 import { keyRevoke, platformCreate, platformSetRateLimit, staffKeyCreate, type Command } from './commands.js';
+import { demo } from './demo/demo.js';
 import { loadCliConfig, openGatewayDatabase } from './gateway-database.js';
 
-function parse(argv: string[]): Command {
+/** The running suite's gateway: --gateway-url, else GATEWAY_URL, else the port `npm start` gives it. */
+function gatewayUrl(option: string | undefined, env: Record<string, string | undefined>): string {
+  const url = option ?? env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT || 3000}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`the gateway URL "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`the gateway URL "${url}" is not an http(s) URL`);
+  return url.replace(/\/+$/, '');
+}
+
+function parse(argv: string[], env: Record<string, string | undefined>): Command {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -16,6 +31,7 @@ function parse(argv: string[]): Command {
       'rate-limit': { type: 'string' },
       'max-backorder-days': { type: 'string' },
       roles: { type: 'string' },
+      'gateway-url': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -23,7 +39,7 @@ function parse(argv: string[]): Command {
   const [noun, verb, ...rest] = positionals;
   const only = (allowed: string[]) => {
     const given = Object.keys(values).filter((option) => !allowed.includes(option));
-    if (given.length > 0) throw new UsageError(`${noun} ${verb} does not take --${given.join(', --')}`);
+    if (given.length > 0) throw new UsageError(`${[noun, verb].filter(Boolean).join(' ')} does not take --${given.join(', --')}`);
   };
   if (noun === 'platform' && verb === 'create') {
     only(['price-tolerance', 'review-threshold', 'shortage-policy', 'backorder-days', 'partial-remainder', 'max-backorder-days', 'rate-limit']);
@@ -47,6 +63,11 @@ function parse(argv: string[]): Command {
     only(['roles']);
     if (rest.length > 0) throw new UsageError(`staff-key create takes no arguments (got ${rest.join(' ')})`);
     return staffKeyCreate(values.roles);
+  }
+  if (noun === 'demo') {
+    only(['gateway-url']);
+    if (verb !== undefined) throw new UsageError(`demo takes no arguments (got ${[verb, ...rest].join(' ')})`);
+    return demo(gatewayUrl(values['gateway-url'], env));
   }
   if (noun === 'key' && verb === 'revoke') {
     only([]);
@@ -72,7 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let command: Command;
   try {
-    command = parse(argv);
+    command = parse(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
     io.err(`skald: ${(error as Error).message}`);
@@ -92,7 +113,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     db = await openGatewayDatabase(config);
   } catch (error) {
-    io.err(`skald: cannot open the gateway database: ${(error as Error).message}`);
+    io.err(`skald: cannot open the gateway database ${redactUrl(config.DATABASE_URL)}: ${(error as Error).message}`);
     return 1;
   }
   try {

@@ -74,6 +74,11 @@ describe('the public contract: bad input is refused with 400 and never reaches a
     ['a customer that is not an object', { customer: 'ada' }, ['customer']],
     ['an unknown currency', { currency: 'XYZ' }, ['currency']],
     ['an unknown country', { shippingAddress: { line1: 'a', city: 'b', postalCode: 'c', country: 'ZZ' } }, ['shippingAddress.country']],
+    [
+      'a malformed recipient (empty name, a phone that is not one, a company of 201 characters)',
+      { shippingAddress: { line1: 'a', city: 'b', postalCode: 'c', country: 'GB', name: '', phone: 'ask the porter', company: 'x'.repeat(201) } },
+      ['shippingAddress.name', 'shippingAddress.phone', 'shippingAddress.company'],
+    ],
   ])('refuses an order with %s', async (_case, change, fields) => {
     const before = upstreamCalls();
     const body = change === undefined ? undefined : { ...anOrder(), ...change };
@@ -96,6 +101,17 @@ describe('the public contract: bad input is refused with 400 and never reaches a
     expect(res.status).toBe(202);
     const [forwarded] = gw.orders.received.filter((r) => r.body.includes(String(order.externalId)));
     expect(JSON.parse(forwarded.body)).toEqual(order);
+  });
+
+  it('forwards a gift: the shipping address with its own recipient (name, phone, company)', async () => {
+    const shippingAddress = { line1: '1 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR', name: 'Grace Hopper', phone: '+33 1 23 45 67 89', company: 'Navy Labs' };
+    const order = anOrder({ shippingAddress });
+
+    const res = await gw.sut.http().post('/v1/orders').set(bearer(platform.key)).send(order);
+
+    expect(res.status).toBe(202);
+    const [forwarded] = gw.orders.received.filter((r) => r.body.includes(String(order.externalId)));
+    expect(JSON.parse(forwarded.body).shippingAddress).toEqual(shippingAddress);
   });
 
   const id = randomUUID();
@@ -125,6 +141,7 @@ describe('the public contract: bad input is refused with 400 and never reaches a
     ['a delivery time without time zone', 'ops', 'POST', `/v1/shipments/${id}/delivered`, { deliveredAt: '2026-11-23T10:15:00' }, ['deliveredAt']],
     ['a SKU with a space in the path', 'inventory', 'GET', '/v1/stock/TEA%201', undefined, ['sku']],
     ['an outbound-notes filter that is not a word', 'warehouse', 'GET', '/v1/outbound-notes?status=Not%20A%20Word', undefined, ['status']],
+    ['an outbound-notes externalId with a space', 'warehouse', 'GET', '/v1/outbound-notes?externalId=SHOP%201', undefined, ['externalId']],
     ['a review-queue filter other than pending', 'reviewer', 'GET', '/v1/reviews?status=approved', undefined, ['status']],
   ];
 
@@ -185,9 +202,11 @@ describe('the public contract: bad input is refused with 400 and never reaches a
       gw.sut.http().post(`/v1/shipments/${shipmentId}/delivered`).set(bearer(key)).send({ deliveredAt: '2026-11-23T10:15:00+01:00' }),
       gw.sut.http().get(`/v1/outbound-notes?status=picking&warehouse=LON-1&orderId=${orderId}&limit=50`).set(bearer(key)),
       gw.sut.http().get(`/v1/stock/${sku}/ledger?limit=10&cursor=abc`).set(bearer(key)),
+      gw.sut.http().get(`/v1/outbound-notes?externalId=web-${sku}`).set(bearer(key)),
     ]);
 
-    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200]);
+    expect(gw.warehouse.requestsTo('/v1/outbound-notes?externalId').map((r) => r.url)).toEqual([`/v1/outbound-notes?externalId=web-${sku}`]);
     expect(gw.orders.requestsTo(`/v1/platforms/${platform.tenantId}/customers/cust-${sku}`).map((r) => `${r.method} ${r.body}`)).toEqual(
       expect.arrayContaining(['PUT {"creditLimit":5000.5,"currency":"EUR"}', 'GET ']),
     );

@@ -47,13 +47,46 @@ export const ORDER_SCHEMA = resource(
     ...orderSummary,
     customer: object,
     lines: { type: 'array', items: resource('An order line.', { sku: string, quantity: integer, unitPrice: decimal }) },
-    shippingAddress: object,
+    shippingAddress: resource('Where the order ships, and to whom (name and phone are the customer\'s unless the order named someone else).', {
+      line1: string,
+      line2: nullableString,
+      city: string,
+      postalCode: string,
+      country: string,
+      region: nullableString,
+      name: string,
+      phone: nullableString,
+      company: nullableString,
+    }),
     payment: resource('Payment.', { method: string, status: { type: 'string', enum: ['pending', 'paid'] }, amount: decimal }),
     requestedDeliveryDate: nullableString,
     review: { ...object, nullable: true, description: 'The outcome of the review, with its reasons and any decision.' },
-    reservations: { type: 'array', items: object },
-    outboundNotes: { type: 'array', items: object },
-    shipments: { type: 'array', items: object },
+    reservations: {
+      type: 'array',
+      items: resource('Stock reserved for the order.', { id: string, warehouse: string, sku: string, quantity: integer, batch: integer, released: { type: 'boolean' } }),
+    },
+    outboundNotes: {
+      type: 'array',
+      items: resource('An outbound note of the order (GET /v1/outbound-notes/{id}).', {
+        id: { type: 'string', format: 'uuid' },
+        warehouse: string,
+        status: string,
+        batch: integer,
+        lines: { type: 'array', items: stockLine, nullable: true },
+      }),
+    },
+    shipments: {
+      type: 'array',
+      items: resource('A shipment of the order (POST /v1/shipments/{id}/delivered).', {
+        id: { type: 'string', format: 'uuid' },
+        noteId: { type: 'string', format: 'uuid' },
+        warehouse: string,
+        carrier: string,
+        trackingNumber: string,
+        shippedAt: dateTime,
+        deliveredAt: nullableDateTime,
+      }),
+    },
     statusHistory: { type: 'array', items: resource('A status the order had.', { status: string, at: dateTime, reason: nullableString }) },
   },
   ['id', 'externalId', 'status', 'channel', 'createdAt'],
@@ -67,7 +100,7 @@ export const PENDING_REVIEWS_SCHEMA = resource('Orders waiting for a reviewer.',
   items: {
     type: 'array',
     items: resource('An order waiting for review.', {
-      orderId: { type: 'string', format: 'uuid' },
+      id: { type: 'string', format: 'uuid', description: "The held order's id (POST /v1/orders/{id}/review)." },
       tenantId: string,
       externalId: string,
       totalAmount: decimal,
@@ -98,7 +131,7 @@ export const CUSTOMER_CREDIT_SCHEMA = resource("A platform's customer's credit."
     type: 'array',
     description: 'Open unpaid orders of the customer on this platform, in every currency, oldest first.',
     items: resource('An open unpaid order.', {
-      orderId: { type: 'string', format: 'uuid' },
+      id: { type: 'string', format: 'uuid' },
       amount: decimal,
       currency: string,
       status: { type: 'string', example: 'approved' },
@@ -121,7 +154,7 @@ export const CATALOG_ITEM_SCHEMA = resource('A catalog item.', {
 export const WAREHOUSE_SCHEMA = resource('A warehouse.', { code: string, name: nullableString, priority: integer });
 
 export const RECEIPT_SCHEMA = resource('A booked receipt.', {
-  receiptId: { type: 'string', format: 'uuid' },
+  id: { type: 'string', format: 'uuid' },
   warehouse: string,
   lines: { type: 'array', items: stockLine },
   receivedAt: dateTime,
@@ -170,7 +203,7 @@ export const LEDGER_PAGE_SCHEMA = page(
   }),
 );
 
-const shipmentFields = { shipmentId: { type: 'string', format: 'uuid' } as SchemaObject, carrier: string, trackingNumber: string, shippedAt: dateTime };
+const shipmentFields = { id: { type: 'string', format: 'uuid' } as SchemaObject, carrier: string, trackingNumber: string, shippedAt: dateTime };
 
 export const OUTBOUND_NOTE_SCHEMA = resource('An outbound note: one order, one warehouse.', {
   id: { type: 'string', format: 'uuid' },
@@ -178,9 +211,11 @@ export const OUTBOUND_NOTE_SCHEMA = resource('An outbound note: one order, one w
   externalId: string,
   tenantId: nullableString,
   warehouse: string,
-  status: { type: 'string', enum: ['created', 'confirmed', 'picking', 'packed', 'shipped'] },
+  status: { type: 'string', enum: ['created', 'confirmed', 'picking', 'packed', 'shipped', 'cancelled'] },
   lines: { type: 'array', items: stockLine },
   recipientName: string,
+  recipientPhone: nullableString,
+  recipientCompany: nullableString,
   shipTo: object,
   createdAt: dateTime,
   confirmedAt: nullableDateTime,

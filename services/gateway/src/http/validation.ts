@@ -15,6 +15,7 @@ export const CUSTOMER_ID_PATTERN_MESSAGE = 'must be 1 to 100 letters, digits, "_
 
 /** An order's id on its platform. */
 export const EXTERNAL_ID_PATTERN = /^[\w.:#/-]{1,100}$/;
+export const EXTERNAL_ID_PATTERN_MESSAGE = 'must be 1 to 100 letters, digits, "_", ".", ":", "#", "/" or "-"';
 
 /** A channel, a payment method, a status: a lower-case word. */
 export const WORD_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;

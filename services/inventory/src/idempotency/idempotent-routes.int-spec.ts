@@ -46,7 +46,7 @@ describe('idempotent state-changing routes of inventory (real PostgreSQL and Rab
     const answers = await Promise.all(Array.from({ length: 5 }, () => postReceipt(key, receipt)));
 
     expect(answers.map((res) => res.status)).toEqual([201, 201, 201, 201, 201]);
-    expect(new Set(answers.map((res) => res.body.receiptId)).size).toBe(1);
+    expect(new Set(answers.map((res) => res.body.id)).size).toBe(1);
     expect(answers.filter((res) => res.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
     expect(await receiptsOf(sku)).toHaveLength(1);
     expect((await inventory.stockOf(sku)).totals.onHand).toBe(3);

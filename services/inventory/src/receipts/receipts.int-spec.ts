@@ -37,7 +37,7 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
       );
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      receiptId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       warehouse: firstSeen,
       lines: [
         { sku: tea, quantity: 5 },
@@ -68,9 +68,9 @@ describe('stock receipts and the ledger (real PostgreSQL and RabbitMQ)', () => {
         onHandAfter: 5,
         reservedAfter: 0,
         orderId: null,
-        reference: res.body.receiptId,
+        reference: res.body.id,
       }),
-      expect.objectContaining({ warehouse: firstSeen, kind: 'receipt', onHandDelta: 2, onHandAfter: 7, reference: res.body.receiptId }),
+      expect.objectContaining({ warehouse: firstSeen, kind: 'receipt', onHandDelta: 2, onHandAfter: 7, reference: res.body.id }),
       expect.objectContaining({ warehouse: preferred, kind: 'receipt', onHandDelta: 1, onHandAfter: 1 }),
     ]);
     expect((await inventory.ledgerOf(cups)).map((e) => [e.kind, e.onHandDelta, e.onHandAfter])).toEqual([['receipt', 3, 3]]);

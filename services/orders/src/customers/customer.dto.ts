@@ -31,8 +31,8 @@ export class SetCreditLimitDto {
 }
 
 export class OpenOrderView {
-  @ApiProperty({ format: 'uuid' })
-  orderId: string;
+  @ApiProperty({ format: 'uuid', description: "The order's id" })
+  id: string;
 
   @ApiProperty({ example: '120.5', description: 'Decimal string.' })
   amount: string;

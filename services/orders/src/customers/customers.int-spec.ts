@@ -67,7 +67,7 @@ describe("a platform's customers' credit routes (real PostgreSQL and RabbitMQ)",
       creditLimit: null,
       currency: null,
       openExposure: null,
-      openOrders: [{ orderId: id, amount: '30.75', currency: 'EUR', status: expect.any(String), placedAt: expect.any(String) }],
+      openOrders: [{ id, amount: '30.75', currency: 'EUR', status: expect.any(String), placedAt: expect.any(String) }],
       updatedAt: null,
     });
     expect(Date.parse(credit.body.openOrders[0].placedAt)).toBeGreaterThanOrEqual(placedAfter - 1000);

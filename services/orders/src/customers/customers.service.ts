@@ -70,7 +70,7 @@ function creditView(key: CustomerKey, customer: CustomerEntity | null, open: Ord
     currency,
     openExposure: currency === null ? null : fromUnits(exposure),
     openOrders: open.map((order) => ({
-      orderId: order.id,
+      id: order.id,
       amount: normalizeAmount(order.totalAmount),
       currency: order.currency,
       status: order.status,

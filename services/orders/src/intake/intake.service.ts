@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { withRecipient } from '../orders/shipping-address.js';
 import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { requestSender } from '../saga/senders.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
@@ -63,14 +64,7 @@ export class IntakeService {
       customer: { id: dto.customer.id, name: dto.customer.name, email: dto.customer.email, phone: dto.customer.phone ?? null },
       currency: dto.currency,
       totalAmount: lineTotal(lines),
-      shippingAddress: {
-        line1: dto.shippingAddress.line1,
-        line2: dto.shippingAddress.line2 ?? null,
-        city: dto.shippingAddress.city,
-        postalCode: dto.shippingAddress.postalCode,
-        country: dto.shippingAddress.country,
-        region: dto.shippingAddress.region ?? null,
-      },
+      shippingAddress: withRecipient(dto.shippingAddress, dto.customer),
       paymentMethod: dto.payment.method,
       paymentStatus: dto.payment.status,
       paymentAmount: fromUnits(toUnits(dto.payment.amount)),

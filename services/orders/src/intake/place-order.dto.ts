@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '@skald/contracts';
+import {
+  PARTIAL_REMAINDERS,
+  PHONE_PATTERN,
+  PHONE_PATTERN_MESSAGE,
+  RECIPIENT_COMPANY_MAX_LENGTH,
+  RECIPIENT_NAME_MAX_LENGTH,
+  SHORTAGE_MODES,
+  type PartialRemainder,
+  type ShortageMode,
+} from '@skald/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -38,10 +47,10 @@ export class CustomerDto {
   @MaxLength(254)
   email: string;
 
-  @ApiPropertyOptional({ example: '+3212345678' })
+  @ApiPropertyOptional({ example: '+3212345678', pattern: PHONE_PATTERN.source })
   @IsOptional()
   @IsString()
-  @Matches(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  @Matches(PHONE_PATTERN, { message: `phone ${PHONE_PATTERN_MESSAGE}` })
   phone?: string;
 }
 
@@ -75,6 +84,26 @@ export class AddressDto {
   country: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) region?: string;
+
+  @ApiPropertyOptional({ maxLength: RECIPIENT_NAME_MAX_LENGTH, example: 'Bo Giftee', description: "Who receives the parcel (default: the customer's name)" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_NAME_MAX_LENGTH)
+  name?: string;
+
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source, example: '+32470000009', description: "The recipient's phone, for the label (default: the customer's)" })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: `phone ${PHONE_PATTERN_MESSAGE}` })
+  phone?: string;
+
+  @ApiPropertyOptional({ maxLength: RECIPIENT_COMPANY_MAX_LENGTH, example: 'Acme NV', description: "The recipient's company, if any" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_COMPANY_MAX_LENGTH)
+  company?: string;
 }
 
 export class PaymentDto {

@@ -7,6 +7,7 @@ import type { EntityManager } from 'typeorm';
 import type { OrderAcceptedDto } from '../intake/place-order.dto.js';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { withRecipient } from '../orders/shipping-address.js';
 import { visibleTo } from '../orders/visibility.js';
 import { ORDER_REQUESTS, ORDER_SAGA } from '../saga/order-saga.definition.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
@@ -67,15 +68,7 @@ export class ModificationService {
       changed.push('lines');
     }
     if (change.shippingAddress) {
-      const a = change.shippingAddress;
-      await this.orders.saveAddress(manager, order, {
-        line1: a.line1,
-        line2: a.line2 ?? null,
-        city: a.city,
-        postalCode: a.postalCode,
-        country: a.country,
-        region: a.region ?? null,
-      });
+      await this.orders.saveAddress(manager, order, withRecipient(change.shippingAddress, order.customer));
       changed.push('shippingAddress');
     }
     await this.orders.saveReview(manager, order, null);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { ListOrdersQuery, OrderPageView, OrderSummaryView, OrderView } from './dto/order-view.dto.js';
 import type { OrderEntity } from './order.entity.js';
 import { OrdersRepository } from './orders.repository.js';
+import { withRecipient } from './shipping-address.js';
 import { visibleTo } from './visibility.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
 
@@ -36,7 +37,7 @@ export class OrderQueries {
       ...summary(order),
       customer: { ...order.customer },
       lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: normalizeAmount(line.unitPrice), cancelledQuantity: line.cancelledQuantity })),
-      shippingAddress: { ...order.shippingAddress },
+      shippingAddress: withRecipient(order.shippingAddress, order.customer),
       payment: { method: order.paymentMethod, status: order.paymentStatus, amount: normalizeAmount(order.paymentAmount) },
       requestedDeliveryDate: order.requestedDeliveryDate,
       review: order.review,
@@ -50,10 +51,10 @@ export class OrderQueries {
           ? { code: cancellation.code, reason: cancellation.reason, requestedBy: cancellation.requestedBy, requestedAt: cancellation.requestedAt, notes: cancellation.notes, stock: cancellation.stock }
           : null,
       },
-      reservations: reservations.map(({ reservationId, warehouse, sku, quantity, batch, released }) => ({ reservationId, warehouse, sku, quantity, batch, released })),
-      outboundNotes: notes.map(({ noteId, warehouse, status, batch, lines: noteLines }) => ({ noteId, warehouse, status, batch, lines: noteLines })),
+      reservations: reservations.map(({ reservationId, warehouse, sku, quantity, batch, released }) => ({ id: reservationId, warehouse, sku, quantity, batch, released })),
+      outboundNotes: notes.map(({ noteId, warehouse, status, batch, lines: noteLines }) => ({ id: noteId, warehouse, status, batch, lines: noteLines })),
       shipments: shipments.map((s) => ({
-        shipmentId: s.shipmentId,
+        id: s.shipmentId,
         noteId: s.noteId,
         warehouse: s.warehouse,
         carrier: s.carrier,

@@ -1,4 +1,4 @@
-import type { AddressValue, CustomerValue, OrderStatus, PartialRemainder, ShortageMode } from '@skald/contracts';
+import type { CustomerValue, ShippingAddressValue, OrderStatus, PartialRemainder, ShortageMode } from '@skald/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export interface ReviewReason {
@@ -61,7 +61,8 @@ export class OrderEntity {
   totalAmount: string;
 
   @Column('jsonb', { name: 'shipping_address' })
-  shippingAddress: AddressValue;
+  /** With its recipient (`name`, `phone`, `company`) since the recipient exists; none before. */
+  shippingAddress: ShippingAddressValue;
 
   @Column('text', { name: 'payment_method' })
   paymentMethod: string;

@@ -28,7 +28,7 @@ export class ReviewReasonDto {
 }
 
 export class PendingReviewDto {
-  @ApiProperty({ format: 'uuid' }) orderId: string;
+  @ApiProperty({ format: 'uuid', description: "The held order's id (POST /v1/orders/{id}/review)" }) id: string;
   @ApiProperty() tenantId: string;
   @ApiProperty() externalId: string;
   @ApiProperty({ example: '1250' }) totalAmount: string;

@@ -61,7 +61,7 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
       { code: 'AMOUNT_MISMATCH', message: 'paid 0.29 EUR, but the lines add up to 0.3 EUR', details: { paymentAmount: '0.29', linesTotal: '0.3', currency: 'EUR' } },
     ]);
     const queue = await world.sut.http().get('/v1/reviews?status=pending').set(asStaff(['reviewer']));
-    expect(queue.body.items.find((i: { orderId: string }) => i.orderId === short)).toMatchObject({
+    expect(queue.body.items.find((i: { id: string }) => i.id === short)).toMatchObject({
       reasons: [{ code: 'AMOUNT_MISMATCH', details: { paymentAmount: '0.29', linesTotal: '0.3' } }],
     });
     expect(world.probe.messages(ReserveStockV1, (p) => p.orderId === short)).toEqual([]);
@@ -81,8 +81,8 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
 
     const queue = await world.sut.http().get('/v1/reviews?status=pending').set(asStaff(['reviewer']));
     expect(queue.status).toBe(200);
-    expect(queue.body.items.map((i: { orderId: string }) => i.orderId)).toEqual(expect.arrayContaining([first, second]));
-    expect(queue.body.items.find((i: { orderId: string }) => i.orderId === first)).toMatchObject({ totalAmount: '120', currency: 'EUR', reasons: [{ code: 'AMOUNT_ABOVE_THRESHOLD' }] });
+    expect(queue.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([first, second]));
+    expect(queue.body.items.find((i: { id: string }) => i.id === first)).toMatchObject({ totalAmount: '120', currency: 'EUR', reasons: [{ code: 'AMOUNT_ABOVE_THRESHOLD' }] });
 
     const approve = await world.sut.http().post(`/v1/orders/${first}/review`).set(asStaff(['reviewer'], 'rev-1')).send({ decision: 'approve', reason: 'confirmed by phone' });
     expect(approve.status).toBe(200);
@@ -130,7 +130,7 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
     const credit = await world.sut.http().get(creditOf(tenantId, customer.id)).set(asStaff(['reviewer']));
     expect(credit.status).toBe(200);
     expect(credit.body).toMatchObject({ creditLimit: '300', currency: 'EUR', openExposure: '400' });
-    expect(credit.body.openOrders.map((o: { orderId: string; amount: string; status: string }) => [o.orderId, o.amount, o.status])).toEqual([
+    expect(credit.body.openOrders.map((o: { id: string; amount: string; status: string }) => [o.id, o.amount, o.status])).toEqual([
       [first, '200', expect.any(String)],
       [second, '200', 'on_hold'],
     ]);
@@ -161,11 +161,11 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
 
     const mine = await world.sut.http().get(creditOf(shop.tenantId, customer.id)).set(asStaff(['reviewer']));
     expect(mine.body).toMatchObject({ platformId: shop.tenantId, creditLimit: '300', currency: 'EUR', openExposure: '350' });
-    expect(mine.body.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual([fits, over]);
+    expect(mine.body.openOrders.map((o: { id: string }) => o.id)).toEqual([fits, over]);
     const their = await world.sut.http().get(creditOf(other.tenantId, customer.id)).set(asStaff(['reviewer']));
     expect(their.status).toBe(200);
     expect(their.body).toMatchObject({ platformId: other.tenantId, creditLimit: null, currency: null, openExposure: null, updatedAt: null });
-    expect(their.body.openOrders.map((o: { orderId: string }) => o.orderId)).toEqual(theirs);
+    expect(their.body.openOrders.map((o: { id: string }) => o.id)).toEqual(theirs);
   });
 
   it('counts an order in another currency not against a limit in EUR, and holds it for a reviewer', async () => {
@@ -183,7 +183,7 @@ describe('order review (real PostgreSQL and RabbitMQ)', () => {
 
     const credit = await world.sut.http().get(creditOf(tenantId, customer.id)).set(asStaff(['reviewer']));
     expect(credit.body).toMatchObject({ creditLimit: '300', currency: 'EUR', openExposure: '250' });
-    expect(credit.body.openOrders.map((o: { orderId: string; currency: string }) => [o.orderId, o.currency])).toEqual([
+    expect(credit.body.openOrders.map((o: { id: string; currency: string }) => [o.id, o.currency])).toEqual([
       [dollars, 'USD'],
       [euros, 'EUR'],
     ]);

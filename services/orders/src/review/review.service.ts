@@ -89,7 +89,7 @@ export class ReviewService {
   async pending(): Promise<PendingReviewDto[]> {
     const held = await this.orders.onHold(this.dataSource.manager);
     return held.map((order) => ({
-      orderId: order.id,
+      id: order.id,
       tenantId: order.tenantId,
       externalId: order.externalId,
       totalAmount: normalizeAmount(order.totalAmount),

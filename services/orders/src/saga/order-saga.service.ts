@@ -14,6 +14,7 @@ import {
 import type { EntityManager } from 'typeorm';
 import type { ReviewRecord } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
+import { recipientOf } from '../orders/shipping-address.js';
 import { fulfilmentStatus, noteRank, statusRank } from './fulfilment-status.js';
 import { OrderCompensation } from './order-compensation.service.js';
 import { decideAfterReservation, decideReview, FULFILMENT_STATES, type OrderSagaState } from './order-saga.definition.js';
@@ -213,8 +214,7 @@ export class OrderSaga {
     await this.steps.command(manager, saga, send, CreateOutboundNotesV1, {
       orderId: order.id,
       externalId: order.externalId,
-      recipientName: order.customer.name,
-      shipTo: order.shippingAddress,
+      ...recipientOf(order),
       batch,
       notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })),
     });

@@ -48,7 +48,7 @@ describe('idempotent operator steps and delivery callbacks of warehouse (real Po
 
   it('answers a repeated delivery callback with its first outcome and publishes ShipmentDelivered once', async () => {
     const { note } = await aShippedNote(world);
-    const { shipmentId } = note.shipment;
+    const { id: shipmentId } = note.shipment;
     const key = anIdempotencyKey();
 
     const first = await post(`/v1/shipments/${shipmentId}/delivered`, key);

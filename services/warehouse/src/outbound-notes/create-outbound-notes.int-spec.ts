@@ -53,6 +53,8 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
       status: 'created',
       lines: second.lines,
       recipientName: command.recipientName,
+      recipientPhone: '+86 21 5555 0100',
+      recipientCompany: 'Pudong Trading Co.',
       shipTo: command.shipTo,
       createdAt: expect.any(String),
       confirmedAt: null,
@@ -75,6 +77,20 @@ describe('warehouse.create-outbound-notes (real PostgreSQL and RabbitMQ)', () =>
       [command.orderId],
     );
     expect(count).toBe(first.lines.length + second.lines.length);
+  });
+
+  it('keeps a command from before the recipient phone and company (none on the note), and dead-letters a malformed phone', async () => {
+    const { recipientPhone: _phone, recipientCompany: _company, ...older } = aCreateOutboundNotesCommand({ notes: [aWarehouseEntry()] });
+    const { created } = await createNotes(world, older);
+    const read = await world.sut.http().get(`/v1/outbound-notes/${created.payload.notes[0].noteId}`).set(asOperator());
+    expect(read.body).toMatchObject({ recipientName: older.recipientName, recipientPhone: null, recipientCompany: null });
+
+    const bad = aCreateOutboundNotesCommand({ recipientPhone: 'call reception' });
+    const sent = world.probe.publish(CreateOutboundNotesV1, bad, { tenantId: 'tenant-bad-phone', correlationId: bad.orderId });
+    const dlq = new DeadLetterQueue(world.sut.app.get(AmqpConnection), 'warehouse');
+    const letter = await waitFor('dead letter', async () => (await dlq.list()).find((l) => l.messageId === sent.id));
+    expect(JSON.stringify(letter)).toMatch(/recipientPhone/);
+    expect(await notesOfOrder(bad.orderId)).toEqual([]);
   });
 
   it('creates batch 2 of an order for a warehouse that has batch 1, and answers with that batch and its notes only', async () => {

@@ -57,7 +57,7 @@ describe('the operator flow on outbound notes: confirm → pick → pack → shi
     const { shipment } = shipped.body;
     expect(shipped.body).toMatchObject({ status: 'shipped', shippedAt: expect.any(String) });
     expect(shipment).toEqual({
-      shipmentId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       carrier: 'SF Express',
       trackingNumber: 'SF1000200030',
       shippedAt: shipped.body.shippedAt,
@@ -68,7 +68,7 @@ describe('the operator flow on outbound notes: confirm → pick → pack → shi
       noteId,
       orderId: command.orderId,
       warehouse: entry.warehouse,
-      shipmentId: shipment.shipmentId,
+      shipmentId: shipment.id,
       carrier: 'SF Express',
       trackingNumber: 'SF1000200030',
       lines: entry.lines,
@@ -83,7 +83,7 @@ describe('the operator flow on outbound notes: confirm → pick → pack → shi
     expect(times.every((time, i) => i === 0 || time >= times[i - 1])).toBe(true);
   });
 
-  it('lists notes filtered by status, warehouse and order, oldest first, page by page', async () => {
+  it("lists notes filtered by status, warehouse, order and the order's platform id, oldest first, page by page", async () => {
     const { command, ids } = await newNotes(3);
     const [a, b, c] = ids;
     expect((await post(`/v1/outbound-notes/${b}/confirm`)).status).toBe(200);
@@ -105,6 +105,15 @@ describe('the operator flow on outbound notes: confirm → pick → pack → shi
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const rest = await get(`/v1/outbound-notes?orderId=${command.orderId}&limit=2&cursor=${first.body.nextCursor}`);
     expect(rest.body).toEqual({ items: [expect.objectContaining({ id: c })], nextCursor: null });
+
+    // The platform's order id, as the customer on the phone knows it; another order's notes stay out.
+    await newNotes(1);
+    const byExternalId = await get(`/v1/outbound-notes?externalId=${encodeURIComponent(command.externalId)}`, asOps());
+    expect(byExternalId.status).toBe(200);
+    expect(byExternalId.body.items.map((note: { id: string; orderId: string }) => [note.id, note.orderId])).toEqual(ids.map((id) => [id, command.orderId]));
+    const byBoth = await get(`/v1/outbound-notes?externalId=${encodeURIComponent(command.externalId)}&orderId=${command.orderId}&status=confirmed`);
+    expect(byBoth.body.items.map((note: { id: string }) => note.id)).toEqual([b]);
+    expect((await get(`/v1/outbound-notes?externalId=EXT-none-${unique()}`)).body).toEqual({ items: [], nextCursor: null });
 
     const badCursor = await get(`/v1/outbound-notes?cursor=not-a-cursor`);
     expect(badCursor.status).toBe(400);

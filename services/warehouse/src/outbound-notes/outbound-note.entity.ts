@@ -34,6 +34,13 @@ export class OutboundNote {
   @Column({ type: 'text', name: 'recipient_name' })
   recipientName: string;
 
+  /** The recipient's phone for the label; null when neither the order's address nor its customer had one. */
+  @Column({ type: 'text', name: 'recipient_phone', nullable: true })
+  recipientPhone: string | null;
+
+  @Column({ type: 'text', name: 'recipient_company', nullable: true })
+  recipientCompany: string | null;
+
   @Column({ type: 'jsonb', name: 'ship_to' })
   shipTo: AddressValue;
 

@@ -26,6 +26,7 @@ export interface OutboundNoteFilter {
   status?: OutboundNoteStatus;
   warehouse?: string;
   orderId?: string;
+  externalId?: string;
 }
 
 /** Outbound notes and their lines. Every method runs in the caller's transaction (`manager`). */
@@ -56,8 +57,8 @@ export class OutboundNotesRepository {
    */
   async insertIfAbsent(manager: EntityManager, note: NewOutboundNote, lines: Array<{ sku: string; quantity: number }>): Promise<boolean> {
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO outbound_note (id, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, ship_to, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO outbound_note (id, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, recipient_phone, recipient_company, ship_to, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (order_id, warehouse, batch) DO NOTHING
        RETURNING id`,
       [
@@ -69,6 +70,8 @@ export class OutboundNotesRepository {
         note.batch,
         note.status,
         note.recipientName,
+        note.recipientPhone,
+        note.recipientCompany,
         JSON.stringify(note.shipTo),
         note.createdAt,
       ],
@@ -102,6 +105,7 @@ export class OutboundNotesRepository {
     if (filter.status) query.andWhere('note.status = :status', { status: filter.status });
     if (filter.warehouse) query.andWhere('note.warehouse = :warehouse', { warehouse: filter.warehouse });
     if (filter.orderId) query.andWhere('note.orderId = :orderId', { orderId: filter.orderId });
+    if (filter.externalId) query.andWhere('note.externalId = :externalId', { externalId: filter.externalId });
     if (afterSeq !== null) query.andWhere('note.seq > :afterSeq', { afterSeq });
     return query.getMany();
   }

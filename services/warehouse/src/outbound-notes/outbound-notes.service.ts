@@ -88,6 +88,8 @@ export class OutboundNotesService {
           batch,
           status: 'created',
           recipientName: command.recipientName,
+          recipientPhone: command.recipientPhone ?? null,
+          recipientCompany: command.recipientCompany ?? null,
           shipTo,
           createdAt,
         },

@@ -18,14 +18,14 @@ describe("the carrier's delivery callback (real PostgreSQL and RabbitMQ)", () =>
 
   it('records the delivery and publishes ShipmentDelivered once; a repeated callback returns the stored delivery', async () => {
     const { note, tenantId } = await aShippedNote(world, 'tenant-delivery');
-    const { shipmentId } = note.shipment;
+    const { id: shipmentId } = note.shipment;
     const deliveredAt = new Date(Date.parse(note.shipment.shippedAt) + 1_000).toISOString();
 
     const first = await delivered(shipmentId, { deliveredAt }, asOps());
 
     expect(first.status).toBe(200);
     const stored = {
-      shipmentId,
+      id: shipmentId,
       noteId: note.id,
       orderId: note.orderId,
       carrier: 'SF Express',
@@ -44,24 +44,24 @@ describe("the carrier's delivery callback (real PostgreSQL and RabbitMQ)", () =>
     expect(await outboxMessagesOf(world, ShipmentDeliveredV1.routingKey, { shipmentId })).toHaveLength(1);
 
     const read = await world.sut.http().get(`/v1/outbound-notes/${note.id}`).set(asOperator());
-    expect(read.body.shipment).toMatchObject({ shipmentId, deliveredAt });
+    expect(read.body.shipment).toMatchObject({ id: shipmentId, deliveredAt });
   });
 
   it('records a delivery without a time as now', async () => {
     const { note } = await aShippedNote(world);
     const before = Date.now();
 
-    const res = await delivered(note.shipment.shipmentId);
+    const res = await delivered(note.shipment.id);
 
     expect(res.status).toBe(200);
     expect(Date.parse(res.body.deliveredAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(res.body.deliveredAt)).toBeLessThanOrEqual(Date.now());
-    await world.probe.next(ShipmentDeliveredV1, (p) => p.shipmentId === note.shipment.shipmentId && p.deliveredAt === res.body.deliveredAt);
+    await world.probe.next(ShipmentDeliveredV1, (p) => p.shipmentId === note.shipment.id && p.deliveredAt === res.body.deliveredAt);
   });
 
   it('publishes one event when the carrier calls back twice at the same time', async () => {
     const { note } = await aShippedNote(world);
-    const { shipmentId } = note.shipment;
+    const { id: shipmentId } = note.shipment;
 
     const results = await Promise.all([delivered(shipmentId), delivered(shipmentId)]);
 
@@ -79,7 +79,7 @@ describe("the carrier's delivery callback (real PostgreSQL and RabbitMQ)", () =>
     expect((await delivered('12345')).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'id' })] });
 
     const { note } = await aShippedNote(world);
-    const { shipmentId } = note.shipment;
+    const { id: shipmentId } = note.shipment;
     for (const deliveredAt of [new Date(Date.now() + 5 * 60_000).toISOString(), '2026-11-23', '2026-11-23T10:00:00', 'yesterday']) {
       const res = await delivered(shipmentId, { deliveredAt });
       expect(res.status).toBe(400);
@@ -96,7 +96,7 @@ describe("the carrier's delivery callback (real PostgreSQL and RabbitMQ)", () =>
 
   it('lets warehouse and ops staff report deliveries, not platforms or anonymous callers', async () => {
     const { note } = await aShippedNote(world);
-    const { shipmentId } = note.shipment;
+    const { id: shipmentId } = note.shipment;
 
     expect((await delivered(shipmentId, {}, asPlatform('tenant-delivery'))).status).toBe(403);
     expect((await world.sut.http().post(`/v1/shipments/${shipmentId}/delivered`).send({})).status).toBe(401);

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PARTIAL_REMAINDERS, SHORTAGE_MODES, type PartialRemainder, type ShortageMode } from '@skald/contracts';
+import {
+  PARTIAL_REMAINDERS,
+  PHONE_PATTERN,
+  PHONE_PATTERN_MESSAGE,
+  RECIPIENT_COMPANY_MAX_LENGTH,
+  RECIPIENT_NAME_MAX_LENGTH,
+  SHORTAGE_MODES,
+  type PartialRemainder,
+  type ShortageMode,
+} from '@skald/contracts';
 import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import {
@@ -30,6 +39,7 @@ import {
   CUSTOMER_ID_PATTERN_MESSAGE,
   DATE_PATTERN,
   EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_PATTERN_MESSAGE,
   AmountWithin,
   InCurrencyMinorUnits,
   IsAmount,
@@ -40,8 +50,6 @@ import {
   WORD_PATTERN,
   WORD_PATTERN_MESSAGE,
 } from '../../http/validation.js';
-
-const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
 
 export class OrderCustomerDto {
   @ApiProperty({ description: "The customer's id on the platform.", pattern: CUSTOMER_ID_PATTERN.source, example: 'cust-1042' })
@@ -63,7 +71,7 @@ export class OrderCustomerDto {
   @ApiPropertyOptional({ pattern: PHONE_PATTERN.source, example: '+44 20 7946 0000' })
   @IsOptional()
   @IsString()
-  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number (digits, spaces, ( ) -, an optional leading +)' })
+  @Matches(PHONE_PATTERN, { message: `phone ${PHONE_PATTERN_MESSAGE}` })
   phone?: string;
 }
 
@@ -121,6 +129,26 @@ export class ShippingAddressDto {
   @IsString()
   @MaxLength(100)
   region?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: RECIPIENT_NAME_MAX_LENGTH, example: 'Grace Hopper', description: "Who receives the parcel: a gift goes to someone else than the customer. Default: the customer's name." })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_NAME_MAX_LENGTH)
+  name?: string;
+
+  @ApiPropertyOptional({ pattern: PHONE_PATTERN.source, example: '+44 20 7946 0001', description: "The recipient's phone, for the carrier's label. Default: the customer's." })
+  @IsOptional()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: `phone ${PHONE_PATTERN_MESSAGE}` })
+  phone?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: RECIPIENT_COMPANY_MAX_LENGTH, example: 'Analytical Engines Ltd', description: "The recipient's company, if any." })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(RECIPIENT_COMPANY_MAX_LENGTH)
+  company?: string;
 }
 
 export class PaymentDto {
@@ -160,7 +188,7 @@ export class ShortagePolicyDto {
 export class PlaceOrderDto {
   @ApiProperty({ description: "The order's id on the platform (unique per platform).", pattern: EXTERNAL_ID_PATTERN.source, example: 'web-100042' })
   @IsString()
-  @Matches(EXTERNAL_ID_PATTERN, { message: 'externalId must be 1 to 100 letters, digits, "_", ".", ":", "#", "/" or "-"' })
+  @Matches(EXTERNAL_ID_PATTERN, { message: `externalId ${EXTERNAL_ID_PATTERN_MESSAGE}` })
   externalId: string;
 
   @ApiProperty({ description: 'Where the order came from: web, marketplace, phone, email, sales, …', pattern: WORD_PATTERN.source, example: 'web' })

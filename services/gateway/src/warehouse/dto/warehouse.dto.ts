@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, DATE_TIME_PATTERN } from '../../http/validation.js';
+import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, DATE_TIME_PATTERN, EXTERNAL_ID_PATTERN, EXTERNAL_ID_PATTERN_MESSAGE } from '../../http/validation.js';
 
 /** The statuses of an outbound note, in order. */
 export const OUTBOUND_NOTE_STATUSES = ['created', 'confirmed', 'picking', 'packed', 'shipped', 'cancelled'] as const;
@@ -33,6 +33,11 @@ export class ListOutboundNotesQuery {
   @IsOptional()
   @IsUUID()
   orderId?: string;
+
+  @ApiPropertyOptional({ description: "Only notes of orders with this id on their platform (the order's `externalId`).", pattern: EXTERNAL_ID_PATTERN.source, example: 'SHOP-10001' })
+  @IsOptional()
+  @Matches(EXTERNAL_ID_PATTERN, { message: `externalId ${EXTERNAL_ID_PATTERN_MESSAGE}` })
+  externalId?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, description: 'Page size.' })
   @IsOptional()

@@ -62,8 +62,8 @@ export class ReceiptLineResultDto {
 }
 
 export class ReceiptDto {
-  @ApiProperty({ format: 'uuid' })
-  receiptId: string;
+  @ApiProperty({ format: 'uuid', description: "The receipt's id" })
+  id: string;
 
   @ApiProperty({ example: 'WH-NORTH' })
   warehouse: string;
@@ -76,7 +76,7 @@ export class ReceiptDto {
 
   static from(receipt: RecordedReceipt): ReceiptDto {
     return {
-      receiptId: receipt.receiptId,
+      id: receipt.receiptId,
       warehouse: receipt.warehouse,
       lines: receipt.lines,
       receivedAt: receipt.receivedAt.toISOString(),

@@ -65,7 +65,7 @@ export class ReviewView {
 }
 
 export class ReservationView {
-  @ApiProperty() reservationId: string;
+  @ApiProperty({ description: "The reservation's id (inventory's)" }) id: string;
   @ApiProperty() warehouse: string;
   @ApiProperty() sku: string;
   @ApiProperty() quantity: number;
@@ -74,7 +74,7 @@ export class ReservationView {
 }
 
 export class OutboundNoteView {
-  @ApiProperty() noteId: string;
+  @ApiProperty({ format: 'uuid', description: "The outbound note's id (GET /v1/outbound-notes/{id})" }) id: string;
   @ApiProperty() warehouse: string;
   @ApiProperty() status: string;
   @ApiProperty() batch: number;
@@ -82,13 +82,25 @@ export class OutboundNoteView {
 }
 
 export class ShipmentView {
-  @ApiProperty() shipmentId: string;
-  @ApiProperty() noteId: string;
+  @ApiProperty({ format: 'uuid', description: "The shipment's id (POST /v1/shipments/{id}/delivered)" }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The outbound note it shipped' }) noteId: string;
   @ApiProperty() warehouse: string;
   @ApiProperty() carrier: string;
   @ApiProperty() trackingNumber: string;
   @ApiProperty() shippedAt: string;
   @ApiProperty({ nullable: true, type: String }) deliveredAt: string | null;
+}
+
+export class ShippingAddressView {
+  @ApiProperty() line1: string;
+  @ApiProperty({ nullable: true, type: String }) line2: string | null;
+  @ApiProperty() city: string;
+  @ApiProperty() postalCode: string;
+  @ApiProperty({ description: 'ISO 3166-1 alpha-2' }) country: string;
+  @ApiProperty({ nullable: true, type: String }) region: string | null;
+  @ApiProperty({ description: "Who receives the parcel (the customer's name unless the order named someone else)" }) name: string;
+  @ApiProperty({ nullable: true, type: String, description: "The recipient's phone (the customer's unless the order gave one)" }) phone: string | null;
+  @ApiProperty({ nullable: true, type: String }) company: string | null;
 }
 
 export class PaymentView {
@@ -119,7 +131,7 @@ export class ReplacementForView {
 export class OrderView extends OrderSummaryView {
   @ApiProperty() customer: Record<string, unknown>;
   @ApiProperty({ type: [OrderLineView] }) lines: OrderLineView[];
-  @ApiProperty() shippingAddress: Record<string, unknown>;
+  @ApiProperty({ type: ShippingAddressView }) shippingAddress: ShippingAddressView;
   @ApiProperty({ type: PaymentView }) payment: PaymentView;
   @ApiProperty({ nullable: true, type: String }) requestedDeliveryDate: string | null;
   @ApiProperty({ type: ReviewView, nullable: true }) review: ReviewView | null;

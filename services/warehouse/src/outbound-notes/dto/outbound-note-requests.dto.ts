@@ -25,12 +25,19 @@ export class ListOutboundNotesQuery {
   @MaxLength(64)
   warehouse?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: "Only the notes of this order (Skald's order id)" })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   orderId?: string;
+
+  @ApiPropertyOptional({ description: "Only the notes of orders with this id on their platform (the order's externalId)" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  externalId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()

@@ -31,8 +31,8 @@ export class AddressDto {
 }
 
 export class NoteShipmentDto {
-  @ApiProperty({ format: 'uuid' })
-  shipmentId: string;
+  @ApiProperty({ format: 'uuid', description: "The shipment's id (POST /v1/shipments/{id}/delivered)" })
+  id: string;
 
   @ApiProperty({ example: 'SF Express' })
   carrier: string;
@@ -72,8 +72,14 @@ export class OutboundNoteDto {
   @ApiProperty({ type: [StockLineDto] })
   lines: StockLineDto[];
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Who receives the parcel (the order\'s shipping address names them; the customer by default)' })
   recipientName: string;
+
+  @ApiProperty({ type: String, nullable: true, description: "The recipient's phone for the label; null when the order had none" })
+  recipientPhone: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: "The recipient's company, if any" })
+  recipientCompany: string | null;
 
   @ApiProperty({ type: AddressDto })
   shipTo: AddressDto;
@@ -127,6 +133,8 @@ export function toOutboundNoteDto({ note, lines, shipment }: OutboundNoteDetails
     status: note.status,
     lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
     recipientName: note.recipientName,
+    recipientPhone: note.recipientPhone,
+    recipientCompany: note.recipientCompany,
     shipTo: note.shipTo,
     createdAt: note.createdAt.toISOString(),
     confirmedAt: iso(note.confirmedAt),
@@ -137,7 +145,7 @@ export function toOutboundNoteDto({ note, lines, shipment }: OutboundNoteDetails
     cancelReason: note.cancelReason,
     restockRequired: note.restockRequired,
     shipment: shipment && {
-      shipmentId: shipment.id,
+      id: shipment.id,
       carrier: shipment.carrier,
       trackingNumber: shipment.trackingNumber,
       shippedAt: shipment.shippedAt.toISOString(),

@@ -35,8 +35,8 @@ export class MarkDeliveredBody {
 }
 
 export class DeliveryDto {
-  @ApiProperty({ format: 'uuid' })
-  shipmentId: string;
+  @ApiProperty({ format: 'uuid', description: "The shipment's id" })
+  id: string;
 
   @ApiProperty({ format: 'uuid' })
   noteId: string;
@@ -60,7 +60,7 @@ export class DeliveryDto {
 export function toDeliveryDto(shipment: Shipment): DeliveryDto {
   if (!shipment.deliveredAt) throw new Error(`shipment ${shipment.id} is not delivered`);
   return {
-    shipmentId: shipment.id,
+    id: shipment.id,
     noteId: shipment.noteId,
     orderId: shipment.orderId,
     carrier: shipment.carrier,
