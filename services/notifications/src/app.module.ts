@@ -6,6 +6,7 @@ import { Delivery } from './deliveries/delivery.entity.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { OrderNotificationsModule } from './order-notifications/order-notifications.module.js';
 import { PurchasingNotificationsModule } from './purchasing-notifications/purchasing-notifications.module.js';
+import { ReturnNotificationsModule } from './return-notifications/return-notifications.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { WebhookSubscription } from './subscriptions/webhook-subscription.entity.js';
 import { WarehouseNotificationsModule } from './warehouse-notifications/warehouse-notifications.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         SubscriptionsModule,
         DeliveriesModule,
         OrderNotificationsModule,
+        ReturnNotificationsModule,
         WarehouseNotificationsModule,
         PurchasingNotificationsModule,
       ],

@@ -5,6 +5,8 @@ import type {
   OutboundNotesCancelled,
   OutboundNotesCreated,
   RefundRequested,
+  ReturnRefundRequested,
+  ReturnStatusChanged,
   WebhookSubscriptionCreated,
 } from '@skald/contracts';
 
@@ -73,4 +75,42 @@ export function aRefundRequested(overrides: Partial<RefundRequested> = {}): Refu
 /** The warehouse's answer to a cancel command: the notes as given, no shipped ones. */
 export function anOutboundNotesCancelled(notes: OutboundNotesCancelled['cancelled'], overrides: Partial<OutboundNotesCancelled> = {}): OutboundNotesCancelled {
   return { orderId: `ord-${suffix()}`, reason: 'customer cancelled', cancelled: notes, shipped: [], ...overrides };
+}
+
+/** A status change of a fresh return (RMA) of a fresh order, its customer with a unique e-mail. */
+export function aReturnStatusChange(overrides: Partial<ReturnStatusChanged> = {}): ReturnStatusChanged {
+  const id = suffix();
+  return {
+    returnId: randomUUID(),
+    rmaNumber: `RMA-2026-${String(parseInt(id, 16) % 1_000_000).padStart(6, '0')}`,
+    orderId: randomUUID(),
+    externalId: `EXT-${id}`,
+    status: 'requested',
+    previousStatus: null,
+    reason: null,
+    customer: { id: `cust-${id}`, name: 'Grace Hopper', email: `grace-${id}@example.com`, phone: '+4917055500' },
+    changedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** The refund instruction of a fresh inspected return: one line of each grade. */
+export function aReturnRefundRequested(overrides: Partial<ReturnRefundRequested> = {}): ReturnRefundRequested {
+  const returnId = randomUUID();
+  const id = suffix();
+  return {
+    refundId: `return:${returnId}`,
+    returnId,
+    rmaNumber: `RMA-2026-${String(parseInt(id, 16) % 1_000_000).padStart(6, '0')}`,
+    orderId: randomUUID(),
+    externalId: `EXT-${id}`,
+    amount: '47.50',
+    currency: 'EUR',
+    lines: [
+      { sku: `MUG-${id}`, quantity: 2, grade: 'A', amount: '30.00' },
+      { sku: `PLATE-${id}`, quantity: 1, grade: 'B', amount: '15.00' },
+      { sku: `BOWL-${id}`, quantity: 1, grade: 'C', amount: '2.50' },
+    ],
+    ...overrides,
+  };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { WebhookSubscriptionCreatedV2, type WebhookSubscriptionCreated } from '@skald/contracts';
+import { WebhookSubscriptionCreatedV2, type MessageDefinition, type MessageEnvelope, type WebhookSubscriptionCreated } from '@skald/contracts';
+import { MessageConsumer } from '@skald/messaging';
 import { parseSecretKey, sealSecret } from '@skald/service-kit';
 import { BrokerProbe, startServiceUnderTest, TestSmsProvider, TestSmtpServer, waitFor, type ServiceUnderTest } from '@skald/testing';
 import type { NotificationsConfig } from '../src/config/notifications-config.js';
@@ -12,7 +13,16 @@ export interface NotificationsHarness {
   probe: BrokerProbe;
   smtp?: TestSmtpServer;
   sms?: TestSmsProvider;
+  /** Waits until the service dead-lettered the message (invalid payload, no handler, …). */
+  deadLettered(message: MessageEnvelope): Promise<DeadLetterEvent>;
   close(): Promise<void>;
+}
+
+/** What the consumer reports when it dead-letters a message. */
+export interface DeadLetterEvent {
+  reason: string;
+  detail: string;
+  messageId: string;
 }
 
 /**
@@ -45,11 +55,14 @@ export async function startNotifications(options: { channels?: boolean; env?: Re
     ...options.env,
   });
   const probe = await new BrokerProbe(started.rabbitmqUrl).start();
+  const deadLetters: DeadLetterEvent[] = [];
+  started.app.get(MessageConsumer).on('dead-lettered', (event: DeadLetterEvent) => deadLetters.push(event));
   return {
     service: started,
     probe,
     smtp,
     sms,
+    deadLettered: (message) => waitFor(`message ${message.id} dead-lettered`, () => deadLetters.find((letter) => letter.messageId === message.id)),
     close: async () => {
       await probe.stop();
       await started.close();
@@ -125,4 +138,13 @@ export function settledDeliveries(harness: NotificationsHarness, orderId: string
     },
     timeoutMs,
   );
+}
+
+/** How many messages of a type the service's inbox recognised as duplicates so far (its metrics). */
+export async function duplicateCount(harness: NotificationsHarness, definition: MessageDefinition): Promise<number> {
+  const res = await harness.service.http().get('/metrics');
+  const line = (res.text as string)
+    .split('\n')
+    .find((l) => l.startsWith('skald_messages_consumed_total{') && l.includes(`routing_key="${definition.routingKey}"`) && l.includes('outcome="duplicate"'));
+  return line ? Number(line.split(' ').pop()) : 0;
 }

@@ -19,7 +19,11 @@ export class WebhookSubscriptionCreatedSealed {
   @MaxLength(2000)
   url: string;
 
-  /** Order statuses and notices (`shipped`, `refund_requested`; the public names without `order.`) or `*` for all. */
+  /**
+   * Order statuses and notices bare (`shipped`, `refund_requested`: the public names without
+   * `order.`), return statuses and notices with their prefix (`return.approved`,
+   * `return.refund_requested`: a bare `approved` is the order's), or `*` for all.
+   */
   @IsArray()
   @ArrayMinSize(1)
   @IsString({ each: true })
@@ -39,6 +43,6 @@ export const WebhookSubscriptionCreatedV2 = defineEvent({
   type: 'gateway.webhook-subscription.created',
   version: 2,
   owner: 'gateway',
-  summary: 'A platform subscribed a URL to order events; its signing secret travels sealed.',
+  summary: 'A platform subscribed a URL to order and return events; its signing secret travels sealed.',
   payload: WebhookSubscriptionCreatedSealed,
 });

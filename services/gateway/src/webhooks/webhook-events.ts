@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, type OrderStatus } from '@skald/contracts';
+import { ORDER_STATUSES, RETURN_STATUSES, type OrderStatus } from '@skald/contracts';
 
 /**
  * Order events that are not a status of the order: the refund instruction of a paid order that
@@ -8,14 +8,31 @@ import { ORDER_STATUSES, type OrderStatus } from '@skald/contracts';
 export const ORDER_NOTICES = ['refund_requested'] as const;
 export type OrderNotice = (typeof ORDER_NOTICES)[number];
 
-/** Every event a platform may subscribe to: `order.<status>`, `order.refund_requested`, or `*` for all of them. */
-export const WEBHOOK_EVENTS = ['*', ...[...ORDER_STATUSES, ...ORDER_NOTICES].map((event) => `order.${event}`)] as const;
+/**
+ * Return (RMA) events that are not a status of the return: the refund instruction of an
+ * inspected return (`returns.refund.requested.v1`), sent as `return.refund_requested`
+ * (`RETURN_NOTICES` in services/notifications lists the same).
+ */
+export const RETURN_NOTICES = ['refund_requested'] as const;
 
 /**
- * The subscription's events as WebhookSubscriptionCreated carries them: order statuses and
- * notices (`shipped`, `refund_requested`) or `*` (see the contract), from the public names
- * (`order.shipped`).
+ * Every event a platform may subscribe to: `order.<status>`, `order.refund_requested`,
+ * `return.<status>`, `return.refund_requested`, or `*` for all of them.
  */
-export function contractEvents(events: string[]): Array<OrderStatus | OrderNotice | '*'> {
-  return events.map((event) => (event === '*' ? '*' : (event.replace(/^order\./, '') as OrderStatus | OrderNotice)));
+export const WEBHOOK_EVENTS = [
+  '*',
+  ...[...ORDER_STATUSES, ...ORDER_NOTICES].map((event) => `order.${event}`),
+  ...[...RETURN_STATUSES, ...RETURN_NOTICES].map((event) => `return.${event}`),
+] as const;
+
+/**
+ * The subscription's events as WebhookSubscriptionCreated carries them (see the contract): order
+ * statuses and notices bare (`order.shipped` → `shipped`), as they always travelled; return events
+ * with their prefix (`return.approved`), since a bare `approved` is the order's; `*` as it is.
+ */
+export function contractEvents(events: string[]): Array<OrderStatus | OrderNotice | `return.${string}` | '*'> {
+  return events.map((event) => {
+    if (event === '*' || event.startsWith('return.')) return event as `return.${string}` | '*';
+    return event.replace(/^order\./, '') as OrderStatus | OrderNotice;
+  });
 }

@@ -24,7 +24,7 @@ import {
 } from './dto/webhook-subscription.dto.js';
 import { WebhookSubscriptionService } from './webhook-subscription.service.js';
 
-/** Platforms subscribe URLs to their orders' events; notifications delivers them, signed. */
+/** Platforms subscribe URLs to their orders' and returns' events; notifications delivers them, signed. */
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -38,8 +38,12 @@ export class WebhooksController {
   @Authorize({ platforms: true })
   @Idempotent({ omitFromReplay: ['secret'] })
   @ApiOperation({
-    summary: 'Subscribe a URL to order events',
+    summary: 'Subscribe a URL to order and return events',
     description:
+      'Every delivery is a JSON body `{type, timestamp, data}`: `order.<status>` and `order.refund_requested` about orders, ' +
+      '`return.<status>` (data: returnId, rmaNumber, orderId, externalId, status, previousStatus, reason, refund) and ' +
+      '`return.refund_requested` (data: refundId, returnId, rmaNumber, orderId, externalId, amount, currency, lines) about returns; ' +
+      'amounts are decimal strings. Deduplicate refunds on `refundId`. ' +
       'Deliveries are signed with the returned secret (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). ' +
       'The URL must reach the public internet. A request replayed with the same Idempotency-Key answers the subscription without its secret.',
   })

@@ -76,6 +76,20 @@ describe('/v1/webhooks (real PostgreSQL and RabbitMQ)', () => {
       expect(await everythingStored()).not.toContain(secretBody(secret));
     });
 
+    it('accepts return events, each status and the refund instruction, and publishes them with their prefix (a bare status is an order event)', async () => {
+      const events = [
+        'order.shipped',
+        ...['requested', 'approved', 'rejected', 'received', 'inspected', 'refunded', 'exchanged', 'closed', 'cancelled', 'refund_requested'].map((e) => `return.${e}`),
+      ];
+
+      const res = await subscribe({ url: `https://shop.example.org/hooks/${randomUUID()}`, events });
+
+      expect(res.status).toBe(201);
+      expect(res.body.events).toEqual(events);
+      const message = await probe.next(WebhookSubscriptionCreatedV2, (payload) => payload.subscriptionId === res.body.id);
+      expect(message.payload.events).toEqual(['shipped', ...events.slice(1)]);
+    });
+
     it('accepts `*` for every event, and http URLs without a top-level domain that do not resolve (checked when sending)', async () => {
       const res = await subscribe({ url: 'http://shop-backend:8080/hooks', events: ['*'] });
 
@@ -111,6 +125,8 @@ describe('/v1/webhooks (real PostgreSQL and RabbitMQ)', () => {
       ['a URL without protocol', { url: 'shop.example.org/hooks', events: ['*'] }, ['url']],
       ['no events', { url: 'https://shop.example.org/hooks', events: [] }, ['events']],
       ['an unknown event', { url: 'https://shop.example.org/hooks', events: ['order.shipped', 'order.teleported'] }, ['events']],
+      ['an unknown return event', { url: 'https://shop.example.org/hooks', events: ['return.teleported'] }, ['events']],
+      ['a wildcard of one kind', { url: 'https://shop.example.org/hooks', events: ['return.*'] }, ['events']],
       ['a bare status instead of an event name', { url: 'https://shop.example.org/hooks', events: ['shipped'] }, ['events']],
       ['the same event twice', { url: 'https://shop.example.org/hooks', events: ['order.shipped', 'order.shipped'] }, ['events']],
       ['a secret of its own', { url: 'https://shop.example.org/hooks', events: ['*'], secret: 'mine' }, ['secret']],

@@ -4,6 +4,7 @@ import { aRefundRequested, aStatusChange, aSubscription, aWebhookSecret } from '
 import {
   attemptsOf,
   deliveriesOfOrder,
+  duplicateCount,
   settledDeliveries,
   SMS_TOKEN,
   startNotifications,
@@ -101,11 +102,11 @@ describe('order status notifications (real PostgreSQL, RabbitMQ, SMTP, SMS provi
     const subscription = aSubscription({ url, secret: receiver.secret });
     await subscribe(h, subscription);
     const change = aStatusChange({ status: 'delivered' });
-    const duplicatesBefore = await duplicateCount();
+    const duplicatesBefore = await duplicateCount(h, OrderStatusChangedV1);
 
     const envelope = h.probe.publish(OrderStatusChangedV1, change, { tenantId: subscription.tenantId });
     h.probe.publish(OrderStatusChangedV1, change, { tenantId: subscription.tenantId, id: envelope.id, correlationId: envelope.correlationId });
-    await waitFor('the duplicate absorbed by the inbox', async () => (await duplicateCount()) === duplicatesBefore + 1);
+    await waitFor('the duplicate absorbed by the inbox', async () => (await duplicateCount(h, OrderStatusChangedV1)) === duplicatesBefore + 1);
     await settledDeliveries(h, change.orderId, 3);
 
     // As if the inbox record were gone (pruned, or a replay): the handler runs again, for real.
@@ -256,12 +257,4 @@ describe('order status notifications (real PostgreSQL, RabbitMQ, SMTP, SMS provi
     expect(rows.map((row) => row.target).sort()).toEqual([toAll.subscriptionId, toRefunds.subscriptionId, toBare.subscriptionId].sort());
     expect(statusesOnly.receiver.requests).toHaveLength(0);
   });
-
-  async function duplicateCount(): Promise<number> {
-    const res = await h.service.http().get('/metrics');
-    const line = res.text
-      .split('\n')
-      .find((l) => l.startsWith('skald_messages_consumed_total{') && l.includes(`routing_key="${OrderStatusChangedV1.routingKey}"`) && l.includes('outcome="duplicate"'));
-    return line ? Number(line.split(' ').pop()) : 0;
-  }
 });

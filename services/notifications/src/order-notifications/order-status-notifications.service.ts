@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { MessageEnvelope, OrderStatus, OrderStatusChanged } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
+import { webhookTimestamp } from '../channels/webhook-timestamp.js';
 import { DeliveryPlanner, type PlannedDelivery } from '../deliveries/delivery-planner.service.js';
 import { WebhookSubscriptionsService, orderEventType } from '../subscriptions/webhook-subscriptions.service.js';
 import { orderStatusSms } from '../templates/order-status-sms.js';
@@ -64,11 +65,9 @@ export class OrderStatusNotificationsService {
 }
 
 function webhookBody(change: OrderStatusChanged): OrderWebhookBody {
-  // Normalised to UTC; an ISO 8601 form Date cannot read (week dates) is passed on as it came.
-  const changedAt = new Date(change.changedAt);
   return {
     type: orderEventType(change.status),
-    timestamp: Number.isNaN(changedAt.getTime()) ? change.changedAt : changedAt.toISOString(),
+    timestamp: webhookTimestamp(change.changedAt),
     data: {
       orderId: change.orderId,
       externalId: change.externalId,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { MessageEnvelope, RefundRequested } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
+import { webhookTimestamp } from '../channels/webhook-timestamp.js';
 import { DeliveryPlanner, type PlannedDelivery } from '../deliveries/delivery-planner.service.js';
 import { WebhookSubscriptionsService, orderEventType } from '../subscriptions/webhook-subscriptions.service.js';
 
@@ -49,11 +50,10 @@ export class RefundNotificationsService {
 }
 
 function webhookBody(envelope: MessageEnvelope, refund: RefundRequested): RefundWebhookBody {
-  // When orders requested the refund, normalised to UTC as for status changes.
-  const occurredAt = new Date(envelope.occurredAt);
   return {
     type: orderEventType('refund_requested'),
-    timestamp: Number.isNaN(occurredAt.getTime()) ? envelope.occurredAt : occurredAt.toISOString(),
+    // When orders requested the refund.
+    timestamp: webhookTimestamp(envelope.occurredAt),
     data: {
       refundId: refund.refundId,
       orderId: refund.orderId,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   SkaldError,
   type OrderStatus,
+  type ReturnStatus,
   type WebhookSubscriptionCreated,
   type WebhookSubscriptionCreatedSealed,
   type WebhookSubscriptionDeleted,
@@ -31,6 +32,22 @@ export type OrderEvent = OrderStatus | OrderNotice;
 /** The webhook event type of an order status or notice: `shipped` → `order.shipped`. */
 export function orderEventType(event: OrderEvent): string {
   return `order.${event}`;
+}
+
+/**
+ * Return events that are not a status of the return: the refund instruction of an inspected
+ * return (`returns.refund.requested.v1`). The gateway lists the same (`RETURN_NOTICES` in
+ * services/gateway/src/webhooks/webhook-events.ts).
+ */
+export const RETURN_NOTICES = ['refund_requested'] as const;
+export type ReturnNotice = (typeof RETURN_NOTICES)[number];
+
+/** What a platform can be told about a return (RMA): each status, and the notices. */
+export type ReturnEvent = ReturnStatus | ReturnNotice;
+
+/** The webhook event type of a return status or notice: `approved` → `return.approved`. */
+export function returnEventType(event: ReturnEvent): string {
+  return `return.${event}`;
 }
 
 /**
@@ -117,6 +134,15 @@ export class WebhookSubscriptionsService {
    */
   listeningTo(manager: EntityManager, tenantId: string, event: OrderEvent): Promise<WebhookSubscription[]> {
     return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, orderEventType(event), event]);
+  }
+
+  /**
+   * The tenant's subscriptions that want a return event (a status, or the notice
+   * `refund_requested`): those naming `return.<event>` or `*`. Unlike order events there is no
+   * bare form: a bare `approved` or `refund_requested` is an order event.
+   */
+  listeningToReturn(manager: EntityManager, tenantId: string, event: ReturnEvent): Promise<WebhookSubscription[]> {
+    return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, returnEventType(event)]);
   }
 
   find(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {

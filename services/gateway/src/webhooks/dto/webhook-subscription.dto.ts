@@ -50,7 +50,14 @@ export class CreateWebhookSubscriptionDto {
   @Validate(HttpUrl)
   url: string;
 
-  @ApiProperty({ description: 'Order events to receive, or `*` for all.', type: [String], enum: WEBHOOK_EVENTS, minItems: 1, example: ['order.shipped', 'order.delivered'] })
+  @ApiProperty({
+    description:
+      'Order and return events to receive (`order.<status>`, `order.refund_requested`, `return.<status>`, `return.refund_requested`), or `*` for all.',
+    type: [String],
+    enum: WEBHOOK_EVENTS,
+    minItems: 1,
+    example: ['order.shipped', 'return.approved', 'return.refund_requested'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(WEBHOOK_EVENTS.length)
