@@ -12,6 +12,7 @@ import {
   ReturnReceiptRefusedV1,
   ReturnReceivedV1,
   ReturnRefundRequestedV1,
+  ReturnStatusChangedV1,
 } from '@skald/contracts';
 import { anIdempotencyKey, asPlatform, asStaff, waitFor } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
@@ -80,6 +81,9 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
       { sku: 'MUG', quantity: 1, grade: 'B', amount: '10' },
       { sku: 'MUG', quantity: 1, grade: 'C', amount: '5' },
     ]);
+    const refunded = await world.probe.next(ReturnStatusChangedV1, (p) => p.returnId === ret.id && p.status === 'refunded');
+    expect(refunded.payload.refund).toEqual({ amount: '35', currency: 'EUR' });
+    expect((await world.probe.next(ReturnStatusChangedV1, (p) => p.returnId === ret.id && p.status === 'closed')).payload.refund).toBeNull();
     const closed = await world.status(tenantId, ret.id, 'closed');
     expect(closed).toMatchObject({ refundAmount: '35', received: [{ sku: 'MUG', quantity: 4 }] });
     const statuses: Array<{ to_state: string }> = await world.sut.dataSource.query(`SELECT to_state FROM saga_step WHERE saga_id = $1 AND kind = 'state_changed' ORDER BY id`, [ret.id]);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ReturnStatusChangedV1, SkaldError, type MessageDefinition, type MessageEnvelope } from '@skald/contracts';
+import { normalizeAmount, ReturnStatusChangedV1, SkaldError, type MessageDefinition, type MessageEnvelope } from '@skald/contracts';
 import { Outbox, type MessageContext } from '@skald/messaging';
 import type { SagaStepKind, SagaTrigger } from '@skald/saga';
 import type { Caller } from '@skald/service-kit';
@@ -92,6 +92,7 @@ export class ReturnSteps {
       reason: request.statusReason,
       customer: order.customer,
       changedAt: request.updatedAt.toISOString(),
+      refund: request.status === 'refunded' && request.refundAmount !== null ? { amount: normalizeAmount(request.refundAmount), currency: request.currency } : null,
     });
     await this.sagas.log(manager, request.id, { kind: 'event_sent', messageType: ReturnStatusChangedV1.routingKey, messageId: sent.id, toState: request.status });
   }
