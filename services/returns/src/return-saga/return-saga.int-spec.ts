@@ -176,4 +176,16 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
     expect(view).toMatchObject({ status: 'approved', statusReason: 'RETURN_NOT_RECEIVED: the goods did not arrive in time' });
     expect(await scheduler.runOnce()).toBe(0);
   });
+
+  it('never cancels goods being received: past the wait, the receipt is asked for again instead', async () => {
+    const tenantId = shop();
+    const ret = await anApprovedReturn(tenantId, 'refund', [{ sku: 'MUG', quantity: 1, unitPrice: '5' }], [{ sku: 'MUG', quantity: 1 }]);
+    expect((await post(`/v1/returns/${ret.id}/receive`, {})).status).toBe(202);
+    await world.probe.next(RecordReturnReceiptV1, (p) => p.returnId === ret.id);
+    await world.sut.dataSource.query(`UPDATE saga SET deadline_at = now() - interval '1 second' WHERE id = $1`, [ret.id]);
+    await world.sut.app.get(ReturnSagaScheduler).runOnce();
+    await waitFor('the receipt asked for again', () => (world.probe.received.filter((m) => m.routingKey === RecordReturnReceiptV1.routingKey && (m.payload as { returnId: string }).returnId === ret.id).length === 2 ? true : undefined));
+    expect(world.probe.received.some((m) => m.routingKey === CancelExpectedReturnV1.routingKey && (m.payload as { returnId: string }).returnId === ret.id)).toBe(false);
+    expect((await world.sut.http().get(`/v1/returns/${ret.id}`).set(asPlatform(tenantId))).body.status).toBe('approved');
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { decideDeadline, SagaScheduler, type SagaTrigger } from '@skald/saga';
+import { decideDeadline, retryAt, SagaScheduler, type SagaTrigger } from '@skald/saga';
 import { SERVICE_CONFIG } from '@skald/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ReturnsConfig } from '../config/returns-config.js';
@@ -52,6 +52,14 @@ export class ReturnSagaScheduler extends SagaScheduler<ReturnSagaState, ReturnSa
         break;
       }
       case 'cancel':
+        if (saga.data.receipt) {
+          // The goods are at the dock (a receipt is being recorded): never cancelled under them; the receipt is asked for again.
+          const resends = (saga.data.resends ?? 0) + 1;
+          saga.data = { ...saga.data, resends, stuck: resends > this.sagas.retry.maxResends };
+          await this.sagas.save(manager, saga, retryAt(this.sagas.retry, resends));
+          await this.saga.resendReceipt(manager, step, send);
+          break;
+        }
         await this.saga.startCancelling(manager, step, `${decision.code}: ${decision.reason}`, 'saga-scheduler', send, DEADLINE);
         break;
       case 'compensate':

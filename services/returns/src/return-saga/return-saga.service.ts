@@ -164,6 +164,11 @@ export class ReturnSaga {
     return step;
   }
 
+  /** The scheduler's re-send of a receipt the warehouse has not answered. */
+  async resendReceipt(manager: EntityManager, { request: ret, saga }: ReturnStep, send: Send): Promise<void> {
+    if (saga.data.receipt) await this.steps.command(manager, saga, send, RecordReturnReceiptV1, { returnId: ret.id, lines: saga.data.receipt });
+  }
+
   async received(manager: EntityManager, event: ReturnReceived, trigger: SagaTrigger): Promise<void> {
     const step = await this.steps.begin(manager, event.returnId, trigger);
     if (!step || step.saga.state !== 'approved') return;
