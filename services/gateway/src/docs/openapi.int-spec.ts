@@ -57,6 +57,16 @@ describe('the OpenAPI document of the public API', () => {
         'GET /v1/platforms/{platformId}/customers/{customerId}',
         'PUT /v1/warehouses/{code}',
         'PUT /v1/stock/{sku}/warehouses/{warehouse}/low-stock-threshold',
+        'POST /v1/returns',
+        'GET /v1/returns',
+        'GET /v1/returns/{id}',
+        'POST /v1/returns/{id}/cancel',
+        'POST /v1/returns/{id}/review',
+        'POST /v1/returns/{id}/receive',
+        'POST /v1/returns/{id}/inspect',
+        'PUT /v1/platforms/{platformId}/return-policy',
+        'GET /v1/platforms/{platformId}/return-policy',
+        'GET /v1/analytics/returns',
       ].sort(),
     );
     for (const { route, operation } of publicOperations()) {
