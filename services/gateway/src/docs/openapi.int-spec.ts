@@ -98,6 +98,20 @@ describe('the OpenAPI document of the public API', () => {
     expect(entry.required).toEqual(expect.arrayContaining(['quarantinedDelta', 'quarantinedAfter', 'writtenOff']));
   });
 
+  it('documents the returns routes: Idempotency-Key required where a blind retry would act twice, and the policy refusals', () => {
+    type Documented = Operation & { parameters: Array<{ name: string; in: string; required?: boolean }>; responses: Record<string, { description: string }> };
+    const operation = (path: string, method: string) => document.paths[path][method] as Documented;
+    const keyRequired = (path: string, method: string) => operation(path, method).parameters.find((p) => p.name === 'Idempotency-Key')?.required ?? false;
+    expect(['/v1/returns', '/v1/returns/{id}/receive', '/v1/returns/{id}/inspect'].map((path) => keyRequired(path, 'post'))).toEqual([true, true, true]);
+    expect([keyRequired('/v1/returns/{id}/cancel', 'post'), keyRequired('/v1/returns/{id}/review', 'post'), keyRequired('/v1/platforms/{platformId}/return-policy', 'put')]).toEqual([false, false, false]);
+    const refusals = operation('/v1/returns', 'post').responses['422'].description;
+    for (const code of ['RETURN_WINDOW_CLOSED', 'RETURN_QUANTITY_EXCEEDED', 'SKU_NOT_RETURNABLE']) expect(refusals).toContain(code);
+    expect(operation('/v1/returns', 'post').responses['404'].description).toContain('RETURN_ORDER_NOT_FOUND');
+    expect(operation('/v1/returns/{id}/cancel', 'post').responses['409'].description).toContain('RETURN_NOT_CANCELLABLE');
+    expect(operation('/v1/returns/{id}/review', 'post').responses['409'].description).toContain('RETURN_NOT_AWAITING_REVIEW');
+    expect(operation('/v1/platforms/{platformId}/return-policy', 'put').responses['403'].description).toContain('Allowed: staff keys with role admin.');
+  });
+
   it("passes Redocly's recommended rules", async () => {
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
