@@ -1,7 +1,7 @@
 // `npm start`: builds (cached), then runs all six services against local PostgreSQL and RabbitMQ.
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
-// <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL,
+// <SERVICE>_DATABASE_URL to point one service elsewhere, <SERVICE>_PORT to move one (the gateway follows), RABBITMQ_URL, LOG_LEVEL,
 // INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise),
 // WEBHOOK_SECRET_KEY (else the local key below), WEBHOOK_ALLOW_PRIVATE_NETWORKS (default false:
 // webhooks reach the public internet only, as in production; set it to subscribe a local receiver).
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
+import { gatewayUpstreams, root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
 
 const postgres = (process.env.SKALD_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -33,14 +33,19 @@ if (!process.argv.includes('--no-build')) {
   execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
 }
 
+/** A service's port: <SERVICE>_PORT, else its default. */
+const portOf = (name) => process.env[`${name.toUpperCase()}_PORT`] ?? String(SERVICES.find((s) => s.name === name).port);
+
 const started = Date.now();
 const suite = await startSuite(
-  (name, port) => ({
-    PORT: process.env[`${name.toUpperCase()}_PORT`] ?? String(port),
+  (name) => ({
+    PORT: portOf(name),
     DATABASE_URL: process.env[`${name.toUpperCase()}_DATABASE_URL`] ?? `${postgres}/skald_${name}`,
     RABBITMQ_URL: rabbitmq,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...(name === 'gateway' || name === 'notifications' ? { WEBHOOK_SECRET_KEY: webhookSecretKey } : {}),
+    // The gateway forwards to the services on their ports (also when <SERVICE>_PORT moved one).
+    ...(name === 'gateway' ? gatewayUpstreams((upstream) => `http://127.0.0.1:${portOf(upstream)}`) : {}),
   }),
   { onLine: (line) => process.stdout.write(`${line}\n`) },
 );
