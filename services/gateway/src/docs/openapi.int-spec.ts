@@ -4,8 +4,8 @@ import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-te
 interface Operation {
   operationId: string;
   security?: Array<Record<string, string[]>>;
-  parameters?: Array<{ name: string; in: string }>;
-  responses: Record<string, { headers?: Record<string, unknown> }>;
+  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  responses: Record<string, { headers?: Record<string, unknown>; description?: string }>;
   requestBody?: unknown;
 }
 
@@ -99,9 +99,8 @@ describe('the OpenAPI document of the public API', () => {
   });
 
   it('documents the returns routes: Idempotency-Key required where a blind retry would act twice, and the policy refusals', () => {
-    type Documented = Operation & { parameters: Array<{ name: string; in: string; required?: boolean }>; responses: Record<string, { description: string }> };
-    const operation = (path: string, method: string) => document.paths[path][method] as Documented;
-    const keyRequired = (path: string, method: string) => operation(path, method).parameters.find((p) => p.name === 'Idempotency-Key')?.required ?? false;
+    const operation = (path: string, method: string) => document.paths[path][method];
+    const keyRequired = (path: string, method: string) => operation(path, method).parameters?.find((p) => p.name === 'Idempotency-Key')?.required ?? false;
     expect(['/v1/returns', '/v1/returns/{id}/receive', '/v1/returns/{id}/inspect'].map((path) => keyRequired(path, 'post'))).toEqual([true, true, true]);
     expect([keyRequired('/v1/returns/{id}/cancel', 'post'), keyRequired('/v1/returns/{id}/review', 'post'), keyRequired('/v1/platforms/{platformId}/return-policy', 'put')]).toEqual([false, false, false]);
     const refusals = operation('/v1/returns', 'post').responses['422'].description;
