@@ -32,6 +32,8 @@ export * from './orders/order-placed.v1.js';
 export * from './orders/review-order.v1.js';
 export * from './orders/order-status-changed.v1.js';
 export * from './orders/refund-requested.v1.js';
+export * from './orders/place-replacement-order.v1.js';
+export * from './orders/replacement-order-placed.v1.js';
 export * from './warehouse/create-outbound-notes.v1.js';
 export * from './warehouse/outbound-notes-created.v1.js';
 export * from './warehouse/outbound-note-progressed.v1.js';

@@ -8,6 +8,7 @@ import { IntakeModule } from './intake/intake.module.js';
 import { ModificationModule } from './modification/modification.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReviewModule } from './review/review.module.js';
+import { ReplacementOrdersModule } from './replacement-orders/replacement-orders.module.js';
 import { SagaModule } from './saga/saga.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -40,6 +41,7 @@ export class AppModule {
         CancellationModule,
         ModificationModule,
         SagaModule,
+        ReplacementOrdersModule,
         CustomersModule,
         CatalogModule,
         TenantsModule,

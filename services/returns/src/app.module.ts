@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { sagaEntities } from '@skald/saga';
 import { IdempotentRequestsModule, SkaldServiceModule } from '@skald/service-kit';
+import { ReturnAnalyticsModule } from './return-analytics/return-analytics.module.js';
 import type { ReturnsConfig } from './config/returns-config.js';
 import { ReturnPolicyModule, returnPolicyEntities } from './return-policy/return-policy.module.js';
 import { ReturnRequestsModule, returnErrorStatuses, returnRequestEntities } from './return-requests/return-requests.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         ReturnPolicyModule,
         ReturnSagaModule,
         ReturnRequestsModule,
+        ReturnAnalyticsModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { ShortageAndCancellation1763900000200 } from './migrations/1763900000200
 import { CustomerCreditPerPlatform1763900000300 } from './migrations/1763900000300-customer-credit-per-platform.js';
 import { TenantMaxBackorderDays1763900000400 } from './migrations/1763900000400-tenant-max-backorder-days.js';
 import { OrderSagaOnSagaTables1763900000500 } from './migrations/1763900000500-order-saga-on-saga-tables.js';
+import { ReplacementOrders1763900000600 } from './migrations/1763900000600-replacement-orders.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   CustomerCreditPerPlatform1763900000300,
   TenantMaxBackorderDays1763900000400,
   OrderSagaOnSagaTables1763900000500,
+  ReplacementOrders1763900000600,
 ];

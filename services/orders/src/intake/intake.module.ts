@@ -9,5 +9,6 @@ import { IntakeService } from './intake.service.js';
   imports: [OrdersModule, SagaModule, TenantsModule],
   controllers: [IntakeController],
   providers: [IntakeService],
+  exports: [IntakeService],
 })
 export class IntakeModule {}

@@ -3,12 +3,13 @@ import { OrderPlacedV1, ReviewOrderV1, SkaldError, fromUnits, lineTotal, toUnits
 import { Outbox } from '@skald/messaging';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { backorderDeadlineProblem, DEFAULT_MAX_BACKORDER_DAYS } from '../review/shortage-policy.js';
 import { requestSender } from '../saga/senders.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
-import { SagaSteps } from '../saga/saga-steps.js';
+import { SagaSteps, type SagaStep, type Send } from '../saga/saga-steps.js';
 import { TenantPolicyRepository } from '../tenants/tenant-policy.repository.js';
 import type { OrderAcceptedDto, PlaceOrderDto } from './place-order.dto.js';
 
@@ -78,6 +79,7 @@ export class IntakeService {
       shortagePolicy: dto.shortagePolicy
         ? { mode: dto.shortagePolicy.mode, backorderDeadline: dto.shortagePolicy.backorderDeadline ?? null, partialRemainder: dto.shortagePolicy.partialRemainder ?? null }
         : null,
+      replacementFor: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     };
@@ -88,10 +90,21 @@ export class IntakeService {
         details: { orderId: existing?.id },
       });
     }
-    const saga = await this.sagas.create(manager, id, {});
     const send = requestSender(this.outbox, manager, order);
+    const { saga } = await this.open(manager, order, lines, send);
+    await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
+    return { id, status: 'received', externalId: dto.externalId };
+  }
+
+  /**
+   * Opens a stored order's saga: the saga row, OrderPlaced (the order as accepted), status
+   * `received` with its history, notification and step log. The caller sends what comes next (the
+   * review, or for a replacement order the review's outcome).
+   */
+  async open(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[], send: Send): Promise<SagaStep> {
+    const saga = await this.sagas.create(manager, order.id, {});
     const placed = await send(OrderPlacedV1, {
-      orderId: id,
+      orderId: order.id,
       externalId: order.externalId,
       channel: order.channel,
       customer: order.customer,
@@ -102,10 +115,10 @@ export class IntakeService {
       paymentStatus: order.paymentStatus,
       requestedDeliveryDate: order.requestedDeliveryDate,
     });
-    await this.sagas.log(manager, id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
+    await this.sagas.log(manager, order.id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
     order.status = 'received';
-    await this.steps.moveTo(manager, { order, saga }, 'received', 'reviewing', null, send);
-    await this.steps.command(manager, saga, send, ReviewOrderV1, { orderId: id });
-    return { id, status: 'received', externalId: dto.externalId };
+    const step = { order, saga };
+    await this.steps.moveTo(manager, step, 'received', 'reviewing', null, send);
+    return step;
   }
 }

@@ -41,6 +41,7 @@ export class OrderQueries {
       requestedDeliveryDate: order.requestedDeliveryDate,
       review: order.review,
       shortagePolicy: order.shortagePolicy,
+      replacementFor: order.replacementFor,
       saga: saga && {
         state: saga.state,
         deadlineAt: saga.deadlineAt?.toISOString() ?? null,

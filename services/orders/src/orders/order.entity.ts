@@ -16,6 +16,13 @@ export interface ReviewRecord {
   decision?: { decision: 'approve' | 'reject'; reason: string; decidedBy: string; decidedAt: string };
 }
 
+/** The return (RMA) whose goods a replacement order replaces, and the order they came from. */
+export interface ReplacementOf {
+  returnId: string;
+  rmaNumber: string;
+  orderId: string;
+}
+
 /** What happens when stock is short (resolved from the platform's default at review when absent). */
 export interface ShortagePolicy {
   mode: ShortageMode;
@@ -73,6 +80,10 @@ export class OrderEntity {
 
   @Column('jsonb', { name: 'shortage_policy', nullable: true })
   shortagePolicy: ShortagePolicy | null;
+
+  /** A replacement order (an exchange): the return it replaces the goods of. */
+  @Column('jsonb', { name: 'replacement_for', nullable: true })
+  replacementFor: ReplacementOf | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;

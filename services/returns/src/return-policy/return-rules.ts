@@ -66,10 +66,38 @@ export function checkReturn(lines: readonly RequestedLine[], order: ReturnableOr
       details: { lines: exceeded },
     };
   }
-  const amount = [...wanted].reduce((sum, [sku, quantity]) => sum + toUnits(order.lines.get(sku)!.unitPrice) * BigInt(quantity), 0n);
+  const amount = [...wanted].reduce((sum, [sku, quantity]) => sum + toUnits(order.lines.get(sku)?.unitPrice ?? '0') * BigInt(quantity), 0n);
   const review: string[] = [];
   const flagged = [...new Set(lines.map((l) => l.reasonCode).filter((code) => policy.reviewReasons.includes(code)))];
   if (flagged.length > 0) review.push(`REVIEW_REASON: ${flagged.join(', ')}`);
   if (policy.reviewAbove !== null && amount > toUnits(policy.reviewAbove)) review.push(`REVIEW_AMOUNT: ${fromUnits(amount)} above ${policy.reviewAbove}`);
   return { ok: true, amount: fromUnits(amount), review };
+}
+
+export interface GradedLine {
+  sku: string;
+  quantity: number;
+  grade: 'A' | 'B' | 'C';
+}
+
+/**
+ * The refund of inspected goods: the order's unit price × accepted units, a scrapped (grade C)
+ * unit at `scrapRefundPercent` of its price, rounded down to the 4th decimal; never above what is
+ * left of the payment (`paidLeft`: paid, minus what was refunded already; 0 when nothing was paid).
+ */
+export function refundFor(
+  lines: readonly GradedLine[],
+  unitPrice: (sku: string) => string,
+  scrapRefundPercent: number,
+  paidLeft: string,
+): { amount: string; lines: Array<GradedLine & { amount: string }>; capped: boolean } {
+  const basisPoints = BigInt(Math.round(scrapRefundPercent * 100));
+  const priced = lines.map((line) => {
+    const full = toUnits(unitPrice(line.sku)) * BigInt(line.quantity);
+    return { ...line, units: line.grade === 'C' ? (full * basisPoints) / 10_000n : full };
+  });
+  const total = priced.reduce((sum, line) => sum + line.units, 0n);
+  const left = toUnits(paidLeft) > 0n ? toUnits(paidLeft) : 0n;
+  const amount = total > left ? left : total;
+  return { amount: fromUnits(amount), capped: total > left, lines: priced.map(({ units, ...line }) => ({ ...line, amount: fromUnits(units) })) };
 }

@@ -46,6 +46,53 @@ export class RequestReturnBody {
   resolution: 'refund' | 'exchange';
 }
 
+export class ReceivedLineBody {
+  @ApiProperty({ example: 'MUG-1' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  sku: string;
+
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity: number;
+}
+
+export class ReceiveReturnBody {
+  @ApiProperty({ type: [ReceivedLineBody], required: false, description: 'What arrived; absent: everything the return lists' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ReceivedLineBody)
+  lines?: ReceivedLineBody[];
+}
+
+export class InspectedLineBody extends ReceivedLineBody {
+  @ApiProperty({ enum: ['A', 'B', 'C'], description: 'A sellable (back to stock), B damaged (quarantined), C scrap (written off)' })
+  @IsIn(['A', 'B', 'C'])
+  grade: 'A' | 'B' | 'C';
+
+  @ApiProperty({ required: false, maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}
+
+export class InspectReturnBody {
+  @ApiProperty({ type: [InspectedLineBody] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(600)
+  @ValidateNested({ each: true })
+  @Type(() => InspectedLineBody)
+  lines: InspectedLineBody[];
+}
+
 export class ReturnIdParams {
   @IsUUID()
   id: string;
@@ -106,6 +153,22 @@ export class ReturnLineView {
   @ApiProperty({ nullable: true, type: String }) comment: string | null;
 }
 
+export class ReceivedLineView {
+  @ApiProperty() sku: string;
+  @ApiProperty() quantity: number;
+}
+
+export class InspectedLineView extends ReceivedLineView {
+  @ApiProperty({ enum: ['A', 'B', 'C'] }) grade: 'A' | 'B' | 'C';
+  @ApiProperty({ nullable: true, type: String }) note?: string | null;
+}
+
+export class RefusalView {
+  @ApiProperty() code: string;
+  @ApiProperty() reason: string;
+  @ApiProperty() at: string;
+}
+
 export class ReturnView extends ReturnAcceptedView {
   @ApiProperty() orderId: string;
   @ApiProperty() externalId: string;
@@ -116,6 +179,13 @@ export class ReturnView extends ReturnAcceptedView {
   @ApiProperty() currency: string;
   @ApiProperty({ type: [String] }) reviewReasons: string[];
   @ApiProperty({ nullable: true, type: String }) statusReason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The refund instructed after inspection' }) refundAmount: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "An exchange's replacement order" }) replacementOrderId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The warehouse the goods go back to' }) warehouse: string | null;
+  @ApiProperty({ nullable: true, type: [ReceivedLineView] }) received: ReceivedLineView[] | null;
+  @ApiProperty({ nullable: true, type: [InspectedLineView] }) inspection: InspectedLineView[] | null;
+  @ApiProperty({ nullable: true, type: () => RefusalView, description: "The warehouse's or inventory's last refusal (the step can be recorded again)" }) refusal: RefusalView | null;
+  @ApiProperty({ description: 'An answer the saga waits for has not come after the last re-send (still retried)' }) stuck: boolean;
   @ApiProperty({ description: 'Waiting past the after-sales answer time (review) or the inspection time' }) overdue: boolean;
   @ApiProperty({ description: 'What the return waits for now' }) waitingFor: string;
   @ApiProperty({ nullable: true, type: String }) deadlineAt: string | null;

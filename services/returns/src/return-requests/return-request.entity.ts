@@ -42,6 +42,14 @@ export class ReturnRequestEntity {
   @Column('text', { name: 'status_reason', nullable: true })
   statusReason: string | null;
 
+  /** The refund instructed (after inspection), never above what is left of the payment. */
+  @Column('numeric', { name: 'refund_amount', precision: 19, scale: 4, nullable: true })
+  refundAmount: string | null;
+
+  /** An exchange's replacement order. */
+  @Column('uuid', { name: 'replacement_order_id', nullable: true })
+  replacementOrderId: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt: Date;
 

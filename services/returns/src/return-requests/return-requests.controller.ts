@@ -1,7 +1,18 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, ApiProblems, CurrentCaller, IdempotencyOf, IdempotentRequests, type Caller, type IdempotentCall } from '@skald/service-kit';
-import { CancelReturnBody, ListReturnsQuery, RequestReturnBody, ReturnAcceptedView, ReturnIdParams, ReturnPageView, ReturnView, ReviewReturnBody } from './return-request.dto.js';
+import {
+  CancelReturnBody,
+  InspectReturnBody,
+  ListReturnsQuery,
+  ReceiveReturnBody,
+  RequestReturnBody,
+  ReturnAcceptedView,
+  ReturnIdParams,
+  ReturnPageView,
+  ReturnView,
+  ReviewReturnBody,
+} from './return-request.dto.js';
 import { ReturnRequestsService } from './return-requests.service.js';
 
 const NOT_FOUND = { 404: 'No such return of the caller (RETURN_NOT_FOUND)' };
@@ -64,5 +75,33 @@ export class ReturnRequestsController {
   @ApiProblems([400, 401, 403, 404, 409], { ...NOT_FOUND, 409: 'The goods have arrived, or the return is closed (RETURN_NOT_CANCELLABLE)' })
   cancel(@CurrentCaller() caller: Caller, @Param() { id }: ReturnIdParams, @Body() body: CancelReturnBody, @IdempotencyOf() call: IdempotentCall): Promise<ReturnView> {
     return this.idempotent.transaction(call, (manager) => this.returns.cancel(manager, caller, id, body.reason));
+  }
+
+  @Post(':id/receive')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Access({ roles: ['warehouse'] })
+  @ApiOperation({ summary: "Record the goods that arrived (default: all the return lists); the warehouse's receipt moves the return to received" })
+  @ApiAcceptedResponse({ type: ReturnView })
+  @ApiProblems([400, 401, 403, 404, 409, 422], {
+    ...NOT_FOUND,
+    409: 'Not approved, or a receipt of other quantities is on its way (RETURN_NOT_RECEIVABLE)',
+    422: 'More than the return lists (RETURN_QUANTITY_EXCEEDED)',
+  })
+  receive(@CurrentCaller() caller: Caller, @Param() { id }: ReturnIdParams, @Body() body: ReceiveReturnBody, @IdempotencyOf() call: IdempotentCall): Promise<ReturnView> {
+    return this.idempotent.transaction(call, (manager) => this.returns.receive(manager, caller, id, body.lines));
+  }
+
+  @Post(':id/inspect')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @Access({ roles: ['warehouse'] })
+  @ApiOperation({ summary: 'Grade the received goods (A sellable, B damaged, C scrap); then refund or exchange' })
+  @ApiAcceptedResponse({ type: ReturnView })
+  @ApiProblems([400, 401, 403, 404, 409, 422], {
+    ...NOT_FOUND,
+    409: 'Not received, or an inspection with other grades is on its way (RETURN_NOT_INSPECTABLE)',
+    422: 'Graded units do not add up to the received ones (RETURN_INSPECTION_MISMATCH)',
+  })
+  inspect(@CurrentCaller() caller: Caller, @Param() { id }: ReturnIdParams, @Body() body: InspectReturnBody, @IdempotencyOf() call: IdempotentCall): Promise<ReturnView> {
+    return this.idempotent.transaction(call, (manager) => this.returns.inspect(manager, caller, id, body.lines));
   }
 }

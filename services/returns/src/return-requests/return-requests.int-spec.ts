@@ -1,52 +1,25 @@
-import { OrderPlacedV1, OutboundNoteShippedV1, ReturnStatusChangedV1, ShipmentDeliveredV1 } from '@skald/contracts';
-import { anIdempotencyKey, asPlatform, asStaff, BrokerProbe, startServiceUnderTest, waitFor, type ServiceUnderTest } from '@skald/testing';
+import { CancelExpectedReturnV1, CatalogItemUpdatedV1, ExpectedReturnCancelledV1, ExpectReturnV1, ReturnStatusChangedV1 } from '@skald/contracts';
+import { anIdempotencyKey, asPlatform, asStaff, waitFor } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
-import type { ReturnsConfig } from '../config/returns-config.js';
-import { service } from '../service.js';
+import { ReturnsWorld, type OrderedLine } from '../../test/returns-world.js';
 
 /**
  * The returns service over HTTP, with a broker probe playing orders and the warehouse: the
  * replica of a delivered order, a return asked for against it, each policy rule, review, cancel.
  */
 describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ)', () => {
-  let sut: ServiceUnderTest<ReturnsConfig>;
-  let probe: BrokerProbe;
+  const world = new ReturnsWorld();
+  let sut: ReturnsWorld['sut'];
+  let probe: ReturnsWorld['probe'];
 
   beforeAll(async () => {
-    sut = await startServiceUnderTest(service);
-    probe = await new BrokerProbe(sut.rabbitmqUrl).start([ReturnStatusChangedV1]);
+    await world.start([CancelExpectedReturnV1]);
+    ({ sut, probe } = world);
   });
-  afterAll(async () => {
-    await probe?.stop();
-    await sut?.close();
-  });
+  afterAll(() => world.stop());
 
-  /** An order of `tenantId` placed, shipped (all of it, one note) and delivered `deliveredDaysAgo` days ago, known to returns. */
-  async function aDeliveredOrder(tenantId: string, lines: Array<{ sku: string; quantity: number; unitPrice: string }>, deliveredDaysAgo = 2): Promise<string> {
-    const orderId = randomUUID();
-    const customer = { id: `C-${orderId.slice(0, 8)}`, name: 'Ada Buyer', email: 'ada@example.com' };
-    probe.publish(
-      OrderPlacedV1,
-      { orderId, externalId: `EXT-${orderId}`, channel: 'web', customer, lines, currency: 'EUR', totalAmount: '1', paymentStatus: 'paid', shippingAddress: { line1: 'Main St 1', city: 'Berlin', postalCode: '10115', country: 'DE' } },
-      { tenantId, correlationId: orderId },
-    );
-    const at = new Date(Date.now() - deliveredDaysAgo * 86_400_000).toISOString();
-    const noteId = randomUUID();
-    probe.publish(
-      OutboundNoteShippedV1,
-      { noteId, orderId, warehouse: 'WH-1', shipmentId: randomUUID(), carrier: 'DHL', trackingNumber: 'T1', lines: lines.map(({ sku, quantity }) => ({ sku, quantity })), shippedAt: at },
-      { tenantId, correlationId: orderId },
-    );
-    probe.publish(ShipmentDeliveredV1, { shipmentId: randomUUID(), noteId, orderId, deliveredAt: at }, { tenantId, correlationId: orderId });
-    await waitFor('the order delivered in the replica', async () => {
-      const rows = await sut.dataSource.query(`SELECT 1 FROM returnable_order o JOIN returnable_shipment s USING (order_id) WHERE o.order_id = $1 AND s.delivered_at IS NOT NULL AND s.shipped_at IS NOT NULL`, [orderId]);
-      return rows.length === 1 ? true : undefined;
-    });
-    return orderId;
-  }
-
-  const ask = (tenantId: string, body: object, key = anIdempotencyKey(`platform:${tenantId}:${randomUUID()}`)) =>
-    sut.http().post('/v1/returns').set(asPlatform(tenantId)).set(key).send(body);
+  const aDeliveredOrder = (tenantId: string, lines: OrderedLine[], deliveredDaysAgo = 2) => world.deliveredOrder(tenantId, lines, deliveredDaysAgo);
+  const ask = (tenantId: string, body: object, key?: Record<string, string>) => world.ask(tenantId, body, key);
   const line = (sku: string, quantity: number, reasonCode = 'CHANGED_MIND') => ({ sku, quantity, reasonCode });
 
   it('approves a return within the policy at once, with a readable RMA number, and announces each status', async () => {
@@ -61,6 +34,9 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     const approved = await probe.next(ReturnStatusChangedV1, (p) => p.returnId === res.body.id && p.status === 'approved');
     expect(requested).toMatchObject({ tenantId, correlationId: res.body.id });
     expect(approved.payload).toMatchObject({ previousStatus: 'requested', rmaNumber: res.body.rmaNumber, customer: { email: 'ada@example.com' } });
+    // The warehouse that shipped the goods is told to expect them.
+    const expect_ = await probe.next(ExpectReturnV1, (p) => p.returnId === res.body.id);
+    expect(expect_.payload).toEqual({ returnId: res.body.id, rmaNumber: res.body.rmaNumber, orderId, warehouse: 'WH-1', lines: [{ sku: 'MUG', quantity: 2 }] });
     const steps: Array<{ kind: string; to_state: string | null }> = await sut.dataSource.query(`SELECT kind, to_state FROM saga_step WHERE saga_id = $1 ORDER BY id`, [res.body.id]);
     expect(steps.filter((s) => s.kind === 'state_changed').map((s) => s.to_state)).toEqual(['approved']);
   });
@@ -75,12 +51,17 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     expect(window.body).toMatchObject({ code: 'RETURN_WINDOW_CLOSED' });
     expect((await ask(tenantId, { orderId: recent, lines: [line('MUG', 2)], resolution: 'refund' })).body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED' });
     expect((await ask(tenantId, { orderId: recent, lines: [line('PLATE', 1)], resolution: 'refund' })).body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED' });
+    // A SKU the catalog marks as not returnable.
+    const sealed = await aDeliveredOrder(tenantId, [{ sku: 'EARBUDS', quantity: 1, unitPrice: '30' }]);
+    probe.publish(CatalogItemUpdatedV1, { sku: 'EARBUDS', name: 'Earbuds', listPrice: '30', currency: 'EUR', sellable: true, returnable: false });
+    await waitFor('the flag in the replica', async () => ((await sut.dataSource.query(`SELECT 1 FROM returnable_sku WHERE sku = 'EARBUDS' AND NOT returnable`)).length === 1 ? true : undefined));
+    expect((await ask(tenantId, { orderId: sealed, lines: [line('EARBUDS', 1)], resolution: 'refund' })).body).toMatchObject({ code: 'SKU_NOT_RETURNABLE', skus: ['EARBUDS'] });
     // Another platform's order does not exist for this one.
     expect((await ask(`shop-${randomUUID().slice(0, 8)}`, { orderId: recent, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(404);
     const bad = await ask(tenantId, { orderId: recent, lines: [{ sku: 'MUG', quantity: 0, reasonCode: 'lower case' }], resolution: 'money back' });
     expect(bad.status).toBe(400);
     expect(new Set(bad.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['lines.0.quantity', 'lines.0.reasonCode', 'resolution']));
-    expect(await sut.dataSource.query(`SELECT 1 FROM return_request WHERE order_id = ANY($1)`, [[old, recent]])).toEqual([]);
+    expect(await sut.dataSource.query(`SELECT 1 FROM return_request WHERE order_id = ANY($1)`, [[old, recent, sealed]])).toEqual([]);
   });
 
   it('a second return for the rest is fine, a third beyond what shipped is refused; a cancelled one frees its units', async () => {
@@ -94,9 +75,16 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     expect(third.status).toBe(422);
     expect(third.body).toMatchObject({ code: 'RETURN_QUANTITY_EXCEEDED', lines: [{ sku: 'MUG', requested: 1, returnable: 0 }] });
 
-    const cancelled = await sut.http().post(`/v1/returns/${second.body.id}/cancel`).set(asPlatform(tenantId)).set(anIdempotencyKey()).send({ reason: 'kept it' });
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', statusReason: `CANCELLED by key-${tenantId}: kept it` });
+    // Approved: the warehouse expects the goods, so it is told first; cancelled once it answers.
+    const cancelling = await sut.http().post(`/v1/returns/${second.body.id}/cancel`).set(asPlatform(tenantId)).set(anIdempotencyKey()).send({ reason: 'kept it' });
+    expect(cancelling.status).toBe(200);
+    expect(cancelling.body).toMatchObject({ status: 'approved', statusReason: `CANCELLED by key-${tenantId}: kept it` });
+    const told = await probe.next(CancelExpectedReturnV1, (p) => p.returnId === second.body.id);
+    expect(told.payload.reason).toBe(`CANCELLED by key-${tenantId}: kept it`);
+    // Still counted while the cancellation runs.
+    expect((await ask(tenantId, { orderId, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(422);
+    probe.publish(ExpectedReturnCancelledV1, { returnId: second.body.id, rmaNumber: second.body.rmaNumber, orderId, warehouse: 'WH-1', reason: told.payload.reason, cancelledAt: new Date().toISOString() }, { tenantId, correlationId: second.body.id });
+    await probe.next(ReturnStatusChangedV1, (p) => p.returnId === second.body.id && p.status === 'cancelled');
     expect((await ask(tenantId, { orderId, lines: [line('MUG', 1)], resolution: 'refund' })).status).toBe(202);
   });
 

@@ -15,6 +15,9 @@ export const returnErrorStatuses = {
   SKU_NOT_RETURNABLE: 422,
   RETURN_NOT_AWAITING_REVIEW: 409,
   RETURN_NOT_CANCELLABLE: 409,
+  RETURN_NOT_RECEIVABLE: 409,
+  RETURN_NOT_INSPECTABLE: 409,
+  RETURN_INSPECTION_MISMATCH: 422,
 };
 
 @Module({ imports: [ReturnPolicyModule, ReturnSagaModule], controllers: [ReturnRequestsController], providers: [ReturnRequestsService] })

@@ -1,25 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { ReturnStatusChangedV1, SkaldError, normalizeAmount, type ReturnStatus } from '@skald/contracts';
-import { Outbox } from '@skald/messaging';
-import type { SagaTrigger } from '@skald/saga';
+import { SkaldError, normalizeAmount, type ReturnStatus, type StockLineValue } from '@skald/contracts';
 import { decodeTimeIdCursor, encodeTimeIdCursor, tenantOf, type Caller } from '@skald/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ReturnPolicyRepository } from '../return-policy/return-policy.repository.js';
 import { checkReturn } from '../return-policy/return-rules.js';
-import { RETURN_REQUESTS, RETURN_SAGA, type ReturnSagaRow, type ReturnSagaState } from '../return-saga/return-saga.definition.js';
-import { ReturnSagaStore } from '../return-saga/return-saga.store.js';
+import { RETURN_SAGA, type ReturnSagaRow } from '../return-saga/return-saga.definition.js';
+import { ReturnSaga } from '../return-saga/return-saga.service.js';
+import { ReturnSteps, type ReturnStep } from '../return-saga/return-steps.js';
 import { ReturnableOrderEntity, ReturnableOrderLineEntity } from '../returnable-orders/returnable-order.entity.js';
 import type { ListReturnsQuery, RequestReturnBody, ReturnAcceptedView, ReturnPageView, ReturnView } from './return-request.dto.js';
 import { ReturnLineEntity, ReturnRequestEntity } from './return-request.entity.js';
 
 /** Returns that count against what is left to return: all but the refused and the cancelled. */
 const SETTLED_AGAINST: readonly ReturnStatus[] = ['rejected', 'cancelled'];
-
-interface Step {
-  request: ReturnRequestEntity;
-  saga: ReturnSagaRow;
-}
 
 /**
  * Returns (RMAs): asked for by a platform for its own delivered order, checked against the
@@ -31,9 +25,9 @@ interface Step {
 export class ReturnRequestsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
     private readonly policies: ReturnPolicyRepository,
-    private readonly sagas: ReturnSagaStore,
+    private readonly steps: ReturnSteps,
+    private readonly saga: ReturnSaga,
   ) {}
 
   /**
@@ -58,6 +52,7 @@ export class ReturnRequestsService {
         WHERE r.order_id = $1 AND r.status <> ALL($2) GROUP BY l.sku`,
       [order.orderId, SETTLED_AGAINST],
     );
+    const notReturnable: Array<{ sku: string }> = await manager.query(`SELECT sku FROM returnable_sku WHERE sku = ANY($1) AND NOT returnable`, [body.lines.map((l) => l.sku)]);
     const policy = await this.policies.of(manager, tenantId);
     const now = new Date();
     // The window runs from the last delivery (or, while none is confirmed, the last shipment).
@@ -69,7 +64,7 @@ export class ReturnRequestsService {
         windowStart,
         lines: new Map(lines.map((line) => [line.sku, { unitPrice: line.unitPrice, shipped: shipped.get(line.sku) ?? 0 }])),
         alreadyReturned: new Map(returned.map((r) => [r.sku, Number(r.quantity)])),
-        notReturnable: new Set(),
+        notReturnable: new Set(notReturnable.map((row) => row.sku)),
       },
       policy,
       now,
@@ -91,6 +86,8 @@ export class ReturnRequestsService {
       reviewReasons: check.review,
       decision: null,
       statusReason: check.review.join('; ') || null,
+      refundAmount: null,
+      replacementOrderId: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -99,43 +96,31 @@ export class ReturnRequestsService {
       ReturnLineEntity,
       body.lines.map((line, index) => ({ returnId: id, lineNo: index + 1, sku: line.sku, quantity: line.quantity, reasonCode: line.reasonCode, comment: line.comment ?? null })),
     );
-    const saga = await this.sagas.create(manager, id, {});
-    const step = { request, saga };
-    await this.announce(manager, order, step, null);
-    if (check.review.length === 0) await this.moveTo(manager, order, step, 'approved', 'approved', 'POLICY: no review needed');
+    const saga = await this.steps.sagas.create(manager, id, {});
+    const step: ReturnStep = { request, order, saga };
+    await this.steps.announce(manager, step, null);
+    if (check.review.length === 0) await this.saga.approve(manager, step, 'POLICY: no review needed', this.steps.requestSender(manager, request));
     return { id, rmaNumber, status: request.status };
   }
 
-  /**
-   * A reviewer approves or rejects a requested return.
-   * @throws SkaldError(RETURN_NOT_FOUND) @throws SkaldError(RETURN_NOT_AWAITING_REVIEW)
-   */
+  /** A reviewer approves or rejects a requested return. */
   async review(manager: EntityManager, caller: Caller, id: string, decision: 'approve' | 'reject', reason: string): Promise<ReturnView> {
-    const { order, step } = await this.lock(manager, caller, id);
-    if (!(await this.sagas.receive(manager, step.saga, this.trigger(RETURN_REQUESTS.review)))) {
-      throw new SkaldError('RETURN_NOT_AWAITING_REVIEW', `return ${id} is ${step.request.status}, not waiting for a review`, { retryable: false, details: { status: step.request.status } });
-    }
-    step.request.decision = { decision, reason, decidedBy: caller.principalId, decidedAt: new Date().toISOString() };
-    if (decision === 'approve') await this.moveTo(manager, order, step, 'approved', 'approved', `APPROVED_BY_REVIEWER: ${reason}`);
-    else await this.moveTo(manager, order, step, 'rejected', 'rejected', `REJECTED_BY_REVIEWER: ${reason}`);
-    return this.view(manager, step.request, order, step.saga);
+    return this.viewOf(manager, await this.saga.review(manager, caller, id, decision, reason));
   }
 
-  /**
-   * The platform (or staff) withdraws a return before its goods arrive.
-   * @throws SkaldError(RETURN_NOT_FOUND) @throws SkaldError(RETURN_NOT_CANCELLABLE) received already, or closed
-   */
+  /** The platform (or staff) withdraws a return before its goods arrive. */
   async cancel(manager: EntityManager, caller: Caller, id: string, reason: string | undefined): Promise<ReturnView> {
-    const { order, step } = await this.lock(manager, caller, id);
-    if (step.request.status === 'cancelled') return this.view(manager, step.request, order, step.saga);
-    if (!(await this.sagas.receive(manager, step.saga, this.trigger(RETURN_REQUESTS.cancel)))) {
-      throw new SkaldError('RETURN_NOT_CANCELLABLE', `return ${id} is ${step.request.status}: only a return whose goods have not arrived can be cancelled`, {
-        retryable: false,
-        details: { status: step.request.status },
-      });
-    }
-    await this.moveTo(manager, order, step, 'cancelled', 'cancelled', `CANCELLED by ${caller.principalId}${reason ? `: ${reason}` : ''}`);
-    return this.view(manager, step.request, order, step.saga);
+    return this.viewOf(manager, await this.saga.cancel(manager, caller, id, reason));
+  }
+
+  /** The warehouse records the goods that arrived (its answer moves the return to received). */
+  async receive(manager: EntityManager, caller: Caller, id: string, lines: StockLineValue[] | undefined): Promise<ReturnView> {
+    return this.viewOf(manager, await this.saga.receive(manager, caller, id, lines));
+  }
+
+  /** The warehouse grades what arrived (its answer moves the return to inspected, then refund or exchange). */
+  async inspect(manager: EntityManager, caller: Caller, id: string, lines: Array<StockLineValue & { grade: 'A' | 'B' | 'C'; note?: string }>): Promise<ReturnView> {
+    return this.viewOf(manager, await this.saga.inspect(manager, caller, id, lines));
   }
 
   async get(caller: Caller, id: string): Promise<ReturnView> {
@@ -143,7 +128,7 @@ export class ReturnRequestsService {
     const request = await manager.findOneBy(ReturnRequestEntity, { id });
     if (!request || (caller.kind === 'platform' && request.tenantId !== caller.tenantId)) throw new SkaldError('RETURN_NOT_FOUND', `no return ${id}`, { retryable: false });
     const order = await manager.findOneByOrFail(ReturnableOrderEntity, { orderId: request.orderId });
-    return this.view(manager, request, order, await this.sagas.find(manager, id));
+    return this.view(manager, request, order, await this.steps.sagas.find(manager, id));
   }
 
   /** Newest first; a platform sees its own, staff all (`status=requested`: the review queue). */
@@ -175,48 +160,8 @@ export class ReturnRequestsService {
     return { items, nextCursor: ids.length > limit && last ? encodeTimeIdCursor(last.createdAt, last.id) : null };
   }
 
-  private trigger(type: string): SagaTrigger {
-    return { type, id: null };
-  }
-
-  private async lock(manager: EntityManager, caller: Caller, id: string): Promise<{ order: ReturnableOrderEntity; step: Step }> {
-    const request = await manager.findOne(ReturnRequestEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!request || (caller.kind === 'platform' && request.tenantId !== caller.tenantId)) throw new SkaldError('RETURN_NOT_FOUND', `no return ${id}`, { retryable: false });
-    const saga = await this.sagas.lock(manager, id);
-    if (!saga) throw new Error(`return ${id} has no saga`);
-    const order = await manager.findOneByOrFail(ReturnableOrderEntity, { orderId: request.orderId });
-    return { order, step: { request, saga } };
-  }
-
-  /** The return's status and its saga's state move together, announced in the same transaction. */
-  private async moveTo(manager: EntityManager, order: ReturnableOrderEntity, step: Step, status: ReturnStatus, state: ReturnSagaState, reason: string, trigger?: SagaTrigger): Promise<void> {
-    const previous = step.request.status;
-    step.request.status = status;
-    step.request.statusReason = reason;
-    step.request.updatedAt = new Date();
-    await manager.update(ReturnRequestEntity, { id: step.request.id }, { status, statusReason: reason, decision: step.request.decision, updatedAt: step.request.updatedAt });
-    await this.sagas.enter(manager, step.saga, state, reason, trigger);
-    await this.announce(manager, order, step, previous);
-  }
-
-  private async announce(manager: EntityManager, order: ReturnableOrderEntity, { request }: Step, previous: ReturnStatus | null): Promise<void> {
-    const sent = await this.outbox.publish(
-      manager,
-      ReturnStatusChangedV1,
-      {
-        returnId: request.id,
-        rmaNumber: request.rmaNumber,
-        orderId: request.orderId,
-        externalId: order.externalId,
-        status: request.status,
-        previousStatus: previous,
-        reason: request.statusReason,
-        customer: order.customer,
-        changedAt: request.updatedAt.toISOString(),
-      },
-      { tenantId: request.tenantId, correlationId: request.id, causationId: null },
-    );
-    await this.sagas.log(manager, request.id, { kind: 'event_sent', messageType: ReturnStatusChangedV1.routingKey, messageId: sent.id, toState: request.status });
+  private viewOf(manager: EntityManager, { request, order, saga }: ReturnStep): Promise<ReturnView> {
+    return this.view(manager, request, order, saga);
   }
 
   private async view(manager: EntityManager, request: ReturnRequestEntity, order: ReturnableOrderEntity, saga: ReturnSagaRow | null): Promise<ReturnView> {
@@ -234,6 +179,13 @@ export class ReturnRequestsService {
       currency: request.currency,
       reviewReasons: request.reviewReasons,
       statusReason: request.statusReason,
+      refundAmount: request.refundAmount === null ? null : normalizeAmount(request.refundAmount),
+      replacementOrderId: request.replacementOrderId,
+      warehouse: saga?.data.warehouse ?? null,
+      received: saga?.data.received ?? null,
+      inspection: saga?.data.inspection ?? null,
+      refusal: saga?.data.refusal ?? null,
+      stuck: saga?.data.stuck ?? false,
       overdue: saga?.data.overdue ?? false,
       waitingFor: saga ? RETURN_SAGA.states[saga.state].waitsFor : 'nothing',
       deadlineAt: saga?.deadlineAt?.toISOString() ?? null,

@@ -17,6 +17,7 @@ export class ReturnSagaStore extends SagaStore<ReturnSagaState, ReturnSagaData> 
       goods: config.RETURN_GOODS_TIMEOUT_DAYS * 24 * HOUR,
       inspection: config.RETURN_INSPECTION_DUE_HOURS * HOUR,
       reply: config.SAGA_REPLY_TIMEOUT_MS,
+      replacement: config.RETURN_GOODS_TIMEOUT_DAYS * 24 * HOUR,
     };
     super(RETURN_SAGA, (state, data, now) => returnSagaDeadline(timeouts, state, data, now));
     this.retry = { replyTimeoutMs: config.SAGA_REPLY_TIMEOUT_MS, maxResends: config.SAGA_MAX_RESENDS };

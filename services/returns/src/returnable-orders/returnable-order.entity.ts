@@ -25,6 +25,10 @@ export class ReturnableOrderEntity {
   @Column('text', { name: 'payment_status' })
   paymentStatus: string;
 
+  /** What the order is worth (what was paid, when paid). */
+  @Column('numeric', { name: 'total_amount', precision: 19, scale: 4 })
+  totalAmount: string;
+
   @Column('timestamptz', { name: 'placed_at' })
   placedAt: Date;
 }

@@ -110,6 +110,12 @@ export class OrderSummaryView {
   @ApiProperty() updatedAt: string;
 }
 
+export class ReplacementForView {
+  @ApiProperty() returnId: string;
+  @ApiProperty({ example: 'RMA-2026-000123' }) rmaNumber: string;
+  @ApiProperty({ description: 'The order the returned goods came from' }) orderId: string;
+}
+
 export class OrderView extends OrderSummaryView {
   @ApiProperty() customer: Record<string, unknown>;
   @ApiProperty({ type: [OrderLineView] }) lines: OrderLineView[];
@@ -119,6 +125,7 @@ export class OrderView extends OrderSummaryView {
   @ApiProperty({ type: ReviewView, nullable: true }) review: ReviewView | null;
   @ApiProperty({ type: ShortagePolicyView, nullable: true, description: 'Resolved at review from the platform default when the order had none' }) shortagePolicy: ShortagePolicyView | null;
   @ApiProperty({ type: SagaView, nullable: true }) saga: SagaView | null;
+  @ApiProperty({ type: ReplacementForView, nullable: true, description: 'A replacement order (exchange): the return it replaces the goods of' }) replacementFor: ReplacementForView | null;
   @ApiProperty({ type: [ReservationView] }) reservations: ReservationView[];
   @ApiProperty({ type: [OutboundNoteView] }) outboundNotes: OutboundNoteView[];
   @ApiProperty({ type: [ShipmentView] }) shipments: ShipmentView[];

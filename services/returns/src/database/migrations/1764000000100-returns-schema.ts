@@ -15,6 +15,7 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
         currency char(3) NOT NULL,
         customer jsonb NOT NULL,
         payment_status text NOT NULL,
+        total_amount numeric(19, 4) NOT NULL,
         placed_at timestamptz NOT NULL
       )`);
     await q.query(`
@@ -36,6 +37,22 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
         delivered_at timestamptz
       )`);
     await q.query(`CREATE INDEX returnable_shipment_order_idx ON returnable_shipment (order_id)`);
+    await q.query(`CREATE INDEX returnable_shipment_shipped_idx ON returnable_shipment (shipped_at)`);
+    // What orders refunded of the order (cancelled lines): a return's refund never goes above what is left of the payment.
+    await q.query(`
+      CREATE TABLE returnable_refund (
+        refund_id text PRIMARY KEY,
+        order_id uuid NOT NULL,
+        amount numeric(19, 4) NOT NULL
+      )`);
+    await q.query(`CREATE INDEX returnable_refund_order_idx ON returnable_refund (order_id)`);
+    // The catalog's returnable flag, from inventory's catalog events.
+    await q.query(`
+      CREATE TABLE returnable_sku (
+        sku text PRIMARY KEY,
+        returnable boolean NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
     await q.query(`
       CREATE TABLE return_policy (
         tenant_id text PRIMARY KEY,
@@ -59,12 +76,15 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
         review_reasons text[] NOT NULL,
         decision jsonb,
         status_reason text,
+        refund_amount numeric(19, 4),
+        replacement_order_id uuid,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX return_request_tenant_idx ON return_request (tenant_id, created_at, id)`);
     await q.query(`CREATE INDEX return_request_order_idx ON return_request (order_id)`);
     await q.query(`CREATE INDEX return_request_status_idx ON return_request (status, created_at, id)`);
+    await q.query(`CREATE INDEX return_request_replacement_idx ON return_request (replacement_order_id) WHERE replacement_order_id IS NOT NULL`);
     await q.query(`
       CREATE TABLE return_line (
         return_id uuid NOT NULL REFERENCES return_request (id),
@@ -78,7 +98,7 @@ export class ReturnsSchema1764000000100 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['return_line', 'return_request', 'return_policy', 'returnable_shipment', 'returnable_order_line', 'returnable_order']) await q.query(`DROP TABLE ${table}`);
+    for (const table of ['return_line', 'return_request', 'return_policy', 'returnable_refund', 'returnable_sku', 'returnable_shipment', 'returnable_order_line', 'returnable_order']) await q.query(`DROP TABLE ${table}`);
     await q.query(`DROP SEQUENCE rma_number_seq`);
   }
 }
