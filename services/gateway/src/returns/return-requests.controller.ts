@@ -13,8 +13,6 @@ import { CancelReturnDto, InspectReturnDto, ListReturnsQuery, ReceiveReturnDto, 
 import { RETURN_ACCEPTED_SCHEMA, RETURN_PAGE_SCHEMA, RETURN_SCHEMA } from './return-schemas.js';
 
 const NOT_FOUND = 'No such return (RETURN_NOT_FOUND); a platform sees its own returns only.';
-const WAREHOUSE_STEP_REFUSED =
-  'The return is not in a status that allows this step, or the lines do not match it (returns service code), or IDEMPOTENCY_KEY_REUSED.';
 
 /**
  * Returns (RMAs): platforms ask for and follow their own, reviewers decide, the warehouse receives
@@ -115,8 +113,11 @@ export class ReturnRequestsController {
   })
   @ApiAcceptedResponse({ description: 'Recorded; the return moves on.', schema: RETURN_SCHEMA })
   @ApiNotFoundResponse({ description: NOT_FOUND, type: ProblemDto })
-  @ApiConflictResponse({ description: 'The return is not waiting for its goods (returns service code), or IDEMPOTENCY_KEY_IN_USE.', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: WAREHOUSE_STEP_REFUSED, type: ProblemDto })
+  @ApiConflictResponse({
+    description: 'RETURN_NOT_RECEIVABLE (not approved, or a receipt of other quantities is on its way), or IDEMPOTENCY_KEY_IN_USE.',
+    type: ProblemDto,
+  })
+  @ApiUnprocessableEntityResponse({ description: 'RETURN_QUANTITY_EXCEEDED (more than the return lists), AMOUNT_OUT_OF_RANGE, or IDEMPOTENCY_KEY_REUSED.', type: ProblemDto })
   receive(@Param() _params: ReturnIdParams, @Body() _receipt: ReceiveReturnDto, @AuthenticatedCaller() caller: Caller, @Req() req: Request): Promise<Reply> {
     return this.upstream.forward('returns', forwardedRequest(req, caller, { body: true }));
   }
@@ -134,8 +135,14 @@ export class ReturnRequestsController {
   })
   @ApiAcceptedResponse({ description: 'Recorded; the return moves on.', schema: RETURN_SCHEMA })
   @ApiNotFoundResponse({ description: NOT_FOUND, type: ProblemDto })
-  @ApiConflictResponse({ description: 'The return is not waiting for inspection (returns service code), or IDEMPOTENCY_KEY_IN_USE.', type: ProblemDto })
-  @ApiUnprocessableEntityResponse({ description: WAREHOUSE_STEP_REFUSED, type: ProblemDto })
+  @ApiConflictResponse({
+    description: 'RETURN_NOT_INSPECTABLE (not received, or an inspection with other grades is on its way), or IDEMPOTENCY_KEY_IN_USE.',
+    type: ProblemDto,
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'RETURN_INSPECTION_MISMATCH (the graded units do not add up to the received ones), AMOUNT_OUT_OF_RANGE, or IDEMPOTENCY_KEY_REUSED.',
+    type: ProblemDto,
+  })
   inspect(@Param() _params: ReturnIdParams, @Body() _inspection: InspectReturnDto, @AuthenticatedCaller() caller: Caller, @Req() req: Request): Promise<Reply> {
     return this.upstream.forward('returns', forwardedRequest(req, caller, { body: true }));
   }

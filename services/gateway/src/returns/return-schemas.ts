@@ -32,6 +32,20 @@ export const RETURN_SCHEMA = resource(
     currency: string,
     reviewReasons: { type: 'array', items: string, description: 'Why it waits (waited) for a reviewer.' },
     statusReason: nullableString,
+    refundAmount: { ...decimal, nullable: true, description: 'The refund instructed after inspection.' },
+    replacementOrderId: { ...uuid, nullable: true, description: "An exchange's replacement order." },
+    warehouse: { ...nullableString, description: 'The warehouse the goods go back to.' },
+    received: { type: 'array', nullable: true, items: resource('Units that arrived.', { sku: string, quantity: integer }) },
+    inspection: {
+      type: 'array',
+      nullable: true,
+      items: resource('Graded units.', { sku: string, quantity: integer, grade: { type: 'string', enum: ['A', 'B', 'C'] }, note: nullableString }, ['sku', 'quantity', 'grade']),
+    },
+    refusal: {
+      ...resource("The warehouse's or inventory's last refusal (the step can be recorded again).", { code: string, reason: string, at: dateTime }),
+      nullable: true,
+    },
+    stuck: { type: 'boolean', description: 'An answer the return waits for has not come after the last re-send (still retried).' },
     overdue: { type: 'boolean', description: 'Waiting past the after-sales answer time (review, 24 h) or the inspection time.' },
     waitingFor: { ...string, description: 'What the return waits for now.' },
     deadlineAt: { ...dateTime, nullable: true },
@@ -55,14 +69,14 @@ export const RETURN_POLICY_SCHEMA = resource("A platform's return policy.", {
 const figures: Record<string, SchemaObject> = {
   returnedUnits: integer,
   shippedUnits: integer,
-  returnRate: { type: 'number', description: 'returnedUnits / shippedUnits (0 when nothing shipped).' },
-  returns: { ...integer, description: 'Returns (RMAs) counted.' },
+  returnRate: { type: 'number', nullable: true, description: 'returnedUnits / shippedUnits (4 decimals); null when nothing shipped.' },
+  returns: { ...integer, description: 'Returns (RMAs) with units in the group; refused and withdrawn returns do not count.' },
 };
 
 export const RETURN_ANALYTICS_SCHEMA = resource('Returned and shipped units over a period, by group and in total.', {
   from: string,
   to: string,
   groupBy: { type: 'string', enum: [...RETURN_ANALYTICS_GROUPS] },
-  groups: { type: 'array', items: resource('One reason code, SKU or channel.', { key: string, ...figures }) },
+  groups: { type: 'array', description: 'Most returned units first.', items: resource('One reason code, SKU or channel.', { key: string, ...figures }) },
   totals: resource('All groups together.', figures),
 });

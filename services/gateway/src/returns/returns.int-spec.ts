@@ -221,7 +221,7 @@ describe('returns through the gateway: forwarded to the returns service, authori
       'POST',
       `/v1/returns/${id}/inspect`,
       ['warehouse'],
-      { lines: [{ sku: 'TEA-1', quantity: 1, grade: 'D' }, { sku: 'TEA-1', grade: 'A', note: 'x'.repeat(1001) }] },
+      { lines: [{ sku: 'TEA-1', quantity: 1, grade: 'D' }, { sku: 'TEA-1', grade: 'A', note: 'x'.repeat(501) }] },
       ['lines.0.grade', 'lines.1.quantity', 'lines.1.note'],
     ],
     [
@@ -235,6 +235,8 @@ describe('returns through the gateway: forwarded to the returns service, authori
     ['a policy with 5 decimals', 'PUT', `/v1/platforms/${tenant}/return-policy`, ['admin'], { reviewAbove: 1.00001, scrapRefundPercent: 33.333 }, ['reviewAbove', 'scrapRefundPercent']],
     ['a policy of a platform id that is not a UUID', 'PUT', '/v1/platforms/shop-1/return-policy', ['admin'], { windowDays: 30 }, ['platformId']],
     ['a policy read of a platform id that is not a UUID', 'GET', '/v1/platforms/shop-1/return-policy', ['reviewer'], undefined, ['platformId']],
+    ['an inspection of 601 lines', 'POST', `/v1/returns/${id}/inspect`, ['warehouse'], { lines: many(601, inspection.lines[0]) }, ['lines']],
+    ['analytics of a platform id that is not a UUID', 'GET', '/v1/analytics/returns?platformId=shop-1', ['reviewer'], undefined, ['platformId']],
     ['analytics grouped by colour', 'GET', '/v1/analytics/returns?groupBy=colour', ['ops'], undefined, ['groupBy']],
     ['analytics over days that are not dates', 'GET', '/v1/analytics/returns?from=last%20week&to=2026-12-01T10:00:00', ['ops'], undefined, ['from', 'to']],
   ];
@@ -267,7 +269,7 @@ describe('returns through the gateway: forwarded to the returns service, authori
     const warehouse = await keyOf(['warehouse']);
     const policy = { windowDays: 14, reviewReasons: ['CHANGED_MIND', 'WRONG_SIZE'], reviewAbove: 250.5, scrapRefundPercent: 12.5 };
     const receipt = { lines: [{ sku: 'TEA-1', quantity: 2 }] };
-    const graded = { lines: [{ sku: 'TEA-1', quantity: 1, grade: 'A' }, { sku: 'TEA-1', quantity: 1, grade: 'C', note: 'crushed' }] };
+    const graded = { lines: [{ sku: 'TEA-1', quantity: 1, grade: 'A' }, ...many(599, { sku: 'TEA-1', quantity: 1, grade: 'C', note: 'crushed' })] };
     const orderId = randomUUID();
 
     const answers = [
@@ -277,7 +279,7 @@ describe('returns through the gateway: forwarded to the returns service, authori
       await send('PUT', `/v1/platforms/${platformId}/return-policy`, await keyOf(['admin']), { ...policy, reviewAbove: null }),
       await send('PUT', `/v1/platforms/${platformId}/return-policy`, await keyOf(['admin']), policy),
       await send('GET', `/v1/returns?orderId=${orderId}&status=requested&limit=20&cursor=WyIyMDI2LTEyLTA2In0`, await keyOf(['reviewer'])),
-      await send('GET', '/v1/analytics/returns?from=2026-11-01&to=2026-12-01T00:00:00%2B01:00&groupBy=channel', await keyOf(['ops'])),
+      await send('GET', `/v1/analytics/returns?from=2026-11-01&to=2026-12-01T00:00:00%2B01:00&groupBy=channel&platformId=${platformId}`, await keyOf(['ops'])),
     ];
 
     expect(answers.map((res) => res.status)).toEqual([202, 202, 202, 202, 202, 202, 202]);
@@ -288,7 +290,7 @@ describe('returns through the gateway: forwarded to the returns service, authori
     expect(gw.returns.received.map((r) => r.url)).toEqual(
       expect.arrayContaining([
         `/v1/returns?orderId=${orderId}&status=requested&limit=20&cursor=WyIyMDI2LTEyLTA2In0`,
-        '/v1/analytics/returns?from=2026-11-01&to=2026-12-01T00:00:00%2B01:00&groupBy=channel',
+        `/v1/analytics/returns?from=2026-11-01&to=2026-12-01T00:00:00%2B01:00&groupBy=channel&platformId=${platformId}`,
       ]),
     );
   });

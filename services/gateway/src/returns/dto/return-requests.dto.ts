@@ -143,19 +143,24 @@ export class InspectedReturnLineDto extends ReceivedReturnLineDto {
   @IsIn(RETURN_GRADES)
   grade: (typeof RETURN_GRADES)[number];
 
-  @ApiPropertyOptional({ description: "The inspector's note.", maxLength: 1000 })
+  @ApiPropertyOptional({ description: "The inspector's note.", maxLength: 500 })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(500)
   note?: string;
 }
 
 /** The warehouse graded a return's received units. */
 export class InspectReturnDto {
-  @ApiProperty({ type: [InspectedReturnLineDto], minItems: 1, maxItems: 200, description: 'The received units by grade (a SKU may have a line per grade).' })
+  @ApiProperty({
+    type: [InspectedReturnLineDto],
+    minItems: 1,
+    maxItems: 600,
+    description: 'The received units by grade (a SKU may have a line per grade); they add up to what was received.',
+  })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(600)
   @ValidateNested({ each: true })
   @Type(() => InspectedReturnLineDto)
   lines: InspectedReturnLineDto[];
