@@ -7,8 +7,7 @@ import { queryService, Trading } from '../../support/trading.js';
  * Returns through the public API (gateway → returns service), after a real order was shipped and
  * delivered by the six services: asked for with a readable RMA number, read and listed by its own
  * platform only, held for a reviewer by the platform's policy, cancelled, and refused beyond what
- * shipped. (Receipt, inspection and analytics are not served by the returns service yet; the
- * gateway's side of them is tested with a fake upstream in services/gateway.)
+ * shipped; received and graded by the warehouse, refunded and counted in the analytics.
  */
 describe('returns through the gateway (six services, real PostgreSQL and RabbitMQ)', () => {
   let t: Trading;
@@ -24,10 +23,10 @@ describe('returns through the gateway (six services, real PostgreSQL and RabbitM
   const ask = (orderId: string, lines: object[], idempotencyKey?: string) => t.shop.post('/v1/returns', { orderId, lines, resolution: 'refund' }, idempotencyKey);
   const returnsOf = async (client: GatewayClient, query: string) => (await client.expect(200, client.get(`/v1/returns?${query}`))).items as Array<Record<string, any>>;
 
-  /** A new order of SHIPPED units, shipped and delivered through the API, known to returns. */
-  async function aDeliveredOrder(): Promise<string> {
-    await t.receive(wh, [{ sku, quantity: SHIPPED }]);
-    const { id } = await t.place([{ sku, quantity: SHIPPED, unitPrice: 12.5 }], { paid: true });
+  /** A new order of SHIPPED units of `item`, shipped and delivered through the API, known to returns. */
+  async function aDeliveredOrder(item = sku): Promise<string> {
+    await t.receive(wh, [{ sku: item, quantity: SHIPPED }]);
+    const { id } = await t.place([{ sku: item, quantity: SHIPPED, unitPrice: 12.5 }], { paid: true });
     const [note] = await t.notesOf(id, 1);
     const shipmentId = await t.shipAll(note.id);
     await t.operator.expect(200, t.operator.post(`/v1/shipments/${shipmentId}/delivered`, {}));
@@ -120,10 +119,11 @@ describe('returns through the gateway (six services, real PostgreSQL and RabbitM
     const orderId = await aDeliveredOrder();
     const asked = await t.shop.expect(202, ask(orderId, [line(SHIPPED)]));
 
-    const cancelled = await t.shop.expect(200, t.shop.post(`/v1/returns/${asked.id}/cancel`, { reason: 'kept it after all' }));
+    const cancelling = await t.shop.expect(200, t.shop.post(`/v1/returns/${asked.id}/cancel`, { reason: 'kept it after all' }));
 
-    expect(cancelled).toMatchObject({ id: asked.id, status: 'cancelled' });
-    expect((await t.shop.expect(200, t.shop.get(`/v1/returns/${asked.id}`))).status).toBe('cancelled');
+    // Approved, the warehouse expects the goods: it is told first, then the return is cancelled.
+    expect(cancelling).toMatchObject({ id: asked.id, statusReason: expect.stringMatching(/^CANCELLED by .*: kept it after all$/) });
+    await waitFor(`return ${asked.id} cancelled`, async () => ((await t.shop.expect(200, t.shop.get(`/v1/returns/${asked.id}`))).status === 'cancelled' ? true : undefined), 30_000);
     expect((await returnsOf(t.shop, `orderId=${orderId}&status=cancelled`)).map((r) => r.id)).toEqual([asked.id]);
     expect((await t.shop.expect(202, ask(orderId, [line(SHIPPED)]))).status).toBe('approved');
   });
@@ -152,5 +152,36 @@ describe('returns through the gateway (six services, real PostgreSQL and RabbitM
     expect([noKey.status, noKey.body.code, noKey.body.errors]).toEqual([400, 'VALIDATION_FAILED', [expect.objectContaining({ field: 'Idempotency-Key' })]]);
     expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(await returnsOf(t.shop, `orderId=${orderId}`)).toEqual([]);
+  });
+
+  it('the warehouse receives and grades a return (A restocked, B quarantined), it is refunded and closed, and the analytics count it', async () => {
+    const item = await t.sku('RET-GRADED', 12.5);
+    const orderId = await aDeliveredOrder(item);
+    const asked = await t.shop.expect(202, t.shop.post('/v1/returns', { orderId, lines: [{ sku: item, quantity: 2, reasonCode: 'WRONG_SIZE' }], resolution: 'refund' }));
+    expect(asked.status).toBe('approved');
+    const status = (state: string) =>
+      waitFor(`return ${asked.id} ${state}`, async () => {
+        const current = await t.shop.expect(200, t.shop.get(`/v1/returns/${asked.id}`));
+        return current.status === state ? current : undefined;
+      }, 30_000);
+
+    const byShop = await t.shop.post(`/v1/returns/${asked.id}/receive`, {});
+    expect([byShop.status, byShop.body.code]).toEqual([403, 'FORBIDDEN']);
+    await t.operator.expect(202, t.operator.post(`/v1/returns/${asked.id}/receive`, {}));
+    expect((await status('received')).received).toEqual([{ sku: item, quantity: 2 }]);
+    const mismatch = await t.operator.post(`/v1/returns/${asked.id}/inspect`, { lines: [{ sku: item, quantity: 1, grade: 'A' }] });
+    expect([mismatch.status, mismatch.body.code]).toEqual([422, 'RETURN_INSPECTION_MISMATCH']);
+    await t.operator.expect(202, t.operator.post(`/v1/returns/${asked.id}/inspect`, { lines: [{ sku: item, quantity: 1, grade: 'A' }, { sku: item, quantity: 1, grade: 'B', note: 'scuffed' }] }));
+
+    const closed = await status('closed');
+    expect(closed).toMatchObject({ refundAmount: '25', warehouse: wh, inspection: expect.arrayContaining([expect.objectContaining({ grade: 'A', quantity: 1 }), expect.objectContaining({ grade: 'B', quantity: 1 })]) });
+    const stock = await t.staff.expect(200, t.staff.get(`/v1/stock/${item}`));
+    expect(stock.warehouses).toEqual([expect.objectContaining({ warehouse: wh, onHand: 2, reserved: 0, quarantined: 1, available: 1 })]);
+
+    const figures = await reviewer.expect(200, reviewer.get(`/v1/analytics/returns?groupBy=sku&platformId=${tenantId}`));
+    expect(figures.groupBy).toBe('sku');
+    expect(figures.groups.filter((g: { key: string }) => g.key === item)).toEqual([{ key: item, returnedUnits: 2, shippedUnits: SHIPPED, returnRate: 0.4, returns: 1 }]);
+    const refused = await t.shop.get('/v1/analytics/returns');
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
   });
 });

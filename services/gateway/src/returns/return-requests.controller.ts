@@ -73,8 +73,13 @@ export class ReturnRequestsController {
   @Authorize({ platforms: true, roles: ['reviewer', 'ops'] })
   @Idempotent()
   @ForwardedResponses()
-  @ApiOperation({ summary: 'Cancel a return', description: 'Allowed until its goods arrive at the warehouse; cancelling a cancelled return answers it as it is.' })
-  @ApiOkResponse({ description: 'The cancelled return.', schema: RETURN_SCHEMA })
+  @ApiOperation({
+    summary: 'Cancel a return',
+    description:
+      'Allowed until its goods arrive at the warehouse. An approved return stays `approved` (its `statusReason` says it is being cancelled) ' +
+      'until the warehouse that expects the goods has been told, then becomes `cancelled`; cancelling a cancelled return answers it as it is.',
+  })
+  @ApiOkResponse({ description: 'The return, cancelled or being cancelled.', schema: RETURN_SCHEMA })
   @ApiNotFoundResponse({ description: NOT_FOUND, type: ProblemDto })
   @ApiConflictResponse({
     description: 'RETURN_NOT_CANCELLABLE (the goods have arrived, or the return is closed), or IDEMPOTENCY_KEY_IN_USE (a request with this key is still being processed).',
