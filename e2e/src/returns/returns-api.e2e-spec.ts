@@ -9,6 +9,15 @@ import { queryService, Trading } from '../../support/trading.js';
  * platform only, held for a reviewer by the platform's policy, cancelled, and refused beyond what
  * shipped; received and graded by the warehouse, refunded and counted in the analytics.
  */
+/** What these tests read of a listed return. */
+interface ReturnRow {
+  id: string;
+  orderId: string;
+  status: string;
+  reviewReasons: string[];
+  lines: Array<{ sku: string; quantity: number }>;
+}
+
 describe('returns through the gateway (six services, real PostgreSQL and RabbitMQ)', () => {
   let t: Trading;
   let otherShop: GatewayClient;
@@ -21,7 +30,7 @@ describe('returns through the gateway (six services, real PostgreSQL and RabbitM
 
   const line = (quantity: number, reasonCode = 'DAMAGED_IN_TRANSIT') => ({ sku, quantity, reasonCode });
   const ask = (orderId: string, lines: object[], idempotencyKey?: string) => t.shop.post('/v1/returns', { orderId, lines, resolution: 'refund' }, idempotencyKey);
-  const returnsOf = async (client: GatewayClient, query: string) => (await client.expect(200, client.get(`/v1/returns?${query}`))).items as Array<Record<string, any>>;
+  const returnsOf = async (client: GatewayClient, query: string) => (await client.expect(200, client.get(`/v1/returns?${query}`))).items as ReturnRow[];
 
   /** A new order of SHIPPED units of `item`, shipped and delivered through the API, known to returns. */
   async function aDeliveredOrder(item = sku): Promise<string> {
