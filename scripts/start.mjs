@@ -1,7 +1,8 @@
 // `npm start`: builds (cached), then runs all six services against local PostgreSQL and RabbitMQ.
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
-// <SERVICE>_DATABASE_URL to point one service elsewhere, <SERVICE>_PORT to move one (the gateway follows), RABBITMQ_URL, LOG_LEVEL,
+// <SERVICE>_DATABASE_URL to point one service elsewhere, <SERVICE>_PORT to move one (the gateway
+// follows), RABBITMQ_URL, LOG_LEVEL,
 // INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise),
 // WEBHOOK_SECRET_KEY (else the local key below), WEBHOOK_ALLOW_PRIVATE_NETWORKS (default false:
 // webhooks reach the public internet only, as in production; set it to subscribe a local receiver).
