@@ -3,7 +3,8 @@
 // are not), builds (cached), then runs all six services against them.
 // Each service gets its own database on the server (created on start): skald_<service>.
 // Environment: SKALD_POSTGRES_URL (server, default postgres://postgres@127.0.0.1:5432),
-// <SERVICE>_DATABASE_URL to point one service elsewhere, RABBITMQ_URL, LOG_LEVEL,
+// <SERVICE>_DATABASE_URL to point one service elsewhere, <SERVICE>_PORT to move one (the gateway
+// follows), RABBITMQ_URL, LOG_LEVEL,
 // INTERNAL_API_TOKEN (the secret the gateway shows the services; a random one per run otherwise),
 // WEBHOOK_SECRET_KEY (else the local key below), WEBHOOK_ALLOW_PRIVATE_NETWORKS (default false:
 // webhooks reach the public internet only, as in production; set it to subscribe a local receiver).
@@ -11,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
+import { gatewayUpstreams, root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
 
 const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -44,14 +45,19 @@ if (!process.argv.includes('--no-build')) {
 // Built above: where each service's database is, as the gateway's CLI finds it too.
 const { localDatabaseUrl } = await import('@skald/persistence');
 
+/** A service's port: <SERVICE>_PORT, else its default. */
+const portOf = (name) => process.env[`${name.toUpperCase()}_PORT`] ?? String(SERVICES.find((s) => s.name === name).port);
+
 const started = Date.now();
 const suite = await startSuite(
-  (name, port) => ({
-    PORT: process.env[`${name.toUpperCase()}_PORT`] ?? String(port),
+  (name) => ({
+    PORT: portOf(name),
     DATABASE_URL: localDatabaseUrl(name, process.env).url,
     RABBITMQ_URL: rabbitmq,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...(name === 'gateway' || name === 'notifications' ? { WEBHOOK_SECRET_KEY: webhookSecretKey } : {}),
+    // The gateway forwards to the services on their ports (also when <SERVICE>_PORT moved one).
+    ...(name === 'gateway' ? gatewayUpstreams((upstream) => `http://127.0.0.1:${portOf(upstream)}`) : {}),
   }),
   { onLine: (line) => process.stdout.write(`${line}\n`) },
 );

@@ -42,7 +42,7 @@ import { createTestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { freePort, serviceDir, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, serviceDir, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
@@ -184,9 +184,7 @@ async function runPlatform(cleanup) {
   const webhookSecretKey = randomBytes(32).toString('base64');
   const extra = {
     gateway: {
-      ORDERS_URL: url('orders'),
-      INVENTORY_URL: url('inventory'),
-      WAREHOUSE_URL: url('warehouse'),
+      ...gatewayUpstreams(url),
       WEBHOOK_SECRET_KEY: webhookSecretKey,
       // One platform key places every order and one staff key plays every operator: the default
       // limit (100/s per key) would measure the limit, not the suite. Each request is still counted

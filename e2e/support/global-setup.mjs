@@ -5,7 +5,7 @@
 // for this run (tests that call a service directly, as the gateway does, send it).
 import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
-import { freePort, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
@@ -19,9 +19,7 @@ export default async function globalSetup() {
   const webhooks = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') };
   const extra = {
     gateway: {
-      ORDERS_URL: url('orders'),
-      INVENTORY_URL: url('inventory'),
-      WAREHOUSE_URL: url('warehouse'),
+      ...gatewayUpstreams(url),
       ...webhooks,
       ...GATEWAY_LIMITS_OFF,
     },

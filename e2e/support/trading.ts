@@ -193,7 +193,7 @@ export class Trading {
 
 /** Rows of one service's database (read-only checks the API does not expose: saga step log). */
 export async function queryService<T = any>(
-  service: 'gateway' | 'orders' | 'inventory' | 'warehouse' | 'notifications',
+  service: 'gateway' | 'orders' | 'inventory' | 'warehouse' | 'returns' | 'notifications',
   sql: string,
   params: unknown[] = [],
   target: SuiteTarget = suite(),

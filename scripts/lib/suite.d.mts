@@ -28,6 +28,8 @@ export interface StartOptions {
 export const root: string;
 export const SERVICES: ServiceInfo[];
 export function serviceDir(name: string): string;
+/** The gateway's upstream URLs (ORDERS_URL, INVENTORY_URL, WAREHOUSE_URL, RETURNS_URL) from each service's URL. */
+export function gatewayUpstreams(urlOf: (name: string) => string): Record<'ORDERS_URL' | 'INVENTORY_URL' | 'WAREHOUSE_URL' | 'RETURNS_URL', string>;
 export function startService(name: string, env: Record<string, string>, options?: StartOptions): StartedService;
 export function freePort(): Promise<number>;
 export function newInternalToken(): string;

@@ -23,6 +23,15 @@ export const SERVICES = [
 export const serviceDir = (name) => path.join(root, 'services', name);
 
 /**
+ * Where the gateway finds the services it forwards to (ORDERS_URL, INVENTORY_URL, WAREHOUSE_URL,
+ * RETURNS_URL), given each service's URL by name.
+ * @param {(name: string) => string} urlOf
+ */
+export function gatewayUpstreams(urlOf) {
+  return { ORDERS_URL: urlOf('orders'), INVENTORY_URL: urlOf('inventory'), WAREHOUSE_URL: urlOf('warehouse'), RETURNS_URL: urlOf('returns') };
+}
+
+/**
  * V8 heap settings of a service process (as in the Docker image): a small young generation and a
  * bounded old one keep peak RSS near 120 MB instead of ~190 MB under load (docs/adr/0003).
  */

@@ -3,7 +3,7 @@ import { dropDatabase } from '@skald/persistence';
 import { createTestVhost, TestSmsProvider, TestSmtpServer, TestWebhookReceiver, vhostAdmin, vhostOf, waitFor, type TestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
-import { freePort, newInternalToken, SERVICES, startService, waitUntilReady } from '../../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, newInternalToken, SERVICES, startService, waitUntilReady } from '../../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, POSTGRES_SERVER, PURCHASING_RECIPIENTS, RABBITMQ_URL, serviceEnv, WAREHOUSE_RECIPIENTS } from '../../support/environment.mjs';
 import type { SuiteTarget } from '../../support/suite-state.mjs';
 
@@ -38,7 +38,7 @@ export class FaultSuite implements SuiteTarget {
     const shared = { INTERNAL_API_TOKEN: newInternalToken() };
     const webhooks = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_SECRET_KEY: randomBytes(32).toString('base64') };
     const extra: Record<string, Record<string, string>> = {
-      gateway: { ORDERS_URL: url('orders'), INVENTORY_URL: url('inventory'), WAREHOUSE_URL: url('warehouse'), ...webhooks, ...GATEWAY_LIMITS_OFF },
+      gateway: { ...gatewayUpstreams(url), ...webhooks, ...GATEWAY_LIMITS_OFF },
       // Backorder deadlines come due within the test.
       orders: { SAGA_SCHEDULER_INTERVAL_MS: '200' },
       notifications: {

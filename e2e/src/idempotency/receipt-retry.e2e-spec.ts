@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startService } from '../../../scripts/lib/suite.mjs';
+import { gatewayUpstreams, startService } from '../../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, serviceEnv } from '../../support/environment.mjs';
 import { createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
 import { ResponseProxy } from '../../support/response-proxy.js';
@@ -25,9 +25,8 @@ describe('a receipt whose answer was lost, retried with its Idempotency-Key (gat
       await serviceEnv('gateway', {
         DATABASE_URL: databases.gateway,
         RABBITMQ_URL: rabbitmqUrl,
-        ORDERS_URL: urls.orders,
+        ...gatewayUpstreams((name) => urls[name]),
         INVENTORY_URL: proxy.url(),
-        WAREHOUSE_URL: urls.warehouse,
         UPSTREAM_TIMEOUT_MS: '1500',
         // As the suite's gateway: the services' token when the suite sets one, a sealing key (no
         // webhook is subscribed here) and a rate limit out of the way.

@@ -8,6 +8,7 @@ import { ReplyInterceptor } from './http/reply.interceptor.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { ReturnsModule } from './returns/returns.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -22,6 +23,7 @@ export class AppModule {
         OrdersModule,
         InventoryModule,
         WarehouseModule,
+        ReturnsModule,
         WebhooksModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.

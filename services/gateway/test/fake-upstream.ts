@@ -24,7 +24,7 @@ export interface CannedResponse {
 export type Responder = (request: ReceivedRequest) => CannedResponse | Promise<CannedResponse>;
 
 /**
- * Plays an owning service (orders, inventory, warehouse) for the gateway under test: a real local
+ * Plays an owning service (orders, inventory, warehouse, returns) for the gateway under test: a real local
  * HTTP server that records every request and answers what the test tells it to.
  */
 export class FakeUpstream {

@@ -17,6 +17,6 @@ export function allows(rule: AccessRule, caller: Caller): boolean {
 export function describeRule(rule: AccessRule): string {
   const who: string[] = [];
   if (rule.platforms) who.push('platform keys');
-  if (rule.roles.length > 0) who.push(`staff keys with role ${[...rule.roles, 'admin'].join(', ')}`);
+  if (rule.roles.length > 0) who.push(`staff keys with role ${[...new Set([...rule.roles, 'admin'])].join(', ')}`);
   return who.join('; ');
 }

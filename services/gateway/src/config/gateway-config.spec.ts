@@ -61,3 +61,16 @@ describe('GatewayConfig: webhook sealing key', () => {
     expect(problems).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: .*\(got 35 characters, not shown\)$/)]);
   });
 });
+
+describe('GatewayConfig: upstreams', () => {
+  it('finds the four owning services on their default local ports unless told otherwise, and takes only http(s) URLs', () => {
+    expect(loadConfig('gateway', GatewayConfig, required)).toMatchObject({
+      ORDERS_URL: 'http://127.0.0.1:3001',
+      INVENTORY_URL: 'http://127.0.0.1:3002',
+      WAREHOUSE_URL: 'http://127.0.0.1:3003',
+      RETURNS_URL: 'http://127.0.0.1:3004',
+    });
+    expect(loadConfig('gateway', GatewayConfig, { ...required, RETURNS_URL: 'http://returns:3004' }).RETURNS_URL).toBe('http://returns:3004');
+    expect(problemsOf({ RETURNS_URL: 'ftp://returns:3004' }).map((p) => p.split(':')[0])).toEqual(['RETURNS_URL']);
+  });
+});

@@ -39,6 +39,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsUrlWithProtocol('http:', 'https:')
   WAREHOUSE_URL = 'http://127.0.0.1:3003';
 
+  /** The returns service's internal API (returns, return policies, return analytics). */
+  @IsUrlWithProtocol('http:', 'https:')
+  RETURNS_URL = 'http://127.0.0.1:3004';
+
   /** How long the gateway waits for an upstream's response headers, and between body chunks. */
   @Type(() => Number)
   @IsInt()

@@ -4,8 +4,8 @@ import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-te
 interface Operation {
   operationId: string;
   security?: Array<Record<string, string[]>>;
-  parameters?: Array<{ name: string; in: string }>;
-  responses: Record<string, { headers?: Record<string, unknown> }>;
+  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  responses: Record<string, { headers?: Record<string, unknown>; description?: string }>;
   requestBody?: unknown;
 }
 
@@ -57,6 +57,16 @@ describe('the OpenAPI document of the public API', () => {
         'GET /v1/platforms/{platformId}/customers/{customerId}',
         'PUT /v1/warehouses/{code}',
         'PUT /v1/stock/{sku}/warehouses/{warehouse}/low-stock-threshold',
+        'POST /v1/returns',
+        'GET /v1/returns',
+        'GET /v1/returns/{id}',
+        'POST /v1/returns/{id}/cancel',
+        'POST /v1/returns/{id}/review',
+        'POST /v1/returns/{id}/receive',
+        'POST /v1/returns/{id}/inspect',
+        'PUT /v1/platforms/{platformId}/return-policy',
+        'GET /v1/platforms/{platformId}/return-policy',
+        'GET /v1/analytics/returns',
       ].sort(),
     );
     for (const { route, operation } of publicOperations()) {
@@ -86,6 +96,19 @@ describe('the OpenAPI document of the public API', () => {
     const entry = okSchema('/v1/stock/{sku}/ledger').properties.items.items;
     expect(entry.properties.kind.enum).toEqual(expect.arrayContaining(['return_restocked', 'return_quarantined', 'return_written_off']));
     expect(entry.required).toEqual(expect.arrayContaining(['quarantinedDelta', 'quarantinedAfter', 'writtenOff']));
+  });
+
+  it('documents the returns routes: Idempotency-Key required where a blind retry would act twice, and the policy refusals', () => {
+    const operation = (path: string, method: string) => document.paths[path][method];
+    const keyRequired = (path: string, method: string) => operation(path, method).parameters?.find((p) => p.name === 'Idempotency-Key')?.required ?? false;
+    expect(['/v1/returns', '/v1/returns/{id}/receive', '/v1/returns/{id}/inspect'].map((path) => keyRequired(path, 'post'))).toEqual([true, true, true]);
+    expect([keyRequired('/v1/returns/{id}/cancel', 'post'), keyRequired('/v1/returns/{id}/review', 'post'), keyRequired('/v1/platforms/{platformId}/return-policy', 'put')]).toEqual([false, false, false]);
+    const refusals = operation('/v1/returns', 'post').responses['422'].description;
+    for (const code of ['RETURN_WINDOW_CLOSED', 'RETURN_QUANTITY_EXCEEDED', 'SKU_NOT_RETURNABLE']) expect(refusals).toContain(code);
+    expect(operation('/v1/returns', 'post').responses['404'].description).toContain('RETURN_ORDER_NOT_FOUND');
+    expect(operation('/v1/returns/{id}/cancel', 'post').responses['409'].description).toContain('RETURN_NOT_CANCELLABLE');
+    expect(operation('/v1/returns/{id}/review', 'post').responses['409'].description).toContain('RETURN_NOT_AWAITING_REVIEW');
+    expect(operation('/v1/platforms/{platformId}/return-policy', 'put').responses['403'].description).toContain('Allowed: staff keys with role admin.');
   });
 
   it("passes Redocly's recommended rules", async () => {

@@ -13,7 +13,7 @@ type Answer = { status: number; headers: Record<string, string>; body: { code?: 
 describe('hostile input is a 4xx at the gateway and never reaches a service (gateway with fake upstreams)', () => {
   let gw: GatewayUnderTest;
   let platform: TestPlatform;
-  const upstreamCalls = () => gw.orders.received.length + gw.inventory.received.length + gw.warehouse.received.length;
+  const upstreamCalls = () => gw.orders.received.length + gw.inventory.received.length + gw.warehouse.received.length + gw.returns.received.length;
 
   beforeAll(async () => {
     gw = await startGateway();

@@ -8,7 +8,7 @@ const fieldsOf = (body: { errors?: Array<{ field: string }> }) => new Set((body.
 describe('the public contract: bad input is refused with 400 and never reaches a service (gateway with fake upstreams)', () => {
   let gw: GatewayUnderTest;
   let platform: TestPlatform;
-  const upstreamCalls = () => gw.orders.received.length + gw.inventory.received.length + gw.warehouse.received.length;
+  const upstreamCalls = () => gw.orders.received.length + gw.inventory.received.length + gw.warehouse.received.length + gw.returns.received.length;
 
   beforeAll(async () => {
     gw = await startGateway();

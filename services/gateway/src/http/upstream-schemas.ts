@@ -12,7 +12,7 @@ const integer: SchemaObject = { type: 'integer' };
 const decimal: SchemaObject = { type: 'string', description: 'Decimal string.', example: '12.5000' };
 const object: SchemaObject = { type: 'object', additionalProperties: true };
 
-function resource(description: string, properties: Record<string, SchemaObject>, required = Object.keys(properties)): SchemaObject {
+export function resource(description: string, properties: Record<string, SchemaObject>, required = Object.keys(properties)): SchemaObject {
   return { type: 'object', description, properties, required, additionalProperties: true };
 }
 

@@ -17,7 +17,7 @@ import { Reply } from '../http/reply.js';
 import type { StoredResponse } from './idempotency-record.entity.js';
 import type { ClaimedRecord } from './idempotency.repository.js';
 import { IdempotencyService, type IdempotencyOutcome } from './idempotency.service.js';
-import { IDEMPOTENCY_OMIT_FROM_REPLAY } from './idempotent-options.js';
+import { IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_OMIT_FROM_REPLAY } from './idempotent-options.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -74,7 +74,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request & { caller?: Caller }>();
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.headers[IDEMPOTENCY_KEY_HEADER];
-    if (!GUARDED_METHODS.has(req.method) || key === undefined) return next.handle();
+    if (!GUARDED_METHODS.has(req.method)) return next.handle();
+    if (key === undefined) {
+      if (!this.reflector.get<boolean | undefined>(IDEMPOTENCY_KEY_REQUIRED, context.getHandler())) return next.handle();
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        detail: 'This operation needs an Idempotency-Key, so that a retry does not act twice.',
+        errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key is required' }],
+      });
+    }
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       throw new BadRequestException({
         code: 'VALIDATION_FAILED',

@@ -1,21 +1,24 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiConflictResponse, ApiHeader } from '@nestjs/swagger';
 import { ProblemDto } from '@skald/service-kit';
-import { IDEMPOTENCY_OMIT_FROM_REPLAY, type IdempotentOptions } from './idempotent-options.js';
+import { IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_OMIT_FROM_REPLAY, type IdempotentOptions } from './idempotent-options.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /**
- * Honours an optional `Idempotency-Key` on the route (POST, PUT). A 422 IDEMPOTENCY_KEY_REUSED is
- * documented with the route's other 422 answers (see each route's description).
+ * Honours an `Idempotency-Key` on the route (POST, PUT), optional unless `required`. A 422
+ * IDEMPOTENCY_KEY_REUSED is documented with the route's other 422 answers (see each route's description).
  */
 export function Idempotent(options: IdempotentOptions = {}) {
+  const required = options.required ?? false;
   return applyDecorators(
     SetMetadata(IDEMPOTENCY_OMIT_FROM_REPLAY, options.omitFromReplay ?? []),
+    SetMetadata(IDEMPOTENCY_KEY_REQUIRED, required),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
-      required: false,
+      required,
       description:
+        (required ? 'Required here: without it the answer is 400 VALIDATION_FAILED and nothing is done. ' : '') +
         'Makes the request safe to retry (1–255 printable characters, unique per request; remembered 24 h per platform, or per staff key). ' +
         'The same key with the same request answers the first response again with `Idempotent-Replayed: true`; ' +
         'with another method, path or body it is refused (422 IDEMPOTENCY_KEY_REUSED). ' +

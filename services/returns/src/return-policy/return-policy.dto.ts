@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MAX_ORDER_AMOUNT } from '@skald/contracts';
+import { outOfRange } from '@skald/service-kit';
 import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class PlatformIdParams {
+  @ApiProperty({ description: 'The platform (tenant) id' })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'platformId is a platform id' })
   platformId: string;
@@ -30,7 +32,7 @@ export class ReturnPolicyBody {
   @IsOptional()
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
   @Min(0)
-  @Max(MAX_ORDER_AMOUNT)
+  @Max(MAX_ORDER_AMOUNT, outOfRange())
   reviewAbove?: number | null;
 
   @ApiProperty({ required: false, default: 100, minimum: 0, maximum: 100 })

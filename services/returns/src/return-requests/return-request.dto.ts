@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MAX_QUANTITY, RETURN_STATUSES, type ReturnStatus } from '@skald/contracts';
+import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
@@ -13,7 +14,7 @@ export class ReceivedLineBody {
   @ApiProperty({ minimum: 1 })
   @IsInt()
   @Min(1)
-  @Max(MAX_QUANTITY)
+  @Max(MAX_QUANTITY, outOfRange())
   quantity: number;
 }
 
@@ -82,6 +83,7 @@ export class InspectReturnBody {
 }
 
 export class ReturnIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 }
