@@ -17,6 +17,8 @@ export interface LedgerEntry {
   kind: string;
   onHandDelta: number;
   reservedDelta: number;
+  /** Returned goods graded B go into quarantine (on hand, never available). */
+  quarantinedDelta?: number;
   orderId: string | null;
 }
 
@@ -100,12 +102,14 @@ export class Trading {
 
   private async stockLedgerDifference(sku: string): Promise<string | null> {
     const ledger = await this.ledger(sku);
-    for (const level of await this.stock(sku)) {
+    const levels = (await this.staff.expect(200, this.staff.get(`/v1/stock/${sku}`))).warehouses as Array<StockRow & { quarantined: number }>;
+    for (const level of levels) {
       const mine = ledger.filter((e) => e.warehouse === level.warehouse);
       const onHand = mine.reduce((sum, e) => sum + e.onHandDelta, 0);
       const reserved = mine.reduce((sum, e) => sum + e.reservedDelta, 0);
-      if (onHand !== level.onHand || reserved !== level.reserved || level.available !== level.onHand - level.reserved) {
-        return `${sku} in ${level.warehouse}: level ${JSON.stringify(level)}, ledger on hand ${onHand}, reserved ${reserved}`;
+      const quarantined = mine.reduce((sum, e) => sum + (e.quarantinedDelta ?? 0), 0);
+      if (onHand !== level.onHand || reserved !== level.reserved || quarantined !== level.quarantined || level.available !== level.onHand - level.reserved - level.quarantined) {
+        return `${sku} in ${level.warehouse}: level ${JSON.stringify(level)}, ledger on hand ${onHand}, reserved ${reserved}, quarantined ${quarantined}`;
       }
     }
     return null;
@@ -184,6 +188,29 @@ export class Trading {
   async shipAll(noteId: string): Promise<string> {
     for (const step of ['confirm', 'pick', 'pack'] as const) await this.step(noteId, step);
     return this.ship(noteId);
+  }
+
+  /**
+   * A paid order of `quantity` units of `sku` (received into `warehouse` first), shipped and
+   * delivered through the API, and known as delivered to returns (its replica learns it from events).
+   */
+  async deliveredOrder(warehouse: string, sku: string, quantity: number, unitPrice: number, options: PlaceOptions = {}): Promise<string> {
+    await this.receive(warehouse, [{ sku, quantity }]);
+    const { id } = await this.place([{ sku, quantity, unitPrice }], { paid: true, ...options });
+    const [note] = await this.notesOf(id, 1);
+    const shipmentId = await this.shipAll(note.id);
+    await this.operator.expect(200, this.operator.post(`/v1/shipments/${shipmentId}/delivered`, {}));
+    await this.reaches(id, 'delivered');
+    await waitFor(`order ${id} delivered in returns`, async () => {
+      const rows = await queryService(
+        'returns',
+        `SELECT 1 FROM returnable_order o JOIN returnable_shipment s USING (order_id) WHERE o.order_id = $1 AND s.shipped_at IS NOT NULL AND s.delivered_at IS NOT NULL`,
+        [id],
+        this.target,
+      );
+      return rows.length === 1 ? true : undefined;
+    }, 30_000);
+    return id;
   }
 
   cancel(id: string, reason = 'customer changed their mind') {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@skald/testing';
 import { createPlatform, createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
-import { queryService, Trading } from '../../support/trading.js';
+import { Trading } from '../../support/trading.js';
 
 /**
  * Returns through the public API (gateway → returns service), after a real order was shipped and
@@ -32,25 +32,8 @@ describe('returns through the gateway (six services, real PostgreSQL and RabbitM
   const ask = (orderId: string, lines: object[], idempotencyKey?: string) => t.shop.post('/v1/returns', { orderId, lines, resolution: 'refund' }, idempotencyKey);
   const returnsOf = async (client: GatewayClient, query: string) => (await client.expect(200, client.get(`/v1/returns?${query}`))).items as ReturnRow[];
 
-  /** A new order of SHIPPED units of `item`, shipped and delivered through the API, known to returns. */
-  async function aDeliveredOrder(item = sku): Promise<string> {
-    await t.receive(wh, [{ sku: item, quantity: SHIPPED }]);
-    const { id } = await t.place([{ sku: item, quantity: SHIPPED, unitPrice: 12.5 }], { paid: true });
-    const [note] = await t.notesOf(id, 1);
-    const shipmentId = await t.shipAll(note.id);
-    await t.operator.expect(200, t.operator.post(`/v1/shipments/${shipmentId}/delivered`, {}));
-    await t.reaches(id, 'delivered');
-    // Returns learns of the order, its shipment and its delivery from events: its replica has them all.
-    await waitFor(`order ${id} delivered in returns`, async () => {
-      const rows = await queryService(
-        'returns',
-        `SELECT 1 FROM returnable_order o JOIN returnable_shipment s USING (order_id) WHERE o.order_id = $1 AND s.shipped_at IS NOT NULL AND s.delivered_at IS NOT NULL`,
-        [id],
-      );
-      return rows.length === 1 ? true : undefined;
-    }, 30_000);
-    return id;
-  }
+  /** A new order of SHIPPED units, shipped and delivered through the API, known to returns. */
+  const aDeliveredOrder = (item = sku): Promise<string> => t.deliveredOrder(wh, item, SHIPPED, 12.5);
 
   beforeAll(async () => {
     const staff = await createStaffKey(['inventory', 'ops']);
