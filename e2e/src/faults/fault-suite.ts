@@ -25,6 +25,8 @@ export class FaultSuite implements SuiteTarget {
   databases: Record<string, string> = {};
   private readonly envs: Record<string, Record<string, string>> = {};
   private readonly running = new Map<string, Started>();
+  /** The last log lines of each service (shown when one dies under a fault). */
+  private readonly recentLines = new Map<string, string[]>();
   private vhost?: TestVhost;
 
   async start(): Promise<this> {
@@ -144,8 +146,12 @@ export class FaultSuite implements SuiteTarget {
   }
 
   private async launch(name: string): Promise<void> {
+    const recent: string[] = [];
+    this.recentLines.set(name, recent);
     const service = startService(name, this.envs[name], {
       onLine: (line) => {
+        recent.push(line);
+        if (recent.length > 80) recent.shift();
         if (/"level":"(error|fatal)"/.test(line)) this.errorLines.push(`${name}: ${logMessage(line)}`);
       },
     });
@@ -153,8 +159,15 @@ export class FaultSuite implements SuiteTarget {
     await service.ready;
   }
 
+  /** Every service ready again; one that died instead is named with its last log lines. */
   private async allReady(): Promise<void> {
-    await Promise.all([...this.running.values()].map((service) => waitUntilReady(service.url, 60_000, service.exited)));
+    await Promise.all(
+      [...this.running].map(([name, service]) =>
+        waitUntilReady(service.url, 60_000, service.exited).catch((error: Error) => {
+          throw new Error(`${name}: ${error.message}\n${(this.recentLines.get(name) ?? []).join('\n')}`);
+        }),
+      ),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { ResilientClient } from './resilient-client.js';
 
 export interface PostgresOptions {
   url: string;
@@ -46,6 +47,8 @@ export function postgresDataSourceOptions(options: PostgresOptions): DataSourceO
     connectTimeoutMS: options.connectTimeoutMs ?? DEFAULT_DATABASE_CONNECT_TIMEOUT_MS,
     // Passed to pg.Pool / pg.Client as they are.
     extra: {
+      // A connection ended by the server outside a query never crashes the process (see ResilientClient).
+      Client: ResilientClient,
       idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
       // TCP keep-alive: a connection to a vanished server is noticed without waiting for a query.
       keepAlive: true,
