@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
 import { SagaEntity, SagaStepEntity, type SagaStepKind } from './saga.entity.js';
@@ -57,6 +57,11 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
 
   find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
     return manager.findOneBy(SagaEntity, { id, type: this.definition.type }) as Promise<SagaEntity<S, D> | null>;
+  }
+
+  /** Several sagas at once (a page of a list), not locked. */
+  findMany(manager: EntityManager, ids: readonly string[]): Promise<Array<SagaEntity<S, D>>> {
+    return manager.findBy(SagaEntity, { id: In([...ids]), type: this.definition.type }) as Promise<Array<SagaEntity<S, D>>>;
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SkaldError, normalizeAmount, type ReturnStatus, type StockLineValue } from '@skald/contracts';
 import { decodeTimeIdCursor, encodeTimeIdCursor, tenantOf, type Caller } from '@skald/service-kit';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { ReturnPolicyRepository } from '../return-policy/return-policy.repository.js';
 import { checkReturn } from '../return-policy/return-rules.js';
 import { RETURN_SAGA, type ReturnSagaRow } from '../return-saga/return-saga.definition.js';
@@ -154,8 +154,9 @@ export class ReturnRequestsService {
       `SELECT r.id FROM return_request r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     );
-    const page = ids.slice(0, limit);
-    const items = await Promise.all(page.map(({ id }) => this.get(caller, id)));
+    const page = ids.slice(0, limit).map(({ id }) => id);
+    const requests = await manager.findBy(ReturnRequestEntity, { id: In(page) });
+    const items = await this.views(manager, page.map((id) => requests.find((r) => r.id === id)).filter((r): r is ReturnRequestEntity => r !== undefined));
     const last = items.at(-1);
     return { items, nextCursor: ids.length > limit && last ? encodeTimeIdCursor(last.createdAt, last.id) : null };
   }
@@ -164,8 +165,27 @@ export class ReturnRequestsService {
     return this.view(manager, request, order, saga);
   }
 
+  /** The views of a page of returns: their lines, orders and sagas read in one query each. */
+  private async views(manager: EntityManager, requests: ReturnRequestEntity[]): Promise<ReturnView[]> {
+    if (requests.length === 0) return [];
+    const ids = requests.map((r) => r.id);
+    const lines = await manager.find(ReturnLineEntity, { where: { returnId: In(ids) }, order: { lineNo: 'ASC' } });
+    const orders = await manager.findBy(ReturnableOrderEntity, { orderId: In([...new Set(requests.map((r) => r.orderId))]) });
+    const sagas = await this.steps.sagas.findMany(manager, ids);
+    return requests.map((request) => {
+      // The return's order row is referenced by a foreign key: always there.
+      const order = orders.find((o) => o.orderId === request.orderId);
+      if (!order) throw new Error(`return ${request.id}: order ${request.orderId} missing from the replica`);
+      return this.toView(request, order, sagas.find((s) => s.id === request.id) ?? null, lines.filter((l) => l.returnId === request.id));
+    });
+  }
+
   private async view(manager: EntityManager, request: ReturnRequestEntity, order: ReturnableOrderEntity, saga: ReturnSagaRow | null): Promise<ReturnView> {
     const lines = await manager.find(ReturnLineEntity, { where: { returnId: request.id }, order: { lineNo: 'ASC' } });
+    return this.toView(request, order, saga, lines);
+  }
+
+  private toView(request: ReturnRequestEntity, order: ReturnableOrderEntity, saga: ReturnSagaRow | null, lines: ReturnLineEntity[]): ReturnView {
     return {
       id: request.id,
       rmaNumber: request.rmaNumber,
