@@ -177,6 +177,41 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
     expect(await scheduler.runOnce()).toBe(0);
   });
 
+  it('re-sends an unanswered booking with back-off, stuck after the last re-send and still re-sent; re-sends an unanswered cancellation', async () => {
+    const tenantId = shop();
+    const scheduler = world.sut.app.get(ReturnSagaScheduler);
+    const sent = (routingKey: string, id: string) => world.probe.received.filter((m) => m.routingKey === routingKey && (m.payload as { returnId: string }).returnId === id).length;
+    const due = (id: string, resends?: number) =>
+      world.sut.dataSource.query(
+        `UPDATE saga SET deadline_at = now() - interval '1 second'${resends === undefined ? '' : `, data = jsonb_set(data, '{resends}', to_jsonb($2::int))`} WHERE id = $1`,
+        resends === undefined ? [id] : [id, resends],
+      );
+
+    const ret = await anApprovedReturn(tenantId, 'refund', [{ sku: 'MUG', quantity: 1, unitPrice: '5' }], [{ sku: 'MUG', quantity: 1 }]);
+    const { meta, ref } = await receiveAndInspect(tenantId, ret, [{ sku: 'MUG', quantity: 1 }], [{ sku: 'MUG', quantity: 1, grade: 'A' }]);
+    await due(ret.id);
+    await scheduler.runOnce();
+    await waitFor('the booking re-sent', () => (sent(BookReturnedStockV1.routingKey, ret.id) === 2 ? true : undefined));
+    const [{ deadline_at: next }] = await world.sut.dataSource.query(`SELECT deadline_at FROM saga WHERE id = $1`, [ret.id]);
+    expect(next.getTime()).toBeGreaterThan(Date.now());
+    expect((await world.sut.http().get(`/v1/returns/${ret.id}`).set(asPlatform(tenantId))).body.stuck).toBe(false);
+    // Past the last re-send (SAGA_MAX_RESENDS, 5 by default): stuck, and the booking is still asked for.
+    await due(ret.id, 5);
+    await scheduler.runOnce();
+    await waitFor('the booking re-sent again', () => (sent(BookReturnedStockV1.routingKey, ret.id) === 3 ? true : undefined));
+    expect((await world.sut.http().get(`/v1/returns/${ret.id}`).set(asPlatform(tenantId))).body).toMatchObject({ status: 'inspected', stuck: true });
+    // The answer, late, still finishes the return.
+    world.probe.publish(ReturnedStockBookedV1, { ...ref, lines: [{ sku: 'MUG', quantity: 1, grade: 'A' }], bookedAt: new Date().toISOString() }, meta);
+    expect(await world.status(tenantId, ret.id, 'closed')).toMatchObject({ refundAmount: '5', stuck: false });
+
+    const withdrawn = await anApprovedReturn(tenantId, 'refund', [{ sku: 'MUG', quantity: 1, unitPrice: '5' }], [{ sku: 'MUG', quantity: 1 }]);
+    await world.sut.http().post(`/v1/returns/${withdrawn.id}/cancel`).set(asPlatform(tenantId)).set(anIdempotencyKey()).send({});
+    await world.probe.next(CancelExpectedReturnV1, (p) => p.returnId === withdrawn.id);
+    await due(withdrawn.id);
+    await scheduler.runOnce();
+    await waitFor('the cancellation re-sent', () => (sent(CancelExpectedReturnV1.routingKey, withdrawn.id) === 2 ? true : undefined));
+  });
+
   it('never cancels goods being received: past the wait, the receipt is asked for again instead', async () => {
     const tenantId = shop();
     const ret = await anApprovedReturn(tenantId, 'refund', [{ sku: 'MUG', quantity: 1, unitPrice: '5' }], [{ sku: 'MUG', quantity: 1 }]);

@@ -141,7 +141,8 @@ export class ReturnSaga {
   async receive(manager: EntityManager, caller: Caller, id: string, lines: StockLineValue[] | undefined): Promise<ReturnStep> {
     const step = await this.steps.lockFor(manager, caller, id);
     const { saga, request: ret } = step;
-    if (saga.state !== 'approved') {
+    // The table says where receive is acted on (approved); the log entry goes with the rest if refused below.
+    if (!(await this.steps.sagas.receive(manager, saga, request(RETURN_REQUESTS.receive)))) {
       throw new SkaldError('RETURN_NOT_RECEIVABLE', `return ${id} is ${ret.status}: only an approved return's goods are received`, { retryable: false, details: { status: ret.status } });
     }
     const listed = bySku(await manager.findBy(ReturnLineEntity, { returnId: id }));
@@ -157,7 +158,6 @@ export class ReturnSaga {
     if (saga.data.receipt && JSON.stringify(saga.data.receipt) !== JSON.stringify(receipt)) {
       throw new SkaldError('RETURN_NOT_RECEIVABLE', `return ${id}: a receipt of other quantities is being recorded`, { retryable: false, details: { receipt: saga.data.receipt } });
     }
-    await this.steps.sagas.receive(manager, saga, request(RETURN_REQUESTS.receive));
     saga.data = { ...saga.data, receipt, refusal: null };
     await this.steps.sagas.save(manager, saga);
     await this.steps.command(manager, saga, this.steps.requestSender(manager, ret), RecordReturnReceiptV1, { returnId: id, lines: receipt });
@@ -184,7 +184,7 @@ export class ReturnSaga {
   async inspect(manager: EntityManager, caller: Caller, id: string, lines: Array<StockLineValue & { grade: 'A' | 'B' | 'C'; note?: string }>): Promise<ReturnStep> {
     const step = await this.steps.lockFor(manager, caller, id);
     const { saga, request: ret } = step;
-    if (saga.state !== 'received') {
+    if (!(await this.steps.sagas.receive(manager, saga, request(RETURN_REQUESTS.inspect)))) {
       throw new SkaldError('RETURN_NOT_INSPECTABLE', `return ${id} is ${ret.status}: only received goods are inspected`, { retryable: false, details: { status: ret.status } });
     }
     const received = bySku(saga.data.received ?? []);
@@ -201,7 +201,6 @@ export class ReturnSaga {
     if (saga.data.inspection && JSON.stringify(saga.data.inspection) !== JSON.stringify(inspection)) {
       throw new SkaldError('RETURN_NOT_INSPECTABLE', `return ${id}: an inspection with other grades is being recorded`, { retryable: false, details: { inspection: saga.data.inspection } });
     }
-    await this.steps.sagas.receive(manager, saga, request(RETURN_REQUESTS.inspect));
     saga.data = { ...saga.data, inspection, refusal: null };
     await this.steps.sagas.save(manager, saga);
     await this.steps.command(manager, saga, this.steps.requestSender(manager, ret), RecordReturnInspectionV1, { returnId: id, lines: inspection });
