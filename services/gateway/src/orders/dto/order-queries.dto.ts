@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ORDER_STATUSES, type OrderStatus } from '@skald/contracts';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { CURSOR_PATTERN, CUSTOMER_ID_PATTERN, CUSTOMER_ID_PATTERN_MESSAGE, WORD_PATTERN, WORD_PATTERN_MESSAGE } from '../../http/validation.js';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { PageQuery } from '../../http/page-query.dto.js';
+import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_PATTERN_MESSAGE, WORD_PATTERN, WORD_PATTERN_MESSAGE } from '../../http/validation.js';
 
 export class OrderIdParams {
   @ApiProperty({ description: "Skald's id of the order.", format: 'uuid' })
@@ -21,7 +21,7 @@ export class PlatformCustomerParams {
   customerId: string;
 }
 
-export class ListOrdersQuery {
+export class ListOrdersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
   @IsOptional()
   @IsIn(ORDER_STATUSES)
@@ -32,18 +32,6 @@ export class ListOrdersQuery {
   @Matches(WORD_PATTERN, { message: `channel ${WORD_PATTERN_MESSAGE}` })
   channel?: string;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', pattern: CURSOR_PATTERN.source })
-  @IsOptional()
-  @Matches(CURSOR_PATTERN, { message: 'cursor must be a nextCursor the API returned' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Page size.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 export class ListReviewsQuery {

@@ -3,7 +3,8 @@ import { RETURN_STATUSES, type ReturnStatus } from '@skald/contracts';
 import { outOfRange } from '@skald/service-kit';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CODE_PATTERN, CODE_PATTERN_MESSAGE, CURSOR_PATTERN, MAX_QUANTITY } from '../../http/validation.js';
+import { PageQuery } from '../../http/page-query.dto.js';
+import { CODE_PATTERN, CODE_PATTERN_MESSAGE, MAX_QUANTITY } from '../../http/validation.js';
 
 // The returns service's own rules (services/returns return-request.dto.ts), so that what the
 // gateway accepts the service accepts too (ADR 7).
@@ -63,7 +64,7 @@ export class RequestReturnDto {
   resolution: (typeof RETURN_RESOLUTIONS)[number];
 }
 
-export class ListReturnsQuery {
+export class ListReturnsQuery extends PageQuery {
   @ApiPropertyOptional({ description: "Only returns of this order (Skald's order id).", format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -74,18 +75,6 @@ export class ListReturnsQuery {
   @IsIn(RETURN_STATUSES)
   status?: ReturnStatus;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', pattern: CURSOR_PATTERN.source })
-  @IsOptional()
-  @Matches(CURSOR_PATTERN, { message: 'cursor must be a nextCursor the API returned' })
-  cursor?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Page size.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }
 
 /** A reviewer's decision on a return waiting for review. */
