@@ -52,3 +52,4 @@ export * from './warehouse/cancel-expected-return.v1.js';
 export * from './warehouse/expected-return-cancelled.v1.js';
 export * from './returns/return-status-changed.v1.js';
 export * from './returns/return-refund-requested.v1.js';
+export * from './operations/timeline.js';
