@@ -24,11 +24,11 @@ export const serviceDir = (name) => path.join(root, 'services', name);
 
 /**
  * Where the gateway finds the services it forwards to (ORDERS_URL, INVENTORY_URL, WAREHOUSE_URL,
- * RETURNS_URL), given each service's URL by name.
+ * RETURNS_URL, NOTIFICATIONS_URL), given each service's URL by name.
  * @param {(name: string) => string} urlOf
  */
 export function gatewayUpstreams(urlOf) {
-  return { ORDERS_URL: urlOf('orders'), INVENTORY_URL: urlOf('inventory'), WAREHOUSE_URL: urlOf('warehouse'), RETURNS_URL: urlOf('returns') };
+  return { ORDERS_URL: urlOf('orders'), INVENTORY_URL: urlOf('inventory'), WAREHOUSE_URL: urlOf('warehouse'), RETURNS_URL: urlOf('returns'), NOTIFICATIONS_URL: urlOf('notifications') };
 }
 
 /**

@@ -10,21 +10,23 @@ export interface GatewayUnderTest {
   inventory: FakeUpstream;
   warehouse: FakeUpstream;
   returns: FakeUpstream;
+  notifications: FakeUpstream;
   close(): Promise<void>;
 }
 
 /**
- * The gateway in-process on a scratch database and vhost, its four upstreams played by fake
+ * The gateway in-process on a scratch database and vhost, its five upstreams played by fake
  * local HTTP servers. `env` overrides the configuration (e.g. an upstream URL that is down).
  */
 export async function startGateway(env: Record<string, string> = {}): Promise<GatewayUnderTest> {
-  const [orders, inventory, warehouse, returns] = await Promise.all([FakeUpstream.start(), FakeUpstream.start(), FakeUpstream.start(), FakeUpstream.start()]);
+  const [orders, inventory, warehouse, returns, notifications] = await Promise.all([1, 2, 3, 4, 5].map(() => FakeUpstream.start()));
   try {
     const sut = await startServiceUnderTest(service, {
       ORDERS_URL: orders.url,
       INVENTORY_URL: inventory.url,
       WAREHOUSE_URL: warehouse.url,
       RETURNS_URL: returns.url,
+      NOTIFICATIONS_URL: notifications.url,
       UPSTREAM_TIMEOUT_MS: '5000',
       // A key of this run's own (the secret sealed for notifications); WEBHOOK_ALLOW_PRIVATE_NETWORKS
       // stays off: the gateway's specs deliver nothing, and some test that rule.
@@ -37,13 +39,14 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
       inventory,
       warehouse,
       returns,
+      notifications,
       close: async () => {
         await sut.close();
-        await Promise.all([orders.stop(), inventory.stop(), warehouse.stop(), returns.stop()]);
+        await Promise.all([orders, inventory, warehouse, returns, notifications].map((upstream) => upstream.stop()));
       },
     };
   } catch (error) {
-    await Promise.all([orders.stop(), inventory.stop(), warehouse.stop(), returns.stop()]);
+    await Promise.all([orders, inventory, warehouse, returns, notifications].map((upstream) => upstream.stop()));
     throw error;
   }
 }

@@ -5,6 +5,8 @@ import { EXIT_CONFIG, EXIT_USAGE, USAGE, UsageError, type CliIo } from './cli-io
 import { keyRevoke, platformCreate, platformSetRateLimit, staffKeyCreate, type Command } from './commands.js';
 import { demo } from './demo/demo.js';
 import { loadCliConfig, openGatewayDatabase } from './gateway-database.js';
+import { GatewayApi, GatewayApiError } from './on-call/gateway-api.js';
+import { ON_CALL_COMMANDS, type OnCallCommand } from './on-call/index.js';
 
 /** The running suite's gateway: --gateway-url, else GATEWAY_URL, else the port `npm start` gives it. */
 function gatewayUrl(option: string | undefined, env: Record<string, string | undefined>): string {
@@ -91,6 +93,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(USAGE);
     return EXIT_USAGE;
   }
+  const onCall = ON_CALL_COMMANDS[argv[0]];
+  if (onCall) return runOnCall(onCall, argv.slice(1), io);
   let command: Command;
   try {
     command = parse(argv, io.env);
@@ -123,5 +127,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   } finally {
     await db.close();
+  }
+}
+
+/** An on-call command against the gateway's API: no database of its own. */
+async function runOnCall(command: OnCallCommand, args: string[], io: CliIo): Promise<number> {
+  try {
+    return await command(args, GatewayApi.fromEnv(io.env), io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      io.err(`skald: ${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof GatewayApiError) {
+      io.err(`skald: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
 }

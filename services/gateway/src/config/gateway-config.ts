@@ -43,6 +43,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsUrlWithProtocol('http:', 'https:')
   RETURNS_URL = 'http://127.0.0.1:3004';
 
+  /** The notifications service's internal API (its part of a saga's timeline, its dead letters). */
+  @IsUrlWithProtocol('http:', 'https:')
+  NOTIFICATIONS_URL = 'http://127.0.0.1:3005';
+
   /** How long the gateway waits for an upstream's response headers, and between body chunks. */
   @Type(() => Number)
   @IsInt()

@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import { Reply } from '../http/reply.js';
 
 /** The services the gateway forwards to. */
-export type UpstreamName = 'orders' | 'inventory' | 'warehouse' | 'returns';
+export type UpstreamName = 'orders' | 'inventory' | 'warehouse' | 'returns' | 'notifications';
 
 export interface ForwardedRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -73,6 +73,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       inventory: upstream('inventory', config.INVENTORY_URL),
       warehouse: upstream('warehouse', config.WAREHOUSE_URL),
       returns: upstream('returns', config.RETURNS_URL),
+      notifications: upstream('notifications', config.NOTIFICATIONS_URL),
     };
   }
 
