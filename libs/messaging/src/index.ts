@@ -18,6 +18,8 @@ export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';
 export * from './migrations/1763800000002-outbox-envelope-as-json.js';
+export * from './migrations/1763800000003-timeline-columns.js';
+export * from './timeline/messaging-timeline-source.js';
 export * from './testing/test-vhost.js';
 export * from './testing/wait-for.js';
 export * from './testing/tcp-proxy.js';

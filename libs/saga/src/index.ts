@@ -7,3 +7,7 @@ export * from './persistence/saga-store.js';
 export * from './scheduler/deadline-loop.js';
 export * from './scheduler/saga-scheduler.js';
 export * from './config/saga-config.js';
+export * from './operations/saga-timeline-source.js';
+export * from './operations/saga-lists.js';
+export * from './operations/sagas.controller.js';
+export * from './operations/saga-operations.module.js';

@@ -26,3 +26,6 @@ export * from './crypto/secret-box.js';
 export * from './idempotency/idempotent-call.js';
 export * from './idempotency/idempotent-requests.js';
 export * from './idempotency/migrations/1763800000100-idempotent-request.js';
+export * from './timeline/timeline-source.js';
+export * from './timeline/service-timeline.js';
+export * from './timeline/timeline.controller.js';

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SagaOperationsModule } from '@skald/saga';
 import { IdempotentRequestsModule, SkaldServiceModule, type BaseServiceConfig } from '@skald/service-kit';
 import { CancellationModule } from './cancellation/cancellation.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -9,6 +10,7 @@ import { ModificationModule } from './modification/modification.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReviewModule } from './review/review.module.js';
 import { ReplacementOrdersModule } from './replacement-orders/replacement-orders.module.js';
+import { ORDER_SAGA } from './saga/order-saga.definition.js';
 import { SagaModule } from './saga/saga.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -41,6 +43,7 @@ export class AppModule {
         CancellationModule,
         ModificationModule,
         SagaModule,
+        SagaOperationsModule.forSagas([ORDER_SAGA]),
         ReplacementOrdersModule,
         CustomersModule,
         CatalogModule,

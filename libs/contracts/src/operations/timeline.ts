@@ -59,7 +59,38 @@ export interface TimelineSaga {
   waitingFor?: string[];
   /** True once the saga reached a final state. */
   finished: boolean;
+  /** True when the saga kept failing to compensate or to get an answer (the scheduler marked it). */
+  stuck?: boolean;
 }
+
+/** A saga in an on-call list (`GET /internal/sagas`, `GET /v1/sagas?state=`). */
+export interface SagaSummary {
+  /** The saga's id: its correlation id (the order's or the return's id). */
+  id: string;
+  /** `order`, `return`; absent for a saga known only by its dead letters. */
+  type?: string;
+  state?: string;
+  /** The service running it, or (failed) the services holding its dead letters. */
+  service: string;
+  deadline?: string;
+  stuck?: boolean;
+  waitingFor?: string[];
+  /** When it last changed (or, failed, its last dead letter). */
+  updatedAt: string;
+  /** failed: how many dead letters it has and the last one's reason. */
+  deadLetters?: number;
+  lastReason?: string;
+}
+
+/** A page of an on-call list; `nextCursor` is absent on the last page. */
+export interface SagaPage {
+  sagas: SagaSummary[];
+  nextCursor?: string;
+}
+
+/** The on-call lists of sagas (`state=`): past their deadline or marked stuck; compensating; with dead letters. */
+export const SAGA_LIST_STATES = ['stuck', 'compensating', 'failed'] as const;
+export type SagaListState = (typeof SAGA_LIST_STATES)[number];
 
 /** One service's part of a saga's timeline. */
 export interface ServiceTimeline {

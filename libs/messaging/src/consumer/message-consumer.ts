@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import {
   errorCodeOf,
   isRetryable,
@@ -87,6 +87,8 @@ const BROKER_HEADERS = /^x-(death|first-death-|last-death-|delivery-count)/;
 interface RegisteredHandler {
   definition: MessageDefinition;
   handle: MessageHandlerFn;
+  /** Its name for the inbox record and the saga timeline (`Class.method`), when known. */
+  name?: string;
 }
 
 class DeadLetter {
@@ -144,8 +146,8 @@ export class MessageConsumer extends EventEmitter {
     return mainQueueName(this.options.service);
   }
 
-  /** Registers the handler of a routing key; the key must name a known contract. */
-  addHandler(routingKey: string, handle: MessageHandlerFn): void {
+  /** Registers the handler of a routing key (`name`: `Class.method`, recorded in the inbox); the key must name a known contract. */
+  addHandler(routingKey: string, handle: MessageHandlerFn, name?: string): void {
     const definition = this.registry.get(routingKey);
     if (!definition) {
       throw new Error(`No message contract for handler pattern "${routingKey}" (import its contract from @skald/contracts)`);
@@ -153,7 +155,7 @@ export class MessageConsumer extends EventEmitter {
     if (this.handlers.has(routingKey)) {
       throw new Error(`Two handlers for ${routingKey} in ${this.options.service}`);
     }
-    this.handlers.set(routingKey, { definition, handle });
+    this.handlers.set(routingKey, { definition, handle, name });
   }
 
   get routingKeys(): string[] {
@@ -413,9 +415,18 @@ export class MessageConsumer extends EventEmitter {
       },
       async (span) => {
         try {
-          const done = await this.inbox.within(this.options.dataSource, envelope, handler.definition.routingKey, async (manager) => {
-            await handler.handle(envelope.payload, new MessageContext(envelope, manager, attempt, this.outbox));
-          });
+          // Without a started SDK the span is a non-recording one carrying the incoming traceparent's ids.
+          const spanContext = span.spanContext();
+          const facts = { handler: handler.name, attempt, traceId: isSpanContextValid(spanContext) ? spanContext.traceId : undefined };
+          const done = await this.inbox.within(
+            this.options.dataSource,
+            envelope,
+            handler.definition.routingKey,
+            async (manager) => {
+              await handler.handle(envelope.payload, new MessageContext(envelope, manager, attempt, this.outbox));
+            },
+            facts,
+          );
           return done.fresh ? ('processed' as const) : ('duplicate' as const);
         } finally {
           span.end();

@@ -1,7 +1,18 @@
 import type { MessageEnvelope } from '@skald/contracts';
 import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { TransactionOutbox } from '../outbox/transaction-outbox.js';
 import type { PostgresRunnerInternals } from '../typeorm-internals.js';
+
+/** What the inbox record keeps of how a message was handled, for the saga timeline. */
+export interface HandlingFacts {
+  /** The handler that ran it (`ReservationsHandler.onReserveStock`). */
+  handler?: string;
+  /** The attempt (1, 2, … on delayed retries). */
+  attempt?: number;
+  /** The W3C trace id (32 hex) the handler ran under. */
+  traceId?: string;
+}
 
 /**
  * The idempotent inbox. A handler's effect and the record of the message id commit in one
@@ -17,16 +28,30 @@ export class Inbox {
    * transactions and the commit (with its AfterTransactionCommit event, which the outbox relay
    * listens to) behave as usual. Only the Before/AfterTransactionStart events are not sent.
    * A concurrent duplicate blocks on the record's primary key until the first transaction ends.
+   * The record keeps `facts` (handler, attempt, trace id) and, set by a statement that travels
+   * with the COMMIT, how long the transaction took (the handler's duration).
    * @returns `fresh: false` (nothing run, nothing written) when the message was processed before.
    */
-  async within<T>(dataSource: DataSource, envelope: MessageEnvelope, routingKey: string, work: (manager: EntityManager) => Promise<T>): Promise<{ fresh: true; value: T } | { fresh: false }> {
+  async within<T>(
+    dataSource: DataSource,
+    envelope: MessageEnvelope,
+    routingKey: string,
+    work: (manager: EntityManager) => Promise<T>,
+    facts: HandlingFacts = {},
+  ): Promise<{ fresh: true; value: T } | { fresh: false }> {
     const runner: QueryRunner = dataSource.createQueryRunner();
     const client = (await runner.connect()) as pg.ClientBase;
+    const literal = (value: string | undefined) => (value === undefined ? 'NULL' : client.escapeLiteral(value));
+    const attempt = Number.isInteger(facts.attempt) ? String(facts.attempt) : 'NULL';
     try {
       const [, inserted] = (await client.query(
-        `START TRANSACTION; INSERT INTO inbox_message (message_id, routing_key, correlation_id) VALUES (${[envelope.id, routingKey, envelope.correlationId]
-          .map((value) => client.escapeLiteral(value))
-          .join(', ')}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+        `START TRANSACTION; INSERT INTO inbox_message (message_id, routing_key, correlation_id, handler, attempts, trace_id) VALUES (${[
+          envelope.id,
+          routingKey,
+          envelope.correlationId,
+        ]
+          .map(literal)
+          .join(', ')}, ${literal(facts.handler)}, ${attempt}, ${literal(facts.traceId)}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       )) as unknown as [pg.QueryResult, pg.QueryResult];
       const state = runner as unknown as PostgresRunnerInternals;
       state.isTransactionActive = true;
@@ -36,6 +61,11 @@ export class Inbox {
         return { fresh: false };
       }
       const value = await work(runner.manager);
+      // now() is the transaction's start: the duration is measured by the database at the commit.
+      TransactionOutbox.beforeCommit(
+        runner,
+        `UPDATE inbox_message SET duration_ms = (extract(epoch FROM clock_timestamp() - now()) * 1000)::integer WHERE message_id = ${literal(envelope.id)}`,
+      );
       await runner.commitTransaction();
       return { fresh: true, value };
     } catch (error) {

@@ -31,20 +31,34 @@ export class TransactionOutbox {
   private entries: Entry[] = [];
   /** Written by the last COMMIT, until the relay takes them (if it runs no longer, its successors claim the rows). */
   private committed: OutboxRecord[] = [];
+  /** Statements of the transaction's top level that go out with its COMMIT (see `beforeCommit`). */
+  private lastStatements: string[] = [];
 
   private constructor(
     private readonly runner: QueryRunner,
-    private readonly leaseMs: number,
+    private leaseMs: number,
   ) {}
 
   /** The runner's transaction outbox, created (and the runner's commit taught to write it) on first use. */
   static of(runner: QueryRunner, leaseMs: number): TransactionOutbox {
     const existing = runner.data?.[KEY] as TransactionOutbox | undefined;
-    if (existing) return existing;
+    if (existing) {
+      existing.leaseMs = leaseMs;
+      return existing;
+    }
     const outbox = new TransactionOutbox(runner, leaseMs);
     runner.data = { ...runner.data, [KEY]: outbox };
     outbox.wrapRunner();
     return outbox;
+  }
+
+  /**
+   * Sends `statement` with the transaction's top-level COMMIT, in the same round trip, after the
+   * outbox rows (the inbox's record of how long the handler took: known only at the end, and not
+   * worth a round trip of its own). If it fails, the commit does not happen.
+   */
+  static beforeCommit(runner: QueryRunner, statement: string): void {
+    TransactionOutbox.of(runner, (runner.data?.[KEY] as TransactionOutbox | undefined)?.leaseMs ?? 0).lastStatements.push(statement);
   }
 
   /** The messages the transaction that just committed on `runner` published, handed over once. */
@@ -69,10 +83,12 @@ export class TransactionOutbox {
     const query = runner.query.bind(runner);
     const rollback = runner.rollbackTransaction.bind(runner);
     runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
-      if (sql !== 'COMMIT' || this.entries.length === 0 || this.internals.transactionDepth !== 1) {
+      if (sql !== 'COMMIT' || (this.entries.length === 0 && this.lastStatements.length === 0) || this.internals.transactionDepth !== 1) {
         return query(sql, parameters, structured as true);
       }
-      return query(this.commitWithRows(), parameters, structured as true).then((result) => {
+      const commit = this.commitWithRows();
+      this.lastStatements = [];
+      return query(commit, parameters, structured as true).then((result) => {
         this.committed = this.entries.map((entry) => entry.record);
         this.entries = [];
         return result;
@@ -82,12 +98,18 @@ export class TransactionOutbox {
       // A rollback at depth d undoes everything published at depth d or deeper.
       const depth = this.internals.transactionDepth;
       this.entries = this.entries.filter((entry) => entry.depth < depth);
+      if (depth <= 1) this.lastStatements = [];
       return rollback();
     };
   }
 
-  /** One simple query: the rows, then the commit (skipped by PostgreSQL if the insert fails). */
+  /** One simple query: the rows, the last statements, then the commit (skipped by PostgreSQL if any fails). */
   private commitWithRows(): string {
+    const statements = [...(this.entries.length > 0 ? [this.insertRows()] : []), ...this.lastStatements, 'COMMIT'];
+    return statements.join('; ');
+  }
+
+  private insertRows(): string {
     const client = this.internals.databaseConnection;
     const literal = (value: string) => client.escapeLiteral(value);
     const lease = `now() + ${Number(this.leaseMs)} * interval '1 millisecond'`;
@@ -95,9 +117,6 @@ export class TransactionOutbox {
       const values = [record.id, record.exchange, record.routingKey, record.body, JSON.stringify(record.headers), record.correlationId];
       return `(${values.map(literal).join(', ')}, ${lease})`;
     });
-    return (
-      `INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id, available_at) ` +
-      `VALUES ${rows.join(', ')}; COMMIT`
-    );
+    return `INSERT INTO outbox_message (id, exchange, routing_key, envelope, headers, correlation_id, available_at) VALUES ${rows.join(', ')}`;
   }
 }

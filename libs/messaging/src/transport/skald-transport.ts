@@ -2,6 +2,7 @@ import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/mi
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { MessageConsumer } from '../consumer/message-consumer.js';
 import type { MessageContext } from '../consumer/message-context.js';
+import { HANDLER_NAME_EXTRA } from './on-message.decorator.js';
 
 /** Identifies the transport to NestJS (`@EventPattern(pattern, SKALD_TRANSPORT)` if ever needed). */
 export const SKALD_TRANSPORT = Symbol('SKALD_TRANSPORT');
@@ -21,7 +22,8 @@ export class SkaldTransport extends Server implements CustomTransportStrategy {
   listen(callback: (error?: unknown) => void): void {
     try {
       for (const [pattern, handler] of this.getHandlers()) {
-        this.consumer.addHandler(pattern, (payload: unknown, context: MessageContext) => invoke(handler, payload, context));
+        const name = handler.extras?.[HANDLER_NAME_EXTRA] as string | undefined;
+        this.consumer.addHandler(pattern, (payload: unknown, context: MessageContext) => invoke(handler, payload, context), name);
       }
       this.consumer.start();
       callback();

@@ -42,5 +42,30 @@ export class SagaTables1763800000200 implements MigrationInterface {
   }
 }
 
-/** The saga tables' migrations, in order; a service that runs a saga lists them after the messaging ones. */
-export const sagaMigrations: Array<new () => MigrationInterface> = [SagaTables1763800000200];
+/**
+ * For the saga timeline: the trace id each step ran under, and indexes for the on-call lists
+ * (`GET /internal/sagas?state=stuck|compensating`) over 100,000 sagas: by state, and the few the
+ * scheduler marked stuck. Dated after the orders service's own saga migration (it renamed its
+ * older tables to these), so both services run it once their tables exist.
+ */
+export class SagaTimeline1764100000000 implements MigrationInterface {
+  name = 'SagaTimeline1764100000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE saga_step ADD COLUMN trace_id text`);
+    await q.query(`CREATE INDEX saga_state_updated_idx ON saga (state, updated_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX saga_stuck_idx ON saga (updated_at DESC, id DESC) WHERE (data->>'stuck') = 'true'`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX saga_stuck_idx`);
+    await q.query(`DROP INDEX saga_state_updated_idx`);
+    await q.query(`ALTER TABLE saga_step DROP COLUMN trace_id`);
+  }
+}
+
+/**
+ * The saga tables' migrations, in order; a service that runs a saga lists them after the messaging
+ * ones. (The orders service lists only SagaTimeline1764100000000: it made the tables itself.)
+ */
+export const sagaMigrations: Array<new () => MigrationInterface> = [SagaTables1763800000200, SagaTimeline1764100000000];

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { In, type EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
@@ -125,6 +126,7 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
   /** A step-log entry; `fromState` defaults to the saga's state. */
   async log(manager: EntityManager, saga: SagaEntity<S, D> | string, step: SagaStepRecord): Promise<void> {
     const id = typeof saga === 'string' ? saga : saga.id;
+    const span = trace.getSpanContext(context.active());
     await manager.insert(SagaStepEntity, {
       sagaId: id,
       kind: step.kind,
@@ -133,6 +135,7 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
       fromState: step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
       toState: step.toState ?? null,
       reason: step.reason ?? null,
+      traceId: span && isSpanContextValid(span) ? span.traceId : null,
     });
   }
 

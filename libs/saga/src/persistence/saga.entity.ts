@@ -65,6 +65,10 @@ export class SagaStepEntity {
 
   @Column('text', { nullable: true })
   reason: string | null;
+
+  /** The W3C trace id the step ran under, when one was active. */
+  @Column('text', { name: 'trace_id', nullable: true })
+  traceId: string | null;
 }
 
 /** The entities a service running sagas adds to its data source. */

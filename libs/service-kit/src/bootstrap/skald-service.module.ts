@@ -1,12 +1,12 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule } from '@skald/messaging';
+import { MessagingModule, MessagingTimelineSource } from '@skald/messaging';
 import { postgresDataSourceOptions } from '@skald/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { EntitySchema, MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
 import { HealthController } from '../health/health.controller.js';
@@ -18,6 +18,9 @@ import { createValidationPipe } from '../http/validation.pipe.js';
 import { loggerParams } from '../logging/logging.js';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
+import { ServiceTimelines, TIMELINE_SERVICE_NAME } from '../timeline/service-timeline.js';
+import { TimelineController } from '../timeline/timeline.controller.js';
+import { timelineSource } from '../timeline/timeline-source.js';
 
 export interface SkaldServiceModuleOptions {
   service: string;
@@ -28,13 +31,21 @@ export interface SkaldServiceModuleOptions {
   errorStatuses?: ErrorStatusMap;
   /** Where the JSON log lines go: stdout, unless a test reads them. */
   logDestination?: DestinationStream;
+  /**
+   * Serve the routes only the gateway calls (`GET /internal/timeline/{correlationId}`); default
+   * true. False for the public edge, whose routes need no internal token: it reads its own part
+   * of a timeline through ServiceTimelines.
+   */
+  internalRoutes?: boolean;
 }
 
 /**
  * Everything a Skald service has in common: JSON logs with correlation ids, its own database
  * (TypeORM, migrations only), the messaging platform, /health/live, /health/ready, /metrics,
  * problem+json errors, screening (control characters, nesting depth, content type) and validation
- * of every HTTP input. A service imports it once.
+ * of every HTTP input, and its part of the saga timeline (`GET /internal/timeline/{correlationId}`:
+ * its inbox and outbox records, plus every provider registered with `timelineSource`). A service
+ * imports it once.
  */
 @Module({})
 export class SkaldServiceModule implements NestModule {
@@ -58,6 +69,7 @@ export class SkaldServiceModule implements NestModule {
           retryDelay: 1_000,
         }),
         TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }),
+        DiscoveryModule,
         MessagingModule.forRoot({
           service,
           rabbitmqUrl: config.RABBITMQ_URL,
@@ -68,14 +80,21 @@ export class SkaldServiceModule implements NestModule {
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ...(options.internalRoutes === false ? [] : [TimelineController])],
       providers: [
         ShutdownState,
+        { provide: TIMELINE_SERVICE_NAME, useValue: service },
+        ServiceTimelines,
+        timelineSource({
+          provide: MessagingTimelineSource,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new MessagingTimelineSource(service, dataSource),
+        }),
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter(options.errorStatuses) },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [ShutdownState, SERVICE_CONFIG],
+      exports: [ShutdownState, SERVICE_CONFIG, ServiceTimelines, TIMELINE_SERVICE_NAME],
     };
   }
 

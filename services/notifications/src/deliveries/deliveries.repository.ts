@@ -14,6 +14,7 @@ export interface NewDelivery {
   topic: string;
   tenantId: string | null;
   orderId: string | null;
+  correlationId: string | null;
   payload: Delivery['payload'];
   /** Set when the channel cannot send yet (not configured), so the waiting delivery says why. */
   lastError: string | null;

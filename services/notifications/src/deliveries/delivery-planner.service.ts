@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { currentExecutionContext } from '@skald/messaging';
 import type { EntityManager } from 'typeorm';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import type { DeliveryChannel, PayloadOf } from './delivery.entity.js';
@@ -50,6 +51,8 @@ export class DeliveryPlanner {
         topic: delivery.topic ?? '',
         tenantId: source.tenantId,
         orderId: source.orderId,
+        // The message being handled: its saga's timeline lists the delivery.
+        correlationId: currentExecutionContext()?.correlationId ?? null,
         payload: delivery.payload,
         lastError: this.sender.unavailableReason(delivery.channel),
       })),

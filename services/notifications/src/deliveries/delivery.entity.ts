@@ -55,6 +55,10 @@ export class Delivery {
   @Column({ name: 'order_id', type: 'text', nullable: true })
   orderId: string | null;
 
+  /** The saga (order or return) of the message that caused it, for the saga timeline. */
+  @Column({ name: 'correlation_id', type: 'text', nullable: true })
+  correlationId: string | null;
+
   @Column({ type: 'jsonb' })
   payload: EmailPayload | SmsPayload | WebhookPayload;
 

@@ -1,4 +1,5 @@
 import { messagingMigrations } from '@skald/messaging';
+import { SagaTimeline1764100000000 } from '@skald/saga';
 import { idempotentRequestMigrations } from '@skald/service-kit';
 import type { MigrationInterface } from 'typeorm';
 import { OrdersSchema1763900000100 } from './migrations/1763900000100-orders-schema.js';
@@ -18,4 +19,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   TenantMaxBackorderDays1763900000400,
   OrderSagaOnSagaTables1763900000500,
   ReplacementOrders1763900000600,
+  SagaTimeline1764100000000,
 ];
