@@ -9,6 +9,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReturnsModule } from './returns/returns.module.js';
+import { SagasModule } from './sagas/sagas.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -25,6 +26,7 @@ export class AppModule {
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        SagasModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.
       providers: [{ provide: APP_INTERCEPTOR, useClass: ReplyInterceptor }],

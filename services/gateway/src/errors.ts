@@ -21,6 +21,8 @@ export const GATEWAY_ERROR_STATUSES = {
   WEBHOOK_LIMIT_REACHED: 409,
   /** No webhook subscription of the caller's platform has this id. */
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: 404,
+  /** No service knows the saga (order id, return id or RMA number) asked for. */
+  SAGA_NOT_FOUND: 404,
   /** The owning service answered something that is not JSON. */
   UPSTREAM_BAD_RESPONSE: 502,
   /** The owning service could not be reached. */

@@ -18,6 +18,8 @@ export interface ForwardedRequest {
   body?: unknown;
   /** The scoped Idempotency-Key (see serviceIdempotencyKey): the service answers a repeat with its first outcome. */
   idempotencyKey?: string;
+  /** A shorter wait for the answer than UPSTREAM_TIMEOUT_MS (a fan-out that shows a slow service as a gap). */
+  timeoutMs?: number;
 }
 
 interface Upstream {
@@ -119,7 +121,8 @@ export class UpstreamClient implements OnApplicationShutdown {
     if (request.idempotencyKey) headers[CALLER_HEADERS.idempotencyKey] = request.idempotencyKey;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await upstream.pool.request({ method: request.method, path: upstream.prefix + request.path, headers, body });
+    const timeouts = request.timeoutMs === undefined ? {} : { headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs };
+    const response = await upstream.pool.request({ method: request.method, path: upstream.prefix + request.path, headers, body, ...timeouts });
     const text = await response.body.text();
     if (response.statusCode === 401) {
       // The client's key was accepted here: a 401 upstream means the service refused the gateway
