@@ -3,6 +3,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   out(line: string): void;
   err(line: string): void;
+  /** Whether `out` is a terminal (colours for the on-call commands, unless NO_COLOR is set). */
+  isTTY?: boolean;
 }
 
 /** sysexits: a wrong command line. */
@@ -47,6 +49,17 @@ export const USAGE = `Usage: skald <command>
       Each run makes a new demo. The gateway: --gateway-url, else GATEWAY_URL, else
       http://127.0.0.1:$GATEWAY_PORT (3000).
 
-Works on the gateway's database, migrating it first if needed: DATABASE_URL when set, else the one
+On call (against the gateway's API at SKALD_URL, default http://localhost:3000, with the staff key
+in SKALD_API_KEY, role ops):
+
+  trace <orderId|returnId|rma>
+      A saga's timeline from every service, aligned: time (UTC), time since the previous step,
+      service, kind, summary, trace id; failures in red (colours only on a terminal, never with
+      NO_COLOR); services that could not be asked as GAP lines; last, what it waits for and until when.
+
+  sagas stuck|compensating|failed [--since <date-time>] [--limit <n>] [--cursor <c>]
+      Sagas past their deadline or marked stuck, compensating, or with dead letters; newest first.
+
+The other commands work on the gateway's database, migrating it first if needed: DATABASE_URL when set, else the one
 \`npm start\` uses (GATEWAY_DATABASE_URL, else skald_gateway on SKALD_POSTGRES_URL's server, by default
 postgres://postgres@127.0.0.1:5432).`;

@@ -1,5 +1,7 @@
 import type { CliIo } from '../cli-io.js';
 import type { GatewayApi } from './gateway-api.js';
+import { sagas } from './sagas.js';
+import { trace } from './trace.js';
 
 /**
  * A command of the on-call engineer (`skald trace …`, `skald dlq …`, `skald sagas …`): it talks to
@@ -9,4 +11,7 @@ import type { GatewayApi } from './gateway-api.js';
 export type OnCallCommand = (args: string[], api: GatewayApi, io: CliIo) => Promise<number>;
 
 /** The on-call commands by their first word. */
-export const ON_CALL_COMMANDS: Record<string, OnCallCommand> = {};
+export const ON_CALL_COMMANDS: Record<string, OnCallCommand> = {
+  trace,
+  sagas,
+};
