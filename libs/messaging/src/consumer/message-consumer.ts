@@ -21,6 +21,7 @@ import { runInExecutionContext } from '../context/execution-context.js';
 import { Inbox } from '../inbox/inbox.js';
 import { messagingMetrics, type ConsumeOutcome } from '../metrics/messaging-metrics.js';
 import { Outbox } from '../outbox/outbox.js';
+import { traceIdOfTraceparent } from '../timeline/messaging-timeline-source.js';
 import { deadLetterQueueName, mainQueueName, retryQueueName } from '../topology/names.js';
 import { assertServiceTopology, type ServiceTopology } from '../topology/topology.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -299,7 +300,7 @@ export class MessageConsumer extends EventEmitter {
             tenantId: envelope.tenantId,
             routingKey,
           },
-          () => this.runHandler(handler, envelope, attempt),
+          () => this.runHandler(handler, envelope, attempt, message.properties.headers?.traceparent),
         ),
       );
       this.emit('committed', envelope);
@@ -399,7 +400,7 @@ export class MessageConsumer extends EventEmitter {
     return { envelope: { ...checked.value, payload: payload.value }, handler };
   }
 
-  private runHandler(handler: RegisteredHandler, envelope: MessageEnvelope<object>, attempt: number): Promise<ConsumeOutcome> {
+  private runHandler(handler: RegisteredHandler, envelope: MessageEnvelope<object>, attempt: number, traceparent: unknown): Promise<ConsumeOutcome> {
     const tracer = trace.getTracer('@skald/messaging');
     return tracer.startActiveSpan(
       `${handler.definition.routingKey} process`,
@@ -415,9 +416,11 @@ export class MessageConsumer extends EventEmitter {
       },
       async (span) => {
         try {
-          // Without a started SDK the span is a non-recording one carrying the incoming traceparent's ids.
+          // Without a started SDK the span is a non-recording one carrying the incoming traceparent's
+          // ids; without propagation installed (a bare consumer) the header itself still tells.
           const spanContext = span.spanContext();
-          const facts = { handler: handler.name, attempt, traceId: isSpanContextValid(spanContext) ? spanContext.traceId : undefined };
+          const traceId = isSpanContextValid(spanContext) ? spanContext.traceId : traceIdOfTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
+          const facts = { handler: handler.name, attempt, traceId };
           const done = await this.inbox.within(
             this.options.dataSource,
             envelope,
