@@ -39,7 +39,7 @@ export class DeliveryTimelineSource implements TimelineSource {
     const rows = await this.dataSource.query<Row[]>(
       `SELECT id, channel, target, topic, status, attempts, last_error, created_at, sent_at,
               payload->>'subject' AS subject, payload->'body'->>'type' AS event
-         FROM delivery WHERE correlation_id = $1 ORDER BY created_at, id LIMIT 500`,
+         FROM delivery WHERE correlation_id = $1 ORDER BY created_at, channel, id LIMIT 500`,
       [correlationId],
     );
     return rows.map((row) => {
