@@ -116,6 +116,10 @@ async function main() {
     RABBITMQ_URL: vhost.url,
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '10000',
+    // One timeline at a time needs a few connections per service; a machine shared with test runs
+    // has no PostgreSQL connections to spare for six default pools of 20.
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '6',
+    MESSAGING_PREFETCH: process.env.MESSAGING_PREFETCH ?? '4',
     WEBHOOK_SECRET_KEY: webhookSecretKey,
     ...(name === 'gateway' ? { ...gatewayUpstreams(url), RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '2000000' } : {}),
   }));
