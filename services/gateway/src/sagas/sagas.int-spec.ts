@@ -170,15 +170,18 @@ describe('GET /v1/sagas: a saga timeline merged from every service, the on-call 
   });
 
   it('answers 404 problem+json when no service knows the saga or the RMA number, 400 for anything else', async () => {
-    const [unknown, unknownRma, bad, badQuery] = await Promise.all([
+    const [unknown, unknownRma, bad, badQuery, noSuchDay, badCursor] = await Promise.all([
       gw.sut.http().get(`/v1/sagas/${randomUUID()}`).set(bearer(ops)),
       gw.sut.http().get('/v1/sagas/RMA-2026-999999').set(bearer(ops)),
       gw.sut.http().get('/v1/sagas/not-a-saga').set(bearer(ops)),
       gw.sut.http().get('/v1/sagas?state=sleeping&since=yesterday').set(bearer(ops)),
+      gw.sut.http().get('/v1/sagas?state=stuck&since=2026-02-30T10:00:00Z').set(bearer(ops)),
+      gw.sut.http().get('/v1/sagas?state=stuck&cursor=bm90LWEtY3Vyc29y').set(bearer(ops)),
     ]);
-    expect([unknown.status, unknownRma.status, bad.status, badQuery.status]).toEqual([404, 404, 400, 400]);
+    expect([unknown.status, unknownRma.status, bad.status, badQuery.status, noSuchDay.status, badCursor.status]).toEqual([404, 404, 400, 400, 400, 400]);
+    expect([noSuchDay.body.errors[0].field, badCursor.body.errors[0].field]).toEqual(['since', 'cursor']);
     expect([unknown.body.code, unknownRma.body.code, bad.body.code, badQuery.body.code]).toEqual(['SAGA_NOT_FOUND', 'SAGA_NOT_FOUND', 'VALIDATION_FAILED', 'VALIDATION_FAILED']);
-    expect(badQuery.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['since', 'state']);
+    expect([...new Set(badQuery.body.errors.map((error: { field: string }) => error.field))].sort()).toEqual(['since', 'state']);
   });
 
   describe('GET /v1/sagas?state=', () => {
