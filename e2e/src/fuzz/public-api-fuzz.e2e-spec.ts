@@ -264,6 +264,8 @@ describe('public API under a seeded fuzz (six services, real PostgreSQL and Rabb
       { name: 'rotate webhook secret', method: 'POST', path: () => ['v1', 'webhooks', fixture.webhooks[0], 'rotate-secret'], client: () => shop },
       { name: 'delete webhook', method: 'DELETE', path: () => ['v1', 'webhooks', fixture.webhooks[1]], client: () => shop },
       { name: 'subscribe webhook', method: 'POST', path: () => ['v1', 'webhooks'], client: () => shop, body: () => ({ url: `http://127.0.0.1:9/hooks/${order()}`, events: ['order.shipped'] }) },
+      { name: 'saga timeline', method: 'GET', path: () => ['v1', 'sagas', fixture.orders[2]], client: () => staff },
+      { name: 'list sagas', method: 'GET', path: () => ['v1', 'sagas'], client: () => staff, query: 'state=stuck&since=2026-01-01T00:00:00Z&limit=5' },
     ];
     const creations: Creation[] = [
       {
