@@ -113,7 +113,11 @@ export class SagaTimelines {
     const path = `/internal/timeline/${encodeURIComponent(sagaId)}`;
     const parts = await Promise.all([
       ...UPSTREAMS.map((name) => this.ask<ServiceTimeline>(name, path, caller, correlationId)),
-      this.own.timeline(sagaId).then((value): Outcome<ServiceTimeline> => ({ ok: true, value })),
+      // The gateway's own part (its outbox and inbox): its database being away is a gap too.
+      this.own.timeline(sagaId).then(
+        (value): Outcome<ServiceTimeline> => ({ ok: true, value }),
+        (error: Error): Outcome<ServiceTimeline> => ({ ok: false, gap: { service: 'gateway', code: 'UPSTREAM_UNAVAILABLE', detail: `its database: ${error.message}` } }),
+      ),
     ]);
     const timelines = parts.flatMap((part) => (part.ok ? [part.value] : []));
     const gaps = parts.flatMap((part) => (part.ok ? [] : [part.gap]));
@@ -129,7 +133,7 @@ export class SagaTimelines {
   async list(query: SagaListRequest, caller: Caller, correlationId: string): Promise<SagaListView> {
     const limit = query.limit ?? 50;
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const merged = query.state === 'failed' ? await this.failed(query, cursor, caller, correlationId) : await this.running(query, cursor, limit, caller, correlationId);
+    const merged = query.state === 'failed' ? await this.failed(query, caller, correlationId) : await this.running(query, cursor, limit, caller, correlationId);
     const sorted = merged.items.filter((item) => !cursor || isBefore(item, cursor)).sort(newestFirst);
     const page = sorted.slice(0, limit);
     const last = page.at(-1);
@@ -161,9 +165,9 @@ export class SagaTimelines {
     };
   }
 
+  /** Every service's newest dead letters, grouped by saga; the page and cursor are cut from them in `list`. */
   private async failed(
     query: SagaListRequest,
-    _cursor: { at: Date; id: string } | undefined,
     caller: Caller,
     correlationId: string,
   ): Promise<{ items: SagaSummary[]; more: boolean; gaps: Gap[] }> {
