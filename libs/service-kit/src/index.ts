@@ -26,3 +26,5 @@ export * from './crypto/secret-box.js';
 export * from './idempotency/idempotent-call.js';
 export * from './idempotency/idempotent-requests.js';
 export * from './idempotency/migrations/1763800000100-idempotent-request.js';
+export * from './dead-letters/dead-letter.dto.js';
+export * from './dead-letters/dead-letters.module.js';

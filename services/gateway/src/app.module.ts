@@ -18,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        SkaldServiceModule.forRoot({ service: 'gateway', config, entities, errorStatuses: GATEWAY_ERROR_STATUSES }),
+        SkaldServiceModule.forRoot({ service: 'gateway', config, entities, errorStatuses: GATEWAY_ERROR_STATUSES, publicEdge: true }),
         IdempotencyModule,
         OrdersModule,
         InventoryModule,

@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import type { EntitySchema, MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
+import { DeadLettersModule } from '../dead-letters/dead-letters.module.js';
 import { HealthController } from '../health/health.controller.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { ExecutionContextMiddleware } from '../http/execution-context.middleware.js';
@@ -26,6 +27,11 @@ export interface SkaldServiceModuleOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   /** Status of each stable error code this service raises (see ProblemDetailsFilter). */
   errorStatuses?: ErrorStatusMap;
+  /**
+   * The public edge (the gateway) answers callers without the internal token: it gets none of the
+   * internal routes every other service has (its dead letters).
+   */
+  publicEdge?: boolean;
   /** Where the JSON log lines go: stdout, unless a test reads them. */
   logDestination?: DestinationStream;
 }
@@ -34,7 +40,8 @@ export interface SkaldServiceModuleOptions {
  * Everything a Skald service has in common: JSON logs with correlation ids, its own database
  * (TypeORM, migrations only), the messaging platform, /health/live, /health/ready, /metrics,
  * problem+json errors, screening (control characters, nesting depth, content type) and validation
- * of every HTTP input. A service imports it once.
+ * of every HTTP input, and the internal dead-letter routes (not on the public edge). A service
+ * imports it once.
  */
 @Module({})
 export class SkaldServiceModule implements NestModule {
@@ -67,6 +74,7 @@ export class SkaldServiceModule implements NestModule {
           deliveryLimit: config.MESSAGING_DELIVERY_LIMIT,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
+        ...(options.publicEdge ? [] : [DeadLettersModule]),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
