@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config/gateway-config.js';
 import { entities } from './database/entities.js';
 import { GATEWAY_ERROR_STATUSES } from './errors.js';
 import { ReplyInterceptor } from './http/reply.interceptor.js';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        DeadLettersModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.
       providers: [{ provide: APP_INTERCEPTOR, useClass: ReplyInterceptor }],
