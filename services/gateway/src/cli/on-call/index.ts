@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli-io.js';
+import { dlq } from './dlq.js';
 import type { GatewayApi } from './gateway-api.js';
 
 /**
@@ -9,4 +10,6 @@ import type { GatewayApi } from './gateway-api.js';
 export type OnCallCommand = (args: string[], api: GatewayApi, io: CliIo) => Promise<number>;
 
 /** The on-call commands by their first word. */
-export const ON_CALL_COMMANDS: Record<string, OnCallCommand> = {};
+export const ON_CALL_COMMANDS: Record<string, OnCallCommand> = {
+  dlq,
+};
