@@ -4,6 +4,7 @@ import { CORRELATION_HEADER, DeadLetterDetailDto, DeadLetterViewDto, ProblemDto,
 import type { Request } from 'express';
 import { AuthenticatedCaller, Authorize } from '../api-keys/authorize.decorator.js';
 import { ForwardedResponses } from '../http/api-responses.js';
+import { Idempotent } from '../idempotency/idempotent.decorator.js';
 import type { Reply } from '../http/reply.js';
 import { DeadLettersService, type OnCallRequest } from './dead-letters.service.js';
 import {
@@ -18,6 +19,8 @@ import {
 
 const NOT_FOUND = 'No service has a dead letter with this message id (DEAD_LETTER_NOT_FOUND).';
 const AMBIGUOUS = 'DEAD_LETTER_AMBIGUOUS: an event dead in several services (their names in `services`); name one with ?service=.';
+
+const KEY_IN_USE = 'or a request with this Idempotency-Key is still being processed (IDEMPOTENCY_KEY_IN_USE)';
 
 const onCall = (caller: Caller, req: Request): OnCallRequest => ({ caller, correlationId: String(req.headers[CORRELATION_HEADER]) });
 
@@ -47,6 +50,7 @@ export class DeadLettersController {
   @Post('replay')
   @HttpCode(HttpStatus.OK)
   @Authorize({ roles: ['ops'] })
+  @Idempotent()
   @ForwardedResponses()
   @ApiOperation({ summary: "Replay a saga's dead letters", description: 'In every service, each message once in the run (one that fails again stays dead).' })
   @ApiOkResponse({ type: DeadLetterReplaysDto })
@@ -69,6 +73,7 @@ export class DeadLettersController {
   @Post(':messageId/replay')
   @HttpCode(HttpStatus.OK)
   @Authorize({ roles: ['ops'] })
+  @Idempotent()
   @ForwardedResponses()
   @ApiOperation({
     summary: 'Replay a dead letter',
@@ -76,7 +81,7 @@ export class DeadLettersController {
   })
   @ApiOkResponse({ type: DeadLetterReplaysDto })
   @ApiNotFoundResponse({ description: NOT_FOUND, type: ProblemDto })
-  @ApiConflictResponse({ description: 'No longer in the dead-letter queue: replayed or discarded already (DEAD_LETTER_NOT_IN_QUEUE).', type: ProblemDto })
+  @ApiConflictResponse({ description: `No longer in the dead-letter queue: replayed or discarded already (DEAD_LETTER_NOT_IN_QUEUE); ${KEY_IN_USE}`, type: ProblemDto })
   replay(@Param() { messageId }: DeadLetterMessageIdParams, @Query() query: DeadLetterServiceQuery, @AuthenticatedCaller() caller: Caller, @Req() req: Request): Promise<DeadLetterReplaysDto | Reply> {
     return this.deadLetters.replay(onCall(caller, req), messageId, query.service);
   }
@@ -84,11 +89,12 @@ export class DeadLettersController {
   @Post(':messageId/discard')
   @HttpCode(HttpStatus.OK)
   @Authorize({ roles: ['ops'] })
+  @Idempotent()
   @ForwardedResponses()
   @ApiOperation({ summary: 'Discard a dead letter', description: 'Removes it from the dead-letter queue of the service that has it; who, when and why are recorded.' })
   @ApiOkResponse({ type: DeadLetterViewDto })
   @ApiNotFoundResponse({ description: NOT_FOUND, type: ProblemDto })
-  @ApiConflictResponse({ description: `No longer in the dead-letter queue (DEAD_LETTER_NOT_IN_QUEUE), or ${AMBIGUOUS}`, type: ProblemDto })
+  @ApiConflictResponse({ description: `No longer in the dead-letter queue (DEAD_LETTER_NOT_IN_QUEUE); ${AMBIGUOUS}; ${KEY_IN_USE}`, type: ProblemDto })
   discard(
     @Param() { messageId }: DeadLetterMessageIdParams,
     @Query() query: DeadLetterServiceQuery,
