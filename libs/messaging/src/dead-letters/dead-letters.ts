@@ -37,24 +37,28 @@ export class DeadLetters {
 
   /**
    * With a correlation id: that saga's dead letters, whatever became of them. Without: those still
-   * dead. Newest first, at most `limit`; `depth` is the queue's depth now.
+   * dead. Newest first, at most `limit`; `depth` is the queue's depth now. A message the broker
+   * dead-lettered itself is found by reading the queue (up to 1,000 messages), which holds them
+   * unacked for that moment: a replay running at the same instant does not see them.
    */
   async list(options: { correlationId?: string; limit?: number } = {}): Promise<ServiceDeadLetters> {
     const limit = options.limit ?? 50;
-    const queued = (await this.queue.list(QUEUE_SCAN_LIMIT)).filter(identified);
-    const depth = await this.queue.depth();
     const { correlationId } = options;
+    const depth = await this.queue.depth();
+    // An empty queue is not read: a read holds the messages for a moment (see DeadLetterQueue).
+    const queued = depth === 0 ? [] : (await this.queue.list(QUEUE_SCAN_LIMIT)).filter(identified);
     const records = correlationId ? await this.records.ofCorrelation(correlationId, limit) : await this.records.dead(limit);
-    const inQueue = new Map(queued.map((letter) => [letter.messageId, letter]));
+    const inQueue = new Set(queued.map((letter) => letter.messageId));
     const views = records.map((record) => this.view(record, inQueue.has(record.messageId), true));
     const known = new Set(records.map((record) => record.messageId));
-    for (const letter of inQueue.values()) {
+    const others = queued.filter((letter) => !known.has(letter.messageId) && (!correlationId || factsOfQueued(letter).correlationId === correlationId));
+    // Recorded but past the page above: the record still tells more than the queue (its actions).
+    const recordedOthers = new Map((await this.records.byIds(others.map((letter) => letter.messageId))).map((record) => [record.messageId, record]));
+    for (const letter of others) {
       if (known.has(letter.messageId)) continue;
-      const facts = factsOfQueued(letter);
-      if (correlationId && facts.correlationId !== correlationId) continue;
-      // Recorded, but past the page above (or replayed or discarded and dead again): its record still tells more.
-      const [record] = await this.records.byIds([letter.messageId]);
-      views.push(record ? this.view(record, true, true) : this.view({ ...facts, status: 'dead', actions: [] }, true, false));
+      known.add(letter.messageId);
+      const record = recordedOthers.get(letter.messageId);
+      views.push(record ? this.view(record, true, true) : this.view({ ...factsOfQueued(letter), status: 'dead', actions: [] }, true, false));
     }
     views.sort((a, b) => (b.deadLetteredAt ?? '').localeCompare(a.deadLetteredAt ?? ''));
     return { service: this.service, depth, deadLetters: views.slice(0, limit) };

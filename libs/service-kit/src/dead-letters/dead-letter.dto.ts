@@ -6,12 +6,14 @@ import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, 
 /** A message id as the platform makes them (uuids), or as another publisher may (letters, digits, `.:_-`). */
 export const MESSAGE_ID_PATTERN = /^[\w.:-]{1,200}$/;
 
+/** `{messageId}` of the dead-letter routes. */
 export class DeadLetterIdParams {
   @ApiProperty({ description: 'The message id (AMQP message-id)', example: '0f8e5c2a-6a1b-4f0e-9d1e-2f5a9b7c1d3e' })
   @Matches(MESSAGE_ID_PATTERN, { message: 'messageId must be 1–200 letters, digits or . : _ -' })
   messageId: string;
 }
 
+/** `GET /internal/dead-letters` query. */
 export class ListDeadLettersQuery {
   @ApiPropertyOptional({ description: "A saga's correlation id: its dead letters, whatever became of them (else: those still dead)" })
   @IsOptional()
@@ -29,6 +31,7 @@ export class ListDeadLettersQuery {
   limit?: number;
 }
 
+/** `POST /internal/dead-letters/replay` body: a saga's dead letters. */
 export class ReplayDeadLettersBody {
   @ApiProperty({ description: 'Replays every dead letter of this correlation id (a saga)' })
   @IsString()
@@ -37,6 +40,7 @@ export class ReplayDeadLettersBody {
   correlationId: string;
 }
 
+/** `POST /internal/dead-letters/{messageId}/discard` body: why (required). */
 export class DiscardDeadLetterBody {
   @ApiProperty({ description: 'Why the message is dropped (kept with who and when)', minLength: 1, maxLength: 500 })
   @IsString()
@@ -46,6 +50,7 @@ export class DiscardDeadLetterBody {
   reason: string;
 }
 
+/** DeadLetterAction in the OpenAPI documents. */
 export class DeadLetterActionDto implements DeadLetterAction {
   @ApiProperty({ enum: ['replayed', 'discarded'] }) action: 'replayed' | 'discarded';
   @ApiProperty({ description: 'The staff principal (API key id) who acted' }) by: string;
@@ -53,6 +58,7 @@ export class DeadLetterActionDto implements DeadLetterAction {
   @ApiPropertyOptional() reason?: string;
 }
 
+/** DeadLetterView in the OpenAPI documents (the gateway's too). */
 export class DeadLetterViewDto implements DeadLetterView {
   @ApiProperty({ example: 'inventory' }) service: string;
   @ApiProperty() messageId: string;
@@ -71,17 +77,20 @@ export class DeadLetterViewDto implements DeadLetterView {
   @ApiProperty({ type: [DeadLetterActionDto] }) actions: DeadLetterActionDto[];
 }
 
+/** DeadLetterDetail in the OpenAPI documents. */
 export class DeadLetterDetailDto extends DeadLetterViewDto implements DeadLetterDetail {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'AMQP headers (while in the queue)' }) headers?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'The message body, secret fields redacted (while in the queue)' }) body?: unknown;
 }
 
+/** ServiceDeadLetters in the OpenAPI documents. */
 export class ServiceDeadLettersDto implements ServiceDeadLetters {
   @ApiProperty() service: string;
   @ApiProperty({ type: 'integer', description: "Messages in the service's dead-letter queue now" }) depth: number;
   @ApiProperty({ type: [DeadLetterViewDto] }) deadLetters: DeadLetterViewDto[];
 }
 
+/** DeadLetterReplay in the OpenAPI documents. */
 export class DeadLetterReplayDto implements DeadLetterReplay {
   @ApiProperty() service: string;
   @ApiProperty({ type: [String], description: 'Message ids put back into the service queue, each once' }) replayed: string[];
