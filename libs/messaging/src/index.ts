@@ -21,7 +21,7 @@ export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';
 export * from './migrations/1763800000002-outbox-envelope-as-json.js';
-export * from './migrations/1763800000003-dead-letter.js';
+export * from './migrations/1763800000004-dead-letter.js';
 export * from './testing/test-vhost.js';
 export * from './testing/wait-for.js';
 export * from './testing/tcp-proxy.js';

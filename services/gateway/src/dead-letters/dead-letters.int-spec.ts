@@ -79,7 +79,7 @@ describe('dead letters through the gateway: gathered from every service, acted o
   });
 
   it('lists one service, or one saga: an order id as it is, an RMA number through the returns service', async () => {
-    for (const service of SERVICES) upstream(service).respondWith((r) => (r.url.startsWith('/internal/returns/by-rma/RMA-2026-000042') ? { status: 200, body: { id: 'b1e5f3a2-0000-4000-8000-000000000042', rmaNumber: 'RMA-2026-000042', orderId: randomUUID() } } : r.url.startsWith('/internal/returns/by-rma/') ? problem(404, 'RETURN_NOT_FOUND') : { status: 200, body: { service, depth: 0, deadLetters: [] } }));
+    for (const service of SERVICES) upstream(service).respondWith((r) => (r.url.startsWith('/internal/rma/RMA-2026-000042') ? { status: 200, body: { returnId: 'b1e5f3a2-0000-4000-8000-000000000042', rmaNumber: 'RMA-2026-000042', orderId: randomUUID() } } : r.url.startsWith('/internal/rma/') ? problem(404, 'RETURN_NOT_FOUND') : { status: 200, body: { service, depth: 0, deadLetters: [] } }));
     const orderId = randomUUID();
 
     const one = await gw.sut.http().get('/v1/dead-letters?service=warehouse').set(bearer(ops.key));
@@ -96,7 +96,7 @@ describe('dead letters through the gateway: gathered from every service, acted o
     const byRma = await gw.sut.http().get('/v1/dead-letters?saga=rma-2026-000042').set(bearer(ops.key));
     expect(byRma.status).toBe(200);
     expect(byRma.body.correlationId).toBe('b1e5f3a2-0000-4000-8000-000000000042');
-    expect(sent('returns', '/internal/returns/by-rma/RMA-2026-000042')).toHaveLength(1);
+    expect(sent('returns', '/internal/rma/RMA-2026-000042')).toHaveLength(1);
     expect(sent('orders', '/internal/dead-letters')[0].url).toBe('/internal/dead-letters?limit=50&correlationId=b1e5f3a2-0000-4000-8000-000000000042');
 
     const unknown = await gw.sut.http().get('/v1/dead-letters?saga=RMA-2026-999999').set(bearer(ops.key));

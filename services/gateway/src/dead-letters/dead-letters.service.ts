@@ -119,14 +119,15 @@ export class DeadLettersService {
 
   /**
    * A saga's correlation id: an order id is the orders saga's own; an RMA number names a return,
-   * whose id is the return saga's (the returns service looks it up).
+   * whose id is the return saga's (the returns service's RMA lookup, `GET /internal/rma/{rmaNumber}`,
+   * which the saga timeline uses too).
    */
   private async correlationIdOf(request: OnCallRequest, saga: string): Promise<string> {
     if (UUID.test(saga)) return saga.toLowerCase();
-    const reply = await this.upstream.forward('returns', { ...request, method: 'GET', path: `/internal/returns/by-rma/${encodeURIComponent(saga.toUpperCase())}` });
+    const reply = await this.upstream.forward('returns', { ...request, method: 'GET', path: `/internal/rma/${encodeURIComponent(saga.toUpperCase())}` });
     if (reply.status === 404) throw new SkaldError('SAGA_NOT_FOUND', `No return ${saga}.`, { retryable: false });
     if (reply.status !== 200) throw new SkaldError('UPSTREAM_BAD_RESPONSE', `The returns service could not look up ${saga} (${reply.status}).`);
-    return (reply.json() as { id: string }).id;
+    return (reply.json() as { returnId: string }).returnId;
   }
 
   private ask(services: readonly UpstreamName[], request: OnCallRequest, call: Pick<ForwardedRequest, 'method' | 'path' | 'body'>): Promise<Answer[]> {

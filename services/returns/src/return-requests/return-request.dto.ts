@@ -130,18 +130,6 @@ export class ListReturnsQuery {
   limit?: number;
 }
 
-export class RmaNumberParams {
-  @ApiProperty({ example: 'RMA-2026-000123' })
-  @Matches(/^RMA-\d{4}-\d{6,}$/, { message: 'rmaNumber must look like RMA-2026-000123' })
-  rmaNumber: string;
-}
-
-export class RmaLookupView {
-  @ApiProperty({ format: 'uuid', description: "The return id: the return saga's correlation id" }) id: string;
-  @ApiProperty({ example: 'RMA-2026-000123' }) rmaNumber: string;
-  @ApiProperty({ format: 'uuid' }) orderId: string;
-}
-
 export class ReturnAcceptedView {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'RMA-2026-000123' }) rmaNumber: string;

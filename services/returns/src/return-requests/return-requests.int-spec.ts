@@ -41,23 +41,6 @@ describe('returns: request, policy, review, cancel (real PostgreSQL and RabbitMQ
     expect(steps.filter((s) => s.kind === 'state_changed').map((s) => s.to_state)).toEqual(['approved']);
   });
 
-  it('finds the return of an RMA number for on-call (staff with ops only), and answers 404 for an unknown one', async () => {
-    const tenantId = `shop-${randomUUID().slice(0, 8)}`;
-    const orderId = await aDeliveredOrder(tenantId, [{ sku: 'MUG', quantity: 1, unitPrice: '12.50' }]);
-    const { id, rmaNumber } = (await ask(tenantId, { orderId, lines: [line('MUG', 1)], resolution: 'refund' })).body;
-
-    const found = await sut.http().get(`/internal/returns/by-rma/${rmaNumber}`).set(asStaff(['ops']));
-    const unknown = await sut.http().get('/internal/returns/by-rma/RMA-1999-999999').set(asStaff(['admin']));
-    const malformed = await sut.http().get('/internal/returns/by-rma/ORDER-1').set(asStaff(['ops']));
-    const platform = await sut.http().get(`/internal/returns/by-rma/${rmaNumber}`).set(asPlatform(tenantId));
-
-    expect(found.status).toBe(200);
-    expect(found.body).toEqual({ id, rmaNumber, orderId });
-    expect([unknown.status, unknown.body.code]).toEqual([404, 'RETURN_NOT_FOUND']);
-    expect([malformed.status, malformed.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-    expect([platform.status, platform.body.code]).toEqual([403, 'FORBIDDEN']);
-  });
-
   it('refuses by each policy rule with its stable code, and stores nothing', async () => {
     const tenantId = `shop-${randomUUID().slice(0, 8)}`;
     const old = await aDeliveredOrder(tenantId, [{ sku: 'MUG', quantity: 1, unitPrice: '10' }], 31);

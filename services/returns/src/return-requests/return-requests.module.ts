@@ -3,7 +3,6 @@ import { ReturnPolicyModule } from '../return-policy/return-policy.module.js';
 import { ReturnSagaModule } from '../return-saga/return-saga.module.js';
 import { ReturnLineEntity, ReturnRequestEntity } from './return-request.entity.js';
 import { ReturnRequestsController } from './return-requests.controller.js';
-import { RmaLookupController } from './rma-lookup.controller.js';
 import { ReturnRequestsService } from './return-requests.service.js';
 
 export const returnRequestEntities = [ReturnRequestEntity, ReturnLineEntity];
@@ -21,5 +20,5 @@ export const returnErrorStatuses = {
   RETURN_INSPECTION_MISMATCH: 422,
 };
 
-@Module({ imports: [ReturnPolicyModule, ReturnSagaModule], controllers: [ReturnRequestsController, RmaLookupController], providers: [ReturnRequestsService] })
+@Module({ imports: [ReturnPolicyModule, ReturnSagaModule], controllers: [ReturnRequestsController], providers: [ReturnRequestsService] })
 export class ReturnRequestsModule {}

@@ -9,7 +9,7 @@ import { RETURN_SAGA, type ReturnSagaRow } from '../return-saga/return-saga.defi
 import { ReturnSaga } from '../return-saga/return-saga.service.js';
 import { ReturnSteps, type ReturnStep } from '../return-saga/return-steps.js';
 import { ReturnableOrderEntity, ReturnableOrderLineEntity } from '../returnable-orders/returnable-order.entity.js';
-import type { ListReturnsQuery, RequestReturnBody, ReturnAcceptedView, ReturnPageView, ReturnView, RmaLookupView } from './return-request.dto.js';
+import type { ListReturnsQuery, RequestReturnBody, ReturnAcceptedView, ReturnPageView, ReturnView } from './return-request.dto.js';
 import { ReturnLineEntity, ReturnRequestEntity } from './return-request.entity.js';
 
 /** Returns that count against what is left to return: all but the refused and the cancelled. */
@@ -129,13 +129,6 @@ export class ReturnRequestsService {
     if (!request || (caller.kind === 'platform' && request.tenantId !== caller.tenantId)) throw new SkaldError('RETURN_NOT_FOUND', `no return ${id}`, { retryable: false });
     const order = await manager.findOneByOrFail(ReturnableOrderEntity, { orderId: request.orderId });
     return this.view(manager, request, order, await this.steps.sagas.find(manager, id));
-  }
-
-  /** The return of an RMA number (on-call names a return saga by it; the saga's correlation id is the return id). */
-  async byRmaNumber(rmaNumber: string): Promise<RmaLookupView> {
-    const request = await this.dataSource.manager.findOneBy(ReturnRequestEntity, { rmaNumber });
-    if (!request) throw new SkaldError('RETURN_NOT_FOUND', `no return ${rmaNumber}`, { retryable: false });
-    return { id: request.id, rmaNumber: request.rmaNumber, orderId: request.orderId };
   }
 
   /** Newest first; a platform sees its own, staff all (`status=requested`: the review queue). */

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * itself (headers, body) stays on the broker's dead-letter queue, the only place it is replayed
  * from; the record keeps no payload, so no payload field ends up in another table.
  */
-export class DeadLetter1763800000003 implements MigrationInterface {
-  name = 'DeadLetter1763800000003';
+export class DeadLetter1763800000004 implements MigrationInterface {
+  name = 'DeadLetter1763800000004';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
