@@ -46,6 +46,7 @@ async function testsInIsolation() {
 try {
   step('infrastructure (PostgreSQL, RabbitMQ)', 'bash', ['scripts/ensure-infra.sh']);
   step('docker-compose.yml', 'bash', ['scripts/validate-compose.sh']);
+  step('browser for the ops console test (Chromium)', 'bash', ['scripts/ensure-browser.sh']);
   step('build', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
   step('typecheck and lint', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', '--output-style=static']);
   await testsInIsolation();

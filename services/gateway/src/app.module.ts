@@ -7,6 +7,7 @@ import { GATEWAY_ERROR_STATUSES } from './errors.js';
 import { ReplyInterceptor } from './http/reply.interceptor.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { OpsConsoleModule } from './ops-console/ops-console.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReturnsModule } from './returns/returns.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        OpsConsoleModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.
       providers: [{ provide: APP_INTERCEPTOR, useClass: ReplyInterceptor }],
