@@ -192,8 +192,8 @@ async function sagaView(id) {
   const finished = sagas.length > 0 && sagas.every((s) => s.finished);
   const reload = () => sagaView(id).then(show, (error) => show(problem(error)));
   const waiting = pending && !finished
-    ? h('div', { class: 'pending', id: 'pending' }, `Waiting for ${(pending.waitingFor ?? []).join(', ') || pending.state || 'the next step'}`,
-        pending.deadline ? ` — deadline ${time(pending.deadline)}` : '')
+    ? h('div', { class: `pending${pending.overdue ? ' overdue' : ''}`, id: 'pending' }, `${pending.type} ${pending.state}: waiting for ${(pending.waitingFor ?? []).join(', ') || 'the next step'}`,
+        pending.deadline ? ` — deadline ${time(pending.deadline)}${pending.overdue ? ' (overdue)' : ''}` : '', pending.stuck ? ' — stuck' : '')
     : null;
   const deadLetters = letters.error ? [problem(letters.error)] : [h('button', { type: 'button', id: 'replay-all', hidden: listOf(letters, 'items', 'deadLetters').every((l) => !l.inQueue), onclick: async () => {
     await api('POST', '/v1/dead-letters/replay', { saga: id }).then(reload, (error) => show(problem(error)));
@@ -201,11 +201,11 @@ async function sagaView(id) {
   clearTimeout(refreshTimer);
   if (!finished) refreshTimer = setTimeout(() => location.hash === `#/saga/${encodeURIComponent(id)}` && reload(), REFRESH_MS);
   return [
-    h('h2', {}, `Saga ${id}`),
+    h('h2', {}, `Saga ${id}`, timeline.orderId ? h('span', {}, ' of order ', h('a', { href: `#/saga/${timeline.orderId}` }, timeline.orderId)) : ''),
     h('p', {}, sagas.map((s) => h('span', {}, `${s.type} `, h('span', { class: `status saga-state${s.finished ? ' finished' : ''}`, 'data-state': s.state }, s.state), ' '))),
     waiting,
-    gaps.map((g) => h('div', { class: 'gap' }, `${g.service}: no answer (${g.reason ?? 'unavailable'}) — its part is missing`)),
-    swimlanes(entries, waiting ? { ...pending, service: sagas[0]?.type === 'return' ? 'returns' : 'orders' } : undefined, gaps),
+    gaps.map((g) => h('div', { class: 'gap' }, `${g.service}: ${g.code ?? 'no answer'} (${g.detail ?? ''}) — its part is missing`)),
+    swimlanes(entries, waiting ? { ...pending, service: sagas.find((s) => s.id === pending.sagaId)?.service } : undefined, gaps),
     h('h3', {}, 'Dead letters'),
     deadLetters,
     h('h3', {}, 'Timeline'),
@@ -226,10 +226,11 @@ async function sagasView(state) {
     h('h2', {}, 'Sagas that need a look'),
     h('p', {}, ['stuck', 'compensating', 'failed'].map((s) => h('a', { href: `#/stuck/${s}`, style: undefined }, s === state ? `[${s}] ` : `${s} `))),
     items.length === 0 ? h('p', {}, `No ${state} sagas.`) : h('table', { id: 'sagas' },
-      h('tr', {}, ['Saga', 'Type', 'State', 'Deadline', 'Since'].map((t) => h('th', {}, t))),
-      items.map((s) => h('tr', {},
-        h('td', {}, h('a', { href: `#/saga/${encodeURIComponent(s.rmaNumber ?? s.id)}` }, s.rmaNumber ?? s.id)),
-        h('td', {}, s.type), h('td', {}, s.state), h('td', {}, time(s.deadline)), h('td', {}, time(s.updatedAt ?? s.since))))),
+      h('tr', {}, ['Saga', 'Type', 'Service', 'State', 'Deadline', 'Dead letters', 'Last change'].map((t) => h('th', {}, t))),
+      items.map((s) => h('tr', { class: s.stuck || s.deadLetters ? 'failure' : undefined },
+        h('td', {}, h('a', { href: `#/saga/${encodeURIComponent(s.id)}` }, s.id)),
+        h('td', {}, s.type ?? ''), h('td', {}, s.service), h('td', {}, s.state ?? ''), h('td', {}, time(s.deadline)),
+        h('td', {}, s.deadLetters ? `${s.deadLetters} (${s.lastReason ?? ''})` : ''), h('td', {}, time(s.updatedAt))))),
   ];
 }
 
