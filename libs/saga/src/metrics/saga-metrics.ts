@@ -167,14 +167,17 @@ function sagaGauge(name: string, help: string, pick: (row: Row) => number): void
 }
 
 /**
- * Registers the saga gauges (`skald_sagas`, `skald_sagas_stuck`, `skald_sagas_overdue`, by type
- * and state) for a saga of this service; read from its database at each scrape. The saga's
- * scheduler calls it, so that every service running a saga has them.
+ * Registers the saga metrics of this service: the event metrics of `sagaMetrics` and the gauges
+ * (`skald_sagas`, `skald_sagas_stuck`, `skald_sagas_overdue`, by type and state) of a saga, read
+ * from its database at each scrape. The saga's scheduler calls it, so that every service running a
+ * saga has them.
  * @param overdueAfterMs how long past its deadline a saga counts as overdue (longer than a few
  *   scheduler rounds, so that a deadline simply waiting for the next round does not count)
  */
 export function watchSagas<S extends string>(dataSource: DataSource, definition: SagaDefinition<S>, overdueAfterMs: number): void {
   watched.set(definition.type, { dataSource, definition: definition as unknown as SagaDefinition<string>, overdueAfterMs });
+  // Registered now, not at the first move: a fresh service's /metrics already lists them (dashboards, rules).
+  sagaMetrics();
   sagaGauge('skald_sagas', 'Sagas in flight (not in a final state), by saga type and state', (row) => row.sagas);
   sagaGauge(
     'skald_sagas_stuck',
