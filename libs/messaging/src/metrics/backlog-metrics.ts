@@ -68,7 +68,8 @@ export class BacklogMetrics {
   /** Stops reading (the gauges keep their last values) and closes the broker channel. */
   async close(): Promise<void> {
     for (const [registry, metrics] of active) if (metrics === this) active.delete(registry);
-    await this.channel?.close();
+    // A broker already gone must not hold up the service's shutdown.
+    await this.channel?.close().catch(() => undefined);
     this.channel = undefined;
   }
 }
