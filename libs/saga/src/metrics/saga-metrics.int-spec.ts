@@ -8,6 +8,7 @@ import { defineSaga } from '../definition/saga-definition.js';
 import { sagaEntities } from '../persistence/saga.entity.js';
 import { sagaMigrations } from '../persistence/saga-migrations.js';
 import { SagaStore } from '../persistence/saga-store.js';
+import { afterCommit } from './after-commit.js';
 import { sagaMetrics, watchSagas } from './saga-metrics.js';
 
 /** A parcel: sent, then delivered; or recalled (compensated) and returned. A type of its own per test run. */
@@ -129,6 +130,24 @@ describe('saga metrics (real PostgreSQL)', () => {
     await walk(store, overdue, ['in_transit']);
     await waitFor('a scrape without the overdue saga', async () => valueOf(await read('skald_sagas_overdue'), { state: 'sending' }) === 0);
     expect(valueOf(await read('skald_sagas'), { state: 'in_transit' })).toBe(1);
+  });
+
+  it('observes after the commit: a rolled-back savepoint drops what was queued inside it, the outer commit runs the rest', async () => {
+    const ran: string[] = [];
+    await dataSource.transaction(async (manager) => {
+      afterCommit(manager, () => ran.push('outer'));
+      await expect(
+        manager.transaction(async (inner) => {
+          afterCommit(inner, () => ran.push('rolled back'));
+          throw new Error('savepoint undone');
+        }),
+      ).rejects.toThrow('savepoint undone');
+      await manager.transaction(async (inner) => afterCommit(inner, () => ran.push('released')));
+      expect(ran).toEqual([]); // a released savepoint is not a commit
+    });
+    expect(ran).toEqual(['outer', 'released']);
+    afterCommit(dataSource.manager, () => ran.push('no transaction'));
+    expect(ran).toEqual(['outer', 'released', 'no transaction']);
   });
 
   it('reads the gauges through the partial index of in-flight sagas (a scrape stays cheap with many finished ones)', async () => {
