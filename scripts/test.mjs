@@ -1,7 +1,7 @@
 // `npm test`: the whole check, as CI runs it. Makes sure PostgreSQL and RabbitMQ are up (starting
 // or installing them if needed), validates docker-compose.yml and deploy/observability (alert
-// rules and their tests, the Grafana dashboard's queries: promtool), builds, type-checks and lints every
-// project, then runs every test suite against the real database and broker.
+// rules and their tests, the Grafana dashboard's queries: promtool), makes sure Chromium is there for
+// the ops console's browser test, builds, type-checks and lints every project, then runs every test suite against the real database and broker.
 //
 // Every run is a fresh-machine run: it makes a RabbitMQ vhost of its own (TEST_RABBITMQ_URL) and
 // tags every vhost and database its tests create with its run tag (SKALD_TEST_RUN), and removes
