@@ -7,3 +7,4 @@ export * from './persistence/saga-store.js';
 export * from './scheduler/deadline-loop.js';
 export * from './scheduler/saga-scheduler.js';
 export * from './config/saga-config.js';
+export * from './metrics/saga-metrics.js';

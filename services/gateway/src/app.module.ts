@@ -8,6 +8,7 @@ import { ReplyInterceptor } from './http/reply.interceptor.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { OpsConsoleModule } from './ops-console/ops-console.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReturnsModule } from './returns/returns.module.js';
 import { WarehouseModule } from './warehouse/warehouse.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        OpsConsoleModule,
         DeadLettersModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.
