@@ -1,6 +1,7 @@
 // `npm test`: the whole check, as CI runs it. Makes sure PostgreSQL and RabbitMQ are up (starting
-// or installing them if needed), validates docker-compose.yml, builds, type-checks and lints every
-// project, then runs every test suite against the real database and broker.
+// or installing them if needed), validates docker-compose.yml and deploy/observability (alert
+// rules and their tests, the Grafana dashboard's queries: promtool), makes sure Chromium is there for
+// the ops console's browser test, builds, type-checks and lints every project, then runs every test suite against the real database and broker.
 //
 // Every run is a fresh-machine run: it makes a RabbitMQ vhost of its own (TEST_RABBITMQ_URL) and
 // tags every vhost and database its tests create with its run tag (SKALD_TEST_RUN), and removes
@@ -46,6 +47,8 @@ async function testsInIsolation() {
 try {
   step('infrastructure (PostgreSQL, RabbitMQ)', 'bash', ['scripts/ensure-infra.sh']);
   step('docker-compose.yml', 'bash', ['scripts/validate-compose.sh']);
+  step('alert rules and dashboard (promtool)', 'bash', ['scripts/validate-observability.sh']);
+  step('browser for the ops console test (Chromium)', 'bash', ['scripts/ensure-browser.sh']);
   step('build', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
   step('typecheck and lint', 'npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', '--output-style=static']);
   await testsInIsolation();

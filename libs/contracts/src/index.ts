@@ -53,3 +53,4 @@ export * from './warehouse/expected-return-cancelled.v1.js';
 export * from './returns/return-status-changed.v1.js';
 export * from './returns/return-refund-requested.v1.js';
 export * from './operations/timeline.js';
+export * from './operations/dead-letters.js';

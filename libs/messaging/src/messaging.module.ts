@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { AmqpConnection } from './connection/amqp-connection.js';
 import { MessageConsumer } from './consumer/message-consumer.js';
 import { Inbox } from './inbox/inbox.js';
+import { BacklogMetrics } from './metrics/backlog-metrics.js';
 import { Outbox } from './outbox/outbox.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { SkaldTransport } from './transport/skald-transport.js';
@@ -52,6 +53,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnModuleDestr
     private readonly relay: OutboxRelay,
     private readonly consumer: MessageConsumer,
     private readonly dataSource: DataSource,
+    private readonly backlog: BacklogMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,11 +74,12 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.backlog.close();
     await this.connection.close();
   }
 }
 
-/** The messaging platform for a service: connection, outbox, relay, consumer, Nest transport. */
+/** The messaging platform for a service: connection, outbox, relay, consumer, Nest transport, backlog metrics. */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
@@ -127,6 +130,11 @@ export class MessagingModule {
           provide: SkaldTransport,
           inject: [MessageConsumer],
           useFactory: (consumer: MessageConsumer) => new SkaldTransport(consumer),
+        },
+        {
+          provide: BacklogMetrics,
+          inject: [DataSource, AmqpConnection],
+          useFactory: (dataSource: DataSource, connection: AmqpConnection) => new BacklogMetrics({ service: options.service, dataSource, connection }),
         },
         MessagingLifecycle,
       ],

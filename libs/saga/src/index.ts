@@ -11,3 +11,4 @@ export * from './operations/saga-timeline-source.js';
 export * from './operations/saga-lists.js';
 export * from './operations/sagas.controller.js';
 export * from './operations/saga-operations.module.js';
+export * from './metrics/saga-metrics.js';

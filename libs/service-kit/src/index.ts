@@ -29,3 +29,5 @@ export * from './idempotency/migrations/1763800000100-idempotent-request.js';
 export * from './timeline/timeline-source.js';
 export * from './timeline/service-timeline.js';
 export * from './timeline/timeline.controller.js';
+export * from './dead-letters/dead-letter.dto.js';
+export * from './dead-letters/dead-letters.module.js';

@@ -5,8 +5,10 @@ import type { GatewayConfig } from './config/gateway-config.js';
 import { entities } from './database/entities.js';
 import { GATEWAY_ERROR_STATUSES } from './errors.js';
 import { ReplyInterceptor } from './http/reply.interceptor.js';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { OpsConsoleModule } from './ops-console/ops-console.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReturnsModule } from './returns/returns.module.js';
 import { SagasModule } from './sagas/sagas.module.js';
@@ -19,13 +21,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        SkaldServiceModule.forRoot({ service: 'gateway', config, entities, errorStatuses: GATEWAY_ERROR_STATUSES, internalRoutes: false }),
+        SkaldServiceModule.forRoot({ service: 'gateway', config, entities, errorStatuses: GATEWAY_ERROR_STATUSES, publicEdge: true }),
         IdempotencyModule,
         OrdersModule,
         InventoryModule,
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        OpsConsoleModule,
+        DeadLettersModule,
         SagasModule,
       ],
       // Outermost: writes the `Reply` of forwarded and replayed answers.

@@ -21,7 +21,11 @@ export const GATEWAY_ERROR_STATUSES = {
   WEBHOOK_LIMIT_REACHED: 409,
   /** No webhook subscription of the caller's platform has this id. */
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: 404,
-  /** No service knows the saga (order id, return id or RMA number) asked for. */
+  /** No service has a dead letter with this message id. */
+  DEAD_LETTER_NOT_FOUND: 404,
+  /** An event dead in several services' queues: the service must be named. */
+  DEAD_LETTER_AMBIGUOUS: 409,
+  /** No order or return saga by this name (an RMA number nobody issued). */
   SAGA_NOT_FOUND: 404,
   /** The owning service answered something that is not JSON. */
   UPSTREAM_BAD_RESPONSE: 502,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { CustomerValue } from '../common/values.js';
 import { defineEvent } from '../registry/message-definition.js';
 
@@ -35,6 +35,17 @@ export class ShipmentValue {
   trackingNumber: string;
 }
 
+/** The return whose goods a replacement order (an exchange) replaces. */
+export class ReplacementForValue {
+  @IsUUID()
+  returnId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  rmaNumber: string;
+}
+
 export class OrderStatusChanged {
   @IsString()
   @IsNotEmpty()
@@ -68,6 +79,15 @@ export class OrderStatusChanged {
 
   @IsISO8601()
   changedAt: string;
+
+  /**
+   * Set on a replacement order's statuses: the return it belongs to. The returns service may see
+   * a replacement cancelled before it has handled `orders.replacement-order.placed`.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReplacementForValue)
+  replacementFor?: ReplacementForValue | null;
 }
 
 export const OrderStatusChangedV1 = defineEvent({

@@ -18,6 +18,8 @@ import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import type { AmqpConnection } from '../connection/amqp-connection.js';
 import { runInExecutionContext } from '../context/execution-context.js';
+import { envelopeIdsOf, traceIdOf } from '../dead-letters/dead-letter-facts.js';
+import { DeadLetterRecords } from '../dead-letters/dead-letter-records.js';
 import { Inbox } from '../inbox/inbox.js';
 import { messagingMetrics, type ConsumeOutcome } from '../metrics/messaging-metrics.js';
 import { Outbox } from '../outbox/outbox.js';
@@ -123,6 +125,7 @@ export class MessageConsumer extends EventEmitter {
   private readonly handlers = new Map<string, RegisteredHandler>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly inbox = new Inbox();
+  private readonly deadLetters: DeadLetterRecords;
   private readonly outbox: Outbox;
   private readonly registry: MessageRegistry;
   private readonly retryDelaysMs: number[];
@@ -141,6 +144,7 @@ export class MessageConsumer extends EventEmitter {
     this.outbox = options.outbox ?? new Outbox();
     this.registry = options.registry ?? messageRegistry;
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.deadLetters = new DeadLetterRecords(options.dataSource);
   }
 
   get queue(): string {
@@ -472,12 +476,18 @@ export class MessageConsumer extends EventEmitter {
     detail: string,
     attempt: number,
   ): Promise<void> {
+    const deadLetteredAt = new Date().toISOString();
+    if (!(await this.recordDeadLetter(message, reason, detail, attempt, deadLetteredAt))) {
+      // The database is down: an outage, not the message's fault. Nothing is dead-lettered for it.
+      await this.giveBack(acks, message, outageReturnsOf(message) + 1);
+      return;
+    }
     this.logger.error(`dead-lettering ${message.properties.messageId ?? '(no id)'} after ${attempt} attempt(s): ${reason} ${detail}`);
     const republished = await this.republish(deadLetterQueueName(this.options.service), message, {
       [HEADER_ATTEMPT]: attempt,
       [HEADER_DEAD_LETTER_REASON]: reason,
       [HEADER_ERROR]: truncate(detail),
-      [HEADER_DEAD_LETTERED_AT]: new Date().toISOString(),
+      [HEADER_DEAD_LETTERED_AT]: deadLetteredAt,
       [HEADER_ORIGINAL_ROUTING_KEY]: originalRoutingKey(message),
     });
     this.settle(acks, message, republished ? 'ack' : 'nack');
@@ -485,6 +495,41 @@ export class MessageConsumer extends EventEmitter {
       .labels(this.options.service, originalRoutingKey(message), republished ? 'dead_lettered' : 'requeued')
       .inc();
     if (republished) this.emit('dead-lettered', { reason, detail, messageId: message.properties.messageId });
+  }
+
+  /**
+   * Records the dead letter in the service database (`dead_letter`), before it goes to the queue,
+   * so that on-call finds why and can follow what becomes of it.
+   * @returns false when the database is unreachable: the consumer has paused, and the message must
+   *          not be dead-lettered. Any other failure to record is logged and the message is
+   *          dead-lettered all the same: a record never keeps a message cycling.
+   */
+  private async recordDeadLetter(message: ConsumeMessage, reason: DeadLetterReason, detail: string, attempt: number, deadLetteredAt: string): Promise<boolean> {
+    const messageId = message.properties.messageId;
+    // Without an id nobody can address it (nor replay it by id): nothing to record.
+    if (typeof messageId !== 'string' || messageId.length === 0) return true;
+    const ids = envelopeIdsOf(message.content);
+    try {
+      await this.deadLetters.deadLettered({
+        messageId,
+        routingKey: originalRoutingKey(message),
+        correlationId: ids.correlationId ?? (message.properties.correlationId as string | undefined),
+        tenantId: ids.tenantId,
+        reason,
+        error: truncate(detail),
+        attempts: attempt,
+        deadLetteredAt,
+        traceId: traceIdOf(message.properties.headers),
+      });
+      return true;
+    } catch (error) {
+      if (isInfrastructureFailure(error)) {
+        this.pause(error);
+        return false;
+      }
+      this.logger.error(`cannot record dead letter ${messageId}, dead-lettering it unrecorded: ${(error as Error).message}`);
+      return true;
+    }
   }
 
   /** Copies a message into a queue with a broker confirm; false when the broker did not confirm. */

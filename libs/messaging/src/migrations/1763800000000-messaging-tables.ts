@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { PruneIndexes1763800000001 } from './1763800000001-prune-indexes.js';
 import { OutboxEnvelopeAsJson1763800000002 } from './1763800000002-outbox-envelope-as-json.js';
 import { TimelineColumns1763800000003 } from './1763800000003-timeline-columns.js';
+import { DeadLetter1763800000004 } from './1763800000004-dead-letter.js';
 
 /** Outbox and inbox tables, the same in every service database. Never edit: add a migration. */
 export class MessagingTables1763800000000 implements MigrationInterface {
@@ -46,4 +47,5 @@ export const messagingMigrations: Array<new () => MigrationInterface> = [
   PruneIndexes1763800000001,
   OutboxEnvelopeAsJson1763800000002,
   TimelineColumns1763800000003,
+  DeadLetter1763800000004,
 ];

@@ -1,11 +1,13 @@
 import type { DeadlineRule, SagaDefinition } from './saga-definition.js';
 
-/** What the mechanism keeps in every saga's data: re-sends in the current state, and whether it is stuck. */
+/** What the mechanism keeps in every saga's data: re-sends in the current state, whether it is stuck, and since when it is in its state. */
 export interface SagaMechanismData {
   /** Re-sends of the command the saga waits on in its current state (counted afresh in each state). */
   resends?: number;
   /** The saga kept failing to compensate or to get an answer: shown to operators. */
   stuck?: boolean;
+  /** When the saga entered its current state (ISO 8601; absent while in its initial state: its row's `createdAt`). */
+  enteredAt?: string;
 }
 
 export interface RetryPolicy {

@@ -3,6 +3,8 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { In, type EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
+import { afterCommit } from '../metrics/after-commit.js';
+import { observeSagaMove } from '../metrics/saga-metrics.js';
 import { SagaEntity, SagaStepEntity, type SagaStepKind } from './saga.entity.js';
 
 /** What started a step: a message (its type and id), a request or the scheduler (id null). */
@@ -108,9 +110,19 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     }
     if (!canMove(this.definition, saga.state, state)) throw new IllegalSagaTransition(this.definition.type, saga.id, saga.state, state);
     const from = saga.state;
-    saga.data = { ...saga.data, resends: 0, stuck: false };
-    await this.write(manager, saga, state, this.deadlineOf(state, saga.data, Date.now()));
+    const enteredFromAt = this.enteredAt(saga);
+    const now = new Date();
+    saga.data = { ...saga.data, resends: 0, stuck: false, enteredAt: now.toISOString() };
+    await this.write(manager, saga, state, this.deadlineOf(state, saga.data, now.getTime()));
     await this.log(manager, saga, { kind: 'state_changed', fromState: from, toState: state, messageType: trigger?.type, messageId: trigger?.id, reason });
+    const startedAt = saga.createdAt;
+    afterCommit(manager, () => observeSagaMove(this.definition, { from, to: state, enteredFromAt, startedAt }, now.getTime()));
+  }
+
+  /** When the saga entered its state; null when unknown (a saga that moved before this was recorded). */
+  private enteredAt(saga: SagaEntity<S, D>): Date | null {
+    if (saga.data.enteredAt) return new Date(saga.data.enteredAt);
+    return saga.state === this.definition.initial ? saga.createdAt : null;
   }
 
   /** Saves the saga's data in its state; `deadlineAt` (default: unchanged) moves its deadline. */

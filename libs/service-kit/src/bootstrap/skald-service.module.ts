@@ -2,13 +2,14 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MessagingModule, MessagingTimelineSource } from '@skald/messaging';
+import { DeadLetterTimelineSource, MessagingModule, MessagingTimelineSource } from '@skald/messaging';
 import { postgresDataSourceOptions } from '@skald/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service-config.js';
 import { SERVICE_CONFIG } from '../config/service-config.token.js';
+import { DeadLettersModule } from '../dead-letters/dead-letters.module.js';
 import { HealthController } from '../health/health.controller.js';
 import { ShutdownState } from '../health/shutdown-state.js';
 import { ExecutionContextMiddleware } from '../http/execution-context.middleware.js';
@@ -29,23 +30,23 @@ export interface SkaldServiceModuleOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   /** Status of each stable error code this service raises (see ProblemDetailsFilter). */
   errorStatuses?: ErrorStatusMap;
+  /**
+   * The public edge (the gateway) answers callers without the internal token: it gets none of the
+   * internal routes every other service has (its dead letters, its part of a saga timeline; it
+   * reads its own part through ServiceTimelines).
+   */
+  publicEdge?: boolean;
   /** Where the JSON log lines go: stdout, unless a test reads them. */
   logDestination?: DestinationStream;
-  /**
-   * Serve the routes only the gateway calls (`GET /internal/timeline/{correlationId}`); default
-   * true. False for the public edge, whose routes need no internal token: it reads its own part
-   * of a timeline through ServiceTimelines.
-   */
-  internalRoutes?: boolean;
 }
 
 /**
  * Everything a Skald service has in common: JSON logs with correlation ids, its own database
  * (TypeORM, migrations only), the messaging platform, /health/live, /health/ready, /metrics,
  * problem+json errors, screening (control characters, nesting depth, content type) and validation
- * of every HTTP input, and its part of the saga timeline (`GET /internal/timeline/{correlationId}`:
- * its inbox and outbox records, plus every provider registered with `timelineSource`). A service
- * imports it once.
+ * of every HTTP input, and the internal routes (not on the public edge): dead letters, and its part
+ * of the saga timeline (`GET /internal/timeline/{correlationId}`: its inbox, outbox and dead-letter
+ * records, plus every provider registered with `timelineSource`). A service imports it once.
  */
 @Module({})
 export class SkaldServiceModule implements NestModule {
@@ -79,8 +80,9 @@ export class SkaldServiceModule implements NestModule {
           deliveryLimit: config.MESSAGING_DELIVERY_LIMIT,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
+        ...(options.publicEdge ? [] : [DeadLettersModule]),
       ],
-      controllers: [HealthController, MetricsController, ...(options.internalRoutes === false ? [] : [TimelineController])],
+      controllers: [HealthController, MetricsController, ...(options.publicEdge ? [] : [TimelineController])],
       providers: [
         ShutdownState,
         { provide: TIMELINE_SERVICE_NAME, useValue: service },
@@ -89,6 +91,11 @@ export class SkaldServiceModule implements NestModule {
           provide: MessagingTimelineSource,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new MessagingTimelineSource(service, dataSource),
+        }),
+        timelineSource({
+          provide: DeadLetterTimelineSource,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new DeadLetterTimelineSource(service, dataSource),
         }),
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_FILTER, useValue: new ProblemDetailsFilter(options.errorStatuses) },

@@ -49,8 +49,21 @@ export const USAGE = `Usage: skald <command>
       Each run makes a new demo. The gateway: --gateway-url, else GATEWAY_URL, else
       http://127.0.0.1:$GATEWAY_PORT (3000).
 
-On call (against the gateway's API at SKALD_URL, default http://localhost:3000, with the staff key
-in SKALD_API_KEY, role ops):
+On-call, through the gateway's API (SKALD_URL, default http://localhost:3000; SKALD_API_KEY, a staff
+key with role ops):
+
+  dlq list [service] [--saga <orderId|rma>] [--limit <n>]
+      Dead letters still dead in every service (or one), newest first, with reason, attempts and
+      each queue's depth; --saga: that saga's, whatever became of them.
+  dlq show <messageId> [--service <service>]
+      One dead letter: why, the replays and discards so far, its headers and body.
+  dlq replay <messageId> [--service <service>]
+  dlq replay --all-for <orderId|rma>
+      Puts the message (or every dead letter of the saga, in every service) back into its
+      service's queue with its original id and headers; each once per run. Recorded with your key.
+  dlq discard <messageId> --reason "…" [--service <service>]
+      Drops a dead letter; the reason (1–500 characters) is recorded with your key.
+      --service names the service when an event is dead in several.
 
   trace <orderId|returnId|rma>
       A saga's timeline from every service, aligned: time (UTC), time since the previous step,
@@ -60,6 +73,6 @@ in SKALD_API_KEY, role ops):
   sagas stuck|compensating|failed [--since <date-time>] [--limit <n>] [--cursor <c>]
       Sagas past their deadline or marked stuck, compensating, or with dead letters; newest first.
 
-The other commands work on the gateway's database, migrating it first if needed: DATABASE_URL when set, else the one
-\`npm start\` uses (GATEWAY_DATABASE_URL, else skald_gateway on SKALD_POSTGRES_URL's server, by default
-postgres://postgres@127.0.0.1:5432).`;
+The other commands work on the gateway's database, migrating it first if needed: DATABASE_URL when
+set, else the one \`npm start\` uses (GATEWAY_DATABASE_URL, else skald_gateway on SKALD_POSTGRES_URL's
+server, by default postgres://postgres@127.0.0.1:5432).`;

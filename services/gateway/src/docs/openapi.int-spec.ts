@@ -67,6 +67,11 @@ describe('the OpenAPI document of the public API', () => {
         'PUT /v1/platforms/{platformId}/return-policy',
         'GET /v1/platforms/{platformId}/return-policy',
         'GET /v1/analytics/returns',
+        'GET /v1/dead-letters',
+        'GET /v1/dead-letters/{messageId}',
+        'POST /v1/dead-letters/replay',
+        'POST /v1/dead-letters/{messageId}/replay',
+        'POST /v1/dead-letters/{messageId}/discard',
       ].sort(),
     );
     for (const { route, operation } of publicOperations()) {

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { SkaldError, type ServiceTimeline, type SagaPage, type SagaSummary, type TimelineEntry, type TimelineSaga } from '@skald/contracts';
+import { SkaldError, type SagaPage, type SagaSummary, type ServiceDeadLetters, type ServiceTimeline, type TimelineEntry, type TimelineSaga } from '@skald/contracts';
 import { encodeTimeIdCursor, ServiceTimelines, sortTimeline, type Caller } from '@skald/service-kit';
 import type { Reply } from '../http/reply.js';
 import { UpstreamClient, type UpstreamName } from '../upstream/upstream-client.js';
@@ -54,14 +54,6 @@ export interface SagaListRequest {
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; gap: Gap };
-
-/** What the gateway reads of a dead letter (`GET /internal/dead-letters`); any other field is ignored. */
-interface DeadLetterSeen {
-  messageId?: string;
-  correlationId?: string | null;
-  reason?: string;
-  deadLetteredAt?: string;
-}
 
 /** The list cursor: the last item's (updatedAt, id), as the services' own (encodeTimeIdCursor). */
 function decodeCursor(cursor: string): { at: Date; id: string } {
@@ -175,7 +167,7 @@ export class SagaTimelines {
     const parts = await Promise.all(
       UPSTREAMS.map(async (name) => ({
         name,
-        part: await this.ask<{ deadLetters?: DeadLetterSeen[] }>(name, `/internal/dead-letters?limit=${DEAD_LETTERS_PER_SERVICE}`, caller, correlationId),
+        part: await this.ask<ServiceDeadLetters>(name, `/internal/dead-letters?limit=${DEAD_LETTERS_PER_SERVICE}`, caller, correlationId),
       })),
     );
     const bySaga = new Map<string, { services: Set<string>; count: number; last: string; reason?: string }>();
@@ -184,8 +176,9 @@ export class SagaTimelines {
       for (const letter of part.value.deadLetters ?? []) {
         // A message without a correlation id (an unreadable envelope) belongs to no saga.
         if (!letter.correlationId) continue;
-        const at = letter.deadLetteredAt && !Number.isNaN(Date.parse(letter.deadLetteredAt)) ? new Date(letter.deadLetteredAt).toISOString() : undefined;
-        if (!at || (since !== undefined && Date.parse(at) < since)) continue;
+        // A message the broker dead-lettered itself has no known time: listed last (as of the epoch).
+        const at = letter.deadLetteredAt && !Number.isNaN(Date.parse(letter.deadLetteredAt)) ? new Date(letter.deadLetteredAt).toISOString() : new Date(0).toISOString();
+        if (since !== undefined && Date.parse(at) < since) continue;
         const saga = bySaga.get(letter.correlationId) ?? { services: new Set<string>(), count: 0, last: at };
         saga.services.add(name);
         saga.count += 1;

@@ -8,6 +8,7 @@ import { CustomerCreditPerPlatform1763900000300 } from './migrations/17639000003
 import { TenantMaxBackorderDays1763900000400 } from './migrations/1763900000400-tenant-max-backorder-days.js';
 import { OrderSagaOnSagaTables1763900000500 } from './migrations/1763900000500-order-saga-on-saga-tables.js';
 import { ReplacementOrders1763900000600 } from './migrations/1763900000600-replacement-orders.js';
+import { OrdersByCustomer1763900000700 } from './migrations/1763900000700-orders-by-customer.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -20,4 +21,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   OrderSagaOnSagaTables1763900000500,
   ReplacementOrders1763900000600,
   SagaTimeline1764100000000,
+  OrdersByCustomer1763900000700,
 ];

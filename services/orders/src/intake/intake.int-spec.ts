@@ -85,6 +85,16 @@ describe('order intake and queries (real PostgreSQL and RabbitMQ)', () => {
     const phone = await world.sut.http().get('/v1/orders?channel=phone').set(asPlatform(a.tenantId));
     expect(phone.body.items.map((o: { id: string }) => o.id)).toEqual([ids[2]]);
 
+    // One customer's orders: the platform's own only; staff see every platform's customer of that id.
+    const sameCustomer = anOrder([{ sku: item.sku, quantity: 1, unitPrice: 10 }]);
+    const mine = await world.place(a.tenantId, sameCustomer);
+    const theirsToo = await world.place(b.tenantId, { ...sameCustomer, externalId: `${sameCustomer.externalId}-b` });
+    const byCustomer = (who: Record<string, string>) =>
+      world.sut.http().get(`/v1/orders?customerId=${encodeURIComponent(sameCustomer.customer.id)}`).set(who);
+    expect((await byCustomer(asPlatform(a.tenantId))).body.items.map((o: { id: string }) => o.id)).toEqual([mine]);
+    expect((await byCustomer(asStaff(['ops']))).body.items.map((o: { id: string }) => o.id)).toEqual([mine, theirsToo]);
+    expect((await world.sut.http().get('/v1/orders?customerId=a%20b').set(asStaff(['ops']))).status).toBe(400);
+
     const badCursor = await world.sut.http().get('/v1/orders?cursor=bm9wZQ').set(asPlatform(a.tenantId));
     expect(badCursor.status).toBe(400);
     const staffCannotPlace = await world.sut.http().post('/v1/orders').set(asStaff(['ops'])).send(anOrder([{ sku: item.sku, quantity: 1, unitPrice: 1 }]));

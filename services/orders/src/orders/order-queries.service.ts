@@ -72,6 +72,7 @@ export class OrderQueries {
       tenantId: caller.kind === 'platform' ? tenantOf(caller) : undefined,
       status: query.status,
       channel: query.channel,
+      customerId: query.customerId,
       after: query.cursor ? decodeTimeIdCursor(query.cursor) : undefined,
       limit: limit + 1,
     });

@@ -13,6 +13,7 @@ export interface OrderListFilter {
   tenantId?: string;
   status?: OrderStatus;
   channel?: string;
+  customerId?: string;
   after?: { createdAt: Date; id: string };
   limit: number;
 }
@@ -208,6 +209,7 @@ export class OrdersRepository {
     if (filter.tenantId) query.andWhere('o.tenant_id = :tenantId', { tenantId: filter.tenantId });
     if (filter.status) query.andWhere('o.status = :status', { status: filter.status });
     if (filter.channel) query.andWhere('o.channel = :channel', { channel: filter.channel });
+    if (filter.customerId) query.andWhere('o.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.after) {
       query.andWhere('(o.created_at, o.id) > (:createdAt, :id)', { createdAt: filter.after.createdAt, id: filter.after.id });
     }

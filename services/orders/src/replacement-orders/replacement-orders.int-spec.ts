@@ -1,4 +1,4 @@
-import { PlaceReplacementOrderV1, ReplacementOrderPlacedV1, ReserveStockV1 } from '@skald/contracts';
+import { OrderStatusChangedV1, PlaceReplacementOrderV1, ReplacementOrderPlacedV1, ReserveStockV1 } from '@skald/contracts';
 import { waitFor } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
 import { aCatalogItem, anOrder, aPlatform } from '../../test/factories.js';
@@ -7,7 +7,7 @@ import { OrdersWorld } from '../../test/orders-world.js';
 describe('replacement orders of exchanged returns (real PostgreSQL and RabbitMQ)', () => {
   const world = new OrdersWorld();
 
-  beforeAll(() => world.start([ReplacementOrderPlacedV1, ReserveStockV1]));
+  beforeAll(() => world.start([ReplacementOrderPlacedV1, ReserveStockV1, OrderStatusChangedV1]));
   afterAll(() => world.stop());
 
   it('places a replacement (same customer and address, nothing to pay, review skipped) once per return, linked to it', async () => {
@@ -40,6 +40,11 @@ describe('replacement orders of exchanged returns (real PostgreSQL and RabbitMQ)
       shortagePolicy: { mode: 'backorder' },
     });
     expect(replacement.statusHistory.map((s: { status: string }) => s.status)).toEqual(['received', 'approved']);
+    // Its statuses name the return (the returns service may hear of one before the placement).
+    const approved = await world.probe.next(OrderStatusChangedV1, (p) => p.orderId === replacementId && p.status === 'approved');
+    expect(approved.payload.replacementFor).toEqual({ returnId: command.returnId, rmaNumber: 'RMA-2026-000042' });
+    const originalApproved = await world.probe.next(OrderStatusChangedV1, (p) => p.orderId === originalId && p.status === 'approved');
+    expect(originalApproved.payload.replacementFor).toBeUndefined();
 
     // The command again (a re-send): the same replacement, no second order.
     world.probe.publish(PlaceReplacementOrderV1, command, { tenantId: platform.tenantId, correlationId: command.returnId });

@@ -90,6 +90,7 @@ export class SagaSteps {
       customer: order.customer,
       shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, carrier: s.carrier, trackingNumber: s.trackingNumber })),
       changedAt: new Date().toISOString(),
+      ...(order.replacementFor ? { replacementFor: { returnId: order.replacementFor.returnId, rmaNumber: order.replacementFor.rmaNumber } } : {}),
     });
   }
 

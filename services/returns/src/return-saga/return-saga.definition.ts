@@ -90,7 +90,8 @@ export const RETURN_SAGA = defineSaga({
     },
     exchanging: {
       waitsFor: 'orders to place the replacement order (place-replacement-order)',
-      accepts: [REPLACEMENT_PLACED],
+      // A replacement cancelled at once (stock short) may be heard of before its placement.
+      accepts: [REPLACEMENT_PLACED, ORDER_STATUS],
       next: ['exchanged'],
       waits: 'reply',
       onDeadline: { kind: 'resend', giveUp: 'SAGA_TIMEOUT' },

@@ -155,6 +155,33 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
     expect((await world.status(tenantId, cancelled.id, 'closed')).refundAmount).toBe('12');
   });
 
+  it('exchange: a replacement cancelled at once, heard of before its placement, is refunded; the late placement changes nothing', async () => {
+    const tenantId = shop();
+    const ret = await anApprovedReturn(tenantId, 'exchange', [{ sku: 'BOWL', quantity: 2, unitPrice: '7' }], [{ sku: 'BOWL', quantity: 2 }]);
+    const graded = [{ sku: 'BOWL', quantity: 2, grade: 'B' as const }];
+    const { meta, ref } = await receiveAndInspect(tenantId, ret, [{ sku: 'BOWL', quantity: 2 }], graded);
+    world.probe.publish(ReturnedStockBookedV1, { ...ref, lines: graded, bookedAt: new Date().toISOString() }, meta);
+    await world.probe.next(PlaceReplacementOrderV1, (p) => p.returnId === ret.id);
+    const replacementOrderId = randomUUID();
+    const customer = { id: 'C-1', name: 'Ada', email: 'ada@example.com' };
+    // Orders placed the replacement and cancelled it (stock short) in one go; the returns service
+    // handles the cancellation first.
+    world.probe.publish(
+      OrderStatusChangedV1,
+      { orderId: replacementOrderId, externalId: 'x', status: 'cancelled', previousStatus: 'received', reason: 'STOCK_SHORT', customer, shipments: [], changedAt: new Date().toISOString(), replacementFor: { returnId: ret.id, rmaNumber: ret.rmaNumber } },
+      { tenantId, correlationId: replacementOrderId },
+    );
+    const refund = await world.probe.next(ReturnRefundRequestedV1, (p) => p.returnId === ret.id);
+    expect(refund.payload.amount).toBe('14');
+    const closed = await world.status(tenantId, ret.id, 'closed');
+    expect(closed).toMatchObject({ refundAmount: '14', replacementOrderId });
+    const placed = world.probe.publish(ReplacementOrderPlacedV1, { returnId: ret.id, rmaNumber: ret.rmaNumber, orderId: ret.orderId, replacementOrderId, externalId: `EXT-${ret.orderId}/${ret.rmaNumber}` }, meta);
+    await waitFor('the late placement logged as ignored', async () =>
+      ((await world.sut.dataSource.query(`SELECT 1 FROM saga_step WHERE saga_id = $1 AND message_id = $2 AND reason LIKE 'ignored%'`, [ret.id, placed.id])) as unknown[]).length > 0 || undefined,
+    );
+    expect((await world.sut.http().get(`/v1/returns/${ret.id}`).set(asPlatform(tenantId))).body).toMatchObject({ status: 'closed', refundAmount: '14' });
+  });
+
   it('deadlines: a review past the answer time is overdue (not decided); goods that never arrive cancel the return through the warehouse', async () => {
     const tenantId = shop();
     await world.sut.http().put(`/v1/platforms/${tenantId}/return-policy`).set(asStaff(['admin'])).set(anIdempotencyKey()).send({ reviewReasons: ['DAMAGED'] });

@@ -243,20 +243,36 @@ export class ReturnSaga {
   async replacementPlaced(manager: EntityManager, event: ReplacementOrderPlaced, trigger: SagaTrigger): Promise<void> {
     const step = await this.steps.begin(manager, event.returnId, trigger);
     if (!step || step.saga.state !== 'exchanging') return;
-    step.saga.data = { ...step.saga.data, replacementOrderId: event.replacementOrderId };
-    step.request.replacementOrderId = event.replacementOrderId;
-    await this.steps.moveTo(manager, step, 'exchanged', `EXCHANGED: replacement order ${event.replacementOrderId} (${event.externalId})`, trigger);
+    await this.exchanged(manager, step, event.replacementOrderId, event.externalId, trigger);
   }
 
-  /** The replacement order delivered: the return closes; cancelled (e.g. stock short): the goods are refunded instead. */
+  private async exchanged(manager: EntityManager, step: ReturnStep, replacementOrderId: string, externalId: string, trigger: SagaTrigger): Promise<void> {
+    step.saga.data = { ...step.saga.data, replacementOrderId };
+    step.request.replacementOrderId = replacementOrderId;
+    await this.steps.moveTo(manager, step, 'exchanged', `EXCHANGED: replacement order ${replacementOrderId} (${externalId})`, trigger);
+  }
+
+  /**
+   * The replacement order delivered: the return closes; cancelled (e.g. stock short): the goods are
+   * refunded instead. A replacement's statuses name its return; one cancelled at once may arrive
+   * before its placement was handled (the handlers run concurrently): it counts as placed then.
+   */
   async replacementStatus(manager: EntityManager, event: OrderStatusChanged, send: (step: ReturnStep) => Send, trigger: SagaTrigger): Promise<void> {
     if (event.status !== 'delivered' && event.status !== 'cancelled') return;
-    const [ret] = (await manager.query(`SELECT id FROM return_request WHERE replacement_order_id = $1`, [event.orderId])) as Array<{ id: string }>;
-    if (!ret) return;
-    const step = await this.steps.begin(manager, ret.id, trigger);
-    if (!step || step.saga.state !== 'exchanged') return;
+    const returnId = event.replacementFor?.returnId ?? (await this.returnReplacedBy(manager, event.orderId));
+    if (!returnId) return;
+    const step = await this.steps.begin(manager, returnId, trigger);
+    if (!step) return;
+    if (step.saga.state === 'exchanging') await this.exchanged(manager, step, event.orderId, event.externalId, trigger);
+    if (step.saga.state !== 'exchanged' || step.request.replacementOrderId !== event.orderId) return;
     if (event.status === 'delivered') await this.steps.moveTo(manager, step, 'closed', 'REPLACEMENT_DELIVERED', trigger);
     else await this.refund(manager, step, send(step), `REPLACEMENT_CANCELLED (${event.reason ?? 'no reason'}): refunded instead`, trigger);
+  }
+
+  /** The return a replacement order belongs to (statuses from before they named it). */
+  private async returnReplacedBy(manager: EntityManager, orderId: string): Promise<string | undefined> {
+    const [ret] = (await manager.query(`SELECT id FROM return_request WHERE replacement_order_id = $1`, [orderId])) as Array<{ id: string }>;
+    return ret?.id;
   }
 
   /** The refund instruction of the graded goods (never above what is left of the payment), then closed. */

@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli-io.js';
+import { dlq } from './dlq.js';
 import type { GatewayApi } from './gateway-api.js';
 import { sagas } from './sagas.js';
 import { trace } from './trace.js';
@@ -14,4 +15,5 @@ export type OnCallCommand = (args: string[], api: GatewayApi, io: CliIo) => Prom
 export const ON_CALL_COMMANDS: Record<string, OnCallCommand> = {
   trace,
   sagas,
+  dlq,
 };

@@ -32,6 +32,10 @@ export class ListOrdersQuery extends PageQuery {
   @Matches(WORD_PATTERN, { message: `channel ${WORD_PATTERN_MESSAGE}` })
   channel?: string;
 
+  @ApiPropertyOptional({ description: "Orders of one customer (the customer's id on its platform).", pattern: CUSTOMER_ID_PATTERN.source })
+  @IsOptional()
+  @Matches(CUSTOMER_ID_PATTERN, { message: `customerId ${CUSTOMER_ID_PATTERN_MESSAGE}` })
+  customerId?: string;
 }
 
 export class ListReviewsQuery {

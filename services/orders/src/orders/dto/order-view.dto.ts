@@ -160,6 +160,11 @@ export class ListOrdersQuery {
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/)
   channel?: string;
 
+  @ApiPropertyOptional({ description: "The customer's id on its platform" })
+  @IsOptional()
+  @Matches(/^[\w.:@-]{1,100}$/)
+  customerId?: string;
+
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor is not one this API issued' })
