@@ -60,7 +60,8 @@ const time = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').repla
 const short = (id) => (id ? String(id).slice(0, 8) : '');
 
 function show(...nodes) {
-  $('view').replaceChildren(...nodes);
+  // A view is a list of nodes that may hold lists (and nulls for what it leaves out), as h() takes children.
+  $('view').replaceChildren(...nodes.flat(Infinity).filter((node) => node !== undefined && node !== null && node !== false));
 }
 
 function problem(error) {
