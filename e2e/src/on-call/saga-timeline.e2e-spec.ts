@@ -65,7 +65,8 @@ describe('saga timeline end to end (six services, real PostgreSQL and RabbitMQ)'
     expect(traced.code).toBe(0);
     const lines = traced.stdout.trimEnd().split('\n');
     expect(lines.find((line) => line.startsWith('TIME (UTC)'))).toMatch(/^TIME \(UTC\)\s+\+SINCE\s+SERVICE\s+KIND\s+SUMMARY\s+TRACE$/);
-    expect(lines.filter((line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s/.test(line))).toHaveLength(entries.length);
+    // A step per line (the saga may have gone on since: its last messages still arriving).
+    expect(lines.filter((line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}\s/.test(line)).length).toBeGreaterThanOrEqual(entries.length);
     expect(lines.at(-1)).toMatch(/^(PENDING|DONE) /);
     // Not a terminal: no colour codes.
     expect(traced.stdout).not.toContain('\x1b[');
