@@ -14,6 +14,7 @@ export * from './transport/rethrow-rpc-exceptions.filter.js';
 export * from './dead-letters/dead-letter-queue.js';
 export * from './dead-letters/dead-letter-cli.js';
 export * from './metrics/messaging-metrics.js';
+export * from './tracing/message-tracing.js';
 export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';

@@ -12,7 +12,7 @@ import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokens, internalTokenMiddleware } from '../http/internal-token.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
-import { installTracePropagation } from '../tracing/tracing.js';
+import { installTracePropagation, shutdownTracing } from '../tracing/tracing.js';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
@@ -133,6 +133,7 @@ function installGracefulShutdown(app: INestApplication, timeoutMs: number): void
     try {
       await app.close();
       logger.log('stopped cleanly', 'Shutdown');
+      await shutdownTracing().catch((error: Error) => logger.warn(`spans not flushed: ${error.message}`, 'Shutdown'));
       process.exit(0);
     } catch (error) {
       logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');
