@@ -5,6 +5,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_DB_QUERY_TEXT } from '@opentelemetry/semantic-conventions';
 import type { TracingSettings } from './tracing-settings.js';
 import { TRACING_SDK } from './tracing.js';
 
@@ -28,8 +29,13 @@ export function startTracing(settings: TracingSettings): NodeSDK {
       }),
       // Only routers and handlers: a span per middleware (body parser, CORS…) is noise and cost.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-      // A pool's housekeeping outside any request or message (relay polls, sweepers) stays untraced.
-      new PgInstrumentation({ requireParentSpan: true }),
+      new PgInstrumentation({
+        // A pool's housekeeping outside any request or message (relay polls, sweepers) stays untraced.
+        requireParentSpan: true,
+        requestHook: (span, { query }) => {
+          if (span.isRecording() && query.text.includes("'")) span.setAttribute(ATTR_DB_QUERY_TEXT, withoutLiterals(query.text));
+        },
+      }),
       new UndiciInstrumentation(),
     ],
     // No exporter: spans get real ids (propagated, logged) but are not recorded.
@@ -38,4 +44,14 @@ export function startTracing(settings: TracingSettings): NodeSDK {
   sdk.start();
   (globalThis as Record<symbol, unknown>)[TRACING_SDK] = sdk;
   return sdk;
+}
+
+/**
+ * A query's text with its string literals masked. Queries pass values as parameters, which are not
+ * recorded; the outbox's commit is the exception: it inlines its rows (whole envelopes, customers'
+ * names and addresses among them) as literals (TransactionOutbox), and they must not reach a trace
+ * backend.
+ */
+export function withoutLiterals(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'/g, "'?'");
 }
