@@ -133,7 +133,8 @@ function installGracefulShutdown(app: INestApplication, timeoutMs: number): void
     try {
       await app.close();
       logger.log('stopped cleanly', 'Shutdown');
-      await shutdownTracing().catch((error: Error) => logger.warn(`spans not flushed: ${error.message}`, 'Shutdown'));
+      const flushed = await shutdownTracing().catch(() => false);
+      if (!flushed) logger.warn('spans not flushed to the trace collector', 'Shutdown');
       process.exit(0);
     } catch (error) {
       logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');

@@ -30,8 +30,19 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
 /**
  * Exports the spans still buffered and stops the tracing SDK, if this process runs one: the last
  * step of a graceful shutdown, so the spans of the final requests are not lost with the process.
+ * Waits at most `timeoutMs`: an unreachable collector must not turn a clean stop into a failed one.
+ * @returns false when the spans could not be flushed in time
  */
-export async function shutdownTracing(): Promise<void> {
+export async function shutdownTracing(timeoutMs = 3_000): Promise<boolean> {
   const sdk = (globalThis as Record<symbol, { shutdown(): Promise<void> } | undefined>)[TRACING_SDK];
-  await sdk?.shutdown();
+  if (!sdk) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sdk.shutdown().then(() => true), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
