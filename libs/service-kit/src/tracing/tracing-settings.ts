@@ -10,16 +10,14 @@ export interface TracingSettings {
    * span ids, for propagation and logs) but never recorded: nothing to export, next to no cost.
    */
   exporting: boolean;
-  /** Defaults written into the environment before the SDK reads it. */
-  env: Record<string, string>;
 }
 
 /**
  * The tracing settings of a service process, or undefined when `OTEL_SDK_DISABLED=true`.
  * `OTEL_SERVICE_NAME` defaults to the name of the package whose main module runs (`@skald/orders`
  * → `orders`). A trace exporter counts as configured when `OTEL_TRACES_EXPORTER` names one (not
- * `none`) or an OTLP endpoint is set; the SDK itself would otherwise export to localhost:4318 by
- * default, which a service without a collector must not try.
+ * `none`) or an OTLP endpoint is set (the OTLP exporter's own default, localhost:4318, is not
+ * something a service without a collector should keep trying).
  */
 export function tracingSettings(env: NodeJS.ProcessEnv, mainModule: string | undefined): TracingSettings | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
@@ -30,15 +28,7 @@ export function tracingSettings(env: NodeJS.ProcessEnv, mainModule: string | und
     .filter(Boolean);
   const endpoint = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
   const exporting = exporters.includes('none') ? false : exporters.length > 0 || endpoint;
-  return {
-    serviceName,
-    exporting,
-    env: {
-      OTEL_SERVICE_NAME: serviceName,
-      OTEL_METRICS_EXPORTER: env.OTEL_METRICS_EXPORTER ?? 'none',
-      OTEL_LOGS_EXPORTER: env.OTEL_LOGS_EXPORTER ?? 'none',
-    },
-  };
+  return { serviceName, exporting };
 }
 
 /** The unscoped name of the nearest package.json above the main module. */
