@@ -32,7 +32,7 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * patch CommonJS modules (require hooks) or listen on diagnostics channels: no ESM loader hook.
  *
  * Built from the SDK's parts rather than @opentelemetry/sdk-node, which loads every exporter
- * (gRPC, Zipkin, Prometheus, metrics and logs SDKs) into each service: about 15 MB more resident
+ * (gRPC, Zipkin, Prometheus, metrics and logs SDKs) into each service: over 10 MB more resident
  * memory per process. The exporter is loaded only when one is configured.
  */
 export async function startTracing(settings: TracingSettings): Promise<TracerProvider> {
@@ -41,8 +41,8 @@ export async function startTracing(settings: TracingSettings): Promise<TracerPro
       ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
     }),
     new UndiciInstrumentation(),
-    // Query spans only where they can be recorded: without an exporter they would cost tens of µs
-    // per query (a wrapper, attributes, a span) for nothing, as they propagate nothing.
+    // Query spans only where they can be recorded: without an exporter they propagate nothing and
+    // cost about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
     ...(settings.exporting
       ? [
           new PgInstrumentation({
