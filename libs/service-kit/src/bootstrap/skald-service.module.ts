@@ -19,6 +19,7 @@ import { createValidationPipe } from '../http/validation.pipe.js';
 import { loggerParams } from '../logging/logging.js';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
+import { HttpRouteMiddleware } from '../tracing/http-route.middleware.js';
 
 export interface SkaldServiceModuleOptions {
   service: string;
@@ -88,6 +89,6 @@ export class SkaldServiceModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ExecutionContextMiddleware, HttpMetricsMiddleware, InputScreeningMiddleware).forRoutes('*path');
+    consumer.apply(HttpRouteMiddleware, ExecutionContextMiddleware, HttpMetricsMiddleware, InputScreeningMiddleware).forRoutes('*path');
   }
 }
