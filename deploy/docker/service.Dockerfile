@@ -5,8 +5,9 @@
 #   docker build -f deploy/docker/service.Dockerfile \
 #     --build-arg SERVICE=orders --build-arg PORT=3001 -t skald/orders .
 #
-# docker-compose.yml builds every service this way. The image starts the service
-# (`node dist/main.js`); the same image runs migrations with `node dist/migrate.js run`.
+# docker-compose.yml builds every service this way. The image starts the service with the
+# OpenTelemetry SDK (`node --import @skald/service-kit/instrument dist/main.js`); the same image
+# runs migrations with `node dist/migrate.js run`.
 # Works with BuildKit and with the legacy builder (no BuildKit-only instructions).
 
 # Current Node.js LTS (26 since 2026-10-28) on the current Debian stable.
@@ -79,4 +80,4 @@ EXPOSE ${PORT}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--import", "@skald/service-kit/instrument", "dist/main.js"]

@@ -27,6 +27,8 @@ export interface StartOptions {
 /** The repository's root folder. */
 export const root: string;
 export const SERVICES: ServiceInfo[];
+/** The arguments of `node` that start a service from its folder: the tracing SDK, then dist/main.js. */
+export const SERVICE_ENTRY: string[];
 export function serviceDir(name: string): string;
 /** The gateway's upstream URLs (ORDERS_URL, INVENTORY_URL, WAREHOUSE_URL, RETURNS_URL) from each service's URL. */
 export function gatewayUpstreams(urlOf: (name: string) => string): Record<'ORDERS_URL' | 'INVENTORY_URL' | 'WAREHOUSE_URL' | 'RETURNS_URL', string>;

@@ -38,6 +38,12 @@ export function gatewayUpstreams(urlOf) {
 export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=128';
 
 /**
+ * How a service process starts: the OpenTelemetry SDK first (`--import`, before the application's
+ * modules load, so they can be instrumented), then the service (docs/adr/0003).
+ */
+export const SERVICE_ENTRY = ['--import', '@skald/service-kit/instrument', 'dist/main.js'];
+
+/**
  * A fresh INTERNAL_API_TOKEN: the secret the gateway shows the services (docs/adr/0009). Every
  * run of the suite makes its own unless INTERNAL_API_TOKEN is set in the environment.
  */
@@ -81,7 +87,7 @@ export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promi
  */
 export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
   const internalToken = env.INTERNAL_API_TOKEN || process.env.INTERNAL_API_TOKEN || newInternalToken();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, SERVICE_ENTRY, {
     cwd: serviceDir(name),
     env: {
       ...process.env,

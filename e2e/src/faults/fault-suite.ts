@@ -29,6 +29,14 @@ export class FaultSuite implements SuiteTarget {
   private readonly recentLines = new Map<string, string[]>();
   private vhost?: TestVhost;
 
+  /** @param env added to every service's environment (e.g. a trace exporter) */
+  constructor(private readonly env: Record<string, string> = {}) {}
+
+  /** The suite's own RabbitMQ vhost, for probes. */
+  get rabbitmqUrl(): string {
+    return this.started.url;
+  }
+
   async start(): Promise<this> {
     this.vhost = await createTestVhost('faults', RABBITMQ_URL);
     await this.smtp.start(await freePort());
@@ -65,6 +73,7 @@ export class FaultSuite implements SuiteTarget {
         MESSAGING_PREFETCH: '4',
         ...shared,
         ...(extra[name] ?? {}),
+        ...this.env,
       });
       this.databases[name] = this.envs[name].DATABASE_URL;
       this.urls[name] = url(name);

@@ -18,6 +18,7 @@ export * from './dead-letters/dead-letters.js';
 export * from './dead-letters/dead-letter-timeline-source.js';
 export * from './metrics/messaging-metrics.js';
 export * from './metrics/backlog-metrics.js';
+export * from './tracing/message-tracing.js';
 export * from './migrations/1763800000000-messaging-tables.js';
 export * from './messaging.module.js';
 export * from './migrations/1763800000001-prune-indexes.js';

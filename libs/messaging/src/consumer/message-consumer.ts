@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
   errorCodeOf,
   isRetryable,
@@ -24,6 +24,7 @@ import { Inbox } from '../inbox/inbox.js';
 import { messagingMetrics, type ConsumeOutcome } from '../metrics/messaging-metrics.js';
 import { Outbox } from '../outbox/outbox.js';
 import { traceIdOfTraceparent } from '../timeline/messaging-timeline-source.js';
+import { extractTraceContext, messagingTracer } from '../tracing/message-tracing.js';
 import { deadLetterQueueName, mainQueueName, retryQueueName } from '../topology/names.js';
 import { assertServiceTopology, type ServiceTopology } from '../topology/topology.js';
 import { AckBatcher } from './ack-batcher.js';
@@ -293,7 +294,7 @@ export class MessageConsumer extends EventEmitter {
       return;
     }
     const routingKey = handler.definition.routingKey;
-    const parent = propagation.extract(ROOT_CONTEXT, message.properties.headers ?? {});
+    const parent = extractTraceContext(message.properties.headers);
     try {
       const outcome = await context.with(parent, () =>
         runInExecutionContext(
@@ -405,8 +406,7 @@ export class MessageConsumer extends EventEmitter {
   }
 
   private runHandler(handler: RegisteredHandler, envelope: MessageEnvelope<object>, attempt: number, traceparent: unknown): Promise<ConsumeOutcome> {
-    const tracer = trace.getTracer('@skald/messaging');
-    return tracer.startActiveSpan(
+    return messagingTracer().startActiveSpan(
       `${handler.definition.routingKey} process`,
       {
         kind: SpanKind.CONSUMER,
@@ -435,6 +435,10 @@ export class MessageConsumer extends EventEmitter {
             facts,
           );
           return done.fresh ? ('processed' as const) : ('duplicate' as const);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorCodeOf(error) });
+          throw error;
         } finally {
           span.end();
         }

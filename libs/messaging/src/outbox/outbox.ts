@@ -1,7 +1,7 @@
-import { context, propagation } from '@opentelemetry/api';
 import { SkaldError, validateAgainst, type MessageDefinition, type MessageEnvelope } from '@skald/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createEnvelope, type EnvelopeMeta } from '../envelope/create-envelope.js';
+import { publishTraceHeaders } from '../tracing/message-tracing.js';
 import { TransactionOutbox } from './transaction-outbox.js';
 
 /** The channel relays LISTEN on; a NOTIFY is delivered when (and only if) the writer commits. */
@@ -63,8 +63,13 @@ export class Outbox {
       });
     }
     const envelope = createEnvelope(definition, payload, meta);
-    const headers: Record<string, string> = {};
-    propagation.inject(context.active(), headers);
+    // The row keeps the trace context; the relay publishes it as the message's AMQP headers.
+    const headers = publishTraceHeaders({
+      exchange: definition.exchange,
+      routingKey: definition.routingKey,
+      messageId: envelope.id,
+      correlationId: envelope.correlationId,
+    });
     const record: OutboxRecord = {
       id: envelope.id,
       exchange: definition.exchange,

@@ -12,7 +12,7 @@ import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokens, internalTokenMiddleware } from '../http/internal-token.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
-import { installTracePropagation } from '../tracing/tracing.js';
+import { installTracePropagation, shutdownTracing } from '../tracing/tracing.js';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
 export const EXIT_CONFIG = 78;
@@ -133,6 +133,8 @@ function installGracefulShutdown(app: INestApplication, timeoutMs: number): void
     try {
       await app.close();
       logger.log('stopped cleanly', 'Shutdown');
+      const flushed = await shutdownTracing().catch(() => false);
+      if (!flushed) logger.warn('spans not flushed to the trace collector', 'Shutdown');
       process.exit(0);
     } catch (error) {
       logger.error(`shutdown failed: ${(error as Error).message}`, 'Shutdown');

@@ -22,6 +22,7 @@ import { MetricsController } from '../metrics/metrics.controller.js';
 import { ServiceTimelines, TIMELINE_SERVICE_NAME } from '../timeline/service-timeline.js';
 import { TimelineController } from '../timeline/timeline.controller.js';
 import { timelineSource } from '../timeline/timeline-source.js';
+import { HttpRouteMiddleware } from '../tracing/http-route.middleware.js';
 
 export interface SkaldServiceModuleOptions {
   service: string;
@@ -106,6 +107,6 @@ export class SkaldServiceModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ExecutionContextMiddleware, HttpMetricsMiddleware, InputScreeningMiddleware).forRoutes('*path');
+    consumer.apply(HttpRouteMiddleware, ExecutionContextMiddleware, HttpMetricsMiddleware, InputScreeningMiddleware).forRoutes('*path');
   }
 }

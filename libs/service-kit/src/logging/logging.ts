@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currentExecutionContext } from '@skald/messaging';
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
+import { activeTraceIds } from '../tracing/tracing.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -19,7 +20,8 @@ export function correlationIdOf(req: IncomingMessage): string {
 
 /**
  * JSON logs (pino) for a service: every line carries the service name and, inside a request or
- * a message handler, the correlation id (the saga), the message id, causation and tenant.
+ * a message handler, the correlation id (the saga), the message id, causation and tenant; inside a
+ * span, its `traceId` and `spanId`.
  */
 export function loggerOptions(service: string, level: string): LoggerOptions {
   return {
@@ -29,8 +31,8 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
     formatters: { level: (label: string) => ({ level: label }) },
     mixin() {
       const context = currentExecutionContext();
-      if (!context) return {};
-      return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined && value !== null));
+      const fields = context ? Object.entries(context).filter(([, value]) => value !== undefined && value !== null) : [];
+      return { ...Object.fromEntries(fields), ...activeTraceIds() };
     },
   };
 }
