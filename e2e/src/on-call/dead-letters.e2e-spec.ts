@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@skald/testing';
-import pg from 'pg';
+import { ForcedFailure } from '../../support/forced-failure.js';
 import { createPlatform, createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
 import { runToExit } from '../../support/processes.js';
 import { catalogReachedOrders } from '../../support/replicas.js';
@@ -11,15 +11,14 @@ import { suite } from '../../support/suite-state.mjs';
  * warehouse's dead-letter queue within seconds (the suite retries after 100 and 500 ms);
  * `skald dlq list` shows it with its reason; once the flag is gone `skald dlq replay --all-for`
  * continues the saga to delivery, with one outbound note and one reservation per line, and the
- * replay is on record. The fault is the test's own: a trigger it puts on the warehouse's
- * outbound_note table, raising for this test's order while a row in its own flag table says so.
+ * replay is on record. The fault is the test's own (ForcedFailure): a trigger on the warehouse's
+ * outbound_note table refuses this test's order's notes until the flag is lowered.
  */
 describe('dead letters for on-call: a failing saga step dead-lettered, listed, replayed to the end (six services, real PostgreSQL and RabbitMQ)', () => {
   const run = randomUUID().slice(0, 6).toUpperCase();
   const tag = run.toLowerCase();
-  const flagTable = `e2e_dlq_flag_${tag}`;
   const externalId = `DLQ-${run}`;
-  let warehouseDb: pg.Client;
+  let fault: ForcedFailure;
   let shop: GatewayClient;
   let ops: GatewayClient;
   let operator: GatewayClient;
@@ -30,29 +29,19 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
   };
 
   beforeAll(async () => {
-    warehouseDb = new pg.Client({ connectionString: suite().databases.warehouse });
-    await warehouseDb.connect();
-    await warehouseDb.query(`CREATE TABLE ${flagTable} (external_id text PRIMARY KEY)`);
-    await warehouseDb.query(`
-      CREATE FUNCTION ${flagTable}_raise() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF EXISTS (SELECT 1 FROM ${flagTable} WHERE external_id = NEW.external_id) THEN
-          RAISE EXCEPTION 'e2e fault: outbound notes of % refused while the flag is up', NEW.external_id;
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await warehouseDb.query(`CREATE TRIGGER ${flagTable}_trigger BEFORE INSERT ON outbound_note FOR EACH ROW EXECUTE FUNCTION ${flagTable}_raise()`);
-    await warehouseDb.query(`INSERT INTO ${flagTable} (external_id) VALUES ($1)`, [externalId]);
+    fault = await ForcedFailure.install(suite().databases.warehouse, {
+      table: 'outbound_note',
+      on: 'BEFORE INSERT',
+      message: 'e2e fault: outbound notes of % refused while the flag is up',
+    });
+    await fault.raise(externalId);
     shop = (await createPlatform(`DLQ Shop ${run}`)).client;
     ops = await createStaffKey(['inventory', 'ops']);
     operator = await createStaffKey(['warehouse']);
   });
 
   afterAll(async () => {
-    await warehouseDb.query(`DROP TRIGGER IF EXISTS ${flagTable}_trigger ON outbound_note`).catch(() => undefined);
-    await warehouseDb.query(`DROP FUNCTION IF EXISTS ${flagTable}_raise()`).catch(() => undefined);
-    await warehouseDb.query(`DROP TABLE IF EXISTS ${flagTable}`).catch(() => undefined);
-    await warehouseDb.end();
+    await fault?.remove();
   });
 
   const order = (id: string) => shop.expect(200, shop.get(`/v1/orders/${id}`));
@@ -98,6 +87,10 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     expect(letter.error).toContain('e2e fault');
     // The saga waits for the notes: the order stays reserved.
     expect((await order(orderId)).status).toBe('reserved');
+    // The saga's timeline shows the dead letter with its reason, and what the saga waits for.
+    const stuck = await ops.expect(200, ops.get(`/v1/sagas/${orderId}`));
+    expect(stuck.entries).toContainEqual(expect.objectContaining({ service: 'warehouse', kind: 'message.dead-lettered', messageId: letter.messageId, failure: true, detail: expect.objectContaining({ reason: 'RETRIES_EXHAUSTED', error: expect.stringContaining('e2e fault') }) }));
+    expect(stuck.pending).toMatchObject({ type: 'order', state: 'releasing' });
 
     const listed = await dlq('list', 'warehouse');
     expect(listed.code).toBe(0);
@@ -107,7 +100,7 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     expect(listed.out.at(-1)).toMatch(/warehouse [1-9]\d*/);
 
     // The cause is fixed: the flag comes down, and the saga's dead letters are replayed.
-    await warehouseDb.query(`DELETE FROM ${flagTable} WHERE external_id = $1`, [externalId]);
+    await fault.lower(externalId);
     const replayed = await dlq('replay', '--all-for', orderId);
     expect(replayed).toMatchObject({ code: 0, out: [`replayed ${letter.messageId} in warehouse`, '1 message(s) replayed'] });
 
@@ -127,7 +120,7 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     expect(delivered.statusHistory.map((h: { status: string }) => h.status)).toEqual(['received', 'approved', 'reserved', 'released', 'picking', 'packed', 'shipped', 'delivered']);
 
     // Every effect once: one note, one reservation and one shipment in the stock ledger.
-    const { rows } = await warehouseDb.query(`SELECT count(*)::int AS n FROM outbound_note WHERE order_id = $1`, [orderId]);
+    const rows = await fault.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_note WHERE order_id = $1`, [orderId]);
     expect(rows[0].n).toBe(1);
     const ledger = (await ops.expect(200, ops.get(`/v1/stock/${sku}/ledger?limit=50`))).items as Array<{ kind: string; onHandDelta: number; reservedDelta: number }>;
     expect(ledger.map((e) => `${e.kind} ${e.onHandDelta}/${e.reservedDelta}`)).toEqual(['receipt 5/0', 'reserve 0/2', 'ship -2/-2']);
@@ -135,6 +128,11 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     // The replay is on record, with who did it; nothing of the saga is dead any more.
     const recorded = await ops.expect(200, ops.get(`/v1/dead-letters/${letter.messageId}`));
     expect(recorded).toMatchObject({ service: 'warehouse', status: 'replayed', inQueue: false, actions: [{ action: 'replayed', by: expect.any(String), at: expect.any(String) }] });
+    const timeline = await ops.expect(200, ops.get(`/v1/sagas/${orderId}`));
+    const kinds = (timeline.entries as Array<{ kind: string; messageId?: string }>).filter((e) => e.messageId === letter.messageId).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['message.dead-lettered', 'message.replayed', 'message.handled']));
+    expect(kinds.indexOf('message.replayed')).toBeLessThan(kinds.lastIndexOf('message.handled'));
+    expect(timeline.pending).toBeNull();
     const after = await ops.expect(200, ops.get(`/v1/dead-letters?saga=${orderId}`));
     expect(after.deadLetters.map((d: { status: string }) => d.status)).toEqual(['replayed']);
     expect((await dlq('replay', letter.messageId)).code).toBe(1);

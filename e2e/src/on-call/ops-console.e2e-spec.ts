@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@skald/testing';
-import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ForcedFailure } from '../../support/forced-failure.js';
 import { createPlatform, createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
 import { suite } from '../../support/suite-state.mjs';
 import { Trading } from '../../support/trading.js';
@@ -16,47 +16,34 @@ const CHROMIUM = process.env.SKALD_CHROMIUM ?? '/usr/bin/chromium';
  * the warehouse's notes) fails until a flag flips ends in the warehouse's dead-letter queue; the
  * engineer signs in with an ops key, finds the order, sees the saga drawn as swimlanes with the
  * dead letter in red and the pending compensation, replays the dead letter from the page, and
- * watches the saga complete. The fault is the test's own: a trigger on the warehouse's
- * outbound_note table, raising while a row in its own flag table names the order.
+ * watches the saga complete. The fault is the test's own (ForcedFailure): a trigger on the
+ * warehouse's outbound_note table refuses to cancel this order's notes until the flag is lowered.
  */
 describe('ops console in a browser: a compensation dead-lettered, replayed from the page, the saga completes (six services, real PostgreSQL and RabbitMQ)', () => {
   let t: Trading;
   let ops: GatewayClient;
-  let warehouseDb: pg.Client;
+  let fault: ForcedFailure;
   let browser: Browser;
   let page: Page;
-  let flagTable: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const staff = await createStaffKey(['inventory', 'ops']);
     ops = await createStaffKey(['ops']);
     t = new Trading((await createPlatform('Console shop')).client, staff, await createStaffKey(['warehouse']));
-    flagTable = `e2e_console_flag_${t.run.toLowerCase()}`;
-    warehouseDb = new pg.Client({ connectionString: suite().databases.warehouse });
-    await warehouseDb.connect();
-    await warehouseDb.query(`CREATE TABLE ${flagTable} (external_id text PRIMARY KEY)`);
-    await warehouseDb.query(`
-      CREATE FUNCTION ${flagTable}_raise() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.status = 'cancelled' AND EXISTS (SELECT 1 FROM ${flagTable} WHERE external_id = NEW.external_id) THEN
-          RAISE EXCEPTION 'e2e fault: notes of % cannot be cancelled while the flag is up', NEW.external_id;
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await warehouseDb.query(`CREATE TRIGGER ${flagTable}_trigger BEFORE UPDATE ON outbound_note FOR EACH ROW EXECUTE FUNCTION ${flagTable}_raise()`);
+    fault = await ForcedFailure.install(suite().databases.warehouse, {
+      table: 'outbound_note',
+      on: 'BEFORE UPDATE',
+      when: "NEW.status = 'cancelled'",
+      message: 'e2e fault: notes of % cannot be cancelled while the flag is up',
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (warehouseDb) {
-      await warehouseDb.query(`DROP TRIGGER IF EXISTS ${flagTable}_trigger ON outbound_note`).catch(() => undefined);
-      await warehouseDb.query(`DROP FUNCTION IF EXISTS ${flagTable}_raise()`).catch(() => undefined);
-      await warehouseDb.query(`DROP TABLE IF EXISTS ${flagTable}`).catch(() => undefined);
-      await warehouseDb.end();
-    }
+    await fault?.remove();
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -67,7 +54,7 @@ describe('ops console in a browser: a compensation dead-lettered, replayed from 
     await t.receive(warehouse, [{ sku, quantity: 5 }]);
     const order = await t.place([{ sku, quantity: 2, unitPrice: 12 }]);
     await t.notesOf(order.id, 1);
-    await warehouseDb.query(`INSERT INTO ${flagTable} (external_id) VALUES ($1)`, [order.externalId]);
+    await fault.raise(order.externalId);
     await t.shop.expect(202, t.cancel(order.id, 'customer changed their mind'));
     const dead = await waitFor('the failed note cancellation dead-lettered', async () => {
       const listed = await ops.expect(200, ops.get(`/v1/dead-letters?saga=${order.id}`));
@@ -101,7 +88,7 @@ describe('ops console in a browser: a compensation dead-lettered, replayed from 
     await shot('2-dead-letter');
 
     // The cause fixed, the dead letter replayed from the page: the page follows the saga to its end.
-    await warehouseDb.query(`DELETE FROM ${flagTable} WHERE external_id = $1`, [order.externalId]);
+    await fault.lower(order.externalId);
     await page.click(`#dead-letters tr[data-message-id="${dead.messageId}"] button[data-action=replay]`);
     await page.waitForSelector('.saga-state[data-state="cancelled"]', { timeout: 30_000 });
     expect(await page.$('#pending')).toBeNull();
