@@ -36,6 +36,8 @@ describe('the OpenAPI document of the public API', () => {
         'GET /v1/outbound-notes',
         'GET /v1/outbound-notes/{id}',
         'GET /v1/reviews',
+        'GET /v1/sagas',
+        'GET /v1/sagas/{ref}',
         'GET /v1/stock/{sku}',
         'GET /v1/stock/{sku}/ledger',
         'POST /v1/orders',
