@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { SkaldError } from '@skald/contracts';
 import { Access, ApiProblems } from '@skald/service-kit';
 import { IsString, Matches } from 'class-validator';
@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ReturnRequestEntity } from './return-request.entity.js';
 
 export class RmaParams {
+  @ApiProperty({ description: 'The RMA number', example: 'RMA-2026-000123' })
   @IsString()
   @Matches(/^RMA-\d{4}-\d{6,}$/, { message: 'rmaNumber must look like RMA-2026-000123' })
   rmaNumber: string;
