@@ -226,6 +226,17 @@ describe('the namespace', () => {
     expect(of('overlays/prod').filter((o) => o.kind === 'StatefulSet')).toEqual([]);
     expect(of('overlays/dev').filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name).sort()).toEqual(['postgresql', 'rabbitmq']);
   });
+  it('dev lets every Skald pod, and only them, reach its PostgreSQL and RabbitMQ', () => {
+    const dev = of('overlays/dev');
+    for (const workload of dev.filter((o) => o.kind === 'Deployment' || o.kind === 'Job')) {
+      expect([workload.metadata.name, workload.spec.template.metadata.labels['app.kubernetes.io/part-of']]).toEqual([workload.metadata.name, 'skald']);
+    }
+    for (const [name, port] of [['postgresql', 5432], ['rabbitmq', 5672]] as const) {
+      expect(get(dev, 'NetworkPolicy', name).spec.ingress).toEqual([
+        { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'skald' } } }], ports: [{ port, protocol: 'TCP' }] },
+      ]);
+    }
+  });
 });
 
 describe('KEDA (examples/prod-keda)', () => {
