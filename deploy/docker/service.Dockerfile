@@ -20,7 +20,8 @@ WORKDIR /src
 COPY libs libs
 COPY services services
 COPY e2e/package.json e2e/package.json
-RUN mkdir /manifests && cp --parents libs/*/package.json services/*/package.json e2e/package.json /manifests/
+COPY deploy/package.json deploy/package.json
+RUN mkdir /manifests && cp --parents libs/*/package.json services/*/package.json e2e/package.json deploy/package.json /manifests/
 
 # ---- base: root manifests plus the workspace manifests.
 FROM ${NODE_IMAGE} AS base
@@ -57,9 +58,9 @@ RUN npx nx run "@skald/${SERVICE}:build" \
 FROM base AS prod-deps
 RUN npm install --omit=dev
 ARG SERVICE
-RUN find node_modules/@skald -maxdepth 1 -type l \( -lname '../../services/*' ! -name "$SERVICE" -o -lname '../../e2e' \) -delete \
+RUN find node_modules/@skald -maxdepth 1 -type l \( -lname '../../services/*' ! -name "$SERVICE" -o -lname '../../e2e' -o -lname '../../deploy' \) -delete \
  && find services -mindepth 1 -maxdepth 1 ! -name "$SERVICE" -exec rm -rf {} + \
- && rm -rf e2e
+ && rm -rf e2e deploy
 
 # ---- runtime: production node_modules + the compiled libraries and service, owned by root and
 # run as the unprivileged `node` user.
