@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { waitFor } from '@skald/testing';
 import { ForcedFailure } from '../../support/forced-failure.js';
 import { createPlatform, createStaffKey, type GatewayClient } from '../../support/gateway-client.js';
 import { runToExit } from '../../support/processes.js';
-import { catalogReachedOrders } from '../../support/replicas.js';
 import { suite } from '../../support/suite-state.mjs';
+import { Trading } from '../../support/trading.js';
 
 /**
  * On-call's dead letters end to end: a saga step that fails until a flag flips ends in the
@@ -15,13 +14,9 @@ import { suite } from '../../support/suite-state.mjs';
  * outbound_note table refuses this test's order's notes until the flag is lowered.
  */
 describe('dead letters for on-call: a failing saga step dead-lettered, listed, replayed to the end (six services, real PostgreSQL and RabbitMQ)', () => {
-  const run = randomUUID().slice(0, 6).toUpperCase();
-  const tag = run.toLowerCase();
-  const externalId = `DLQ-${run}`;
-  let fault: ForcedFailure;
-  let shop: GatewayClient;
+  let t: Trading;
   let ops: GatewayClient;
-  let operator: GatewayClient;
+  let fault: ForcedFailure;
 
   const dlq = async (...args: string[]) => {
     const result = await runToExit('gateway', 'dist/cli.js', { SKALD_URL: suite().urls.gateway, SKALD_API_KEY: ops.key }, ['dlq', ...args]);
@@ -29,47 +24,28 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
   };
 
   beforeAll(async () => {
+    ops = await createStaffKey(['inventory', 'ops']);
+    t = new Trading((await createPlatform('DLQ Shop')).client, ops, await createStaffKey(['warehouse']));
     fault = await ForcedFailure.install(suite().databases.warehouse, {
       table: 'outbound_note',
       on: 'BEFORE INSERT',
       message: 'e2e fault: outbound notes of % refused while the flag is up',
     });
-    await fault.raise(externalId);
-    shop = (await createPlatform(`DLQ Shop ${run}`)).client;
-    ops = await createStaffKey(['inventory', 'ops']);
-    operator = await createStaffKey(['warehouse']);
   });
 
   afterAll(async () => {
     await fault?.remove();
   });
 
-  const order = (id: string) => shop.expect(200, shop.get(`/v1/orders/${id}`));
-  const reaches = (id: string, status: string) =>
-    waitFor(`order ${id} ${status}`, async () => {
-      const current = await order(id);
-      return current.status === status ? current : undefined;
-    }, 30_000);
-
   it('dead-letters the refused step within seconds, lists it with its reason, and replays it to delivery with every effect once', async () => {
-    const warehouse = `WH-DLQ-${run}`;
-    const sku = `DLQ-MUG-${run}`;
-    await ops.expect(200, ops.put(`/v1/warehouses/${warehouse}`, { priority: 1, name: 'Dead letters' }));
-    await ops.expect(200, ops.put(`/v1/catalog/${sku}`, { name: 'Mug', listPrice: 10, currency: 'EUR', sellable: true, returnable: true }));
-    await ops.expect(201, ops.post('/v1/stock/receipts', { warehouse, lines: [{ sku, quantity: 5 }] }));
-    await catalogReachedOrders([sku]);
-
+    const warehouse = await t.warehouse('WH-DLQ', 1);
+    const sku = await t.sku('DLQ-MUG', 10);
+    await t.receive(warehouse, [{ sku, quantity: 5 }]);
+    // The flag is up before the order exists: its notes are refused from the first attempt.
+    const { externalId, body } = t.orderRequest([{ sku, quantity: 2, unitPrice: 10 }], { paid: true });
+    await fault.raise(externalId);
     const placedAt = Date.now();
-    const placed = await shop.expect(202, shop.post('/v1/orders', {
-      externalId,
-      channel: 'web',
-      customer: { id: `C-${run}`, name: 'Dee Letter', email: `dee-${tag}@example.test` },
-      lines: [{ sku, quantity: 2, unitPrice: 10 }],
-      currency: 'EUR',
-      shippingAddress: { line1: 'Kouter 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
-      payment: { method: 'card', status: 'paid', amount: 20 },
-    }));
-    const orderId: string = placed.id;
+    const orderId: string = (await t.shop.expect(202, t.shop.post('/v1/orders', body))).id;
 
     // Reserved, then the warehouse refuses its notes on every attempt: a dead letter, in seconds.
     const dead = await waitFor('the refused notes dead-lettered', async () => {
@@ -86,7 +62,7 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     const letter = dead.deadLetters[0];
     expect(letter.error).toContain('e2e fault');
     // The saga waits for the notes: the order stays reserved.
-    expect((await order(orderId)).status).toBe('reserved');
+    expect((await t.order(orderId)).status).toBe('reserved');
     // The saga's timeline shows the dead letter with its reason, and what the saga waits for.
     const stuck = await ops.expect(200, ops.get(`/v1/sagas/${orderId}`));
     expect(stuck.entries).toContainEqual(expect.objectContaining({ service: 'warehouse', kind: 'message.dead-lettered', messageId: letter.messageId, failure: true, detail: expect.objectContaining({ reason: 'RETRIES_EXHAUSTED', error: expect.stringContaining('e2e fault') }) }));
@@ -104,26 +80,18 @@ describe('dead letters for on-call: a failing saga step dead-lettered, listed, r
     const replayed = await dlq('replay', '--all-for', orderId);
     expect(replayed).toMatchObject({ code: 0, out: [`replayed ${letter.messageId} in warehouse`, '1 message(s) replayed'] });
 
-    const notes = await waitFor('the outbound note made by the replayed command', async () => {
-      const page = await operator.expect(200, operator.get(`/v1/outbound-notes?orderId=${orderId}`));
-      return page.items.length > 0 ? (page.items as Array<{ id: string; warehouse: string; status: string }>) : undefined;
-    }, 20_000);
+    const notes = await t.notesOf(orderId, 1);
     expect(notes.map((n) => `${n.warehouse} ${n.status}`)).toEqual([`${warehouse} created`]);
-    const [note] = notes;
-    await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/confirm`));
-    await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/pick`));
-    await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/pack`));
-    const shipped = await operator.expect(200, operator.post(`/v1/outbound-notes/${note.id}/ship`, { carrier: 'bpost', trackingNumber: `TRK-${run}` }));
-    await reaches(orderId, 'shipped');
-    await operator.expect(200, operator.post(`/v1/shipments/${shipped.shipment.id}/delivered`, {}));
-    const delivered = await reaches(orderId, 'delivered');
-    expect(delivered.statusHistory.map((h: { status: string }) => h.status)).toEqual(['received', 'approved', 'reserved', 'released', 'picking', 'packed', 'shipped', 'delivered']);
+    const shipmentId = await t.shipAll(notes[0].id);
+    await t.reaches(orderId, 'shipped');
+    await t.operator.expect(200, t.operator.post(`/v1/shipments/${shipmentId}/delivered`, {}));
+    const delivered = await t.reaches(orderId, 'delivered');
+    expect(t.history(delivered)).toEqual(['received', 'approved', 'reserved', 'released', 'picking', 'packed', 'shipped', 'delivered']);
 
     // Every effect once: one note, one reservation and one shipment in the stock ledger.
     const rows = await fault.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_note WHERE order_id = $1`, [orderId]);
     expect(rows[0].n).toBe(1);
-    const ledger = (await ops.expect(200, ops.get(`/v1/stock/${sku}/ledger?limit=50`))).items as Array<{ kind: string; onHandDelta: number; reservedDelta: number }>;
-    expect(ledger.map((e) => `${e.kind} ${e.onHandDelta}/${e.reservedDelta}`)).toEqual(['receipt 5/0', 'reserve 0/2', 'ship -2/-2']);
+    expect(await t.ledgerLines(sku)).toEqual([`${warehouse} receipt 5/0`, `${warehouse} reserve 0/2`, `${warehouse} ship -2/-2`]);
 
     // The replay is on record, with who did it; nothing of the saga is dead any more.
     const recorded = await ops.expect(200, ops.get(`/v1/dead-letters/${letter.messageId}`));
