@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { envVariables, inBuildContext, type Instruction, parseDockerfile, stage, type Stage } from './dockerfile';
+import { envVariables, inBuildContext, type Instruction, parseDockerfile, stage, type Stage } from './dockerfile.js';
 
 const root = path.resolve(__dirname, '../../..');
 const dockerfilePath = path.join(root, 'deploy/docker/service.Dockerfile');

@@ -2,14 +2,14 @@
  * A service image's production tree, made without Docker: the Dockerfile's own `prod-deps` commands
  * (read from deploy/docker/service.Dockerfile, run by `sh` as the image's RUN would) in a scratch
  * folder holding what that stage holds — the root manifest, the lock and every workspace manifest.
- * npm works offline from its cache (filled by the repository's own `npm ci`) and runs no scripts.
+ * npm works offline from its cache (filled by the repository's own install) and runs no scripts.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseDockerfile, stage } from './dockerfile';
+import { parseDockerfile, stage } from './dockerfile.js';
 
 export const root = path.resolve(__dirname, '../../..');
 export const dockerfile = parseDockerfile(readFileSync(path.join(root, 'deploy/docker/service.Dockerfile'), 'utf8'));
@@ -41,11 +41,8 @@ export function prodDepsRuns(): string[] {
     .map((i) => i.args);
 }
 
-/**
- * Runs the prod-deps stage's commands in `dir` for `service`; `dryRun` has `npm ci` list what it
- * would add (`add <name> <version>` lines) instead of extracting it. Returns the output.
- */
-export function runProdDeps(dir: string, service: Service, { dryRun }: { dryRun: boolean }): string {
+/** Runs the prod-deps stage's commands in `dir` (the image's /app) for `service`. */
+export function runProdDeps(dir: string, service: Service): void {
   const env = {
     ...process.env,
     SERVICE: service,
@@ -54,17 +51,34 @@ export function runProdDeps(dir: string, service: Service, { dryRun }: { dryRun:
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
-    npm_config_dry_run: String(dryRun),
     npm_config_loglevel: 'error',
   };
-  return prodDepsRuns()
-    .map((run) => execFileSync('sh', ['-ec', run], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 }))
-    .join('');
+  for (const run of prodDepsRuns()) execFileSync('sh', ['-ec', run], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Names of the packages in a dry run's output (`add <name> <version>`). */
-export function addedPackages(output: string): Set<string> {
-  return new Set([...output.matchAll(/^add (\S+) \S+$/gm)].map((m) => m[1]));
+/**
+ * The names of the packages installed in the tree at `app`: its node_modules, the workspaces' own
+ * and every package's nested ones, links to workspaces counted by their name.
+ */
+export function installedPackages(app: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (packageDir: string) => {
+    const modules = path.join(packageDir, 'node_modules');
+    if (!existsSync(modules)) return;
+    for (const name of readdirSync(modules)) {
+      if (name.startsWith('.')) continue;
+      const names = name.startsWith('@') ? readdirSync(path.join(modules, name)).map((n) => `${name}/${n}`) : [name];
+      for (const pkg of names) {
+        found.add(pkg);
+        if (!lstatSync(path.join(modules, pkg)).isSymbolicLink()) visit(path.join(modules, pkg));
+      }
+    }
+  };
+  visit(app);
+  for (const group of ['libs', 'services']) {
+    if (existsSync(path.join(app, group))) for (const workspace of readdirSync(path.join(app, group))) visit(path.join(app, group, workspace));
+  }
+  return found;
 }
 
 /** The package a bare import specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
