@@ -55,17 +55,19 @@ RUN npx nx run "@skald/${SERVICE}:build" \
  && find /out -name '*.tsbuildinfo' -delete
 
 # ---- prod-deps: the one service's production dependency tree, as locked, and nothing else.
-# `npm ci --omit=dev --workspace services/<service>` alone is not enough: npm 11 installs the
-# service's workspace dependencies with every workspace's own dependencies, and counts a workspace
-# as a production package because the root lists it — so @skald/testing (a devDependency of the
-# services) came in with its test servers (smtp-server, supertest, mailparser). Without the
-# devDependencies in the manifests, nothing reaches it; `npm ci` still installs exactly the
-# locked versions (it refuses a tree the lock does not hold). The manifests of the workspaces the
-# service does not use are dropped, so the image holds only what it runs.
+# `npm ci --omit=dev --workspace services/<service>` alone is not enough (npm 11): the workspace
+# filter follows every dependency of the service's workspace, devDependencies included, and
+# --omit=dev never drops a workspace (the root lists each one, so npm counts it as production) —
+# @skald/testing, a devDependency of the services, came in with its test servers (smtp-server,
+# supertest, mailparser). With the devDependencies taken out of the manifests nothing reaches it;
+# `npm ci` still installs exactly the locked versions (it refuses a tree the lock does not hold).
+# No package of the production tree needs an install script (deploy/docker/test runs each service
+# from a tree installed this way). The manifests of the workspaces the service does not use are
+# dropped, so the image holds only what it runs.
 FROM base AS prod-deps
 ARG SERVICE
 RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
- && npm ci --omit=dev --workspace "services/${SERVICE}" \
+ && npm ci --omit=dev --ignore-scripts --workspace "services/${SERVICE}" \
  && for dir in libs/* services/* e2e deploy; do \
       [ -e "node_modules/@skald/$(basename "$dir")" ] || rm -rf "$dir"; \
     done

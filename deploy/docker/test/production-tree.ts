@@ -2,7 +2,7 @@
  * A service image's production tree, made without Docker: the Dockerfile's own `prod-deps` commands
  * (read from deploy/docker/service.Dockerfile, run by `sh` as the image's RUN would) in a scratch
  * folder holding what that stage holds — the root manifest, the lock and every workspace manifest.
- * npm works offline from its cache (filled by the repository's own install) and runs no scripts.
+ * npm works offline from its cache (filled by the repository's own install).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -41,19 +41,30 @@ export function prodDepsRuns(): string[] {
     .map((i) => i.args);
 }
 
-/** Runs the prod-deps stage's commands in `dir` (the image's /app) for `service`. */
-export function runProdDeps(dir: string, service: Service): void {
+/**
+ * Runs the prod-deps stage's commands in `dir` (the image's /app) for `service`. A dry run has
+ * `npm ci` print what it would add (`add <name> <version>` lines, returned) instead of unpacking it:
+ * a few seconds instead of tens.
+ */
+export function runProdDeps(dir: string, service: Service, { dryRun }: { dryRun: boolean }): string {
   const env = {
     ...process.env,
     SERVICE: service,
     npm_config_offline: 'true',
-    npm_config_ignore_scripts: 'true',
+    npm_config_dry_run: String(dryRun),
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
     npm_config_loglevel: 'error',
   };
-  for (const run of prodDepsRuns()) execFileSync('sh', ['-ec', run], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return prodDepsRuns()
+    .map((run) => execFileSync('sh', ['-ec', run], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 }))
+    .join('');
+}
+
+/** Names of the packages in a dry run's output. */
+export function addedPackages(output: string): Set<string> {
+  return new Set([...output.matchAll(/^add (\S+) \S+$/gm)].map((m) => m[1]));
 }
 
 /**
