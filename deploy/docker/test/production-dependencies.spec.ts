@@ -1,6 +1,6 @@
 /**
  * Each service image carries only that service's production dependencies (issue #12): the
- * Dockerfile's prod-deps commands, run with npm's dry run (offline, a few seconds a service), would
+ * Dockerfile's prod-deps commands, run with npm's dry run (from its cache, a few seconds a service), would
  * add no test runner, test server, test library, build tool or other workspace — and every package
  * the service's compiled code (and the libraries it uses) loads at run time is among what they add.
  * production-tree.spec.ts installs such a tree for real and starts the service from it.

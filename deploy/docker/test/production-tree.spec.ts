@@ -1,6 +1,6 @@
 /**
  * A service runs from its image's production tree alone. The Dockerfile's prod-deps commands
- * install the tree for real (npm offline from its cache) in a scratch folder, as the image's /app;
+ * install the tree for real (npm from its cache) in a scratch folder, as the image's /app;
  * then:
  * - no test runner, test server, test library, build tool or other workspace is in it, and every
  *   package the service's compiled code (and the libraries it uses) loads is;

@@ -2,7 +2,8 @@
  * A service image's production tree, made without Docker: the Dockerfile's own `prod-deps` commands
  * (read from deploy/docker/service.Dockerfile, run by `sh` as the image's RUN would) in a scratch
  * folder holding what that stage holds — the root manifest, the lock and every workspace manifest.
- * npm works offline from its cache (filled by the repository's own install).
+ * npm takes the packages from its cache (filled by the repository's own install; the registry only
+ * for what is missing there).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -50,7 +51,7 @@ export function runProdDeps(dir: string, service: Service, { dryRun }: { dryRun:
   const env = {
     ...process.env,
     SERVICE: service,
-    npm_config_offline: 'true',
+    npm_config_prefer_offline: 'true',
     npm_config_dry_run: String(dryRun),
     npm_config_audit: 'false',
     npm_config_fund: 'false',
