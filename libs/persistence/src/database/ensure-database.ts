@@ -3,13 +3,18 @@ import { databaseNameOf, quoteIdentifier, withDatabase } from './database-url.js
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
+const INVALID_CATALOG_NAME = '3D000';
 
 /**
- * Creates the database a URL names if it does not exist yet, connecting to the server's
- * `postgres` maintenance database. Safe when several replicas start at once.
+ * Creates the database a URL names if it does not exist yet. Safe when several replicas start at
+ * once. It first connects to the database itself: where it was made beforehand for a role that
+ * owns it and may not create databases (least privilege: docs/operations.md), that is all it does.
+ * Only when the server answers that the database does not exist does it connect to the `postgres`
+ * maintenance database to create it (a role allowed to: a developer's or a test's superuser).
  * @returns true when this call created it.
  */
 export async function ensureDatabase(url: string, maintenanceDatabase = 'postgres'): Promise<boolean> {
+  if (await databaseExists(url)) return false;
   const name = databaseNameOf(url);
   const client = new pg.Client({ connectionString: withDatabase(url, maintenanceDatabase) });
   await client.connect();
@@ -28,6 +33,20 @@ export async function ensureDatabase(url: string, maintenanceDatabase = 'postgre
   } finally {
     await client.end();
   }
+}
+
+/** Whether the database answers a connection; false only when the server says it does not exist. */
+async function databaseExists(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (error) {
+    // A client whose connection failed is closed already (ending it again may never settle).
+    if ((error as { code?: string }).code === INVALID_CATALOG_NAME) return false;
+    throw error;
+  }
+  await client.end();
+  return true;
 }
 
 /** Drops a database, disconnecting its sessions first. For throwaway test databases only. */
