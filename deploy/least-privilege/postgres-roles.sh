@@ -14,7 +14,7 @@ password_of() {
 }
 
 # gateway
-password=$(password_of "${SKALD_GATEWAY_DATABASE_URL:?the URL of gateway's database, with its password}" gateway)
+password=$(password_of "${SKALD_GATEWAY_DATABASE_URL:?the DATABASE_URL of gateway, with its password}" gateway)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_gateway') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_gateway') \gexec
 ALTER ROLE "skald_gateway" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
@@ -24,7 +24,7 @@ REVOKE ALL ON DATABASE "skald_gateway" FROM PUBLIC;
 SQL
 
 # orders
-password=$(password_of "${SKALD_ORDERS_DATABASE_URL:?the URL of orders's database, with its password}" orders)
+password=$(password_of "${SKALD_ORDERS_DATABASE_URL:?the DATABASE_URL of orders, with its password}" orders)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_orders') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_orders') \gexec
 ALTER ROLE "skald_orders" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
@@ -34,7 +34,7 @@ REVOKE ALL ON DATABASE "skald_orders" FROM PUBLIC;
 SQL
 
 # inventory
-password=$(password_of "${SKALD_INVENTORY_DATABASE_URL:?the URL of inventory's database, with its password}" inventory)
+password=$(password_of "${SKALD_INVENTORY_DATABASE_URL:?the DATABASE_URL of inventory, with its password}" inventory)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_inventory') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_inventory') \gexec
 ALTER ROLE "skald_inventory" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
@@ -44,7 +44,7 @@ REVOKE ALL ON DATABASE "skald_inventory" FROM PUBLIC;
 SQL
 
 # warehouse
-password=$(password_of "${SKALD_WAREHOUSE_DATABASE_URL:?the URL of warehouse's database, with its password}" warehouse)
+password=$(password_of "${SKALD_WAREHOUSE_DATABASE_URL:?the DATABASE_URL of warehouse, with its password}" warehouse)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_warehouse') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_warehouse') \gexec
 ALTER ROLE "skald_warehouse" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
@@ -54,7 +54,7 @@ REVOKE ALL ON DATABASE "skald_warehouse" FROM PUBLIC;
 SQL
 
 # returns
-password=$(password_of "${SKALD_RETURNS_DATABASE_URL:?the URL of returns's database, with its password}" returns)
+password=$(password_of "${SKALD_RETURNS_DATABASE_URL:?the DATABASE_URL of returns, with its password}" returns)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_returns') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_returns') \gexec
 ALTER ROLE "skald_returns" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
@@ -64,7 +64,7 @@ REVOKE ALL ON DATABASE "skald_returns" FROM PUBLIC;
 SQL
 
 # notifications
-password=$(password_of "${SKALD_NOTIFICATIONS_DATABASE_URL:?the URL of notifications's database, with its password}" notifications)
+password=$(password_of "${SKALD_NOTIFICATIONS_DATABASE_URL:?the DATABASE_URL of notifications, with its password}" notifications)
 psql -v ON_ERROR_STOP=1 -q --username "${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 SELECT format('CREATE ROLE %I', 'skald_notifications') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skald_notifications') \gexec
 ALTER ROLE "skald_notifications" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';

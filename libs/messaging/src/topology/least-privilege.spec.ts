@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE } from '@skald/contracts';
 import {
   brokerPermissions,
+  postgresSetupSql,
   renderPermissionsTable,
   renderPostgresRolesScript,
   renderRabbitmqUsersScript,
@@ -76,5 +79,50 @@ describe('the committed artefacts are generated from these permissions', () => {
     const expected = `\n${renderPermissionsTable()}\n`;
     if (WRITE) writeFileSync(target, doc.slice(0, start + TABLE_START.length) + expected + doc.slice(end));
     else expect(current).toBe(expected);
+  });
+});
+
+describe('the generated scripts, run by sh with psql and rabbitmqctl that record what they are asked', () => {
+  let bin: string;
+  beforeAll(() => {
+    bin = mkdtempSync(path.join(tmpdir(), 'least-privilege-'));
+    // Each call: its arguments one per line, then its standard input, then a separator.
+    for (const tool of ['psql', 'rabbitmqctl']) {
+      writeFileSync(path.join(bin, tool), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> "${bin}/calls"\n[ "$1" = -q ] || cat >> "${bin}/calls"\necho ---- >> "${bin}/calls"\n`, { mode: 0o755 });
+    }
+  });
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+
+  const run = (script: string, env: Record<string, string>) => {
+    rmSync(path.join(bin, 'calls'), { force: true });
+    execFileSync('sh', [path.join(root, 'deploy/least-privilege', script)], { env: { PATH: `${bin}:${process.env.PATH}`, ...env }, stdio: 'pipe' });
+    return readFileSync(path.join(bin, 'calls'), 'utf8').split('----\n').filter(Boolean).map((call) => call.trimEnd().split('\n'));
+  };
+  const urls = (what: string, url: (service: string) => string) =>
+    Object.fromEntries(SKALD_SERVICES.map((service) => [`SKALD_${service.toUpperCase()}_${what}`, url(service)]));
+
+  it('postgres-roles.sh gives each service its role with the password of its own DATABASE_URL', () => {
+    const calls = run('postgres-roles.sh', urls('DATABASE_URL', (s) => `postgres://skald_${s}:pw-${s}@db:5432/skald_${s}`));
+    expect(calls.map((call) => call.find((arg) => arg.startsWith('password=')))).toEqual(SKALD_SERVICES.map((s) => `password=pw-${s}`));
+    // psql reads the SQL from its standard input, after its arguments (the password last).
+    expect(calls.map((call) => call.slice(call.findIndex((arg) => arg.startsWith('password=')) + 1).join('\n'))).toEqual(SKALD_SERVICES.map((s) => postgresSetupSql(s)));
+  });
+
+  it('rabbitmq-users.sh gives each service its user, password and permissions on the vhost of its RABBITMQ_URL', () => {
+    const calls = run('rabbitmq-users.sh', urls('RABBITMQ_URL', (s) => (s === 'gateway' ? `amqp://skald_${s}:pw-${s}@mq:5672` : `amqp://skald_${s}:pw-${s}@mq:5672/skald`)));
+    const users = calls.filter((call) => call[1] === 'add_user').map((call) => call.slice(2));
+    expect(users).toEqual(SKALD_SERVICES.map((s) => [`skald_${s}`, `pw-${s}`]));
+    const grants = calls.filter((call) => call[1] === 'set_permissions').map((call) => call.slice(3));
+    expect(grants).toEqual(
+      SKALD_SERVICES.map((s) => {
+        const p = brokerPermissions(s);
+        return [s === 'gateway' ? '/' : 'skald', `skald_${s}`, p.configure, p.write, p.read];
+      }),
+    );
+  });
+
+  it('both refuse to run when a service’s URL is missing, naming it', () => {
+    expect(() => run('rabbitmq-users.sh', {})).toThrow(/SKALD_GATEWAY_RABBITMQ_URL/);
+    expect(() => run('postgres-roles.sh', urls('DATABASE_URL', (s) => `postgres://skald_${s}@db/skald_${s}`))).toThrow(/gateway: no password in its URL/);
   });
 });

@@ -135,7 +135,7 @@ const PASSWORD_OF = `password_of() {
 export function renderPostgresRolesScript(): string {
   const blocks = SKALD_SERVICES.map(
     (service) => `# ${service}
-password=$(password_of "\${${envName(service, 'DATABASE_URL')}:?the URL of ${service}'s database, with its password}" ${service})
+password=$(password_of "\${${envName(service, 'DATABASE_URL')}:?the DATABASE_URL of ${service}, with its password}" ${service})
 psql -v ON_ERROR_STOP=1 -q --username "\${POSTGRES_USER:-postgres}" --dbname postgres -v password="$password" <<'SQL'
 ${postgresSetupSql(service)}
 SQL`,
@@ -153,22 +153,27 @@ ${blocks.join('\n\n')}
 
 /**
  * deploy/least-privilege/rabbitmq-users.sh: run where `rabbitmqctl` reaches the broker (inside its
- * container: compose and the dev overlay do it on start), on the vhost \`RABBITMQ_VHOST\` (default /).
+ * container: compose and the dev overlay do it on start), on the vhost of each service's URL.
  */
 export function renderRabbitmqUsersScript(): string {
   const blocks = SKALD_SERVICES.map(
     (service) => `# ${service}
-password=$(password_of "\${${envName(service, 'RABBITMQ_URL')}:?the URL of ${service}'s broker, with its password}" ${service})
+url="\${${envName(service, 'RABBITMQ_URL')}:?the RABBITMQ_URL of ${service}, with its password}"
+password=$(password_of "$url" ${service})
+vhost=$(vhost_of "$url")
+rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
 ${rabbitmqSetupCommands(service).join('\n')}`,
   );
   return `#!/bin/sh
-${GENERATED('One RabbitMQ user per Skald service with exactly the permissions it needs on the vhost.')}
-# Each password is read from the service's own broker URL, ${envName('orders', 'RABBITMQ_URL')} and so on
-# (amqp://skald_orders:<password>@<host>:5672/<vhost>). Idempotent: run again, it sets the passwords.
+${GENERATED('One RabbitMQ user per Skald service with exactly the permissions it needs on its vhost.')}
+# Each password and vhost is read from the service's own broker URL, ${envName('orders', 'RABBITMQ_URL')} and so on
+# (amqp://skald_orders:<password>@<host>:5672[/<vhost>], no vhost: /). Idempotent: run again, it sets the passwords.
 set -eu
-vhost=\${RABBITMQ_VHOST:-/}
 ${PASSWORD_OF}
-rabbitmqctl -q add_vhost "$vhost" 2>/dev/null || true
+vhost_of() {
+  path=\${1#*://}
+  case $path in */?*) printf '%s' "\${path#*/}" ;; *) printf '/' ;; esac
+}
 
 ${blocks.join('\n\n')}
 `;
