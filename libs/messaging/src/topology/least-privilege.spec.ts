@@ -79,6 +79,9 @@ describe('the committed artefacts are generated from these permissions', () => {
     const expected = `\n${renderPermissionsTable()}\n`;
     if (WRITE) writeFileSync(target, doc.slice(0, start + TABLE_START.length) + expected + doc.slice(end));
     else expect(current).toBe(expected);
+    // The worked example for a platform team (orders) is the generated SQL and permissions.
+    expect(doc).toContain(postgresSetupSql('orders'));
+    for (const pattern of Object.values(brokerPermissions('orders'))) expect(doc).toContain(`'${pattern}'`);
   });
 });
 
