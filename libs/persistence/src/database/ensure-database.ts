@@ -4,6 +4,7 @@ import { databaseNameOf, quoteIdentifier, withDatabase } from './database-url.js
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505';
 const INVALID_CATALOG_NAME = '3D000';
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * Creates the database a URL names if it does not exist yet. Safe when several replicas start at
@@ -28,6 +29,14 @@ export async function ensureDatabase(url: string, maintenanceDatabase = 'postgre
       const code = (error as { code?: string }).code;
       // Another replica won the race; the database exists, which is all we need.
       if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false;
+      if (code === INSUFFICIENT_PRIVILEGE) {
+        // A service's own role (least privilege) finds its database made for it, never makes one.
+        const user = decodeURIComponent(new URL(url).username) || 'this role';
+        throw Object.assign(
+          new Error(`database ${name} does not exist, and ${user} may not create databases: create it, owned by ${user} (docs/operations.md, "Least privilege")`),
+          { code },
+        );
+      }
       throw error;
     }
   } finally {

@@ -77,7 +77,10 @@ describe('database preparation (real PostgreSQL)', () => {
       };
       await expect(ensureDatabase(asRole(owned))).resolves.toBe(false);
       // And where it is missing, such a role is refused (the database is not made silently elsewhere).
-      await expect(ensureDatabase(asRole(withDatabase(SERVER, `${databaseNameOf(url)}_missing`)))).rejects.toMatchObject({ code: '42501' });
+      await expect(ensureDatabase(asRole(withDatabase(SERVER, `${databaseNameOf(url)}_missing`)))).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringContaining('may not create databases: create it'),
+      });
 
       const service = new DataSource(postgresDataSourceOptions({ url: asRole(owned), applicationName: 'owner', migrations: [CreateLedger1700000000001], poolSize: 2 }));
       await service.initialize();
