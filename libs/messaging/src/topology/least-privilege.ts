@@ -4,7 +4,7 @@ import { deadLetterQueueName, mainQueueName, UNROUTED_EVENTS_EXCHANGE, UNROUTED_
 /**
  * Least privilege (issue #12): what each service may do on the broker and in PostgreSQL — the one
  * source of truth for docker-compose's init scripts, the Kubernetes dev overlay, the commands in
- * docs/operations.md (all generated from here: `npm run least-privilege`) and the e2e test that
+ * docs/operations.md (generated from here: `node scripts/least-privilege.mjs`) and the e2e test that
  * proves the permissions are enough and no wider.
  */
 
