@@ -2,15 +2,19 @@
 // RabbitMQ vhost of this run's own, wired to each other (the gateway to the services) and to the
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
 // the test files listen on (e2e files run one at a time). They share an INTERNAL_API_TOKEN made
-// for this run (tests that call a service directly, as the gateway does, send it).
+// for this run (tests that call a service directly, as the gateway does, send it). Each service
+// runs as its own PostgreSQL role and RabbitMQ user with exactly its permissions (least privilege,
+// service-accounts.mjs); the tests' own queries and broker probes use the administrators'.
 import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, gatewayUpstreams, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
+import { createServiceAccounts } from './service-accounts.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
 export default async function globalSetup() {
   const vhost = await createTestVhost('e2e', RABBITMQ_URL);
+  const { accounts, remove: removeAccounts } = await createServiceAccounts(vhost.url);
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
   const outside = { smtp: await freePort(), sms: await freePort() };
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
@@ -38,10 +42,10 @@ export default async function globalSetup() {
   };
   const databases = {};
   const suite = await startSuite(async (name) => {
-    const env = await serviceEnv(name, { RABBITMQ_URL: vhost.url, PORT: String(ports[name]), ...(extra[name] ?? {}) });
-    databases[name] = env.DATABASE_URL;
-    return env;
+    const own = { DATABASE_URL: accounts[name].databaseUrl, RABBITMQ_URL: accounts[name].rabbitmqUrl };
+    databases[name] = accounts[name].adminDatabaseUrl;
+    return serviceEnv(name, { ...own, PORT: String(ports[name]), ...(extra[name] ?? {}) });
   });
-  globalThis.skaldSuite = { suite, removeVhost: vhost.remove };
-  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken });
+  globalThis.skaldSuite = { suite, removeVhost: vhost.remove, removeAccounts };
+  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken, accounts });
 }

@@ -7,6 +7,7 @@ export default async function globalTeardown() {
   if (!running) return;
   const exits = await stopSuite(running.suite);
   for (const url of Object.values(suite().databases)) await dropDatabase(url);
+  await running.removeAccounts();
   await running.removeVhost();
   const unclean = exits.filter((exit) => exit.code !== 0);
   if (unclean.length > 0) {
