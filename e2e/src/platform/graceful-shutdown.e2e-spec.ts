@@ -1,0 +1,250 @@
+/**
+ * Graceful shutdown, as Kubernetes does it (issue #12, "Checks in CI"): a service gets SIGTERM
+ * while it works through a stream of messages. It turns readiness off, stops taking messages,
+ * finishes (or returns) the ones in flight, relays the outbox they wrote, and exits 0 within the
+ * grace period of its manifest; a replacement takes the rest, and no message is lost or has its
+ * effect twice. Each test runs a service of its own (own vhost, own database).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BookReturnedStockV1, PlatformRegisteredV1, ReturnedStockBookedV1 } from '@skald/contracts';
+import { deadLetterQueueName, mainQueueName } from '@skald/messaging';
+import { BrokerProbe, waitFor } from '@skald/testing';
+import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import pg from 'pg';
+import { root } from '../../../scripts/lib/suite.mjs';
+import { logMessages, ownService, type OwnService, type ServiceProcess } from '../../support/own-service.js';
+
+/**
+ * The shutdown budget the Kubernetes manifests give inventory: the preStop sleep, then SIGTERM,
+ * then SHUTDOWN_TIMEOUT_MS for in-flight work, all inside terminationGracePeriodSeconds. The test
+ * runs the service with the same SHUTDOWN_TIMEOUT_MS and holds it to the same grace period.
+ */
+function manifestShutdownBudget(service: string): { preStopMs: number; shutdownTimeoutMs: number; gracePeriodMs: number } {
+  const manifest = readFileSync(path.join(root, 'deploy/k8s/base', service, 'deployment.yaml'), 'utf8');
+  const number = (pattern: RegExp, what: string): number => {
+    const found = pattern.exec(manifest)?.[1];
+    if (found === undefined) throw new Error(`deploy/k8s/base/${service}/deployment.yaml: no ${what}`);
+    return Number(found);
+  };
+  return {
+    preStopMs: number(/preStop:\s*exec:\s*command: \["sleep", "(\d+)"\]/, 'preStop sleep') * 1000,
+    shutdownTimeoutMs: number(/name: SHUTDOWN_TIMEOUT_MS\s*value: "(\d+)"/, 'SHUTDOWN_TIMEOUT_MS'),
+    gracePeriodMs: number(/terminationGracePeriodSeconds: (\d+)/, 'terminationGracePeriodSeconds') * 1000,
+  };
+}
+
+/** Waits until /health/ready answers 503 and returns its body. */
+async function readinessOff(service: ServiceProcess): Promise<Record<string, unknown>> {
+  return waitFor('readiness off', async () => {
+    const res = await fetch(`${service.url}/health/ready`);
+    return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
+  });
+}
+
+/** Sessions of the service waiting for a lock the test holds: the handlers it keeps in flight. */
+async function handlersWaitingOnLocks(db: pg.Client): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+  );
+  return rows[0].waiting as number;
+}
+
+const STREAM = 400;
+const PREFETCH = 6;
+
+describe('graceful shutdown under a stream of messages', () => {
+  const budget = manifestShutdownBudget('inventory');
+  let inventory: OwnService;
+  let db: pg.Client;
+  let locker: pg.Client;
+  let probe: BrokerProbe;
+  let broker: ChannelModel;
+  let channel: Channel;
+
+  beforeEach(async () => {
+    // Several messages in flight at once; the pool has room for them and for HTTP (readiness).
+    inventory = await ownService('inventory', {
+      SHUTDOWN_TIMEOUT_MS: String(budget.shutdownTimeoutMs),
+      MESSAGING_PREFETCH: String(PREFETCH),
+      DATABASE_POOL_SIZE: String(PREFETCH + 4),
+    });
+    db = new pg.Client({ connectionString: inventory.env.DATABASE_URL });
+    locker = new pg.Client({ connectionString: inventory.env.DATABASE_URL });
+    probe = new BrokerProbe(inventory.vhost.url);
+    broker = await amqplib.connect(inventory.vhost.url);
+    channel = await broker.createChannel();
+  });
+
+  afterEach(async () => {
+    await locker.end().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await probe.stop();
+    await broker.close().catch(() => undefined);
+    await inventory.remove();
+  });
+
+  const queue = () => channel.checkQueue(mainQueueName('inventory'));
+  const handled = async (): Promise<number> =>
+    (await db.query(`SELECT count(*)::int AS n FROM inbox_message WHERE routing_key = $1`, [BookReturnedStockV1.routingKey])).rows[0].n as number;
+
+  /** A warehouse and three SKUs in inventory, through its HTTP API as the gateway would call it. */
+  async function stockroom(service: ServiceProcess): Promise<{ warehouse: string; skus: string[] }> {
+    const run = randomUUID().slice(0, 8);
+    const headers = {
+      'content-type': 'application/json',
+      'x-skald-internal-token': service.internalToken,
+      'x-skald-caller': 'staff',
+      'x-skald-principal': 'graceful-shutdown-test',
+      'x-skald-roles': 'inventory',
+    };
+    const put = async (route: string, body: object) => {
+      const res = await fetch(`${service.url}${route}`, { method: 'PUT', headers, body: JSON.stringify(body) });
+      if (res.status !== 200) throw new Error(`PUT ${route}: ${res.status} ${await res.text()}`);
+    };
+    const warehouse = `WH-DRAIN-${run}`;
+    await put(`/v1/warehouses/${warehouse}`, { priority: 1, name: 'Drain' });
+    const skus = ['A', 'B', 'C'].map((letter) => `DRAIN-${letter}-${run}`);
+    for (const sku of skus) await put(`/v1/catalog/${sku}`, { name: sku, listPrice: '1.00', currency: 'EUR', sellable: true, returnable: true });
+    return { warehouse, skus };
+  }
+
+  it('SIGTERM mid-stream: readiness off, consumer cancelled, in-flight finished and relayed, exit 0 in the grace period; a replacement handles the rest, each message once', async () => {
+    const first = await inventory.start();
+    await first.ready;
+    const { warehouse, skus } = await stockroom(first);
+    await db.connect();
+    await locker.connect();
+
+    // The stream: a command per return, each booking one unit back into stock (one ledger line,
+    // one booking, one ReturnedStockBooked in the outbox) — an effect counted in the database.
+    await probe.start([ReturnedStockBookedV1]);
+    const commands = Array.from({ length: STREAM }, (_, i) =>
+      probe.publish(BookReturnedStockV1, {
+        returnId: randomUUID(),
+        rmaNumber: `RMA-DRAIN-${i}`,
+        orderId: `drain-order-${i}`,
+        warehouse,
+        lines: [{ sku: skus[i % skus.length], grade: 'A', quantity: 1 }],
+      }),
+    );
+    await probe.confirmed();
+
+    await waitFor('a part of the stream handled', async () => (await handled()) >= STREAM / 10, 60_000);
+    // Hold every stock level: the handlers in flight now wait inside their transactions (inbox
+    // record written, not committed, not acked) for as long as the test looks at the service.
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM stock_level FOR UPDATE');
+    await waitFor('handlers in flight, waiting on the stock levels', async () => (await handlersWaitingOnLocks(db)) > 0);
+    // No booking commits while the levels are held: this is what was done before SIGTERM.
+    const handledBefore = await handled();
+    expect(handledBefore).toBeLessThan(STREAM);
+
+    let exited = false;
+    void first.exited.then(() => (exited = true));
+    const sigterm = Date.now();
+    first.child.kill('SIGTERM');
+
+    expect(await readinessOff(first)).toMatchObject({ status: 503, code: 'UNAVAILABLE', checks: { lifecycle: { status: 'down' } } });
+    // It stops taking messages: its subscription is cancelled while it is still running, and
+    // the stream's rest stays ready in the queue.
+    const draining = await waitFor('the consumer cancelled', async () => {
+      const state = await queue();
+      return state.consumerCount === 0 ? state : undefined;
+    });
+    expect(draining.messageCount).toBeGreaterThan(0);
+    expect(exited).toBe(false); // still draining: the handlers in flight wait on the levels
+
+    await locker.query('COMMIT');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    const shutdownMs = Date.now() - sigterm;
+    // Within its own timeout (no handler cut off), hence within the pod's grace period after preStop.
+    expect(shutdownMs).toBeLessThan(budget.shutdownTimeoutMs);
+    expect(budget.preStopMs + shutdownMs).toBeLessThan(budget.gracePeriodMs);
+    const logs = logMessages(first);
+    expect(logs).toEqual(expect.arrayContaining(['SIGTERM received: draining in-flight work', 'stopped cleanly']));
+    expect(logs.filter((msg) => /did not finish|shutdown failed/.test(msg))).toEqual([]);
+
+    // The messages in flight at SIGTERM were finished (or given back), none started after it.
+    const handledByFirst = await handled();
+    expect(handledByFirst - handledBefore).toBeLessThanOrEqual(PREFETCH);
+    // Nothing lost: whatever it did not handle is back in the queue, ready for the replacement.
+    expect(await queue()).toMatchObject({ messageCount: STREAM - handledByFirst, consumerCount: 0 });
+    // The outbox its handlers wrote was relayed before it closed its connections.
+    const { rows: outbox } = await db.query(
+      `SELECT count(*)::int AS written, count(*) FILTER (WHERE sent_at IS NULL)::int AS unsent FROM outbox_message WHERE routing_key = $1`,
+      [ReturnedStockBookedV1.routingKey],
+    );
+    expect(outbox[0]).toEqual({ written: handledByFirst, unsent: 0 });
+
+    const replacement = await inventory.start();
+    await replacement.ready;
+    await waitFor('the replacement to handle the rest', async () => (await handled()) === STREAM, 60_000);
+
+    // Every message had its effect exactly once.
+    const returnIds = commands.map((command) => command.payload.returnId).sort();
+    const { rows: bookings } = await db.query(`SELECT return_id FROM returned_stock_booking WHERE outcome = 'booked' ORDER BY return_id`);
+    expect(bookings.map((row) => row.return_id)).toEqual(returnIds);
+    const { rows: ledger } = await db.query(`SELECT reference FROM stock_movement WHERE kind = 'return_restocked' ORDER BY reference`);
+    expect(ledger.map((row) => row.reference)).toEqual(returnIds);
+    const { rows: levels } = await db.query(`SELECT sum(on_hand)::int AS on_hand FROM stock_level WHERE warehouse = $1`, [warehouse]);
+    expect(levels[0].on_hand).toBe(STREAM);
+    const { rows: inbox } = await db.query(`SELECT message_id FROM inbox_message WHERE routing_key = $1 ORDER BY message_id`, [BookReturnedStockV1.routingKey]);
+    expect(inbox.map((row) => row.message_id)).toEqual(commands.map((command) => command.id).sort());
+    // Every booking announced (delivery is at least once: counted by return).
+    await waitFor('every booking announced', () => new Set(probe.messages(ReturnedStockBookedV1).map((m) => m.payload.returnId)).size === STREAM);
+    // Nothing dead-lettered, nothing left in the queue.
+    expect((await db.query(`SELECT count(*)::int AS n FROM dead_letter`)).rows[0].n).toBe(0);
+    expect((await channel.checkQueue(deadLetterQueueName('inventory'))).messageCount).toBe(0);
+    expect((await queue()).messageCount).toBe(0);
+
+    replacement.child.kill('SIGTERM');
+    expect(await replacement.exited).toEqual({ code: 0, signal: null });
+  }, 180_000);
+});
+
+describe('SIGTERM with one message in flight', () => {
+  it('turns readiness off at once, finishes the message in flight, then exits 0', async () => {
+    const orders = await ownService('orders', { SHUTDOWN_TIMEOUT_MS: '30000' });
+    const locker = new pg.Client({ connectionString: orders.env.DATABASE_URL });
+    const probe = new BrokerProbe(orders.vhost.url);
+    try {
+      const service = await orders.start();
+      let exited = false;
+      void service.exited.then(() => (exited = true));
+      await service.ready;
+      // Every handler starts by writing its inbox record: with that table locked, the next
+      // message stays in flight for as long as the test wants.
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE inbox_message IN ACCESS EXCLUSIVE MODE');
+      await probe.start();
+      const tenantId = `sigterm-${randomUUID()}`;
+      const message = probe.publish(PlatformRegisteredV1, { tenantId, name: 'Drained', priceTolerancePct: 5, reviewAmountThreshold: '1000.00' }, { tenantId });
+      await waitFor('the handler waiting on the inbox lock', async () => (await handlersWaitingOnLocks(locker)) > 0);
+
+      service.child.kill('SIGTERM');
+      expect(await readinessOff(service)).toMatchObject({
+        status: 503,
+        code: 'UNAVAILABLE',
+        checks: { lifecycle: { status: 'down' }, database: { status: 'up' } },
+      });
+      expect(exited).toBe(false); // still draining: the message is in flight
+
+      await locker.query('COMMIT');
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+      expect(logMessages(service)).toEqual(expect.arrayContaining(['SIGTERM received: draining in-flight work', 'stopped cleanly']));
+      // Drained, not dropped: the in-flight message's effect and inbox record were committed.
+      const { rows: policies } = await locker.query(`SELECT tenant_id FROM tenant_policy WHERE tenant_id = $1`, [tenantId]);
+      expect(policies).toEqual([{ tenant_id: tenantId }]);
+      const { rows: inbox } = await locker.query(`SELECT message_id FROM inbox_message WHERE message_id = $1`, [message.id]);
+      expect(inbox).toHaveLength(1);
+    } finally {
+      await locker.end().catch(() => undefined);
+      await probe.stop();
+      await orders.remove();
+    }
+  });
+});
