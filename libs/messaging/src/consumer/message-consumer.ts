@@ -246,6 +246,8 @@ export class MessageConsumer extends EventEmitter {
     this.active = undefined;
     if (active) await this.unsubscribe(active);
     await this.probing;
+    // The broker has taken the cancel: from here on nothing new starts (a late delivery is requeued).
+    this.logger.log(`${this.queue}: taking no more messages, ${this.inFlight.size} in flight to finish`);
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.allSettled([...this.inFlight]).then(() => true),
