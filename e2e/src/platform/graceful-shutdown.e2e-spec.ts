@@ -45,6 +45,8 @@ async function readinessOff(service: ServiceProcess): Promise<Record<string, unk
 
 /** Sessions of the service waiting for a lock the test holds: the handlers it keeps in flight. */
 async function handlersWaitingOnLocks(db: pg.Client): Promise<number> {
+  // Inside a transaction (the one holding the lock) pg_stat_activity is read once and kept: read it anew.
+  await db.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await db.query(
     `SELECT count(*)::int AS waiting FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
