@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BookReturnedStockV1, PlatformRegisteredV1, ReturnedStockBookedV1, type BookReturnedStock, type MessageEnvelope } from '@skald/contracts';
+import { BookReturnedStockV1, ReturnedStockBookedV1, type BookReturnedStock, type MessageEnvelope } from '@skald/contracts';
 import { deadLetterQueueName, mainQueueName } from '@skald/messaging';
 import { BrokerProbe, waitFor } from '@skald/testing';
 import amqplib, { type Channel, type ChannelModel } from 'amqplib';
@@ -290,49 +290,3 @@ async function expectEachBookedOnce(rig: Rig, warehouse: string, commands: Array
   expect((await channel.checkQueue(deadLetterQueueName('inventory'))).messageCount).toBe(0);
   expect((await rig.queue()).messageCount).toBe(0);
 }
-
-describe('SIGTERM with one message in flight', () => {
-  it('turns readiness off at once, finishes the message in flight, then exits 0', async () => {
-    const orders = await ownService('orders', { SHUTDOWN_TIMEOUT_MS: '30000' });
-    const locker = new pg.Client({ connectionString: orders.env.DATABASE_URL });
-    const probe = new BrokerProbe(orders.vhost.url);
-    try {
-      const service = await orders.start();
-      let exited = false;
-      void service.exited.then(() => (exited = true));
-      await service.ready;
-      // Every handler starts by writing its inbox record: with that table locked, the next
-      // message stays in flight for as long as the test wants.
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE inbox_message IN ACCESS EXCLUSIVE MODE');
-      await probe.start();
-      const tenantId = `sigterm-${randomUUID()}`;
-      const message = probe.publish(PlatformRegisteredV1, { tenantId, name: 'Drained', priceTolerancePct: 5, reviewAmountThreshold: '1000.00' }, { tenantId });
-      await waitFor('the handler waiting on the inbox lock', async () => (await handlersWaitingOnLocks(locker)) > 0).catch((error: Error) => {
-        throw new Error(`${error.message}\n${service.output.join('\n')}`);
-      });
-
-      service.child.kill('SIGTERM');
-      expect(await readinessOff(service)).toMatchObject({
-        status: 503,
-        code: 'UNAVAILABLE',
-        checks: { lifecycle: { status: 'down' }, database: { status: 'up' } },
-      });
-      expect(exited).toBe(false); // still draining: the message is in flight
-
-      await locker.query('COMMIT');
-      expect(await service.exited).toEqual({ code: 0, signal: null });
-      expect(logMessages(service)).toEqual(expect.arrayContaining(['SIGTERM received: draining in-flight work', 'stopped cleanly']));
-      // Drained, not dropped: the in-flight message's effect and inbox record were committed.
-      const { rows: policies } = await locker.query(`SELECT tenant_id FROM tenant_policy WHERE tenant_id = $1`, [tenantId]);
-      expect(policies).toEqual([{ tenant_id: tenantId }]);
-      const { rows: inbox } = await locker.query(`SELECT message_id FROM inbox_message WHERE message_id = $1`, [message.id]);
-      expect(inbox).toHaveLength(1);
-    } finally {
-      await locker.end().catch(() => undefined);
-      await probe.stop();
-      await orders.remove();
-    }
-  });
-});

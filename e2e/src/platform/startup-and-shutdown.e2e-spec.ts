@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { PlatformRegisteredV1 } from '@skald/contracts';
 import { dropDatabase } from '@skald/persistence';
-import { newInternalToken, SERVICES } from '../../../scripts/lib/suite.mjs';
+import { BrokerProbe, createTestVhost, waitFor } from '@skald/testing';
+import pg from 'pg';
+import { newInternalToken, SERVICES, startService } from '../../../scripts/lib/suite.mjs';
 import { serviceEnv, uniqueDatabaseUrl } from '../../support/environment.mjs';
 import { runToExit } from '../../support/processes.js';
+import { suite } from '../../support/suite-state.mjs';
 
 const EXIT_CONFIG = 78;
 
@@ -78,6 +83,60 @@ describe('the migration command', () => {
       expect(wrong.stdout).toContain('usage: migrate [run|revert|show]');
     } finally {
       await dropDatabase(url);
+    }
+  });
+});
+
+describe('SIGTERM', () => {
+  it('turns readiness off at once, finishes the message in flight, then exits 0', async () => {
+    // A service of its own (own vhost, own database): the suite's orders must not share its queue.
+    const vhost = await createTestVhost('sigterm', suite().rabbitmqUrl);
+    const env = await serviceEnv('orders', { RABBITMQ_URL: vhost.url, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '30000' });
+    const service = startService('orders', env);
+    const locker = new pg.Client({ connectionString: env.DATABASE_URL });
+    const probe = new BrokerProbe(vhost.url);
+    let exited = false;
+    void service.exited.then(() => (exited = true));
+    try {
+      const url = await service.ready;
+      // Every handler starts by writing its inbox record: with that table locked, the next
+      // message stays in flight for as long as the test wants.
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE inbox_message IN ACCESS EXCLUSIVE MODE');
+      await probe.start();
+      const tenantId = `sigterm-${randomUUID()}`;
+      const message = probe.publish(PlatformRegisteredV1, { tenantId, name: 'Drained', priceTolerancePct: 5, reviewAmountThreshold: '1000.00' }, { tenantId });
+      await waitFor('the handler waiting on the inbox lock', async () => {
+        const { rows } = await locker.query(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0].waiting > 0;
+      });
+
+      service.child.kill('SIGTERM');
+      const notReady = await waitFor('readiness off', async () => {
+        const res = await fetch(`${url}/health/ready`);
+        return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      });
+      expect(notReady).toMatchObject({ status: 503, code: 'UNAVAILABLE', checks: { lifecycle: { status: 'down' }, database: { status: 'up' } } });
+      expect(exited).toBe(false); // still draining: the message is in flight
+
+      await locker.query('COMMIT');
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+      const messages = service.output.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l).msg);
+      expect(messages).toEqual(expect.arrayContaining(['SIGTERM received: draining in-flight work', 'stopped cleanly']));
+      // Drained, not dropped: the in-flight message's effect and inbox record were committed.
+      const { rows: policies } = await locker.query(`SELECT tenant_id FROM tenant_policy WHERE tenant_id = $1`, [tenantId]);
+      expect(policies).toEqual([{ tenant_id: tenantId }]);
+      const { rows: inbox } = await locker.query(`SELECT message_id FROM inbox_message WHERE message_id = $1`, [message.id]);
+      expect(inbox).toHaveLength(1);
+    } finally {
+      service.child.kill('SIGKILL');
+      await locker.end().catch(() => undefined);
+      await probe.stop().catch(() => undefined);
+      await dropDatabase(env.DATABASE_URL);
+      await vhost.remove();
     }
   });
 });
