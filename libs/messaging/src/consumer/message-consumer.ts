@@ -246,14 +246,19 @@ export class MessageConsumer extends EventEmitter {
     this.active = undefined;
     if (active) await this.unsubscribe(active);
     await this.probing;
+    // The broker has taken the cancel: from here on nothing new starts (a late delivery is requeued).
+    this.logger.log(`${this.queue}: taking no more messages, ${this.inFlight.size} in flight to finish`);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight]),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+    const drained = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
       }),
     ]);
     clearTimeout(timer);
+    // Not lost: closing the channel gives their deliveries back, and the inbox absorbs the effect
+    // of one that still commits. But on-call should know the drain was cut short.
+    if (!drained) this.logger.warn(`${this.inFlight.size} message(s) still in flight after ${timeoutMs} ms: given back to ${this.queue}`);
     // The finished handlers' acks are batched for the next turn: send them before the channel goes.
     active?.acks.flush();
     await this.consumeChannel?.close();

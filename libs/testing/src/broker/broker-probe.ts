@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageDefinition, MessageEnvelope } from '@skald/contracts';
 import { assertExchanges } from '@skald/messaging';
-import amqplib, { type Channel, type ChannelModel } from 'amqplib';
+import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { waitFor } from '@skald/messaging';
 
 export type ReceivedMessage<P = unknown> = MessageEnvelope<P> & { routingKey: string; headers: Record<string, unknown> };
@@ -12,7 +12,7 @@ export type ReceivedMessage<P = unknown> = MessageEnvelope<P> & { routingKey: st
  */
 export class BrokerProbe {
   private connection?: ChannelModel;
-  private channel?: Channel;
+  private channel?: ConfirmChannel;
   private queue?: string;
   readonly received: ReceivedMessage[] = [];
 
@@ -21,7 +21,8 @@ export class BrokerProbe {
   async start(watch: MessageDefinition[] = []): Promise<this> {
     this.connection = await amqplib.connect(this.url);
     this.connection.on('error', () => undefined);
-    this.channel = await this.connection.createChannel();
+    // In confirm mode, so a test can wait until the broker has taken what it published.
+    this.channel = await this.connection.createConfirmChannel();
     await assertExchanges(this.channel);
     const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
     this.queue = queue;
@@ -70,6 +71,12 @@ export class BrokerProbe {
       contentType: 'application/json',
     });
     return envelope;
+  }
+
+  /** Resolves once the broker has confirmed every message published so far (rejects if it refused one). */
+  async confirmed(): Promise<void> {
+    if (!this.channel) throw new Error('BrokerProbe not started');
+    await this.channel.waitForConfirms();
   }
 
   /** Messages of a contract seen so far, optionally filtered. */
