@@ -108,6 +108,8 @@ describe('SIGTERM', () => {
       const tenantId = `sigterm-${randomUUID()}`;
       const message = probe.publish(PlatformRegisteredV1, { tenantId, name: 'Drained', priceTolerancePct: 5, reviewAmountThreshold: '1000.00' }, { tenantId });
       await waitFor('the handler waiting on the inbox lock', async () => {
+        // Inside the lock's transaction pg_stat_activity is read once and kept: read it anew.
+        await locker.query('SELECT pg_stat_clear_snapshot()');
         const { rows } = await locker.query(
           `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
