@@ -3,15 +3,30 @@
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
 // the test files listen on (e2e files run one at a time). They share an INTERNAL_API_TOKEN made
 // for this run (tests that call a service directly, as the gateway does, send it).
+//
+// With SKALD_E2E_REPLICAS=n (or the replicas config, jest.replicas.config.cjs), n processes of every
+// service, gateway included, each on its own port and all of a service's on its one database and
+// queues; in front of each service a round-robin balancer (as a Kubernetes Service would be), which
+// is what the gateway's upstream URLs and the tests' `urls` point at. `replicas` has each process's URL.
 import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, gatewayUpstreams, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
+import { startBalancer } from './round-robin-balancer.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
-export default async function globalSetup() {
+export default function globalSetup() {
+  return startE2eSuite({ replicas: Number(process.env.SKALD_E2E_REPLICAS ?? 1) });
+}
+
+/** @param {{ replicas: number }} options */
+export async function startE2eSuite({ replicas }) {
   const vhost = await createTestVhost('e2e', RABBITMQ_URL);
+  // Where each service is reached: its one process, or the balancer in front of its replicas.
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
+  const replicaPorts = Object.fromEntries(
+    await Promise.all(SERVICES.map(async ({ name }) => [name, replicas > 1 ? await Promise.all(Array.from({ length: replicas }, freePort)) : [ports[name]]])),
+  );
   const outside = { smtp: await freePort(), sms: await freePort() };
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
   // The tests' webhook receivers listen on 127.0.0.1: the suite lifts the public-internet rule.
@@ -36,12 +51,26 @@ export default async function globalSetup() {
       ...webhooks,
     },
   };
-  const databases = {};
-  const suite = await startSuite(async (name) => {
-    const env = await serviceEnv(name, { RABBITMQ_URL: vhost.url, PORT: String(ports[name]), ...(extra[name] ?? {}) });
-    databases[name] = env.DATABASE_URL;
-    return env;
-  });
-  globalThis.skaldSuite = { suite, removeVhost: vhost.remove };
-  publishSuiteState({ urls: suite.urls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken });
+  // Replicas split a service's share of the PostgreSQL server's 100 connections between them.
+  const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '3', MESSAGING_PREFETCH: '3' } : {};
+  // A service's replicas share its environment (database, queues) but for their ports.
+  const envs = Object.fromEntries(
+    await Promise.all(SERVICES.map(async ({ name }) => [name, await serviceEnv(name, { RABBITMQ_URL: vhost.url, ...pools, ...(extra[name] ?? {}) })])),
+  );
+  const databases = Object.fromEntries(SERVICES.map(({ name }) => [name, envs[name].DATABASE_URL]));
+  const balancers =
+    replicas > 1 ? await Promise.all(SERVICES.map(({ name }) => startBalancer(name, replicaPorts[name].map((port) => `http://127.0.0.1:${port}`), ports[name]))) : [];
+  let suite;
+  try {
+    // Twice the processes starting at once on the same cores take longer to be ready.
+    const timeoutMs = replicas > 1 ? 180_000 : undefined;
+    suite = await startSuite((name, _port, replica) => ({ ...envs[name], PORT: String(replicaPorts[name][replica]) }), { replicas, timeoutMs });
+  } catch (error) {
+    await Promise.all(balancers.map((b) => b.close()));
+    await vhost.remove();
+    throw error;
+  }
+  globalThis.skaldSuite = { suite, balancers, removeVhost: vhost.remove };
+  const urls = Object.fromEntries(SERVICES.map(({ name }) => [name, url(name)]));
+  publishSuiteState({ urls, replicas: suite.replicaUrls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken });
 }
