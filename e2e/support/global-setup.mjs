@@ -51,8 +51,9 @@ export async function startE2eSuite({ replicas }) {
       ...webhooks,
     },
   };
-  // Replicas split a service's share of the PostgreSQL server's 100 connections between them.
-  const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '3', MESSAGING_PREFETCH: '3' } : {};
+  // Replicas share the PostgreSQL server's 100 connections too: smaller pools, each replica taking
+  // half the requests and messages (with 3, a burst of 50 orders timed out waiting for connections).
+  const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '4', MESSAGING_PREFETCH: '4' } : {};
   // A service's replicas share its environment (database, queues) but for their ports.
   const envs = Object.fromEntries(
     await Promise.all(SERVICES.map(async ({ name }) => [name, await serviceEnv(name, { RABBITMQ_URL: vhost.url, ...pools, ...(extra[name] ?? {}) })])),
