@@ -52,8 +52,9 @@ export async function startE2eSuite({ replicas }) {
     },
   };
   // Replicas share the PostgreSQL server's 100 connections too: smaller pools, each replica taking
-  // half the requests and messages (with 3, a burst of 50 orders timed out waiting for connections).
-  const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '4', MESSAGING_PREFETCH: '4' } : {};
+  // half the requests and messages. A burst of 50 orders then queues for those connections on a
+  // busy 2-core machine longer than the 3 s default allows (503s): they may wait up to 10 s.
+  const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '4', MESSAGING_PREFETCH: '4', DATABASE_CONNECT_TIMEOUT_MS: '10000' } : {};
   // A service's replicas share its environment (database, queues) but for their ports.
   const envs = Object.fromEntries(
     await Promise.all(SERVICES.map(async ({ name }) => [name, await serviceEnv(name, { RABBITMQ_URL: vhost.url, ...pools, ...(extra[name] ?? {}) })])),
