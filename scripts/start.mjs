@@ -12,7 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { requireProjectNode } from './lib/project-node.mjs';
 import { gatewayUpstreams, root, SERVICES, startSuite, stopSuite } from './lib/suite.mjs';
+
+requireProjectNode('npm start');
 
 const rabbitmq = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

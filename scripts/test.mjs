@@ -1,4 +1,6 @@
-// `npm test`: the whole check, as CI runs it. Makes sure PostgreSQL and RabbitMQ are up (starting
+// `npm test`: the whole check, as CI runs it. Runs on the project's Node.js only (.node-version;
+// `source scripts/use-node.sh` first), checks that package-lock.json is complete and current (an
+// install would not change it), makes sure PostgreSQL and RabbitMQ are up (starting
 // or installing them if needed), validates docker-compose.yml and deploy/observability (alert
 // rules and their tests, the Grafana dashboard's queries: promtool), makes sure Chromium is there for
 // the ops console's browser test, builds, type-checks and lints every project, then runs every test suite against the real database and broker,
@@ -10,17 +12,49 @@
 // databases) is seen, and nothing this run makes is left behind.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireProjectNode } from './lib/project-node.mjs';
+
+requireProjectNode('npm test');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, NX_DAEMON: 'false' };
 
+/** Runs one step: a command with its arguments, or a function. */
 function step(title, command, args) {
   process.stdout.write(`\n=== ${title}\n`);
   const started = Date.now();
-  execFileSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (typeof command === 'function') command();
+  else execFileSync(command, args, { cwd: root, stdio: 'inherit', env });
   process.stdout.write(`=== ${title}: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+/**
+ * Fails when an install would change package-lock.json: a dependency added to a package.json but
+ * not locked, or entries missing (other platforms' optional builds, say), which `npm ci` in the
+ * images and on other machines would refuse. The lock is put back as it was either way.
+ */
+function lockFileIsCurrent() {
+  const lock = path.join(root, 'package-lock.json');
+  const committed = readFileSync(lock, 'utf8');
+  try {
+    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit', env });
+    const resolved = readFileSync(lock, 'utf8');
+    if (resolved !== committed) {
+      const changed = changedLockEntries(JSON.parse(committed), JSON.parse(resolved));
+      throw new Error(`package-lock.json is not what an install makes of the package.json files; run \`npm install\` and commit the lock. Entries that differ: ${changed.slice(0, 20).join(', ') || '(formatting only)'}${changed.length > 20 ? `, … ${changed.length - 20} more` : ''}`);
+    }
+  } finally {
+    writeFileSync(lock, committed);
+  }
+}
+
+/** The lock's package paths that were added, removed or changed between two versions of it. */
+function changedLockEntries(before, after) {
+  const paths = new Set([...Object.keys(before.packages ?? {}), ...Object.keys(after.packages ?? {})]);
+  return [...paths].filter((p) => JSON.stringify(before.packages?.[p]) !== JSON.stringify(after.packages?.[p])).map((p) => p || '(root)');
 }
 
 /** Runs the test suites in a vhost and databases of this run's own; removes them afterwards. */
@@ -49,6 +83,7 @@ async function testsInIsolation() {
 }
 
 try {
+  step('package-lock.json is complete and current', lockFileIsCurrent);
   step('infrastructure (PostgreSQL, RabbitMQ)', 'bash', ['scripts/ensure-infra.sh']);
   step('docker-compose.yml', 'bash', ['scripts/validate-compose.sh']);
   step('alert rules and dashboard (promtool)', 'bash', ['scripts/validate-observability.sh']);

@@ -3,18 +3,20 @@
 # The image of one Skald service; the same file builds all six. Build context: the repository root.
 #
 #   docker build -f deploy/docker/service.Dockerfile \
-#     --build-arg SERVICE=orders --build-arg PORT=3001 -t skald/orders .
+#     --build-arg SERVICE=orders --build-arg PORT=3001 -t skald/orders:0.1.0 .
 #
 # docker-compose.yml builds every service this way. The image starts the service with the
 # OpenTelemetry SDK (`node --import @skald/service-kit/instrument dist/main.js`); the same image
 # runs migrations with `node dist/migrate.js run`.
 # Works with BuildKit and with the legacy builder (no BuildKit-only instructions).
+# deploy/docker/test checks this file's rules and the production dependency tree without Docker.
 
 # Current Node.js LTS (26 since 2026-10-28) on the current Debian stable.
 ARG NODE_IMAGE=node:26-trixie-slim
 
-# ---- manifests: every workspace's package.json and nothing else. npm needs all of them;
-# copying them out of the sources keeps the dependency layers cached until a manifest changes.
+# ---- manifests: every workspace's package.json and nothing else. `npm ci` needs all of them to
+# match the lock; copying them out of the sources keeps the dependency layers cached until a
+# manifest changes.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY libs libs
@@ -36,11 +38,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=manifests /manifests/ ./
 
-# ---- build: all dependencies, the libraries and the one service, compiled by Nx (libraries first).
-# `npm install` with the lock file, not `npm ci`: see docs/adr/0001 (the lock lacks other
-# platforms' optional builds of @swc/core, which `npm ci` refuses).
+# ---- build: every dependency exactly as locked, the libraries and the one service, compiled by
+# Nx (libraries first).
 FROM base AS build
-RUN npm install
+RUN npm ci
 COPY nx.json tsconfig.base.json ./
 COPY libs libs
 ARG SERVICE
@@ -53,17 +54,35 @@ RUN npx nx run "@skald/${SERVICE}:build" \
  && cp -r --parents libs/*/dist "services/${SERVICE}/dist" /out/ \
  && find /out -name '*.tsbuildinfo' -delete
 
-# ---- prod-deps: production dependencies only. node_modules/@skald/* are relative symlinks into
-# libs/ and services/; the links to the other services are dropped along with their manifests.
+# ---- prod-deps: the one service's production dependency tree, as locked, and nothing else.
+# `npm ci --omit=dev --workspace services/<service>` alone is not enough (npm 11): the workspace
+# filter follows every dependency of the service's workspace, devDependencies included, and
+# --omit=dev never drops a workspace (the root lists each one, so npm counts it as production) —
+# @skald/testing, a devDependency of the services, came in with its test servers (smtp-server,
+# supertest, mailparser). With the devDependencies taken out of the manifests nothing reaches it;
+# `npm ci` still installs exactly the locked versions (it refuses a tree the lock does not hold).
+# No package of the production tree needs an install script (deploy/docker/test runs each service
+# from a tree installed this way). The manifests of the workspaces the service does not use are
+# dropped, so the image holds only what it runs.
 FROM base AS prod-deps
-RUN npm install --omit=dev
 ARG SERVICE
-RUN find node_modules/@skald -maxdepth 1 -type l \( -lname '../../services/*' ! -name "$SERVICE" -o -lname '../../e2e' -o -lname '../../deploy' \) -delete \
- && find services -mindepth 1 -maxdepth 1 ! -name "$SERVICE" -exec rm -rf {} + \
- && rm -rf e2e deploy
+RUN npm pkg delete devDependencies --workspaces --include-workspace-root \
+ && npm ci --omit=dev --ignore-scripts --workspace "services/${SERVICE}" \
+ && for dir in libs/* services/* e2e deploy; do \
+      [ -e "node_modules/@skald/$(basename "$dir")" ] || rm -rf "$dir"; \
+    done
 
-# ---- runtime: production node_modules + the compiled libraries and service, owned by root and
-# run as the unprivileged `node` user.
+# ---- app: the production tree plus the compiled code of the service and of the libraries it uses.
+FROM prod-deps AS app
+ARG SERVICE
+COPY --from=build /out /out
+RUN for lib in libs/*; do cp -r "/out/$lib/dist" "$lib/"; done \
+ && cp -r "/out/services/${SERVICE}/dist" "services/${SERVICE}/"
+
+# ---- runtime: owned by root, run as the unprivileged `node` user (uid 1000), so the service can
+# write nothing under /app; it writes nowhere but /tmp, and runs with a read-only root filesystem
+# (deploy/k8s mounts an emptyDir at /tmp). Node is PID 1 (exec-form CMD, no shell): it gets
+# SIGTERM itself, and the service handles SIGTERM and SIGINT (drain, then exit 0; docs/adr/0003).
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
@@ -73,8 +92,7 @@ ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     PORT=${PORT}
 WORKDIR /app
-COPY --from=prod-deps /app ./
-COPY --from=build /out ./
+COPY --from=app /app ./
 WORKDIR /app/services/${SERVICE}
 USER node
 EXPOSE ${PORT}

@@ -27,6 +27,10 @@ export class ForcedFailure {
   static async install(connectionString: string, spec: ForcedFailureSpec): Promise<ForcedFailure> {
     const db = new pg.Client({ connectionString });
     await db.connect();
+    // The services run as their own roles (least privilege): the flag table and the trigger
+    // function belong to the table's owner, so that the service's own writes may read the flags.
+    const [{ owner }] = (await db.query<{ owner: string }>(`SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [spec.table])).rows;
+    await db.query(`SET ROLE "${owner.replace(/"/g, '""')}"`);
     const name = `e2e_fault_${randomUUID().slice(0, 8)}`;
     await db.query(`CREATE TABLE ${name} (external_id text PRIMARY KEY)`);
     await db.query(`

@@ -2,7 +2,9 @@
 // RabbitMQ vhost of this run's own, wired to each other (the gateway to the services) and to the
 // outside world the tests play: an SMTP server and an SMS provider on ports reserved here, which
 // the test files listen on (e2e files run one at a time). They share an INTERNAL_API_TOKEN made
-// for this run (tests that call a service directly, as the gateway does, send it).
+// for this run (tests that call a service directly, as the gateway does, send it). Each service
+// runs as its own PostgreSQL role and RabbitMQ user with exactly its permissions (least privilege,
+// service-accounts.mjs); the tests' own queries and broker probes use the administrators'.
 //
 // With SKALD_E2E_REPLICAS=n (or the replicas config, jest.replicas.config.cjs), n processes of every
 // service, gateway included, each on its own port and all of a service's on its one database and
@@ -12,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestVhost } from '@skald/testing';
 import { freePort, gatewayUpstreams, startSuite, SERVICES } from '../../scripts/lib/suite.mjs';
 import { GATEWAY_LIMITS_OFF, PURCHASING_RECIPIENTS, RABBITMQ_URL, RESERVATION_HOLD_SECONDS, serviceEnv, WAREHOUSE_RECIPIENTS } from './environment.mjs';
+import { createServiceAccounts } from './service-accounts.mjs';
 import { startBalancer } from './round-robin-balancer.mjs';
 import { publishSuiteState } from './suite-state.mjs';
 
@@ -22,6 +25,7 @@ export default function globalSetup() {
 /** @param {{ replicas: number }} options */
 export async function startE2eSuite({ replicas }) {
   const vhost = await createTestVhost('e2e', RABBITMQ_URL);
+  const { accounts, remove: removeAccounts } = await createServiceAccounts(vhost.url);
   // Where each service is reached: its one process, or the balancer in front of its replicas.
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async ({ name }) => [name, await freePort()])));
   const replicaPorts = Object.fromEntries(
@@ -55,11 +59,16 @@ export async function startE2eSuite({ replicas }) {
   // half the requests and messages. A burst of 50 orders then queues for those connections on a
   // busy 2-core machine longer than the 3 s default allows (503s): they may wait up to 10 s.
   const pools = replicas > 1 ? { DATABASE_POOL_SIZE: '4', MESSAGING_PREFETCH: '4', DATABASE_CONNECT_TIMEOUT_MS: '10000' } : {};
-  // A service's replicas share its environment (database, queues) but for their ports.
+  // A service's replicas share its environment (account, database, queues) but for their ports.
   const envs = Object.fromEntries(
-    await Promise.all(SERVICES.map(async ({ name }) => [name, await serviceEnv(name, { RABBITMQ_URL: vhost.url, ...pools, ...(extra[name] ?? {}) })])),
+    await Promise.all(
+      SERVICES.map(async ({ name }) => {
+        const own = { DATABASE_URL: accounts[name].databaseUrl, RABBITMQ_URL: accounts[name].rabbitmqUrl };
+        return [name, await serviceEnv(name, { ...own, ...pools, ...(extra[name] ?? {}) })];
+      }),
+    ),
   );
-  const databases = Object.fromEntries(SERVICES.map(({ name }) => [name, envs[name].DATABASE_URL]));
+  const databases = Object.fromEntries(SERVICES.map(({ name }) => [name, accounts[name].adminDatabaseUrl]));
   const balancers =
     replicas > 1 ? await Promise.all(SERVICES.map(({ name }) => startBalancer(name, replicaPorts[name].map((port) => `http://127.0.0.1:${port}`), ports[name]))) : [];
   let suite;
@@ -69,10 +78,9 @@ export async function startE2eSuite({ replicas }) {
     suite = await startSuite((name, _port, replica) => ({ ...envs[name], PORT: String(replicaPorts[name][replica]) }), { replicas, timeoutMs });
   } catch (error) {
     await Promise.all(balancers.map((b) => b.close()));
-    await vhost.remove();
     throw error;
   }
-  globalThis.skaldSuite = { suite, balancers, removeVhost: vhost.remove };
+  globalThis.skaldSuite = { suite, balancers, removeVhost: vhost.remove, removeAccounts };
   const urls = Object.fromEntries(SERVICES.map(({ name }) => [name, url(name)]));
-  publishSuiteState({ urls, replicas: suite.replicaUrls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken });
+  publishSuiteState({ urls, replicas: suite.replicaUrls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken, accounts });
 }

@@ -8,6 +8,7 @@ export default async function globalTeardown() {
   const exits = await stopSuite(running.suite);
   await Promise.all(running.balancers.map((balancer) => balancer.close()));
   for (const url of Object.values(suite().databases)) await dropDatabase(url);
+  await running.removeAccounts();
   await running.removeVhost();
   const unclean = exits.filter((exit) => exit.code !== 0);
   if (unclean.length > 0) {

@@ -7,6 +7,7 @@
  * @property {string} rabbitmqUrl                  the run's vhost
  * @property {{ smtp: number, sms: number }} ports where the tests' SMTP server and SMS provider listen
  * @property {string} internalToken               the services' INTERNAL_API_TOKEN this run
+ * @property {Record<string, import('./service-accounts.mjs').ServiceAccount>} accounts each service's own role and broker user
  */
 /**
  * Where a test's clients and queries go: the shared suite by default, or a suite a test started

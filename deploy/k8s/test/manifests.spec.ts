@@ -5,6 +5,7 @@
  * image, PDB, HPA, NetworkPolicy, migration Job, secrets only by reference.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -145,6 +146,21 @@ describe.each(services)('%s', (service) => {
     }
   });
 
+  it('connects as its own PostgreSQL role and RabbitMQ user in every overlay: Deployment and migration Job read its own Secret', () => {
+    for (const dir of [`base/${service}`, `overlays/prod/${service}`, 'overlays/dev']) {
+      const [deployment, job] = workloads(dir);
+      const refs = (workload: Obj) =>
+        Object.fromEntries(
+          workload.spec.template.spec.containers[0].env
+            .filter((e: { name: string }) => e.name === 'DATABASE_URL' || e.name === 'RABBITMQ_URL')
+            .map((e: { name: string; valueFrom: unknown }) => [e.name, e.valueFrom]),
+        );
+      const own = (key: string) => ({ secretKeyRef: { name: `${service}-secrets`, key } });
+      expect({ dir, refs: refs(deployment) }).toEqual({ dir, refs: { DATABASE_URL: own('DATABASE_URL'), RABBITMQ_URL: own('RABBITMQ_URL') } });
+      expect({ dir, refs: refs(job) }).toEqual({ dir, refs: { DATABASE_URL: own('DATABASE_URL') } });
+    }
+  });
+
   it('has a migration Job running `node dist/migrate.js run` on the same image', () => {
     const objs = of(`base/${service}`);
     const job = get(objs, 'Job', `${service}-migrate`).spec.template.spec;
@@ -236,6 +252,45 @@ describe('the namespace', () => {
         { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'skald' } } }], ports: [{ port, protocol: 'TCP' }] },
       ]);
     }
+  });
+});
+
+describe('least privilege in dev: its PostgreSQL and RabbitMQ make a role and a user per service', () => {
+  const dev = () => of('overlays/dev');
+  const scripts = ['postgres-roles.sh', 'rabbitmq-users.sh', 'rabbitmq-start.sh'];
+  const configMap = () => {
+    const found = dev().filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('skald-least-privilege'));
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+  const container = (name: string) => get(dev(), 'StatefulSet', name).spec.template.spec.containers[0];
+  const volumeOf = (name: string) => get(dev(), 'StatefulSet', name).spec.template.spec.volumes.find((v: { name: string }) => v.name === 'least-privilege');
+
+  it('ships the committed scripts of deploy/least-privilege (generated from the one source of truth) as they are', () => {
+    for (const script of scripts) {
+      expect(configMap().data[script]).toBe(readFileSync(path.resolve(k8s, '../least-privilege', script), 'utf8'));
+    }
+  });
+
+  it.each([
+    ['postgresql', 'DATABASE_URL'],
+    ['rabbitmq', 'RABBITMQ_URL'],
+  ])("%s reads each service's password from that service's own Secret (%s)", (name, key) => {
+    for (const service of services) {
+      expect(container(name).env).toContainEqual({ name: `SKALD_${service.toUpperCase()}_${key}`, valueFrom: { secretKeyRef: { name: `${service}-secrets`, key } } });
+    }
+  });
+
+  it('PostgreSQL runs postgres-roles.sh when it initialises its data directory', () => {
+    expect(container('postgresql').volumeMounts).toContainEqual({ name: 'least-privilege', mountPath: '/docker-entrypoint-initdb.d', readOnly: true });
+    expect(volumeOf('postgresql').configMap).toMatchObject({ name: configMap().metadata.name, items: [{ key: 'postgres-roles.sh', path: '10-skald-roles.sh' }] });
+  });
+
+  it('RabbitMQ starts through rabbitmq-start.sh and is ready only once the users are there', () => {
+    expect(container('rabbitmq').command).toEqual(['sh', '/opt/skald/rabbitmq-start.sh']);
+    expect(container('rabbitmq').volumeMounts).toContainEqual({ name: 'least-privilege', mountPath: '/opt/skald', readOnly: true });
+    expect(volumeOf('rabbitmq').configMap.name).toBe(configMap().metadata.name);
+    expect(container('rabbitmq').readinessProbe.exec.command.join(' ')).toContain('/tmp/skald-users-ready');
   });
 });
 

@@ -3,6 +3,7 @@ export * from './context/execution-context.js';
 export * from './envelope/create-envelope.js';
 export * from './topology/names.js';
 export * from './topology/topology.js';
+export * from './topology/least-privilege.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './inbox/inbox.js';

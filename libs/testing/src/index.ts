@@ -14,6 +14,14 @@ export {
   type TestVhost,
   type VhostAdmin,
   type VhostAdminOptions,
+  // Each service's own PostgreSQL role and RabbitMQ user (least privilege), for suites that run them so.
+  brokerPermissions,
+  postgresSetupSql,
+  PUBLISHES,
+  serviceAccount,
+  SKALD_SERVICES,
+  type BrokerPermissions,
+  type SkaldService,
 } from '@skald/messaging';
 export * from './broker/broker-probe.js';
 export * from './service/service-under-test.js';

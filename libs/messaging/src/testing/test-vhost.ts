@@ -46,6 +46,12 @@ export interface VhostAdmin {
    * last few seconds may not be listed yet (its statistics interval).
    */
   closeConnections(vhost: string): Promise<number>;
+  /**
+   * Makes (or updates) a user with no management tags, with these permissions on a vhost only:
+   * the services' own users of a least-privilege test. Remove it with {@link removeUser}.
+   */
+  addUser(name: string, password: string, vhost: string, permissions: { configure: string; write: string; read: string }): Promise<void>;
+  removeUser(name: string): Promise<void>;
 }
 
 const userOf = (amqpUrl: string) => decodeURIComponent(new URL(amqpUrl).username || 'guest');
@@ -86,6 +92,13 @@ function rabbitmqctlAdmin(command: string, amqpUrl: string): VhostAdmin {
       const open = await connections(vhost);
       await ctl('close_all_connections', '-p', vhost, 'closed by a fault test');
       return open.length;
+    },
+    addUser: async (name, password, vhost, { configure, write, read }) => {
+      await ctl('add_user', name, password).catch(() => ctl('change_password', name, password));
+      await ctl('set_permissions', '-p', vhost, name, configure, write, read);
+    },
+    removeUser: async (name) => {
+      await ctl('delete_user', name).catch(() => undefined);
     },
   };
 }
@@ -141,6 +154,13 @@ function managementAdmin(baseUrl: string, amqpUrl: string): VhostAdmin {
       const open = await connections(vhost);
       for (const name of open) await call('DELETE', `/api/connections/${encodeURIComponent(name)}`);
       return open.length;
+    },
+    addUser: async (name, password, vhost, permissions) => {
+      await call('PUT', `/api/users/${encodeURIComponent(name)}`, { password, tags: '' });
+      await call('PUT', `/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(name)}`, permissions);
+    },
+    removeUser: async (name) => {
+      await call('DELETE', `/api/users/${encodeURIComponent(name)}`);
     },
   };
 }

@@ -58,6 +58,45 @@ describe('database preparation (real PostgreSQL)', () => {
     }
   });
 
+  it('finds a database made beforehand for a role that owns it and may not create databases, and migrates it', async () => {
+    // Least privilege (docs/operations.md): a platform team makes the database and the service's
+    // role; the service must start with it as it is, never needing to create one.
+    const role = `${databaseNameOf(url)}_owner`;
+    const owned = withDatabase(SERVER, `${databaseNameOf(url)}_owned`);
+    const admin = new pg.Client({ connectionString: SERVER });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE "${role}" LOGIN NOCREATEDB NOSUPERUSER PASSWORD 'throwaway'`);
+      await admin.query(`CREATE DATABASE "${databaseNameOf(owned)}" OWNER "${role}"`);
+      await admin.query(`REVOKE ALL ON DATABASE "${databaseNameOf(owned)}" FROM PUBLIC`);
+      const asRole = (database: string) => {
+        const parsed = new URL(database);
+        parsed.username = role;
+        parsed.password = 'throwaway';
+        return parsed.toString();
+      };
+      await expect(ensureDatabase(asRole(owned))).resolves.toBe(false);
+      // And where it is missing, such a role is refused (the database is not made silently elsewhere).
+      await expect(ensureDatabase(asRole(withDatabase(SERVER, `${databaseNameOf(url)}_missing`)))).rejects.toMatchObject({
+        code: '42501',
+        message: expect.stringContaining('may not create databases: create it'),
+      });
+
+      const service = new DataSource(postgresDataSourceOptions({ url: asRole(owned), applicationName: 'owner', migrations: [CreateLedger1700000000001], poolSize: 2 }));
+      await service.initialize();
+      try {
+        expect((await runMigrations(service)).map((m) => m.name)).toEqual(['CreateLedger1700000000001']);
+        expect(await service.query(`SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = current_user`)).toEqual([{ rolsuper: false, rolcreatedb: false }]);
+      } finally {
+        await service.destroy();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${databaseNameOf(owned)}" WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+      await admin.end();
+    }
+  });
+
   it('never shows a password in a URL meant for logs', () => {
     expect(redactUrl('postgres://skald:s3cret@db:5432/skald_orders')).toBe('postgres://skald:***@db:5432/skald_orders');
     expect(redactUrl('not a url')).toBe('<unparseable url>');

@@ -34,8 +34,8 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
 }
 
 /**
- * Drops every database whose name starts with `tag_` (a test run's databases); returns their
- * names. For throwaway test databases only.
+ * Drops every database and role whose name starts with `tag_` (a test run's); returns the
+ * databases' names. For throwaway test databases only.
  */
 export async function dropDatabasesTagged(tag: string, serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<string[]> {
   if (!/^[a-z0-9]+$/.test(tag)) throw new Error(`dropDatabasesTagged: the tag must be lower-case letters and digits, not ${JSON.stringify(tag)}`);
@@ -44,6 +44,10 @@ export async function dropDatabasesTagged(tag: string, serverUrl = process.env.T
   try {
     const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`${tag}_`]);
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(datname)} WITH (FORCE)`);
+    // And the run's roles (the e2e suite's services run as their own: least privilege), which
+    // owned those databases and own nothing else.
+    const roles = await client.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)`, [`${tag}_`]);
+    for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS ${quoteIdentifier(rolname)}`);
     return rows.map((row) => row.datname);
   } finally {
     await client.end();
