@@ -10,4 +10,6 @@ module.exports = {
   testTimeout: 90_000,
   // The files share one started suite and the SMTP/SMS ports it was given: one file at a time.
   maxWorkers: 1,
+  // The replicas check runs in the replicas run only (jest.replicas.config.cjs).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/replicas/'],
 };

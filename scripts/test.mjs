@@ -3,7 +3,8 @@
 // install would not change it), makes sure PostgreSQL and RabbitMQ are up (starting
 // or installing them if needed), validates docker-compose.yml and deploy/observability (alert
 // rules and their tests, the Grafana dashboard's queries: promtool), makes sure Chromium is there for
-// the ops console's browser test, builds, type-checks and lints every project, then runs every test suite against the real database and broker.
+// the ops console's browser test, builds, type-checks and lints every project, then runs every test suite against the real database and broker,
+// and last the order-saga and returns end-to-end flows against two replicas of every service.
 //
 // Every run is a fresh-machine run: it makes a RabbitMQ vhost of its own (TEST_RABBITMQ_URL) and
 // tags every vhost and database its tests create with its run tag (SKALD_TEST_RUN), and removes
@@ -69,6 +70,9 @@ async function testsInIsolation() {
   process.stdout.write(`\ntest run ${tag}: RabbitMQ vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1))}, databases ${tag}_*\n`);
   try {
     step('tests', 'npx', ['nx', 'run-many', '-t', 'test', '--parallel=2', '--output-style=static']);
+    // After the others, alone: its twelve service processes and another suite would overload the
+    // machine and the PostgreSQL server's connections.
+    step('order-saga and returns flows against two replicas of every service', 'npx', ['nx', 'run', '@skald/e2e:test-replicas', '--output-style=static']);
   } finally {
     // Cleaning up must not hide how the tests went: a failure here is reported, not thrown.
     const removed = await Promise.allSettled([removeVhostsTagged(tag, base), dropDatabasesTagged(tag)]);

@@ -6,6 +6,7 @@ export default async function globalTeardown() {
   const running = globalThis.skaldSuite;
   if (!running) return;
   const exits = await stopSuite(running.suite);
+  await Promise.all(running.balancers.map((balancer) => balancer.close()));
   for (const url of Object.values(suite().databases)) await dropDatabase(url);
   await running.removeAccounts();
   await running.removeVhost();

@@ -1,7 +1,8 @@
 // What the global setup hands to the test files, through the environment (Jest workers inherit it).
 /**
  * @typedef {object} SuiteState
- * @property {Record<string, string>} urls         each service's base URL
+ * @property {Record<string, string>} urls         each service's base URL (with replicas: the balancer in front of them)
+ * @property {Record<string, string[]>} replicas   each process's own base URL, by service (one each unless the suite runs replicas)
  * @property {Record<string, string>} databases    each service's database URL
  * @property {string} rabbitmqUrl                  the run's vhost
  * @property {{ smtp: number, sms: number }} ports where the tests' SMTP server and SMS provider listen

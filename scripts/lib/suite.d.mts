@@ -13,16 +13,25 @@ export interface StartedService {
   output: string[];
   /** The internal token the service accepts (the first, during a rotation). */
   internalToken: string;
+  /** Which process of its service this is (0 unless the suite runs replicas). */
+  replica?: number;
 }
 export interface Suite {
   services: StartedService[];
+  /** Each service's URL (its first replica's). */
   urls: Record<string, string>;
+  /** Each process's URL, by service. */
+  replicaUrls: Record<string, string[]>;
   /** The internal token the services share this run (what the gateway sends them). */
   internalToken: string;
 }
 export interface StartOptions {
   onLine?: (line: string) => void;
   timeoutMs?: number;
+}
+export interface SuiteOptions extends StartOptions {
+  /** Processes per service (default 1). */
+  replicas?: number;
 }
 /** The repository's root folder. */
 export const root: string;
@@ -37,7 +46,7 @@ export function freePort(): Promise<number>;
 export function newInternalToken(): string;
 export function waitUntilReady(url: string, timeoutMs?: number, exited?: Promise<unknown>): Promise<void>;
 export function startSuite(
-  envFor: (name: string, defaultPort: number) => Record<string, string> | Promise<Record<string, string>>,
-  options?: StartOptions,
+  envFor: (name: string, defaultPort: number, replica: number) => Record<string, string> | Promise<Record<string, string>>,
+  options?: SuiteOptions,
 ): Promise<Suite>;
 export function stopSuite(suite: { services: StartedService[] }): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>>;

@@ -122,17 +122,22 @@ export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 
 /**
  * Starts all six services and waits until each is ready. They share one INTERNAL_API_TOKEN: the
  * environment's, else a fresh one for this run; `internalToken` is what the gateway sends.
- * @param envFor (name, defaultPort) => environment of that service (PORT required), or a promise of it
+ * With `replicas` > 1, that many processes of each service (on the same database and queues, as
+ * replicas of a Deployment are), each with the environment `envFor` gives for its replica.
+ * @param envFor (name, defaultPort, replica) => environment of that process (PORT required), or a promise of it
  */
 export async function startSuite(envFor, options = {}) {
   const token = process.env.INTERNAL_API_TOKEN || newInternalToken();
-  const envs = await Promise.all(SERVICES.map(async ({ name, port }) => ({ INTERNAL_API_TOKEN: token, ...(await envFor(name, port)) })));
-  const started = SERVICES.map(({ name }, i) => startService(name, envs[i], options));
+  const replicas = options.replicas ?? 1;
+  const processes = SERVICES.flatMap(({ name, port }) => Array.from({ length: replicas }, (_, replica) => ({ name, port, replica })));
+  const envs = await Promise.all(processes.map(async ({ name, port, replica }) => ({ INTERNAL_API_TOKEN: token, ...(await envFor(name, port, replica)) })));
+  const started = processes.map(({ name, replica }, i) => ({ ...startService(name, envs[i], options), replica }));
   try {
     await Promise.all(started.map((s) => s.ready));
     return {
       services: started,
-      urls: Object.fromEntries(started.map((s) => [s.name, s.url])),
+      urls: Object.fromEntries(started.filter((s) => s.replica === 0).map((s) => [s.name, s.url])),
+      replicaUrls: Object.fromEntries(SERVICES.map(({ name }) => [name, started.filter((s) => s.name === name).map((s) => s.url)])),
       internalToken: started.find((s) => s.name === 'gateway').internalToken,
     };
   } catch (error) {
