@@ -439,7 +439,7 @@ async function runPlatform(cleanup) {
 
   console.log(
     `\nPlatform: ${config.orders} orders through the gateway, ${config.concurrency} at a time` +
-      `${config.flood ? ' (flood: placers do not wait)' : ' (a placer waits until its order is released)'},` +
+      `${config.flood ? ' (flood: placers do not wait)' : ' (a placer waits until its order is shipped)'},` +
       ` ${config.operators} operators shipping every outbound note…`,
   );
   const progress = setInterval(() => process.stderr.write(`  … ${next} placed, ${released} released, ${shipped} shipped\n`), 15_000);
