@@ -12,15 +12,27 @@
 //      plenty of stock through the gateway, waits until the orders service's replicas know them,
 //      and measures what the idle suite costs for a few seconds;
 //   3. places N orders through POST /v1/orders, C at a time: each placer waits until its order is
-//      `released` (its outbound notes exist) before placing the next — a closed loop, so latencies
-//      are those of C orders in flight, not of a backlog (--flood places without waiting instead).
+//      `shipped` before placing the next — a closed loop over the whole span a customer waits for,
+//      so latencies are those of C orders in flight, not of a backlog (--flood places without
+//      waiting instead).
 //      A scripted warehouse operator confirms, picks, packs and ships every outbound note through
 //      the gateway as soon as the broker says it exists. Order transitions are timestamped from the
-//      broker (orders.order.status-changed.v1 on a probe queue), never by polling the API;
+//      broker (orders.order.status-changed.v1 on a probe queue), never by polling the API; the
+//      probe sees every event and command, so it also learns from their causation ids how many
+//      hops one after another make up an order's critical path;
 //   4. prints throughput, latencies, the time until everything shipped, memory per service, and
 //      what one order cost: database transactions, broker messages, CPU and system calls per process;
 //   5. stops the suite and runs the ceiling (ceiling.mjs): bare pg + amqplib doing per order the
-//      same number of commits and broker hops, at the same concurrency; prints the ratio.
+//      same number of commits and broker hops, at the same concurrency; prints the ratio — the fair
+//      one (see "The fair comparison" below) and, once, the old one beside it.
+//
+// The fair comparison: both sides cover the same span (placed → shipped, the operator's steps
+// included); the ceiling's order is as parallel as the platform's (its critical path, measured from
+// causation ids, one hop after another; the other publishes and a fanned-out event's copies beside
+// it; the notes of a split order worked side by side); and the work per order the ceiling copies
+// is counted over the measured window only (no idle polling, warm-up, drain or shutdown).
+// The old comparison divided orders reaching `released` by a ceiling doing every commit and hop of
+// the whole run (idle polls and shutdown included) one after another: it lowered the ceiling.
 //
 // Usage: npm run bench:orders [-- --orders=1000 --concurrency=16 --warmup=50 --operators=16
 //          --skus=40 --seed=1 --idle-seconds=3 --stall-ms=60000 --ceiling-orders=500 --flood
@@ -97,6 +109,8 @@ const STATUS_CHANGED = 'orders.order.status-changed.v1';
 const NOTES_CREATED = 'warehouse.outbound-notes.created.v1';
 /** Statuses that end an order early: with plenty of stock and no review threshold, a bug. */
 const FAILED_STATUSES = new Set(['on_hold', 'rejected', 'cancelled']);
+/** What the warehouse operator does with each outbound note, one request after another. */
+const OPERATOR_STEPS = ['confirm', 'pick', 'pack', 'ship'];
 const NAMES = SERVICES.map((s) => s.name);
 const MB = 1024 * 1024;
 const TOP_TABLES = 16;
@@ -122,26 +136,37 @@ async function main() {
     printPlatform(platform);
     let ceiling = null;
     if (config.ceiling) {
+      const runOne = async (name, plan, description) => {
+        console.log(
+          `\nCeiling (${name}): bare pg + amqplib, ${config.ceilingOrders} orders, ${config.concurrency} in flight, each ${fixed(plan.writes, 1)} write commits,` +
+            ` ${fixed(plan.reads, 1)} read-only transactions, ${fixed(plan.published, 1)} publishes and ${fixed(plan.delivered, 1)} quorum-queue deliveries` +
+            ` (${platform.messageBytes}-byte messages), ${description}…`,
+        );
+        return runCeiling(
+          {
+            name,
+            rabbitmqUrl: platform.vhostUrl,
+            orders: config.ceilingOrders,
+            concurrency: config.concurrency,
+            warmup: config.warmup,
+            perOrder: plan,
+            prefetch: config.prefetch,
+            messageBytes: platform.messageBytes,
+            stallMs: config.stallMs,
+            interrupted: () => interrupted,
+          },
+          cleanup,
+        );
+      };
       const plan = platform.ceilingPlan;
-      console.log(
-        `\nCeiling: bare pg + amqplib, ${config.ceilingOrders} orders, ${config.concurrency} in flight, each ${fixed(plan.writes, 1)} write commits,` +
-          ` ${fixed(plan.reads, 1)} read-only transactions and ${fixed(plan.hops, 1)} quorum-queue hops (${platform.messageBytes}-byte messages)…`,
+      const old = await runOne('old', platform.oldCeilingPlan, 'counted over the whole run, every hop one after another');
+      ceiling = await runOne(
+        'fair',
+        plan,
+        `counted over the measured window; ${fixed(plan.chain, 1)} hops one after another (the operator after hop ${fixed(plan.operatorAfter, 1)},` +
+          ` ${fixed(plan.notes, 2)} notes side by side, ${plan.operatorSteps} steps each), the rest beside them`,
       );
-      ceiling = await runCeiling(
-        {
-          rabbitmqUrl: platform.vhostUrl,
-          orders: config.ceilingOrders,
-          concurrency: config.concurrency,
-          warmup: config.warmup,
-          perOrder: plan,
-          prefetch: config.prefetch,
-          messageBytes: platform.messageBytes,
-          stallMs: config.stallMs,
-          interrupted: () => interrupted,
-        },
-        cleanup,
-      );
-      printComparison(platform, ceiling);
+      printComparison(platform, old, ceiling);
     }
     printTargets(platform, ceiling);
     if (config.cpuProf) printProfiles(platform.profileWindows);
@@ -269,9 +294,11 @@ async function runPlatform(cleanup) {
   const entry = (id) => {
     let order = orders.get(id);
     if (!order) {
-      order = { id, at: {}, notes: 0 };
+      order = { id, at: {}, depth: {}, notes: 0 };
       order.released = new Promise((resolve, reject) => Object.assign(order, { resolveReleased: resolve, rejectReleased: reject }));
       order.released.catch(() => undefined);
+      order.shipped = new Promise((resolve, reject) => Object.assign(order, { resolveShipped: resolve, rejectShipped: reject }));
+      order.shipped.catch(() => undefined);
       orders.set(id, order);
     }
     return order;
@@ -284,14 +311,25 @@ async function runPlatform(cleanup) {
   let released = 0;
   let resolveAllShipped;
   const allShipped = new Promise((resolve) => (resolveAllShipped = resolve));
+  // The measured window's ends (see analysePlatform), snapshot as they happen, so that what an
+  // order costs is counted over the window only. Set below, once the stats connection exists.
+  let windowFrom = null;
+  let windowTo = null;
+  // Hops one after another up to each message: 1 for a message an HTTP request sent, its cause's
+  // depth + 1 for one a handler sent. The probe queue gets a cause before its effects (the cause
+  // was routed before any consumer could take it), so the cause's depth is known by then.
+  const depths = new Map();
   const onMessage = (message) => {
     const at = performance.now();
     lastProgress = at;
     if (messageSizes.length < 10_000) messageSizes.push(message.content.length);
     const envelope = JSON.parse(message.content.toString('utf8'));
+    const depth = (depths.get(envelope.causationId) ?? 0) + 1;
+    depths.set(envelope.id, depth);
     if (message.fields.routingKey === NOTES_CREATED) {
       const order = entry(envelope.payload.orderId);
       order.at.notesCreated ??= at;
+      order.depth.notesCreated ??= depth;
       for (const note of envelope.payload.notes) {
         // At least once: a re-published event must not make the operator work a note twice.
         if (seenNotes.has(note.noteId)) continue;
@@ -301,6 +339,7 @@ async function runPlatform(cleanup) {
       }
       return;
     }
+    if (message.fields.routingKey !== STATUS_CHANGED) return;
     const { orderId, status, reason } = envelope.payload;
     const order = entry(orderId);
     if (order.at[status] !== undefined) return; // a duplicate
@@ -310,9 +349,13 @@ async function runPlatform(cleanup) {
       order.resolveReleased();
     } else if (status === 'shipped') {
       shipped += 1;
+      order.depth.shipped = depth;
+      order.resolveShipped();
+      if (shipped === config.warmup) windowFrom = snapshot(statsClient, suite, pids, ourDatabases);
       if (shipped === config.orders) resolveAllShipped(at);
     } else if (FAILED_STATUSES.has(status)) {
       order.rejectReleased(new Error(`order ${orderId} went ${status}: ${reason}`));
+      order.rejectShipped(new Error(`order ${orderId} went ${status}: ${reason}`));
       failRun(new Error(`order ${orderId} went ${status} (${reason}); the figures would be wrong`));
     }
   };
@@ -322,8 +365,9 @@ async function runPlatform(cleanup) {
   const probeChannel = await probe.createChannel();
   // A server-named, exclusive queue: it goes with the connection. noAck: nothing to redeliver.
   const { queue: probeQueue } = await probeChannel.assertQueue('', { exclusive: true, autoDelete: true });
-  await probeChannel.bindQueue(probeQueue, 'skald.events', STATUS_CHANGED);
-  await probeChannel.bindQueue(probeQueue, 'skald.events', NOTES_CREATED);
+  // Every event and command: the status changes and notes for the timings, all for the depths.
+  await probeChannel.bindQueue(probeQueue, 'skald.events', '#');
+  await probeChannel.bindQueue(probeQueue, 'skald.commands', '#');
   await probeChannel.consume(probeQueue, (message) => message && onMessage(message), { noAck: true });
 
   const statsClient = new pg.Client({ connectionString: `${config.postgresServer}/postgres`, application_name: `bench-orders-${RUN_ID}-stats` });
@@ -362,6 +406,8 @@ async function runPlatform(cleanup) {
     while (next < config.orders && !failure) {
       const n = next++;
       const placedAt = performance.now();
+      // The window ends with the last placement: until then every placer is busy.
+      if (next === config.orders && !config.flood) windowTo = snapshot(statsClient, suite, pids, ourDatabases);
       const accepted = await shop.expect(202, 'POST', '/v1/orders', bodies[n], randomUUID());
       const at = performance.now();
       lastProgress = at;
@@ -369,7 +415,8 @@ async function runPlatform(cleanup) {
       httpTimes.place.push(at - placedAt);
       const order = entry(accepted.id);
       Object.assign(order, { n, placedAt, acceptedAt: at });
-      if (!config.flood) await order.released;
+      // The whole span a customer waits for (the old loop waited for `released` only).
+      if (!config.flood) await order.shipped;
     }
   };
   // The warehouse operator: one note at a time each, every step through the gateway with its own
@@ -378,7 +425,7 @@ async function runPlatform(cleanup) {
     for (let note = await noteQueue.take(); note && !failure; note = await noteQueue.take()) {
       const order = entry(note.orderId);
       order.takenAt ??= performance.now();
-      for (const step of ['confirm', 'pick', 'pack', 'ship']) {
+      for (const step of OPERATOR_STEPS) {
         const body = step === 'ship' ? { carrier: 'bench-post', trackingNumber: `TRK-${note.noteId.slice(0, 8)}` } : {};
         const started = performance.now();
         await staff.expect(200, 'POST', `/v1/outbound-notes/${note.noteId}/${step}`, body, randomUUID());
@@ -392,11 +439,12 @@ async function runPlatform(cleanup) {
 
   console.log(
     `\nPlatform: ${config.orders} orders through the gateway, ${config.concurrency} at a time` +
-      `${config.flood ? ' (flood: placers do not wait)' : ' (a placer waits until its order is released)'},` +
+      `${config.flood ? ' (flood: placers do not wait)' : ' (a placer waits until its order is shipped)'},` +
       ` ${config.operators} operators shipping every outbound note…`,
   );
   const progress = setInterval(() => process.stderr.write(`  … ${next} placed, ${released} released, ${shipped} shipped\n`), 15_000);
   const runStarted = performance.now();
+  if (config.warmup === 0) windowFrom = before;
   let allShippedAt;
   let lastReleasedAt;
   try {
@@ -407,7 +455,10 @@ async function runPlatform(cleanup) {
     await orFail(Promise.all([...orders.values()].map((o) => o.released)));
     lastReleasedAt = Math.max(...[...orders.values()].map((o) => o.at.released));
     allShippedAt = await orFail(allShipped);
+    if (config.flood) windowTo = snapshot(statsClient, suite, pids, ourDatabases);
     await orFail(Promise.all(operators));
+    windowFrom = await orFail(windowFrom);
+    windowTo = await orFail(windowTo);
     await orFail(quiesce(suite, ourDatabases, vhost));
   } finally {
     clearInterval(watchdog);
@@ -433,6 +484,7 @@ async function runPlatform(cleanup) {
     orders,
     before,
     after,
+    window: { from: windowFrom, to: windowTo },
     idle,
     finalStats,
     finalXid,
@@ -600,8 +652,8 @@ function analysePlatform(r) {
   const all = [...r.orders.values()].filter((o) => o.placedAt !== undefined).sort((a, b) => a.n - b.n);
   const measured = all.slice(config.warmup);
 
-  // Sustained: from the release of the warm-up's last order to the last placement (until then
-  // every placer is busy), releases in that window per second. With --flood every order is placed
+  // The old measure, kept for the side-by-side ratio: from the release of the warm-up's last order
+  // to the last placement, releases in that window per second. With --flood every order is placed
   // at once, so the window runs to the last release (and latencies include the backlog).
   const releases = all.map((o) => o.at.released).sort((a, b) => a - b);
   const windowStart = config.warmup > 0 ? releases[config.warmup - 1] : r.runStarted;
@@ -695,6 +747,7 @@ function analysePlatform(r) {
   };
 
   const consumedTotal = sum((name) => metric(name, 'skald_messages_consumed_total'));
+  const fair = analyseWindow(r, measured, ours);
   const queries = r.queries && analyseQueries(r.queries, N);
   const tables = [...r.tables.after]
     .map(([name, now]) => {
@@ -707,7 +760,9 @@ function analysePlatform(r) {
     N,
     split: all.filter((o) => o.notes > 1).length,
     notes: r.notes,
-    sustained: inWindow / ((windowEnd - windowStart) / 1000),
+    sustained: fair.sustained,
+    released: inWindow / ((windowEnd - windowStart) / 1000),
+    fair,
     window: { seconds: (windowEnd - windowStart) / 1000, count: inWindow },
     overall: N / ((r.allShippedAt - r.runStarted) / 1000),
     allShippedSeconds: (r.allShippedAt - r.runStarted) / 1000,
@@ -740,17 +795,86 @@ function analysePlatform(r) {
     queries,
     cpu,
     seconds,
-    // The ceiling does the same physical work per order. When the transaction ids were clean,
-    // the read-only transactions (API-key lookups, empty relay and dispatcher polls…) are done as
-    // reads; otherwise every transaction is a write commit, which makes the ceiling lower.
-    ceilingPlan: xidClean
-      ? { writes: writes / N, reads: Math.max(0, commits - writes) / N, hops: consumedTotal / N }
-      : { writes: commits / N, reads: 0, hops: consumedTotal / N },
+    // The old ceiling: the whole run's work per order (idle polls, drain and shutdown included),
+    // every hop one after another. When the transaction ids were clean, the read-only transactions
+    // (API-key lookups, empty relay and dispatcher polls…) are done as reads; otherwise every
+    // transaction is a write commit.
+    oldCeilingPlan: (() => {
+      const hops = consumedTotal / N;
+      const shape = { chain: hops, published: hops, delivered: hops, operatorAfter: 0, notes: 0, operatorSteps: 0 };
+      return xidClean ? { ...shape, writes: writes / N, reads: Math.max(0, commits - writes) / N } : { ...shape, writes: commits / N, reads: 0 };
+    })(),
+    ceilingPlan: fair.plan,
     messageBytes: r.messageSizes.length ? Math.round(r.messageSizes.reduce((a, b) => a + b, 0) / r.messageSizes.length) : 1_000,
     vhostUrl: r.vhostUrl,
     profileWindows: r.profileWindows,
     exits: r.exits,
     logged: r.logged,
+  };
+}
+
+/**
+ * The fair measure, over the measured window only: from the shipment of the warm-up's last order to
+ * the last placement (until then every placer is busy), orders shipped in it per second, and what
+ * the suite did meanwhile divided by those orders — in a steady closed loop the work in the window
+ * is that of the orders completed in it, and nothing of the idle suite, the drain or the shutdown.
+ * (pg_stat_database lags by up to a second at each end, as backends flush their counters; the
+ * transaction ids and the services' metrics are exact.)
+ */
+function analyseWindow(r, measured, ours) {
+  const { from, to } = r.window;
+  const shipments = [...r.orders.values()].map((o) => o.at.shipped).filter((t) => t > from.at && t <= to.at);
+  const count = shipments.length;
+  const seconds = (to.at - from.at) / 1000;
+  const names = Object.values(ours);
+  const delta = (key) => names.reduce((total, name) => total + (to.stats.get(name)?.[key] ?? 0) - (from.stats.get(name)?.[key] ?? 0), 0);
+  const commits = delta('commits');
+  const writes = to.xid - from.xid;
+  let others = 0;
+  for (const [name, stats] of to.stats) {
+    if (names.includes(name)) continue;
+    const was = from.stats.get(name) ?? { commits: 0, rollbacks: 0 };
+    others += stats.commits + stats.rollbacks - was.commits - was.rollbacks;
+  }
+  const xidClean = others <= 0.02 * writes;
+  const metric = (metricName) => NAMES.reduce((total, name) => total + sumOf(to.metrics[name], metricName) - sumOf(from.metrics[name], metricName), 0);
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  // The critical path in hops: placement → outbound notes created, then the operator's ship
+  // request → `shipped`. Everything else an order sends runs beside it.
+  const withDepths = measured.filter((o) => o.depth.notesCreated && o.depth.shipped);
+  const operatorAfter = mean(withDepths.map((o) => o.depth.notesCreated));
+  const chain = operatorAfter + mean(withDepths.map((o) => o.depth.shipped));
+
+  const usage = cpuUsage(from.cpu, to.cpu);
+  const services = NAMES.reduce((total, name) => total + usageBetween(from.serviceSamples, to.serviceSamples, [r.pids[name]]).cpu, 0);
+  const serviceSyscalls = NAMES.reduce((total, name) => total + usageBetween(from.serviceSamples, to.serviceSamples, [r.pids[name]]).syscalls, 0);
+  // Backends that started inside the window count from zero; those that ended in it are lost.
+  const backends = usageBetween(from.backendSamples, to.backendSamples, [...to.backends].filter(([, db]) => names.includes(db)).map(([pid]) => pid)).cpu;
+  const secs = (percent) => (percent / 100) * seconds;
+  const cpu = usage && {
+    services,
+    backends,
+    postgresOther: Math.max(0, secs(usage.postgres) - backends),
+    rabbitmq: secs(usage.rabbitmq),
+    otherPercent: Math.max(0, usage.other - (services / seconds) * 100),
+  };
+  const shape = {
+    chain,
+    published: metric('skald_outbox_published_total') / count,
+    delivered: metric('skald_messages_consumed_total') / count,
+    operatorAfter,
+    // Notes of a split order are worked side by side, each in four requests one after another.
+    notes: mean(measured.map((o) => o.notes)),
+    operatorSteps: OPERATOR_STEPS.length,
+  };
+  return {
+    sustained: count / seconds,
+    window: { seconds, count },
+    latency: summarize(measured.map((o) => o.at.shipped - o.placedAt)),
+    perOrder: { commits: commits / count, writes: writes / count, serviceSyscalls: serviceSyscalls / count },
+    xid: { clean: xidClean, others },
+    cpu,
+    plan: xidClean ? { ...shape, writes: writes / count, reads: Math.max(0, commits - writes) / count } : { ...shape, writes: commits / count, reads: 0 },
   };
 }
 
@@ -768,7 +892,8 @@ function printPlatform(p) {
     formatTable(
       ['figure', 'value'],
       [
-        ['sustained throughput (orders reaching released)', `${fixed(p.sustained, 1)} orders/s  (${p.window.count} releases in ${fixed(p.window.seconds, 1)} s)`],
+        ['sustained throughput (orders reaching shipped)', `${fixed(p.sustained, 1)} orders/s  (${p.fair.window.count} shipments in ${fixed(p.fair.window.seconds, 1)} s)`],
+        ['  the old measure: orders reaching released', `${fixed(p.released, 1)} orders/s  (${p.window.count} releases in ${fixed(p.window.seconds, 1)} s)`],
         ['latency placed → reserved, p50 / p99', `${ms(p.latency.reserved.p50)} / ${ms(p.latency.reserved.p99)} ms`],
         ['latency placed → released, p50 / p99', `${ms(p.latency.released.p50)} / ${ms(p.latency.released.p99)} ms`],
         ['latency placed → shipped, p50 / p99', `${ms(p.latency.shipped.p50)} / ${ms(p.latency.shipped.p99)} ms`],
@@ -951,12 +1076,34 @@ function printQueries(q) {
   console.log(formatTable(['service', 'per order', 'statement'], q.top.slice(0, 20).map((t) => [t.service, fixed(t.perOrder, 2), t.text.slice(0, 120)])));
 }
 
-function printComparison(p, c) {
+function printComparison(p, old, c) {
+  // Once, side by side: what the comparison said before it was made fair, and what it says now.
+  console.log(`\nPlatform against the ceiling: the old comparison and the fair one\n`);
+  const oldRatio = p.released / old.throughput;
   const ratio = p.sustained / c.throughput;
-  console.log(`\nPlatform against the ceiling for the same physical work\n`);
-  const perOrder = (seconds, orders) => (seconds / orders) * 1000;
-  const pc = p.cpu;
+  console.log(
+    formatTable(
+      ['figure', 'old', 'fair'],
+      [
+        ['span of an order', 'placed → released', 'placed → shipped (operator included)'],
+        ['platform orders/s (this run)', `${fixed(p.released, 1)} reaching released`, `${fixed(p.sustained, 1)} reaching shipped`],
+        ['ceiling orders/s', fixed(old.throughput, 1), fixed(c.throughput, 1)],
+        ['ceiling: an order\'s hops', 'all one after another', 'critical path in turn, the rest beside it'],
+        ['ceiling: work per order counted over', 'the whole run (idle, drain, shutdown)', 'the measured window'],
+        ['platform / ceiling', fixed(oldRatio, 2), fixed(ratio, 2)],
+      ],
+    ),
+  );
+  // Both platform figures come from this run, whose placers wait for `shipped`; the old benchmark's
+  // waited for `released` only, so it had more than C orders in flight and counted somewhat more.
+  console.log(`(both columns from this run; the old benchmark's placers waited for released only, with the operator's orders beyond the ${config.concurrency} in flight)`);
+
+  console.log(`\nPlatform against the fair ceiling (the measured windows of both)\n`);
+  const pc = p.fair.cpu;
   const cc = c.cpu;
+  const perOrder = (seconds, orders) => (seconds / orders) * 1000;
+  const pn = p.fair.window.count;
+  const cn = cc?.orders;
   const pTotal = pc ? pc.services + pc.backends + pc.postgresOther + pc.rabbitmq : Number.NaN;
   const cTotal = cc ? cc.app + cc.backends + cc.postgresOther + cc.rabbitmq : Number.NaN;
   const row = (label, platform, ceiling, digits = 1, target = '') => [
@@ -972,17 +1119,22 @@ function printComparison(p, c) {
       [
         row(`sustained orders/s, ${config.concurrency} in flight`, p.sustained, c.throughput, 1, `≥ ${TARGETS.ceilingRatio}: ${ratio >= TARGETS.ceilingRatio ? 'PASS' : 'MISS'}`),
         row('end to end orders/s (whole run)', p.overall, c.overall),
-        row('order latency p50, ms (platform: placed → released)', p.latency.released.p50, c.latency.p50, 0),
-        row('order latency p99, ms', p.latency.released.p99, c.latency.p99, 0),
-        row('CPU ms per order: application (node)', pc && perOrder(pc.services, p.N), cc && perOrder(cc.app, c.orders)),
-        row('  postgres backends', pc && perOrder(pc.backends, p.N), cc && perOrder(cc.backends, c.orders)),
-        row('  postgres, the rest', pc && perOrder(pc.postgresOther, p.N), cc && perOrder(cc.postgresOther, c.orders)),
-        row('  rabbitmq', pc && perOrder(pc.rabbitmq, p.N), cc && perOrder(cc.rabbitmq, c.orders)),
-        row('  total', perOrder(pTotal, p.N), perOrder(cTotal, c.orders)),
-        row('socket reads + writes per order: application', p.perOrder.serviceSyscalls, cc && cc.appSyscalls / c.orders, 0),
+        row('order latency p50, ms (placed → shipped)', p.fair.latency.p50, c.latency.p50, 0),
+        row('order latency p99, ms', p.fair.latency.p99, c.latency.p99, 0),
+        row('CPU ms per order: application (node)', pc && perOrder(pc.services, pn), cc && perOrder(cc.app, cn)),
+        row('  postgres backends', pc && perOrder(pc.backends, pn), cc && perOrder(cc.backends, cn)),
+        row('  postgres, the rest', pc && perOrder(pc.postgresOther, pn), cc && perOrder(cc.postgresOther, cn)),
+        row('  rabbitmq', pc && perOrder(pc.rabbitmq, pn), cc && perOrder(cc.rabbitmq, cn)),
+        row('  total', perOrder(pTotal, pn), perOrder(cTotal, cn)),
+        row('socket reads + writes per order: application', p.fair.perOrder.serviceSyscalls, cc && cc.appSyscalls / cn, 0),
         row('unrelated processes, % of a core', pc && pc.otherPercent, cc && cc.otherPercent, 0),
       ],
     ),
+  );
+  console.log(
+    `(work per order in the window: ${fixed(p.fair.perOrder.commits, 1)} transactions, ${fixed(p.fair.perOrder.writes, 1)} writing` +
+      `${p.fair.xid.clean ? '' : ` — NOT clean: ${p.fair.xid.others} transactions elsewhere, all done as writes`};` +
+      ` over the whole run ${fixed(p.perOrder.commits, 1)} and ${fixed(p.perOrder.writes, 1)})`,
   );
 }
 
