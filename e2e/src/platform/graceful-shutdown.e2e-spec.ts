@@ -99,6 +99,7 @@ async function inventoryRig(shutdownTimeoutMs: number): Promise<Rig> {
     await db.connect();
     await locker.connect();
     await probe.start([ReturnedStockBookedV1]);
+    await probe.consumerOf('inventory');
     broker = await amqplib.connect(inventory.vhost.url);
     const channel = await broker.createChannel();
     return {

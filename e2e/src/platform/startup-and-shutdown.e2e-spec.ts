@@ -105,6 +105,7 @@ describe('SIGTERM', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE inbox_message IN ACCESS EXCLUSIVE MODE');
       await probe.start();
+      await probe.consumerOf('orders');
       const tenantId = `sigterm-${randomUUID()}`;
       const message = probe.publish(PlatformRegisteredV1, { tenantId, name: 'Drained', priceTolerancePct: 5, reviewAmountThreshold: '1000.00' }, { tenantId });
       await waitFor('the handler waiting on the inbox lock', async () => {

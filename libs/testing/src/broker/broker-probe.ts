@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageDefinition, MessageEnvelope } from '@skald/contracts';
-import { assertExchanges } from '@skald/messaging';
+import { assertExchanges, mainQueueName } from '@skald/messaging';
 import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { waitFor } from '@skald/messaging';
 
@@ -45,6 +45,26 @@ export class BrokerProbe {
   async watch(definition: MessageDefinition): Promise<void> {
     if (!this.channel || !this.queue) throw new Error('BrokerProbe not started');
     await this.channel.bindQueue(this.queue, definition.exchange, definition.routingKey);
+  }
+
+  /**
+   * Waits until `service` consumes its queue. A service answers /health/ready before its queue is
+   * bound (it does not wait for the broker), and what is published before the binding goes to
+   * the unrouted queue, not to the service.
+   */
+  async consumerOf(service: string, timeoutMs = 15_000): Promise<void> {
+    if (!this.connection) throw new Error('BrokerProbe not started');
+    const connection = this.connection;
+    await waitFor(`${service} consuming ${mainQueueName(service)}`, async () => {
+      // A channel per check: checking a queue not yet declared closes the channel.
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      try {
+        return (await channel.checkQueue(mainQueueName(service))).consumerCount > 0;
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    }, timeoutMs);
   }
 
   /** Publishes a message as its owner would; returns the envelope. */
