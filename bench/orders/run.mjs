@@ -39,7 +39,9 @@
 //          --no-ceiling --cpu-prof [--cpu-prof-dir=/tmp/…] --count-queries]
 // (`--name value` works too, as does BENCH_ORDERS=…). Servers: TEST_POSTGRES_URL, RABBITMQ_URL.
 // The services inherit this process's environment, so e.g. MESSAGING_PREFETCH=32 with
-// DATABASE_POOL_SIZE=40 (the prefetch may not exceed the pool) tries a setting. It prints figures and exits 0 even when a target is missed;
+// DATABASE_POOL_SIZE=40 (the prefetch may not exceed the pool) tries a setting. Without them each
+// service's pool is what PostgreSQL's max_connections leaves free, split six ways (at most the
+// services' default of 20), and the prefetch 2 below it (at most 16). It prints figures and exits 0 even when a target is missed;
 // 1 only when it breaks (130 on Ctrl-C). Everything it created is removed in every case.
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -91,7 +93,9 @@ const config = {
   queryCountDir: path.join(os.tmpdir(), `skald-bench-orders-queries-${RUN_ID}`),
   postgresServer: (process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, ''),
   rabbitmqUrl: process.env.RABBITMQ_URL ?? process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-  prefetch: Number(process.env.MESSAGING_PREFETCH ?? 16),
+  // Set from the server's max_connections when the environment does not say (connectionBudget).
+  poolSize: process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined,
+  prefetch: process.env.MESSAGING_PREFETCH ? Number(process.env.MESSAGING_PREFETCH) : undefined,
 };
 if (config.warmup >= config.orders) throw new Error('--warmup must be below --orders');
 if (config.ceiling && config.warmup >= config.ceilingOrders) throw new Error('--warmup must be below --ceiling-orders');
@@ -233,6 +237,8 @@ async function runPlatform(cleanup) {
       RABBITMQ_URL: vhost.url,
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      DATABASE_POOL_SIZE: String(config.poolSize),
+      MESSAGING_PREFETCH: String(config.prefetch),
       // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded inspector profiler does the same.
       ...(preloads.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...preloads.map((file) => `--require ${file}`)].join(' ').trim() } : {}),
       ...(config.cpuProf ? { BENCH_CPU_PROF_DIR: config.cpuProfDir, BENCH_CPU_PROF_NAME: `${name}.${RUN_ID}.cpuprofile` } : {}),
@@ -1167,9 +1173,11 @@ async function printEnvironment() {
   const postgres = new pg.Client({ connectionString: `${config.postgresServer}/postgres` });
   await postgres.connect();
   const { rows } = await postgres.query(
-    `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('max_connections') AS max`,
+    `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('max_connections') AS max,
+            (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`,
   );
   await postgres.end();
+  connectionBudget(Number(rows[0].max), rows[0].used);
   const broker = await amqplib.connect(config.rabbitmqUrl);
   const rabbitmq = broker.connection.serverProperties.version;
   await broker.close();
@@ -1186,7 +1194,35 @@ async function printEnvironment() {
       ` skus=${config.skus} seed=${config.seed} ceiling-orders=${config.ceiling ? config.ceilingOrders : 'off'}` +
       `${config.flood ? ' flood' : ''}${config.cpuProf ? ' cpu-prof' : ''}${config.countQueries ? ' count-queries' : ''}`,
   );
+  console.log(
+    `services    DATABASE_POOL_SIZE=${config.poolSize} MESSAGING_PREFETCH=${config.prefetch}` +
+      `${config.poolBudget ? ` (from max_connections: ${config.poolBudget})` : ' (from the environment)'}`,
+  );
   console.log(`run id      ${RUN_ID}`);
+}
+
+/** The services' defaults (a pool of 20 each) exceed a default PostgreSQL's 100 connections. */
+const SERVICE_DEFAULT_POOL = 20;
+const SERVICE_DEFAULT_PREFETCH = 16;
+/** Connections a service holds besides its pool (the outbox relay's LISTEN, the gateway's key cache). */
+const CONNECTIONS_BESIDE_POOL = 2;
+/** Left for this process, the ceiling's later pool is sized on its own, psql and the rest. */
+const RESERVED_CONNECTIONS = 10;
+
+/**
+ * Sizes each service's pool (and prefetch, which may not exceed it) to what the server has free,
+ * unless the environment sets them: six services at their default pool of 20 ask for more than
+ * PostgreSQL's default max_connections, and the run then measures "too many clients".
+ */
+function connectionBudget(maxConnections, used) {
+  const free = maxConnections - used - RESERVED_CONNECTIONS;
+  const perService = Math.floor(free / NAMES.length) - CONNECTIONS_BESIDE_POOL;
+  if (config.poolSize === undefined) {
+    if (perService < 4) throw new Error(`PostgreSQL has ${free} connections free: too few for ${NAMES.length} services (set DATABASE_POOL_SIZE)`);
+    config.poolSize = Math.min(SERVICE_DEFAULT_POOL, perService);
+    config.poolBudget = `${maxConnections} - ${used} in use - ${RESERVED_CONNECTIONS} reserved, ${NAMES.length} services`;
+  }
+  config.prefetch ??= Math.min(SERVICE_DEFAULT_PREFETCH, Math.max(1, config.poolSize - 2));
 }
 
 // ---------------------------------------------------------------------------------------------

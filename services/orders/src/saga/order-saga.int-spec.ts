@@ -120,6 +120,41 @@ describe('order saga: review → reserve → outbound notes → pick/pack/ship �
     expect(saga).toMatchObject({ state: 'completed', deadline_at: null });
   });
 
+  it('passes through released when a note\'s progress overtakes the notes-created event (platforms wait for released)', async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const item = aCatalogItem();
+    await world.catalog(item);
+    const id = await world.place(tenantId, anOrder([{ sku: item.sku, quantity: 1, unitPrice: 10 }]));
+    const reserve = await world.probe.next(ReserveStockV1, (p) => p.orderId === id);
+    const reservations = [{ reservationId: randomUUID(), warehouse: 'WH-A', sku: item.sku, quantity: 1 }];
+    world.probe.publish(StockReservedV1, { orderId: id, reservations }, { tenantId, correlationId: id, causationId: reserve.id });
+    const create = await world.probe.next(CreateOutboundNotesV1, (p) => p.orderId === id);
+    await world.status(tenantId, id, 'reserved');
+
+    // The operator picked the note before the orders service handled the event announcing it.
+    const noteId = randomUUID();
+    world.probe.publish(OutboundNoteProgressedV1, { noteId, orderId: id, warehouse: 'WH-A', status: 'picking', at: new Date().toISOString() }, { tenantId, correlationId: id });
+    await world.status(tenantId, id, 'picking');
+    world.probe.publish(OutboundNotesCreatedV1, {
+      orderId: id,
+      externalId: create.payload.externalId,
+      notes: [{ noteId, warehouse: 'WH-A', lines: create.payload.notes[0].lines }],
+    }, { tenantId, correlationId: id });
+    await waitFor('the late notes-created event handled', async () => {
+      const rows = await world.sut.dataSource.query(`SELECT 1 FROM saga_step WHERE saga_id = $1 AND message_type LIKE $2`, [id, `${OutboundNotesCreatedV1.type}%`]);
+      return rows.length > 0;
+    });
+
+    const order = await world.order(tenantId, id);
+    expect(order.statusHistory.map((h: { status: string }) => h.status)).toEqual(['received', 'approved', 'reserved', 'released', 'picking']);
+    expect(order.outboundNotes).toEqual([expect.objectContaining({ id: noteId, status: 'picking' })]);
+    const notified = await waitFor('five status events', () => {
+      const seen = world.probe.messages(OrderStatusChangedV1, (p) => p.orderId === id);
+      return seen.length >= 5 ? seen : undefined;
+    });
+    expect(notified.map((m) => m.payload.status)).toEqual(['received', 'approved', 'reserved', 'released', 'picking']);
+  });
+
   it('ignores a late or repeated reply: a second StockReserved sends no second outbound-notes command', async () => {
     const { tenantId } = await world.platform(aPlatform());
     const item = aCatalogItem();

@@ -190,6 +190,12 @@ export class OrderSaga {
       return;
     }
     const state: OrderSagaState = target === 'delivered' ? 'completed' : target === 'shipped' ? 'awaiting_delivery' : 'fulfilling';
+    // A note's progress may overtake the event announcing the notes (the operator is quick, the
+    // orders queue has several messages in flight): the order still passes through released, the
+    // status platforms wait for, before the one its notes add up to.
+    if (saga.state === 'releasing' && statusRank(target) > statusRank('released')) {
+      await this.steps.moveTo(manager, step, 'released', 'fulfilling', null, send, incoming);
+    }
     await this.steps.moveTo(manager, step, target, state, reason, send, incoming);
   }
 
