@@ -43,7 +43,9 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: GatewayConfig) {}
 
+  /** Called twice (the HTTP application's and the connected microservice's bootstrap): starts once. */
   async onApplicationBootstrap(): Promise<void> {
+    if (this.listener) return;
     this.listener = new NotificationListener({
       url: this.config.DATABASE_URL,
       channel: API_KEY_CHANGES_CHANNEL,
