@@ -11,8 +11,12 @@ import type { KeyForAuthentication } from './api-key.repository.js';
  */
 export const API_KEY_CHANGES_CHANNEL = 'skald_api_key_changes';
 
-/** Keys kept at most (least recently used go first): about 300 bytes each. */
-export const API_KEY_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * Keys kept at most (least recently used go first): about 1 KB of heap each (measured), so at most
+ * about 2 MB. Only keys that exist are kept, so this bounds the keys in use, not an attacker's ids;
+ * past it, the least recently used keys are read from the database again.
+ */
+export const API_KEY_CACHE_MAX_ENTRIES = 2_000;
 
 /** A safety net: an entry is read again after this long even if no notification said it changed. */
 export const API_KEY_CACHE_MAX_AGE_MS = 60_000;
@@ -105,7 +109,10 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private changed(payload: string): void {
+  // The listener's callbacks (public for the cache's unit spec).
+
+  /** A notification on API_KEY_CHANGES_CHANNEL: forgets what it names. */
+  changed(payload: string): void {
     this.version++;
     if (payload.startsWith('key:')) {
       this.entries.delete(payload.slice('key:'.length));
@@ -117,7 +124,8 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private suspend(): void {
+  /** The LISTEN connection is lost: forget everything and keep nothing until it listens again. */
+  suspend(): void {
     this.version++;
     this.listening = false;
     this.entries.clear();
@@ -125,7 +133,8 @@ export class ApiKeyCache implements OnApplicationBootstrap, OnApplicationShutdow
     this.logger.warn('API key cache off: its LISTEN connection was lost; keys are read from the database until it is back');
   }
 
-  private resume(): void {
+  /** The connection LISTENs (again): keep keys read from now on. */
+  resume(): void {
     this.version++;
     this.listening = true;
     if (this.lostOnce) this.logger.log('API key cache on again: its LISTEN connection is back');
