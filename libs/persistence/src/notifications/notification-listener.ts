@@ -87,7 +87,7 @@ export class NotificationListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.options.channel}`);
-      // Lost while LISTEN was in flight: \`reconnect\` already ran (and scheduled the next attempt).
+      // Lost while LISTEN was in flight: `reconnect` already ran (and scheduled the next attempt).
       if (this.client !== client) return;
       connected = true;
       this.failures = 0;
