@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { STAFF_ROLES, type Caller, type StaffRole } from '@skald/service-kit';
 import type { EntityManager } from 'typeorm';
 import { newApiKeyMaterial, parseApiKey, secretMatches } from './api-key-secret.js';
-import { ApiKeyRepository, isStale } from './api-key.repository.js';
+import { ApiKeyCache } from './api-key-cache.js';
+import { ApiKeyRepository, isStale, type KeyForAuthentication } from './api-key.repository.js';
 
 /** A key just created: `key` is the only copy of the secret and is shown once. */
 export interface IssuedApiKey {
@@ -16,6 +17,8 @@ export interface AuthenticatedKey {
   rateLimitPerSecond: number | null;
 }
 
+const isStaffRole = (role: string): role is StaffRole => (STAFF_ROLES as readonly string[]).includes(role);
+
 // Compared against when the key id is unknown, so a miss costs the same hash and comparison as a hit.
 const NO_SUCH_KEY_HASH = Buffer.alloc(32);
 
@@ -24,7 +27,11 @@ const NO_SUCH_KEY_HASH = Buffer.alloc(32);
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
 
-  constructor(private readonly keys: ApiKeyRepository) {}
+  /** `cache`: the gateway's (the CLI has none and reads every time). */
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Optional() private readonly cache?: ApiKeyCache,
+  ) {}
 
   /** Creates the key of a platform (in the caller's transaction, with the platform). */
   issuePlatformKey(manager: EntityManager, tenantId: string): Promise<IssuedApiKey> {
@@ -38,25 +45,35 @@ export class ApiKeyService {
 
   /**
    * The caller a presented key stands for, with its platform's rate limit; undefined when it is malformed, unknown or revoked.
-   * The secret is compared in constant time against the stored SHA-256.
+   * The secret is compared in constant time against the stored SHA-256, on every request: the
+   * cache keeps what is stored about a key (by id), never that a presented key was good.
    */
   async authenticate(manager: EntityManager, presented: string): Promise<AuthenticatedKey | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
-    const found = await this.keys.findWithRateLimit(manager, parsed.id);
-    const matches = secretMatches(parsed.secret, found?.key.secretHash ?? NO_SUCH_KEY_HASH);
-    if (!found || !matches || found.key.revokedAt) return undefined;
-    const { key } = found;
+    const key = this.cache?.get(parsed.id) ?? (await this.lookUp(manager, parsed.id));
+    const matches = secretMatches(parsed.secret, key?.secretHash ?? NO_SUCH_KEY_HASH);
+    if (!key || !matches || key.revoked) return undefined;
     if (isStale(key.lastUsedAt)) {
+      // Set here first (on the cached record too): this replica writes it at most once a minute.
+      key.lastUsedAt = new Date();
       this.keys.touch(manager, key.id).catch((error: Error) => this.logger.warn(`could not record use of key ${key.id}: ${error.message}`));
     }
     const caller: Caller = {
       kind: key.kind,
       principalId: key.id,
       tenantId: key.kind === 'platform' ? key.tenantId : null,
-      roles: key.kind === 'staff' ? key.roles.filter((role) => (STAFF_ROLES as readonly string[]).includes(role)) : [],
+      roles: key.kind === 'staff' ? key.roles.filter(isStaffRole) : [],
     };
-    return { caller, rateLimitPerSecond: found.rateLimitPerSecond };
+    return { caller, rateLimitPerSecond: key.rateLimitPerSecond };
+  }
+
+  private async lookUp(manager: EntityManager, id: string): Promise<KeyForAuthentication | undefined> {
+    const version = this.cache?.currentVersion;
+    const key = await this.keys.findForAuthentication(manager, id);
+    if (!key) return undefined;
+    if (version !== undefined) this.cache?.remember(key, version);
+    return key;
   }
 
   /** @returns false when there is no such key or it was already revoked. */

@@ -33,14 +33,14 @@ export const USAGE = `Usage: skald <command>
 
   platform set-rate-limit <platform id> <n>|default
       Gives a platform its own rate limit (n requests per second, burst 2n), or the default again.
-      Running gateways apply it from the next request.
+      Running gateways apply it within a second.
 
   staff-key create --roles <role,role,…>
       Creates a staff API key and prints it, once, on the last line.
       Roles: reviewer, warehouse, inventory, ops, admin.
 
   key revoke <key id>
-      Revokes an API key (platform or staff) at once.
+      Revokes an API key (platform or staff): every running gateway refuses it within a second.
 
   demo [--gateway-url <url>]
       Against the running suite (npm start): a demo platform and a staff key, a catalog of 20 SKUs,

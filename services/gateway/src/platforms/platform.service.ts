@@ -131,7 +131,7 @@ export class PlatformService {
 
   /**
    * Gives a platform its own rate limit (requests per second, burst twice that) or, with null,
-   * the gateway's default again. Running gateways apply it from the next request.
+   * the gateway's default again. Running gateways apply it within a second (a trigger notifies them).
    * @returns false when there is no such platform.
    * @throws SkaldError(INVALID_PLATFORM) when the rate is out of range.
    */
