@@ -56,7 +56,7 @@ import { createTestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { freePort, gatewayUpstreams, serviceDir, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, serviceDir, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
@@ -240,7 +240,10 @@ async function runPlatform(cleanup) {
       DATABASE_POOL_SIZE: String(config.poolSize),
       MESSAGING_PREFETCH: String(config.prefetch),
       // Node 20 refuses --cpu-prof in NODE_OPTIONS: a preloaded inspector profiler does the same.
-      ...(preloads.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...preloads.map((file) => `--require ${file}`)].join(' ').trim() } : {}),
+      // Added to the services' own heap settings (their RSS under a profile is still comparable).
+      ...(preloads.length
+        ? { NODE_OPTIONS: [process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS, ...preloads.map((file) => `--require ${file}`)].join(' ').trim() }
+        : {}),
       ...(config.cpuProf ? { BENCH_CPU_PROF_DIR: config.cpuProfDir, BENCH_CPU_PROF_NAME: `${name}.${RUN_ID}.cpuprofile` } : {}),
       ...(config.countQueries ? { BENCH_QUERY_COUNT_DIR: config.queryCountDir, BENCH_SERVICE_NAME: name } : {}),
       ...(extra[name] ?? {}),

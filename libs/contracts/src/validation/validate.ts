@@ -3,6 +3,9 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type { MessageEnvelope } from '../envelope/envelope.js';
 import type { PayloadClass } from '../registry/message-definition.js';
 import { findHostileInput, textProblem } from './input-screening.js';
+import { cacheValidationMetadata } from './metadata-cache.js';
+
+cacheValidationMetadata();
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
