@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
 import { afterCommit } from '../metrics/after-commit.js';
@@ -25,10 +25,32 @@ export interface SagaStepRecord {
 /** When a saga entering `state` with `data` gives up waiting (null: never, a terminal state). */
 export type DeadlineOf<S extends string, D> = (state: S, data: D, now: number) => Date | null;
 
+/** The saga table's columns as SagaEntity's properties (pg gives jsonb parsed and timestamptz as Date). */
+const SAGA_COLUMNS = `id, type, state, version, deadline_at AS "deadlineAt", data, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+type SagaRow = { [K in keyof SagaEntity]: SagaEntity[K] };
+
+function toSaga<S extends string, D extends SagaMechanismData>(row: SagaRow): SagaEntity<S, D> {
+  return {
+    id: row.id,
+    type: row.type,
+    state: row.state as S,
+    version: row.version,
+    deadlineAt: row.deadlineAt,
+    data: row.data as D,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
 /**
  * The persisted saga of one definition: its row (state, version, deadline, data) and step log, in
  * the caller's transaction. Every move is checked against the definition's table and logged;
  * every write checks the version, so a concurrent writer's stale update fails loudly.
+ *
+ * Plain SQL, not TypeORM's query builder or repository: this is every saga message's hot path
+ * (lock, log, write), and building and hydrating a query cost more CPU than the statement itself.
+ * The rows map onto SagaEntity / SagaStepEntity exactly (same properties, same types).
  */
 export class SagaStore<S extends string, D extends SagaMechanismData, T extends string = string> {
   private readonly logger: Logger;
@@ -45,26 +67,29 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     const state = this.definition.initial;
     const now = new Date();
     const saga: SagaEntity<S, D> = { id, type: this.definition.type, state, version: 1, deadlineAt: this.deadlineOf(state, data, now.getTime()), data, createdAt: now, updatedAt: now };
-    await manager.insert(SagaEntity, saga);
+    await manager.query(
+      `INSERT INTO saga (id, type, state, version, deadline_at, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [saga.id, saga.type, saga.state, saga.version, saga.deadlineAt, JSON.stringify(saga.data), saga.createdAt, saga.updatedAt],
+    );
     return saga;
   }
 
   /** The saga row, locked for the rest of the transaction. */
-  lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    return manager
-      .createQueryBuilder(SagaEntity, 's')
-      .setLock('pessimistic_write')
-      .where('s.id = :id AND s.type = :type', { id, type: this.definition.type })
-      .getOne() as Promise<SagaEntity<S, D> | null>;
+  async lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
+    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
+    return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
-  find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    return manager.findOneBy(SagaEntity, { id, type: this.definition.type }) as Promise<SagaEntity<S, D> | null>;
+  async find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
+    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2`, [id, this.definition.type]);
+    return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
   /** Several sagas at once (a page of a list), not locked. */
-  findMany(manager: EntityManager, ids: readonly string[]): Promise<Array<SagaEntity<S, D>>> {
-    return manager.findBy(SagaEntity, { id: In([...ids]), type: this.definition.type }) as Promise<Array<SagaEntity<S, D>>>;
+  async findMany(manager: EntityManager, ids: readonly string[]): Promise<Array<SagaEntity<S, D>>> {
+    if (ids.length === 0) return [];
+    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = ANY($1::uuid[]) AND type = $2`, [[...ids], this.definition.type]);
+    return rows.map((row) => toSaga<S, D>(row));
   }
 
   /**
@@ -139,16 +164,19 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
   async log(manager: EntityManager, saga: SagaEntity<S, D> | string, step: SagaStepRecord): Promise<void> {
     const id = typeof saga === 'string' ? saga : saga.id;
     const span = trace.getSpanContext(context.active());
-    await manager.insert(SagaStepEntity, {
-      sagaId: id,
-      kind: step.kind,
-      messageType: step.messageType ?? null,
-      messageId: step.messageId ?? null,
-      fromState: step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
-      toState: step.toState ?? null,
-      reason: step.reason ?? null,
-      traceId: span && isSpanContextValid(span) ? span.traceId : null,
-    });
+    await manager.query(
+      `INSERT INTO saga_step (saga_id, kind, message_type, message_id, from_state, to_state, reason, trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        id,
+        step.kind,
+        step.messageType ?? null,
+        step.messageId ?? null,
+        step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
+        step.toState ?? null,
+        step.reason ?? null,
+        span && isSpanContextValid(span) ? span.traceId : null,
+      ],
+    );
   }
 
   steps(manager: EntityManager, id: string): Promise<SagaStepEntity[]> {
@@ -157,12 +185,12 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
 
   private async write(manager: EntityManager, saga: SagaEntity<S, D>, state: S, deadlineAt: Date | null): Promise<void> {
     const updatedAt = new Date();
-    const result = await manager.update(
-      SagaEntity,
-      { id: saga.id, version: saga.version },
-      { state, deadlineAt, data: saga.data as SagaMechanismData, version: saga.version + 1, updatedAt },
-    );
-    if ((result.affected ?? 0) !== 1) throw new Error(`${this.definition.type} saga ${saga.id} changed concurrently (version ${saga.version})`);
+    // manager.query gives an UPDATE's [rows, affected count].
+    const [, affected] = (await manager.query(
+      `UPDATE saga SET state = $3, deadline_at = $4, data = $5, version = $6, updated_at = $7 WHERE id = $1 AND version = $2`,
+      [saga.id, saga.version, state, deadlineAt, JSON.stringify(saga.data), saga.version + 1, updatedAt],
+    )) as [unknown, number];
+    if (affected !== 1) throw new Error(`${this.definition.type} saga ${saga.id} changed concurrently (version ${saga.version})`);
     saga.state = state;
     saga.deadlineAt = deadlineAt;
     saga.version += 1;

@@ -19,7 +19,10 @@ export function statusRank(status: OrderStatus): number {
   return RANK[status] ?? -1;
 }
 
-const NOTE_RANK: Record<string, number> = { created: 0, confirmed: 1, picking: 2, packed: 3, shipped: 4, delivered: 5 };
+/** Outbound note statuses in the order they are reached (a cancelled note is outside it). */
+export const NOTE_STATUSES: readonly string[] = ['created', 'confirmed', 'picking', 'packed', 'shipped', 'delivered'];
+
+const NOTE_RANK: Record<string, number> = Object.fromEntries(NOTE_STATUSES.map((status, rank) => [status, rank]));
 
 /** Outbound note statuses in order (warehouse events may arrive out of order). */
 export function noteRank(status: string): number {

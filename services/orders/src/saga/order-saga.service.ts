@@ -15,7 +15,7 @@ import type { EntityManager } from 'typeorm';
 import type { ReviewRecord } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { recipientOf } from '../orders/shipping-address.js';
-import { fulfilmentStatus, noteRank, statusRank } from './fulfilment-status.js';
+import { fulfilmentStatus, NOTE_STATUSES, statusRank } from './fulfilment-status.js';
 import { OrderCompensation } from './order-compensation.service.js';
 import { decideAfterReservation, decideReview, FULFILMENT_STATES, type OrderSagaState } from './order-saga.definition.js';
 import { OrderSagaStore } from './order-saga.store.js';
@@ -121,7 +121,7 @@ export class OrderSaga {
       await this.orders.upsertNote(
         manager,
         { noteId: note.noteId, orderId: event.orderId, warehouse: note.warehouse, status: 'created', lines: note.lines, batch: event.batch ?? 1 },
-        noteRank,
+        NOTE_STATUSES,
       );
     }
     if (step.saga.state === 'releasing') {
@@ -133,7 +133,7 @@ export class OrderSaga {
   async noteProgressed(manager: EntityManager, event: OutboundNoteProgressed, send: Send, incoming: Incoming): Promise<void> {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, noteRank);
+    await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, NOTE_STATUSES);
     await this.advanceFulfilment(manager, step, send, incoming);
   }
 
@@ -147,7 +147,7 @@ export class OrderSaga {
     await this.orders.upsertNote(
       manager,
       { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: 'shipped', lines: event.lines },
-      noteRank,
+      NOTE_STATUSES,
     );
     await this.orders.saveShipment(manager, {
       shipmentId: event.shipmentId,
@@ -169,7 +169,7 @@ export class OrderSaga {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     await this.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
-    await this.orders.advanceNote(manager, event.noteId, 'delivered', noteRank);
+    await this.orders.advanceNote(manager, event.noteId, 'delivered', NOTE_STATUSES);
     if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
   }
 

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { CreateOutboundNotesV1, ReserveStockV1, StockReservedV1 } from '@skald/contracts';
+import { SagaEntity } from '@skald/saga';
+import { aCatalogItem, anOrder, aPlatform } from '../../test/factories.js';
+import { OrdersWorld } from '../../test/orders-world.js';
+import { NOTE_STATUSES } from '../saga/fulfilment-status.js';
+import { OrderSagaStore } from '../saga/order-saga.store.js';
+import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
+import { OrderLineEntity } from './order-line.entity.js';
+import { OrderEntity } from './order.entity.js';
+import { OrdersRepository } from './orders.repository.js';
+
+/**
+ * The saga's hot path reads and writes in plain SQL: the rows come back as TypeORM's entities
+ * would (same properties, same types), and the never-move-back rules of notes hold in SQL.
+ */
+describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', () => {
+  const world = new OrdersWorld();
+  const orders = new OrdersRepository();
+
+  beforeAll(() => world.start([ReserveStockV1, CreateOutboundNotesV1]));
+  afterAll(() => world.stop());
+
+  /** A placed order, reserved in WH-A, whose saga asked for its outbound notes. */
+  async function reservedOrder(): Promise<string> {
+    const { tenantId } = await world.platform(aPlatform());
+    const item = aCatalogItem();
+    await world.catalog(item);
+    const id = await world.place(tenantId, anOrder([{ sku: item.sku, quantity: 2, unitPrice: 10 }], { requestedDeliveryDate: '2030-01-15' }));
+    const reserve = await world.probe.next(ReserveStockV1, (p) => p.orderId === id);
+    const reservations = [{ reservationId: randomUUID(), warehouse: 'WH-A', sku: item.sku, quantity: 2 }];
+    world.probe.publish(StockReservedV1, { orderId: id, reservations, attempt: reserve.payload.attempt }, { tenantId, correlationId: id });
+    await world.probe.next(CreateOutboundNotesV1, (p) => p.orderId === id);
+    return id;
+  }
+
+  it('reads the order, lines, reservations, notes, shipments and saga as TypeORM hydrates them', async () => {
+    const id = await reservedOrder();
+    const sagas = world.sut.app.get(OrderSagaStore);
+    await world.sut.dataSource.transaction(async (manager) => {
+      await orders.upsertNote(manager, { noteId: `n-${id}`, orderId: id, warehouse: 'WH-A', status: 'created', lines: [{ sku: 'X', quantity: 1 }] }, NOTE_STATUSES);
+      await orders.saveShipment(manager, { shipmentId: `s-${id}`, orderId: id, noteId: `n-${id}`, warehouse: 'WH-A', carrier: 'bpost', trackingNumber: 'T1', shippedAt: new Date() });
+
+      const order = await orders.lock(manager, id);
+      expect(order).toEqual(await manager.findOneBy(OrderEntity, { id }));
+      expect(order?.requestedDeliveryDate).toBe('2030-01-15');
+      expect(order?.createdAt).toBeInstanceOf(Date);
+      expect(await orders.findById(manager, id)).toEqual(order);
+      expect(await orders.lines(manager, id)).toEqual(await manager.find(OrderLineEntity, { where: { orderId: id }, order: { lineNo: 'ASC' } }));
+      const reservations = await orders.reservations(manager, id);
+      expect(reservations).toHaveLength(1);
+      expect(reservations).toEqual(await manager.find(OrderReservationEntity, { where: { orderId: id } }));
+      expect(await orders.notes(manager, id)).toEqual(await manager.find(OrderOutboundNoteEntity, { where: { orderId: id } }));
+      expect(await orders.shipments(manager, id)).toEqual(await manager.find(OrderShipmentEntity, { where: { orderId: id } }));
+      const saga = await sagas.lock(manager, id);
+      expect(saga).toEqual(await manager.findOneBy(SagaEntity, { id }));
+      expect(saga?.updatedAt).toBeInstanceOf(Date);
+      expect(await sagas.find(manager, id)).toEqual(saga);
+      expect(await sagas.findMany(manager, [id])).toEqual([saga]);
+    });
+  });
+
+  it('a note never moves back, a cancelled one stays cancelled, and keeps its batch and (unless new ones come) its lines', async () => {
+    const id = await reservedOrder();
+    const noteId = `n-${id}`;
+    const note = () => world.sut.dataSource.manager.findOneByOrFail(OrderOutboundNoteEntity, { noteId });
+    const upsert = (status: string, extra: { lines?: Array<{ sku: string; quantity: number }>; batch?: number } = {}) =>
+      orders.upsertNote(world.sut.dataSource.manager, { noteId, orderId: id, warehouse: 'WH-A', status, ...extra }, NOTE_STATUSES);
+
+    await upsert('picking');
+    expect(await note()).toMatchObject({ status: 'picking', batch: 1, lines: null });
+    await upsert('created', { lines: [{ sku: 'A', quantity: 2 }], batch: 2 });
+    expect(await note()).toMatchObject({ status: 'picking', batch: 1, lines: [{ sku: 'A', quantity: 2 }] });
+    await upsert('packed');
+    expect(await note()).toMatchObject({ status: 'packed', lines: [{ sku: 'A', quantity: 2 }] });
+
+    await orders.advanceNote(world.sut.dataSource.manager, noteId, 'picking', NOTE_STATUSES);
+    expect((await note()).status).toBe('packed');
+    await orders.advanceNote(world.sut.dataSource.manager, noteId, 'delivered', NOTE_STATUSES);
+    expect((await note()).status).toBe('delivered');
+
+    await orders.cancelNotes(world.sut.dataSource.manager, id, [{ noteId, warehouse: 'WH-A', lines: [{ sku: 'A', quantity: 2 }] }]);
+    await upsert('shipped');
+    expect((await note()).status).toBe('cancelled');
+  });
+
+  it('records reservations in one insert and leaves ones already recorded as they are', async () => {
+    const id = await reservedOrder();
+    const [first] = await orders.reservations(world.sut.dataSource.manager, id);
+    const second = { reservationId: randomUUID(), orderId: id, warehouse: 'WH-B', sku: first.sku, quantity: 1, batch: 2, released: false };
+    await orders.saveReservations(world.sut.dataSource.manager, [{ ...first, quantity: 99 }, second]);
+    expect(await orders.reservations(world.sut.dataSource.manager, id)).toEqual([first, second]);
+    await orders.saveReservations(world.sut.dataSource.manager, []);
+
+    await orders.releaseReservations(world.sut.dataSource.manager, id, [second.reservationId]);
+    expect((await orders.reservations(world.sut.dataSource.manager, id)).map((r) => r.released)).toEqual([false, true]);
+    await orders.releaseReservations(world.sut.dataSource.manager, id, 'all');
+    expect((await orders.reservations(world.sut.dataSource.manager, id)).map((r) => r.released)).toEqual([true, true]);
+  });
+});
