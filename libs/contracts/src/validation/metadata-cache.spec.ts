@@ -12,7 +12,7 @@ class Child extends Base {
   quantity!: number;
 }
 
-type Lookup = (target: Function, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => unknown[];
+type Lookup = (target: abstract new (...args: never[]) => unknown, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => unknown[];
 const lookup = (...args: Parameters<Lookup>) => (getMetadataStorage() as unknown as { getTargetValidationMetadatas: Lookup }).getTargetValidationMetadatas(...args);
 
 describe('class-validator rules looked up once per class (validate.ts installs the cache)', () => {

@@ -1,6 +1,10 @@
-import { getMetadataStorage, type ValidationMetadata } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
 
-type Lookup = (target: Function, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => ValidationMetadata[];
+/** A validated class. */
+type Target = abstract new (...args: never[]) => unknown;
+
+/** MetadataStorage.getTargetValidationMetadatas (its metadata type is not exported by class-validator). */
+type Lookup = (target: Target, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => unknown[];
 
 const CACHED = Symbol.for('skald.validation-metadata-cache');
 
@@ -17,7 +21,7 @@ export function cacheValidationMetadata(): void {
   const storage = getMetadataStorage() as unknown as { getTargetValidationMetadatas: Lookup; [CACHED]?: true };
   if (storage[CACHED]) return;
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
-  const byTarget = new WeakMap<Function, Map<string, ValidationMetadata[]>>();
+  const byTarget = new WeakMap<Target, Map<string, unknown[]>>();
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     let answers = byTarget.get(target);
     if (!answers) byTarget.set(target, (answers = new Map()));
