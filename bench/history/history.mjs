@@ -87,11 +87,10 @@ export async function prepareHistory({ server, services, orders, skus, platforms
       log(`history     reusing ${orders} orders and ${skus} SKUs loaded ${markers[0].loaded_at.toISOString()} in ${Number(markers[0].load_seconds).toFixed(0)} s (bench_<service>_history_${orders}; migrations run)`);
       return { databases, reused: true, seconds: (performance.now() - started) / 1000, marker: markers[0] };
     }
-    if (markers.some(Boolean)) {
-      log('history     the kept databases hold another or an unfinished load: dropping and loading again');
-      for (const name of services) await dropDatabase(databases[name]);
-      await Promise.all(services.map((name) => migrate(name, databases[name])));
-    }
+    // Another size or version, or a load that did not finish (no marker): start from empty databases.
+    log(`history     no complete history of this size kept (bench_<service>_history_${orders}): loading it`);
+    for (const name of services) await dropDatabase(databases[name]);
+    await Promise.all(services.map((name) => migrate(name, databases[name])));
   }
   const anchor = new Date();
   log(`history     loading ${orders} orders, ${skus} SKUs over ${platforms} platforms into ${services.length} databases…`);
@@ -198,6 +197,18 @@ const PRELUDE = [
 const WEIGHT = { orders: 6, inventory: 4, warehouse: 3, returns: 3, notifications: 2, gateway: 1 };
 
 const sku = (k) => `'HIST-' || lpad((${k})::text, 7, '0')`;
+
+/**
+ * An order's lines as jsonb [{ sku, quantity }] (of one note when `noteNo` is given), computed from
+ * the row's n: a subquery over the hl view would scan every order's lines for each row.
+ */
+const linesJson = (alias, S, noteNo) =>
+  `(SELECT jsonb_agg(jsonb_build_object('sku', ${sku('x.k')}, 'quantity', 1 + (${alias}.n + x.l) % 3) ORDER BY x.l)
+      FROM (SELECT l, ((${alias}.n * 7 + l * 104729) % ${S}) + 1 AS k FROM generate_series(1, ${alias}.line_count) AS l) x
+     ${noteNo ? `WHERE CASE WHEN ${alias}.split AND x.l = 1 THEN 2 ELSE 1 END = ${noteNo}` : ''})`;
+/** An order's total (the sum of its lines), computed from the row's n. */
+const orderTotal = (alias, S) =>
+  `(SELECT sum((1 + (${alias}.n + l) % 3) * (5 + (((${alias}.n * 7 + l * 104729) % ${S}) + 1) % 20)) FROM generate_series(1, ${alias}.line_count) AS l)`;
 const lit = (text) => `'${String(text).replace(/'/g, "''")}'`;
 
 /** The per-session views every plan reads from: h (orders), hl (lines), hn (notes), hm (messages). */
@@ -366,12 +377,11 @@ const PLANS = {
                                        payment_method, payment_status, payment_amount, review, created_at, updated_at)
               SELECT h.order_id, h.tenant_id, 'HIST-' || h.n, h.channel, h.status, h.customer_id,
                      jsonb_build_object('id', h.customer_id, 'name', 'Customer ' || h.customer_id, 'email', lower(h.customer_id) || '@history.test', 'phone', '+32470000001'),
-                     'EUR', t.total, '{"line1": "Kouter 1", "city": "Ghent", "postalCode": "9000", "country": "BE"}'::jsonb, 'card', 'paid', t.total,
+                     'EUR', ${orderTotal('h', S)}, '{"line1": "Kouter 1", "city": "Ghent", "postalCode": "9000", "country": "BE"}'::jsonb, 'card', 'paid', ${orderTotal('h', S)},
                      jsonb_build_object('outcome', CASE WHEN h.status = 'rejected' THEN 'rejected' ELSE 'approved' END, 'reasons', '[]'::jsonb,
                                         'reviewedAt', h.created_at + interval '0.2 s'),
                      h.created_at, h.created_at + ${SETTLED_AFTER}
-                FROM h CROSS JOIN LATERAL (SELECT sum((1 + (h.n + l) % 3) * (5 + (((h.n * 7 + l * 104729) % ${S}) + 1) % 20)) AS total
-                                             FROM generate_series(1, h.line_count) AS l) t`,
+                FROM h`,
       },
       {
         table: 'order_line',
@@ -409,8 +419,7 @@ const PLANS = {
         table: 'order_outbound_note',
         sql: `INSERT INTO order_outbound_note (note_id, order_id, warehouse, status, lines, updated_at, batch)
               SELECT hn.note_id::text, hn.order_id, hn.warehouse, 'shipped',
-                     (SELECT jsonb_agg(jsonb_build_object('sku', hl.sku, 'quantity', hl.quantity) ORDER BY hl.l) FROM hl WHERE hl.n = hn.n AND hl.note_no = hn.note_no),
-                     hn.created_at + interval '2 hours', 1
+                     ${linesJson('hn', S, 'hn.note_no')}, hn.created_at + interval '2 hours', 1
                 FROM hn`,
       },
       {
@@ -445,7 +454,7 @@ const PLANS = {
         table: 'reservation_request',
         sql: `INSERT INTO reservation_request (order_id, tenant_id, lines, outcome, requested_at, attempt, on_shortage, correlation_id)
               SELECT h.order_id::text, h.tenant_id,
-                     (SELECT jsonb_agg(jsonb_build_object('sku', hl.sku, 'quantity', hl.quantity) ORDER BY hl.l) FROM hl WHERE hl.n = h.n),
+                     ${linesJson('h', S)},
                      'reserved', h.created_at + interval '0.3 s', 1, 'reject', h.order_id::text
                 FROM h WHERE h.status <> 'rejected'`,
       },
@@ -559,9 +568,8 @@ const PLANS = {
         table: 'returnable_order',
         sql: `INSERT INTO returnable_order (order_id, tenant_id, external_id, channel, currency, customer, payment_status, total_amount, placed_at)
               SELECT h.order_id, h.tenant_id, 'HIST-' || h.n, h.channel, 'EUR',
-                     jsonb_build_object('id', h.customer_id, 'name', 'Customer ' || h.customer_id, 'email', lower(h.customer_id) || '@history.test'), 'paid', t.total, h.created_at
-                FROM h CROSS JOIN LATERAL (SELECT sum(hl.quantity * hl.unit_price) AS total FROM hl WHERE hl.n = h.n) t
-               WHERE h.status <> 'rejected'`,
+                     jsonb_build_object('id', h.customer_id, 'name', 'Customer ' || h.customer_id, 'email', lower(h.customer_id) || '@history.test'), 'paid', ${orderTotal('h', S)}, h.created_at
+                FROM h WHERE h.status <> 'rejected'`,
       },
       {
         table: 'returnable_order_line',
@@ -570,9 +578,7 @@ const PLANS = {
       {
         table: 'returnable_shipment',
         sql: `INSERT INTO returnable_shipment (note_id, order_id, warehouse, lines, shipped_at, delivered_at)
-              SELECT hn.note_id::text, hn.order_id, hn.warehouse,
-                     (SELECT jsonb_agg(jsonb_build_object('sku', hl.sku, 'quantity', hl.quantity) ORDER BY hl.l) FROM hl WHERE hl.n = hn.n AND hl.note_no = hn.note_no),
-                     hn.created_at + interval '2 hours', hn.created_at + interval '2 days'
+              SELECT hn.note_id::text, hn.order_id, hn.warehouse, ${linesJson('hn', S, 'hn.note_no')}, hn.created_at + interval '2 hours', hn.created_at + interval '2 days'
                 FROM hn`,
       },
       {
