@@ -188,9 +188,9 @@ async function loadDatabase(url, plan) {
 
 const PRELUDE = [
   // A v4-shaped uuid from a text: stable across databases, valid for every uuid check on the way.
+  // One expression without FROM, so that PostgreSQL inlines it (a call per row costs more than the row).
   `CREATE FUNCTION pg_temp.hid(t text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
-     SELECT (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3) || '-' || substr(h, 21, 12))::uuid
-       FROM md5(t) AS h $$`,
+     SELECT overlay(overlay(md5(t) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid $$`,
 ];
 
 /** Load order: the biggest first, so that two workers finish together. */
