@@ -299,7 +299,7 @@ async function runPlatform(cleanup) {
   const peakAtStart = Object.fromEntries(NAMES.map((name) => [name, peakRssBytes(pids[name])]));
   console.log(
     `suite       six services ready in ${fixed((performance.now() - setupStarted) / 1000, 1)} s` +
-      ` (vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1)) || '/'}, databases bench_<service>_${RUN_ID})`,
+      ` (vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1)) || '/'}, databases ${historyDatabaseName('<service>', names)})`,
   );
 
   // --- 2. keys, catalog, warehouses, stock -----------------------------------------------------
