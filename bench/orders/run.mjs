@@ -22,6 +22,9 @@
 //      hops one after another make up an order's critical path;
 //   4. prints throughput, latencies, the time until everything shipped, memory per service, and
 //      what one order cost: database transactions, broker messages, CPU and system calls per process;
+//   4b. a read-latency phase (reads.mjs): GET /v1/orders/{id}, the order list with filters and
+//      paging, and the saga timeline through the gateway, one request at a time, as the platform,
+//      the ops key and (with history) one history platform; p50/p99 beside the 50 ms target;
 //   5. stops the suite and runs the ceiling (ceiling.mjs): bare pg + amqplib doing per order the
 //      same number of commits and broker hops, at the same concurrency; prints the ratio — the fair
 //      one (see "The fair comparison" below) and, once, the old one beside it.
@@ -36,13 +39,20 @@
 //
 // Usage: npm run bench:orders [-- --orders=1000 --concurrency=16 --warmup=50 --operators=16
 //          --skus=40 --seed=1 --idle-seconds=3 --stall-ms=60000 --ceiling-orders=500 --flood
-//          --no-ceiling --cpu-prof [--cpu-prof-dir=/tmp/…] --count-queries]
+//          --no-ceiling --cpu-prof [--cpu-prof-dir=/tmp/…] --count-queries --read-samples=150
+//          --history=1000000 [--history-skus=… --history-platforms=300] --keep-history --baseline-throughput=<orders/s>]
+// Scale (issue #13): --history=N loads a year of N orders and min(N, 1,000,000) SKUs into every
+// database before the suite starts (bench/history: INSERT … SELECT generate_series, a few minutes
+// for 1M); --keep-history keeps them (bench_<service>_history_<N>) and later runs reuse them, after
+// running pending migrations (drop them with npm run bench:history -- --history=N --drop). One run
+// measures either the small or the scaled platform: --baseline-throughput=<a small run's sustained
+// orders/s> prints the ratio (target ≥ 0.9).
 // (`--name value` works too, as does BENCH_ORDERS=…). Servers: TEST_POSTGRES_URL, RABBITMQ_URL.
 // The services inherit this process's environment, so e.g. MESSAGING_PREFETCH=32 with
 // DATABASE_POOL_SIZE=40 (the prefetch may not exceed the pool) tries a setting. Without them each
 // service's pool is what PostgreSQL's max_connections leaves free, split six ways (at most the
 // services' default of 20), and the prefetch 2 below it (at most 16). It prints figures and exits 0 even when a target is missed;
-// 1 only when it breaks (130 on Ctrl-C). Everything it created is removed in every case.
+// 1 only when it breaks (130 on Ctrl-C). Everything it created is removed in every case (but a kept history).
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -63,7 +73,9 @@ import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/pr
 import { scrape, sumBy, sumOf } from '../lib/prometheus.mjs';
 import { flag, intSetting, setting } from '../lib/settings.mjs';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
+import { historyDatabaseName, prepareHistory } from '../history/history.mjs';
 import { runCeiling } from './ceiling.mjs';
+import { printReads, readPhase } from './reads.mjs';
 import { summarizeProfiles } from './profile-summary.mjs';
 
 const run = promisify(execFile);
@@ -96,11 +108,22 @@ const config = {
   // Set from the server's max_connections when the environment does not say (connectionBudget).
   poolSize: process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined,
   prefetch: process.env.MESSAGING_PREFETCH ? Number(process.env.MESSAGING_PREFETCH) : undefined,
+  // Scale (issue #13): order history loaded into every database before the suite starts.
+  history: intSetting('history', 0, { min: 0 }),
+  historySkus: 0,
+  historyPlatforms: intSetting('history-platforms', 300),
+  keepHistory: flag('keep-history'),
+  /** Requests per read scenario of the read-latency phase (0: no read phase). */
+  readSamples: intSetting('read-samples', 150, { min: 0 }),
+  /** The sustained orders/s of a run without history, to compare this run's with (printed, never asserted). */
+  baselineThroughput: Number(setting('baseline-throughput', 'NaN')),
 };
+config.historySkus = intSetting('history-skus', Math.min(config.history, 1_000_000), { min: 0 });
+if (config.keepHistory && config.history === 0) throw new Error('--keep-history needs --history=<orders>');
 if (config.warmup >= config.orders) throw new Error('--warmup must be below --orders');
 if (config.ceiling && config.warmup >= config.ceilingOrders) throw new Error('--warmup must be below --ceiling-orders');
 
-const TARGETS = { peakRssMb: 150, ceilingRatio: 0.5 };
+const TARGETS = { peakRssMb: 150, ceilingRatio: 0.5, readP99Ms: 50, scaleThroughputRatio: 0.9 };
 /** Percent of a core used by unrelated processes above which the results carry a warning. */
 const OTHER_CPU_WARNING = 20;
 /** Stock per SKU and warehouse: far more than any run takes, so no order is ever short. */
@@ -138,6 +161,8 @@ async function main() {
   try {
     const platform = analysePlatform(await runPlatform(cleanup));
     printPlatform(platform);
+    if (platform.reads) printReads(platform.reads, TARGETS.readP99Ms);
+    printScale(platform);
     let ceiling = null;
     if (config.ceiling) {
       const runOne = async (name, plan, description) => {
@@ -200,11 +225,27 @@ async function runPlatform(cleanup) {
   cleanup.defer(() => vhost.remove(), 'remove vhost');
   const ports = Object.fromEntries(await Promise.all(NAMES.map(async (name) => [name, await freePort()])));
   const url = (name) => `http://127.0.0.1:${ports[name]}`;
-  const databases = Object.fromEntries(NAMES.map((name) => [name, `${config.postgresServer}/bench_${name}_${RUN_ID}`]));
-  // Registered before the services create them: a start that fails halfway leaves nothing behind.
-  cleanup.defer(async () => {
-    for (const databaseUrl of Object.values(databases)) await dropDatabase(databaseUrl);
-  }, 'drop service databases');
+  const names = { keep: config.keepHistory, orders: config.history, runId: RUN_ID };
+  const databases = Object.fromEntries(NAMES.map((name) => [name, `${config.postgresServer}/${historyDatabaseName(name, names)}`]));
+  // Registered before the services create them: a start that fails halfway leaves nothing behind
+  // (a kept history stays: bench:history -- --history=N --drop removes it).
+  if (!config.keepHistory) {
+    cleanup.defer(async () => {
+      for (const databaseUrl of Object.values(databases)) await dropDatabase(databaseUrl);
+    }, 'drop service databases');
+  }
+  let history = null;
+  if (config.history > 0) {
+    history = await prepareHistory({
+      server: config.postgresServer,
+      services: NAMES,
+      orders: config.history,
+      skus: config.historySkus,
+      platforms: config.historyPlatforms,
+      keep: config.keepHistory,
+      runId: RUN_ID,
+    });
+  }
   if (config.cpuProf) fs.mkdirSync(config.cpuProfDir, { recursive: true });
   if (config.countQueries) cleanup.defer(() => fs.rmSync(config.queryCountDir, { recursive: true, force: true }), 'remove query counts');
   // Diagnostics preloaded into the services (bench-only code; the services are not changed).
@@ -267,7 +308,7 @@ async function runPlatform(cleanup) {
   const peakAtStart = Object.fromEntries(NAMES.map((name) => [name, peakRssBytes(pids[name])]));
   console.log(
     `suite       six services ready in ${fixed((performance.now() - setupStarted) / 1000, 1)} s` +
-      ` (vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1)) || '/'}, databases bench_<service>_${RUN_ID})`,
+      ` (vhost ${decodeURIComponent(new URL(vhost.url).pathname.slice(1)) || '/'}, databases ${historyDatabaseName('<service>', names)})`,
   );
 
   // --- 2. keys, catalog, warehouses, stock -----------------------------------------------------
@@ -477,6 +518,23 @@ async function runPlatform(cleanup) {
   const queriesAfter = config.countQueries ? await dumpQueryCounts(suite, 1) : null;
   const rssAtEnd = Object.fromEntries(NAMES.map((name) => [name, rssBytes(pids[name])]));
   const peakRss = Object.fromEntries(NAMES.map((name) => [name, peakRssBytes(pids[name])]));
+  // After every figure of the order run was taken: the reads neither cost nor slow the orders.
+  const reads =
+    config.readSamples > 0
+      ? await orFail(
+          readPhase({
+            gateway,
+            platform: shop,
+            ops: staff,
+            liveOrders: [...orders.values()].filter((o) => o.placedAt !== undefined).map((o) => ({ id: o.id, n: o.n, customerId: bodies[o.n].customer.id })),
+            databases,
+            history: history && { orders: config.history, platforms: config.historyPlatforms },
+            samples: config.readSamples,
+            seed: config.seed,
+            cleanup,
+          }),
+        )
+      : null;
   const exits = await stopServices();
   await waitForBackendsGone(statsClient, ourDatabases);
   // Backends flush their statistics when they exit: only now are the counters complete.
@@ -490,6 +548,8 @@ async function runPlatform(cleanup) {
   );
 
   return {
+    history,
+    reads,
     orders,
     before,
     after,
@@ -817,6 +877,8 @@ function analysePlatform(r) {
     messageBytes: r.messageSizes.length ? Math.round(r.messageSizes.reduce((a, b) => a + b, 0) / r.messageSizes.length) : 1_000,
     vhostUrl: r.vhostUrl,
     profileWindows: r.profileWindows,
+    history: r.history,
+    reads: r.reads,
     exits: r.exits,
     logged: r.logged,
   };
@@ -1085,6 +1147,32 @@ function printQueries(q) {
   console.log(formatTable(['service', 'per order', 'statement'], q.top.slice(0, 20).map((t) => [t.service, fixed(t.perOrder, 2), t.text.slice(0, 120)])));
 }
 
+/** What the run did about scale, and how its throughput compares with a run without history. */
+function printScale(p) {
+  const h = p.history;
+  console.log(`\nScale (issue #13: throughput with 1,000,000 SKUs and orders of history within 10 % of the small run)\n`);
+  const rows = [
+    [
+      'history',
+      h
+        ? `${config.history} orders, ${config.historySkus} SKUs, ${config.historyPlatforms} platforms — ${h.reused ? `reused (loaded earlier in ${fixed(Number(h.marker.load_seconds), 0)} s; migrations run in ${fixed(h.seconds, 1)} s)` : `loaded in ${fixed(h.seconds, 1)} s`}${config.keepHistory ? ', kept' : ', dropped at the end'}`
+        : 'none (the small run)',
+    ],
+    ['sustained orders/s (this run)', fixed(p.sustained, 1)],
+  ];
+  if (h && Number.isFinite(config.baselineThroughput)) {
+    const ratio = p.sustained / config.baselineThroughput;
+    rows.push(['small run (--baseline-throughput)', fixed(config.baselineThroughput, 1)]);
+    rows.push([`this / small run (target ≥ ${TARGETS.scaleThroughputRatio})`, `${fixed(ratio, 2)}: ${ratio >= TARGETS.scaleThroughputRatio ? 'PASS' : 'MISS'}`]);
+  }
+  console.log(formatTable(['figure', 'value'], rows));
+  if (!h) {
+    console.log('(to compare: run again with the same options and --history=1000000 [--keep-history] --baseline-throughput=<the sustained figure above>)');
+  } else if (!Number.isFinite(config.baselineThroughput)) {
+    console.log('(one run cannot do both: run the same options without --history, then pass its sustained figure as --baseline-throughput=<orders/s>)');
+  }
+}
+
 function printComparison(p, old, c) {
   // Once, side by side: what the comparison said before it was made fair, and what it says now.
   console.log(`\nPlatform against the ceiling: the old comparison and the fair one\n`);
@@ -1195,7 +1283,8 @@ async function printEnvironment() {
   console.log(
     `parameters  orders=${config.orders} concurrency=${config.concurrency} warmup=${config.warmup} operators=${config.operators}` +
       ` skus=${config.skus} seed=${config.seed} ceiling-orders=${config.ceiling ? config.ceilingOrders : 'off'}` +
-      `${config.flood ? ' flood' : ''}${config.cpuProf ? ' cpu-prof' : ''}${config.countQueries ? ' count-queries' : ''}`,
+      `${config.flood ? ' flood' : ''}${config.cpuProf ? ' cpu-prof' : ''}${config.countQueries ? ' count-queries' : ''}` +
+      ` read-samples=${config.readSamples}${config.history ? ` history=${config.history} history-skus=${config.historySkus}${config.keepHistory ? ' keep-history' : ''}` : ''}`,
   );
   console.log(
     `services    DATABASE_POOL_SIZE=${config.poolSize} MESSAGING_PREFETCH=${config.prefetch}` +

@@ -9,6 +9,7 @@ import { TenantMaxBackorderDays1763900000400 } from './migrations/1763900000400-
 import { OrderSagaOnSagaTables1763900000500 } from './migrations/1763900000500-order-saga-on-saga-tables.js';
 import { ReplacementOrders1763900000600 } from './migrations/1763900000600-replacement-orders.js';
 import { OrdersByCustomer1763900000700 } from './migrations/1763900000700-orders-by-customer.js';
+import { OrderListIndexes1765200000000 } from './migrations/1765200000000-order-list-indexes.js';
 
 /** Every migration of the orders database, in order: the platform's first, then the service's own. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -22,4 +23,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   ReplacementOrders1763900000600,
   SagaTimeline1764100000000,
   OrdersByCustomer1763900000700,
+  OrderListIndexes1765200000000,
 ];
