@@ -115,7 +115,10 @@ export class OutboundNotesRepository {
 
   /** Records the order's tombstone unless it has one (the first cancellation's reason stays). */
   async markOrderCancelled(manager: EntityManager, tombstone: CancelledOrder): Promise<void> {
-    await manager.createQueryBuilder().insert().into(CancelledOrder).values(tombstone).orIgnore().execute();
+    await manager.query(
+      `INSERT INTO cancelled_order (order_id, tenant_id, reason, cancelled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [tombstone.orderId, tombstone.tenantId, tombstone.reason, tombstone.cancelledAt],
+    );
   }
 
   /**

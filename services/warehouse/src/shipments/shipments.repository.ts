@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, LessThanOrEqual, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Shipment } from './shipment.entity.js';
 
 interface ShipmentRow {
@@ -51,8 +51,12 @@ export class ShipmentsRepository {
     );
   }
 
-  findById(manager: EntityManager, id: string): Promise<Shipment | null> {
-    return manager.findOneBy(Shipment, { id });
+  async findById(manager: EntityManager, id: string): Promise<Shipment | null> {
+    const rows = await manager.query<ShipmentRow[]>(
+      `SELECT id, note_id, order_id, tenant_id, carrier, tracking_number, shipped_at, delivered_at FROM shipment WHERE id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : toShipment(rows[0]);
   }
 
   /** The shipment of each note that has one. */
@@ -70,7 +74,11 @@ export class ShipmentsRepository {
    * of two racing callbacks exactly one records it. Returns whether this call recorded it.
    */
   async markDelivered(manager: EntityManager, id: string, at: Date): Promise<boolean> {
-    const result = await manager.update(Shipment, { id, deliveredAt: IsNull(), shippedAt: LessThanOrEqual(at) }, { deliveredAt: at });
-    return result.affected === 1;
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, affected count].
+    const [, affected]: [unknown[], number] = await manager.query(
+      `UPDATE shipment SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL AND shipped_at <= $2`,
+      [id, at],
+    );
+    return affected === 1;
   }
 }
