@@ -81,6 +81,15 @@ function toNote(row: NoteRow): OutboundNote {
   return note;
 }
 
+function toLine(noteId: string, row: { line_no: number; sku: string; quantity: number }): OutboundNoteLine {
+  const line = new OutboundNoteLine();
+  line.noteId = noteId;
+  line.lineNo = row.line_no;
+  line.sku = row.sku;
+  line.quantity = row.quantity;
+  return line;
+}
+
 /** The column each step's stamp is stored in (a fixed list: never built from input). */
 const STAMP_COLUMNS: Record<OutboundNoteTransition['stamp'], string> = {
   confirmedAt: 'confirmed_at',
@@ -202,14 +211,7 @@ export class OutboundNotesRepository {
       `SELECT note_id, line_no, sku, quantity FROM outbound_note_line WHERE note_id = ANY($1::uuid[]) ORDER BY note_id, line_no`,
       [noteIds],
     );
-    for (const row of rows) {
-      const line = new OutboundNoteLine();
-      line.noteId = row.note_id;
-      line.lineNo = row.line_no;
-      line.sku = row.sku;
-      line.quantity = row.quantity;
-      byNote.get(line.noteId)?.push(line);
-    }
+    for (const row of rows) byNote.get(row.note_id)?.push(toLine(row.note_id, row));
     return byNote;
   }
 
@@ -250,17 +252,27 @@ export class OutboundNotesRepository {
    * Moves the note along `transition` and stamps the step's time, only if its status is one the
    * step starts from. The conditional UPDATE is the concurrency control: of two transactions
    * racing the same step, the second waits for the first's row lock, re-reads the status and
-   * updates nothing. Returns the note as it now is when it moved, null when it did not (the
-   * caller reads it again in a statement of its own, to see the winner's committed status).
+   * updates nothing. Returns the note as it now is, with its lines (one round trip), when it
+   * moved; null when it did not (the caller reads it again in a statement of its own, to see the
+   * winner's committed status).
    */
-  async transition(manager: EntityManager, id: string, transition: OutboundNoteTransition, at: Date): Promise<OutboundNote | null> {
+  async transition(
+    manager: EntityManager,
+    id: string,
+    transition: OutboundNoteTransition,
+    at: Date,
+  ): Promise<{ note: OutboundNote; lines: OutboundNoteLine[] } | null> {
     // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count].
-    const [rows]: [NoteRow[], number] = await manager.query(
+    const [rows]: [Array<NoteRow & { lines: Array<{ line_no: number; sku: string; quantity: number }> }>, number] = await manager.query(
       `UPDATE outbound_note SET status = $2, ${STAMP_COLUMNS[transition.stamp]} = $3
         WHERE id = $1 AND status = ANY($4::text[])
-        RETURNING ${NOTE_COLUMNS}`,
+        RETURNING ${NOTE_COLUMNS},
+          (SELECT coalesce(json_agg(json_build_object('line_no', l.line_no, 'sku', l.sku, 'quantity', l.quantity) ORDER BY l.line_no), '[]'::json)
+             FROM outbound_note_line l WHERE l.note_id = outbound_note.id) AS lines`,
       [id, transition.to, at, [...transition.from]],
     );
-    return rows.length === 1 ? toNote(rows[0]) : null;
+    if (rows.length !== 1) return null;
+    const note = toNote(rows[0]);
+    return { note, lines: rows[0].lines.map((line) => toLine(note.id, line)) };
   }
 }

@@ -277,8 +277,8 @@ export class OutboundNotesService {
         { retryable: false, details: { noteId: id, currentStatus: note.status, expectedStatus: [...transition.from] } },
       );
     }
-    const [details] = await this.details(manager, [moved]);
-    return details;
+    // A note gets its shipment when it ships, after this step: it has none yet.
+    return { note: moved.note, lines: moved.lines, shipment: null };
   }
 
   private async details(manager: EntityManager, notes: OutboundNote[]): Promise<OutboundNoteDetails[]> {
