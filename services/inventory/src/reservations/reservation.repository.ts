@@ -109,22 +109,49 @@ export class ReservationRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('inventory.reservation:' || $1, 0))`, [orderId]);
   }
 
-  async findRequest(manager: EntityManager, orderId: string, attempt: number): Promise<ReservationRequest | null> {
-    const rows = await manager.query<RequestRow[]>(
-      `SELECT order_id, attempt, on_shortage, correlation_id, hold_until, tenant_id, lines, outcome, reason, shortages, unavailable, requested_at
-         FROM reservation_request WHERE order_id = $1 AND attempt = $2`,
+  /**
+   * What a reserve command of `attempt` must know before deciding, in one round trip: the order's
+   * release tombstone (if it was released as a whole), the decision of this attempt (if one was
+   * made), and the highest attempt decided so far (0: none). Read under the order's lock.
+   */
+  async decisionState(
+    manager: EntityManager,
+    orderId: string,
+    attempt: number,
+  ): Promise<{ released: ReleasedOrder | null; request: ReservationRequest | null; latestAttempt: number }> {
+    const [row] = await manager.query<
+      Array<
+        Partial<RequestRow> & {
+          released_order_id: string | null;
+          released_tenant_id: string | null;
+          released_reason: string | null;
+          released_at: Date | null;
+          latest_attempt: number | null;
+        }
+      >
+    >(
+      `SELECT r.order_id AS released_order_id, r.tenant_id AS released_tenant_id, r.reason AS released_reason, r.released_at,
+              q.order_id, q.attempt, q.on_shortage, q.correlation_id, q.hold_until, q.tenant_id, q.lines, q.outcome, q.reason,
+              q.shortages, q.unavailable, q.requested_at,
+              (SELECT max(m.attempt) FROM reservation_request m WHERE m.order_id = $1) AS latest_attempt
+         FROM (SELECT 1) AS one
+         LEFT JOIN released_order r ON r.order_id = $1
+         LEFT JOIN reservation_request q ON q.order_id = $1 AND q.attempt = $2`,
       [orderId, attempt],
     );
-    return rows.length === 0 ? null : toRequest(rows[0]);
-  }
-
-  /** The highest attempt of the order decided so far (0: none). */
-  async latestAttempt(manager: EntityManager, orderId: string): Promise<number> {
-    const [row]: Array<{ attempt: number | null }> = await manager.query(
-      `SELECT max(attempt) AS attempt FROM reservation_request WHERE order_id = $1`,
-      [orderId],
-    );
-    return row?.attempt ?? 0;
+    let released: ReleasedOrder | null = null;
+    if (row.released_order_id !== null) {
+      released = new ReleasedOrder();
+      released.orderId = row.released_order_id;
+      released.tenantId = row.released_tenant_id;
+      released.reason = row.released_reason as string;
+      released.releasedAt = row.released_at as Date;
+    }
+    return {
+      released,
+      request: row.order_id === null || row.order_id === undefined ? null : toRequest(row as RequestRow),
+      latestAttempt: row.latest_attempt ?? 0,
+    };
   }
 
   async recordRequest(manager: EntityManager, request: Omit<ReservationRequest, 'requestedAt'>): Promise<void> {
@@ -310,21 +337,6 @@ export class ReservationRepository {
       quantity: row.quantity,
       correlationId: row.correlation_id,
     }));
-  }
-
-  /** The tombstone of an order released as a whole, if it was. */
-  async releasedOrder(manager: EntityManager, orderId: string): Promise<ReleasedOrder | null> {
-    const rows = await manager.query<Array<{ order_id: string; tenant_id: string | null; reason: string; released_at: Date }>>(
-      `SELECT order_id, tenant_id, reason, released_at FROM released_order WHERE order_id = $1`,
-      [orderId],
-    );
-    if (rows.length === 0) return null;
-    const released = new ReleasedOrder();
-    released.orderId = rows[0].order_id;
-    released.tenantId = rows[0].tenant_id;
-    released.reason = rows[0].reason;
-    released.releasedAt = rows[0].released_at;
-    return released;
   }
 
   /** Records that the order was released as a whole (once; a re-sent release keeps the first reason). */
