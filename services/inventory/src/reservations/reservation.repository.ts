@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ReleasedOrder } from './backorder-line.entity.js';
 import { Reservation, ReservationRequest, type ReservationStatus } from './reservation.entity.js';
 
@@ -17,9 +17,87 @@ export interface ExpiredReservation {
   correlationId: string | null;
 }
 
+/** The columns of a reservation, as `toReservation` reads them. */
+const RESERVATION_COLUMNS = `id, order_id, attempt, tenant_id, sku, warehouse, quantity, status, split_from, settled_reference,
+  created_at, settled_at, expires_at, expiry_notified_at`;
+
+interface ReservationRow {
+  id: string;
+  order_id: string;
+  attempt: number;
+  tenant_id: string | null;
+  sku: string;
+  warehouse: string;
+  quantity: number;
+  status: ReservationStatus;
+  split_from: string | null;
+  settled_reference: string | null;
+  created_at: Date;
+  settled_at: Date | null;
+  expires_at: Date | null;
+  expiry_notified_at: Date | null;
+}
+
+function toReservation(row: ReservationRow): Reservation {
+  const reservation = new Reservation();
+  reservation.id = row.id;
+  reservation.orderId = row.order_id;
+  reservation.attempt = row.attempt;
+  reservation.tenantId = row.tenant_id;
+  reservation.sku = row.sku;
+  reservation.warehouse = row.warehouse;
+  reservation.quantity = row.quantity;
+  reservation.status = row.status;
+  reservation.splitFrom = row.split_from;
+  reservation.settledReference = row.settled_reference;
+  reservation.createdAt = row.created_at;
+  reservation.settledAt = row.settled_at;
+  reservation.expiresAt = row.expires_at;
+  reservation.expiryNotifiedAt = row.expiry_notified_at;
+  return reservation;
+}
+
+interface RequestRow {
+  order_id: string;
+  attempt: number;
+  on_shortage: ReservationRequest['onShortage'];
+  correlation_id: string | null;
+  hold_until: Date | null;
+  tenant_id: string | null;
+  lines: ReservationRequest['lines'];
+  outcome: ReservationRequest['outcome'];
+  reason: ReservationRequest['reason'];
+  shortages: ReservationRequest['shortages'];
+  unavailable: ReservationRequest['unavailable'];
+  requested_at: Date;
+}
+
+function toRequest(row: RequestRow): ReservationRequest {
+  const request = new ReservationRequest();
+  request.orderId = row.order_id;
+  request.attempt = row.attempt;
+  request.onShortage = row.on_shortage;
+  request.correlationId = row.correlation_id;
+  request.holdUntil = row.hold_until;
+  request.tenantId = row.tenant_id;
+  request.lines = row.lines;
+  request.outcome = row.outcome;
+  request.reason = row.reason;
+  request.shortages = row.shortages;
+  request.unavailable = row.unavailable;
+  request.requestedAt = row.requested_at;
+  return request;
+}
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
 /**
  * Reservations and reserve decisions. Reservation rows are locked after the stock levels they
  * belong to, in (sku, warehouse, created_at, id) order — the order shipments lock them in too.
+ *
+ * The methods a reserve, consume or release command runs are plain SQL with explicit row mapping
+ * on purpose: they run for every message, and TypeORM's query builder and hydration cost more CPU
+ * than the statements themselves.
  */
 @Injectable()
 export class ReservationRepository {
@@ -31,71 +109,130 @@ export class ReservationRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('inventory.reservation:' || $1, 0))`, [orderId]);
   }
 
-  findRequest(manager: EntityManager, orderId: string, attempt: number): Promise<ReservationRequest | null> {
-    return manager.getRepository(ReservationRequest).findOneBy({ orderId, attempt });
-  }
-
-  /** The highest attempt of the order decided so far (0: none). */
-  async latestAttempt(manager: EntityManager, orderId: string): Promise<number> {
-    const [row]: Array<{ attempt: number | null }> = await manager.query(
-      `SELECT max(attempt) AS attempt FROM reservation_request WHERE order_id = $1`,
-      [orderId],
+  /**
+   * What a reserve command of `attempt` must know before deciding, in one round trip: the order's
+   * release tombstone (if it was released as a whole), the decision of this attempt (if one was
+   * made), and the highest attempt decided so far (0: none). Read under the order's lock.
+   */
+  async decisionState(
+    manager: EntityManager,
+    orderId: string,
+    attempt: number,
+  ): Promise<{ released: ReleasedOrder | null; request: ReservationRequest | null; latestAttempt: number }> {
+    const [row] = await manager.query<
+      Array<
+        Partial<RequestRow> & {
+          released_order_id: string | null;
+          released_tenant_id: string | null;
+          released_reason: string | null;
+          released_at: Date | null;
+          latest_attempt: number | null;
+        }
+      >
+    >(
+      `SELECT r.order_id AS released_order_id, r.tenant_id AS released_tenant_id, r.reason AS released_reason, r.released_at,
+              q.order_id, q.attempt, q.on_shortage, q.correlation_id, q.hold_until, q.tenant_id, q.lines, q.outcome, q.reason,
+              q.shortages, q.unavailable, q.requested_at,
+              (SELECT max(m.attempt) FROM reservation_request m WHERE m.order_id = $1) AS latest_attempt
+         FROM (SELECT 1) AS one
+         LEFT JOIN released_order r ON r.order_id = $1
+         LEFT JOIN reservation_request q ON q.order_id = $1 AND q.attempt = $2`,
+      [orderId, attempt],
     );
-    return row?.attempt ?? 0;
+    let released: ReleasedOrder | null = null;
+    if (row.released_order_id !== null) {
+      released = new ReleasedOrder();
+      released.orderId = row.released_order_id;
+      released.tenantId = row.released_tenant_id;
+      released.reason = row.released_reason as string;
+      released.releasedAt = row.released_at as Date;
+    }
+    return {
+      released,
+      request: row.order_id === null || row.order_id === undefined ? null : toRequest(row as RequestRow),
+      latestAttempt: row.latest_attempt ?? 0,
+    };
   }
 
   async recordRequest(manager: EntityManager, request: Omit<ReservationRequest, 'requestedAt'>): Promise<void> {
-    await manager.getRepository(ReservationRequest).insert(request);
+    await manager.query(
+      `INSERT INTO reservation_request
+         (order_id, attempt, tenant_id, correlation_id, on_shortage, hold_until, lines, outcome, reason, shortages, unavailable)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11::jsonb)`,
+      [
+        request.orderId,
+        request.attempt,
+        request.tenantId,
+        request.correlationId,
+        request.onShortage,
+        request.holdUntil,
+        json(request.lines),
+        request.outcome,
+        request.reason,
+        json(request.shortages),
+        json(request.unavailable),
+      ],
+    );
   }
 
+  /** Inserts the reservations, active, in one multi-row statement. */
   async insert(manager: EntityManager, reservations: readonly NewReservation[]): Promise<void> {
     if (reservations.length === 0) return;
-    await manager.getRepository(Reservation).insert(reservations.map((r) => ({ ...r, status: 'active' as const })));
+    await manager.query(
+      `INSERT INTO reservation (id, order_id, attempt, tenant_id, sku, warehouse, quantity, expires_at, status)
+       SELECT id, order_id, attempt, tenant_id, sku, warehouse, quantity, expires_at, 'active'
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
+           AS r(id, order_id, attempt, tenant_id, sku, warehouse, quantity, expires_at)`,
+      [
+        reservations.map((r) => r.id),
+        reservations.map((r) => r.orderId),
+        reservations.map((r) => r.attempt),
+        reservations.map((r) => r.tenantId),
+        reservations.map((r) => r.sku),
+        reservations.map((r) => r.warehouse),
+        reservations.map((r) => r.quantity),
+        reservations.map((r) => r.expiresAt),
+      ],
+    );
   }
 
   /** The order's active reservations (of one attempt, or all), by SKU, warehouse, then age. */
-  activeOfOrder(manager: EntityManager, orderId: string, attempt?: number): Promise<Reservation[]> {
-    return manager.getRepository(Reservation).find({
-      where: attempt === undefined ? { orderId, status: 'active' } : { orderId, attempt, status: 'active' },
-      order: { sku: 'ASC', warehouse: 'ASC', createdAt: 'ASC', id: 'ASC' },
-    });
+  async activeOfOrder(manager: EntityManager, orderId: string, attempt?: number): Promise<Reservation[]> {
+    const rows = await manager.query<ReservationRow[]>(
+      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+        WHERE order_id = $1 AND status = 'active' AND ($2::int IS NULL OR attempt = $2::int)
+        ORDER BY sku, warehouse, created_at, id`,
+      [orderId, attempt ?? null],
+    );
+    return rows.map(toReservation);
   }
 
   /**
    * Locks the order's active reservations (all, or those of `ids`) in lock order. The caller
    * holds the locks of their stock levels already.
    */
-  lockActiveOfOrder(manager: EntityManager, orderId: string, ids?: readonly string[]): Promise<Reservation[]> {
-    if (ids !== undefined && ids.length === 0) return Promise.resolve([]);
-    const query = manager
-      .getRepository(Reservation)
-      .createQueryBuilder('r')
-      .where('r.orderId = :orderId AND r.status = :status', { orderId, status: 'active' });
-    if (ids !== undefined) query.andWhere({ id: In([...ids]) });
-    return query
-      .orderBy('r.sku', 'ASC')
-      .addOrderBy('r.warehouse', 'ASC')
-      .addOrderBy('r.createdAt', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
+  async lockActiveOfOrder(manager: EntityManager, orderId: string, ids?: readonly string[]): Promise<Reservation[]> {
+    if (ids !== undefined && ids.length === 0) return [];
+    const rows = await manager.query<ReservationRow[]>(
+      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+        WHERE order_id = $1 AND status = 'active' AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
+        ORDER BY sku, warehouse, created_at, id
+        FOR UPDATE`,
+      [orderId, ids === undefined ? null : [...ids]],
+    );
+    return rows.map(toReservation);
   }
 
   /** Locks the order's active reservations of an SKU in a warehouse, oldest first. */
-  lockActive(manager: EntityManager, orderId: string, warehouse: string, sku: string): Promise<Reservation[]> {
-    return manager
-      .getRepository(Reservation)
-      .createQueryBuilder('r')
-      .where('r.orderId = :orderId AND r.warehouse = :warehouse AND r.sku = :sku AND r.status = :status', {
-        orderId,
-        warehouse,
-        sku,
-        status: 'active',
-      })
-      .orderBy('r.createdAt', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
+  async lockActive(manager: EntityManager, orderId: string, warehouse: string, sku: string): Promise<Reservation[]> {
+    const rows = await manager.query<ReservationRow[]>(
+      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+        WHERE order_id = $1 AND warehouse = $2 AND sku = $3 AND status = 'active'
+        ORDER BY created_at, id
+        FOR UPDATE`,
+      [orderId, warehouse, sku],
+    );
+    return rows.map(toReservation);
   }
 
   /** Ends an active reservation (consumed or released) with what settled it. */
@@ -200,11 +337,6 @@ export class ReservationRepository {
       quantity: row.quantity,
       correlationId: row.correlation_id,
     }));
-  }
-
-  /** The tombstone of an order released as a whole, if it was. */
-  releasedOrder(manager: EntityManager, orderId: string): Promise<ReleasedOrder | null> {
-    return manager.getRepository(ReleasedOrder).findOneBy({ orderId });
   }
 
   /** Records that the order was released as a whole (once; a re-sent release keeps the first reason). */

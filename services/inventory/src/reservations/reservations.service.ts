@@ -85,14 +85,12 @@ export class ReservationsService {
   async reserve(manager: EntityManager, request: ReserveRequest): Promise<ReserveOutcome> {
     const { orderId, attempt } = request;
     await this.reservations.lockOrder(manager, orderId);
-    const released = await this.reservations.releasedOrder(manager, orderId);
+    const { released, request: previous, latestAttempt } = await this.reservations.decisionState(manager, orderId, attempt);
     if (released) {
       this.logger.warn(`order ${orderId}: reserve command (attempt ${attempt}) arrived after the order was released (${released.reason}); nothing reserved`);
       return { kind: 'released', attempt, reason: released.reason };
     }
-    const previous = await this.reservations.findRequest(manager, orderId, attempt);
     if (previous) return this.replay(manager, previous, request);
-    const latestAttempt = await this.reservations.latestAttempt(manager, orderId);
     if (latestAttempt > attempt) {
       this.logger.warn(`order ${orderId}: reserve command of attempt ${attempt} arrived after attempt ${latestAttempt} was decided; ignored`);
       return { kind: 'superseded', attempt, latestAttempt };

@@ -79,29 +79,6 @@ export class StockLevelRepository {
     return rows.map(toAllocatable);
   }
 
-  /**
-   * Adds the deltas to a level and returns it as it now is.
-   * @throws Error when the level does not exist (a caller's bug: levels are created first).
-   */
-  async addDeltas(
-    manager: EntityManager,
-    level: { sku: string; warehouse: string },
-    deltas: { onHand: number; reserved: number; quarantined: number },
-  ): Promise<{ onHand: number; reserved: number; quarantined: number; lowStockThreshold: number | null }> {
-    // The level's low-stock threshold comes back with it: every movement is checked against it,
-    // so it costs no second round trip.
-    const [rows]: [Array<{ on_hand: number; reserved: number; quarantined: number; threshold: number | null }>, number] = await manager.query(
-      `UPDATE stock_level SET on_hand = on_hand + $3, reserved = reserved + $4, quarantined = quarantined + $5, updated_at = now()
-        WHERE sku = $1 AND warehouse = $2
-        RETURNING on_hand, reserved, quarantined,
-                  (SELECT t.threshold FROM low_stock_threshold t WHERE t.sku = $1 AND t.warehouse = $2) AS threshold`,
-      [level.sku, level.warehouse, deltas.onHand, deltas.reserved, deltas.quarantined],
-    );
-    const row = rows[0];
-    if (!row) throw new Error(`No stock level for ${level.sku} in ${level.warehouse}`);
-    return { onHand: row.on_hand, reserved: row.reserved, quarantined: row.quarantined, lowStockThreshold: row.threshold };
-  }
-
   /** The levels of an SKU with their low-stock thresholds, by warehouse priority then code. */
   async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<StockLevelView[]> {
     const rows: Array<LevelRow & { threshold: number | null }> = await manager.query(

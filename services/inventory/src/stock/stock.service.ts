@@ -86,21 +86,13 @@ export class StockService {
    */
   async move(manager: EntityManager, movement: Movement): Promise<StockMovement> {
     const quarantinedDelta = movement.quarantinedDelta ?? 0;
-    const after = await this.levels.addDeltas(manager, movement, {
-      onHand: movement.onHandDelta,
-      reserved: movement.reservedDelta,
-      quarantined: quarantinedDelta,
-    });
-    const entry = await this.ledger.append(manager, {
+    const { entry, level: after } = await this.ledger.record(manager, {
       sku: movement.sku,
       warehouse: movement.warehouse,
       kind: movement.kind,
       onHandDelta: movement.onHandDelta,
       reservedDelta: movement.reservedDelta,
       quarantinedDelta,
-      onHandAfter: after.onHand,
-      reservedAfter: after.reserved,
-      quarantinedAfter: after.quarantined,
       writtenOff: movement.writtenOff ?? 0,
       orderId: movement.orderId ?? null,
       reference: movement.reference ?? null,

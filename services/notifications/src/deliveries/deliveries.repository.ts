@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { DeliveryAttempt, type AttemptOutcome } from './delivery-attempt.entity.js';
 import { Delivery, type DeliveryChannel, type DeliveryStatus } from './delivery.entity.js';
 
@@ -63,28 +63,44 @@ function returnedRows<T>(result: unknown): T[] {
 @Injectable()
 export class DeliveriesRepository {
   /**
-   * Inserts the deliveries that do not exist yet (same source message, channel, target and topic).
+   * Inserts the deliveries that do not exist yet (same source message, channel, target and topic)
+   * and, when any is new, wakes the dispatchers once the caller's transaction commits.
+   *
+   * Plain SQL on purpose: this runs for every order status event, and TypeORM's insert builder cost
+   * more CPU than the statement itself. One multi-row INSERT with the NOTIFY in the same statement:
+   * one round trip per event.
    * @returns how many were new.
    */
   async insertNew(manager: EntityManager, deliveries: NewDelivery[]): Promise<number> {
     if (deliveries.length === 0) return 0;
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Delivery)
-      .values(
-        // The payload's JSON shape is beyond TypeORM's deep-partial typing; the column is jsonb.
-        deliveries.map((delivery) => ({ ...delivery, status: 'pending', attempts: 0 }) as QueryDeepPartialEntity<Delivery>),
-      )
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length;
-  }
-
-  /** Wakes the dispatchers once the caller's transaction commits. */
-  async notifyDispatchers(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_notify($1, '')`, [DELIVERY_NOTIFY_CHANNEL]);
+    const params: unknown[] = [DELIVERY_NOTIFY_CHANNEL];
+    const rows = deliveries.map((delivery) => {
+      const first = params.length + 1;
+      params.push(
+        delivery.id,
+        delivery.sourceMessageId,
+        delivery.channel,
+        delivery.target,
+        delivery.topic,
+        delivery.tenantId,
+        delivery.orderId,
+        delivery.correlationId,
+        JSON.stringify(delivery.payload),
+        delivery.lastError,
+      );
+      return `($${first}::uuid, $${first + 1}::uuid, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}, $${first + 7}, $${first + 8}::jsonb, $${first + 9}, 'pending', 0)`;
+    });
+    const [row] = await manager.query<Array<{ created: number }>>(
+      `WITH inserted AS (
+         INSERT INTO delivery (id, source_message_id, channel, target, topic, tenant_id, order_id, correlation_id, payload, last_error, status, attempts)
+         VALUES ${rows.join(', ')}
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       ), counted AS (SELECT count(*)::int AS created FROM inserted)
+       SELECT created, CASE WHEN created > 0 THEN pg_notify($1, '')::text END AS notified FROM counted`,
+      params,
+    );
+    return row.created;
   }
 
   /**

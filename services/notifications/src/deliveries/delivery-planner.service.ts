@@ -37,7 +37,7 @@ export class DeliveryPlanner {
   /**
    * Records deliveries to send, in the caller's transaction; the dispatcher sends them once it commits.
    * Planning the same source message again adds nothing: a delivery exists once per source message,
-   * channel, target and topic.
+   * channel, target and topic. The dispatchers are woken (NOTIFY) when any is new.
    * @returns how many deliveries are new.
    */
   async plan(manager: EntityManager, source: DeliverySource, planned: PlannedDelivery[]): Promise<number> {
@@ -57,7 +57,6 @@ export class DeliveryPlanner {
         lastError: this.sender.unavailableReason(delivery.channel),
       })),
     );
-    if (created > 0) await this.deliveries.notifyDispatchers(manager);
     if (created < planned.length) {
       this.logger.log(`${planned.length - created} of ${planned.length} deliveries for message ${source.messageId} existed already`);
     }

@@ -20,16 +20,20 @@ export class WebhookSubscriptionsRepository {
     return result.raw.length === 1;
   }
 
-  /** Subscriptions of a tenant listening to any of `events`, oldest first. */
-  findListening(manager: EntityManager, tenantId: string, events: string[]): Promise<WebhookSubscription[]> {
-    return manager
-      .getRepository(WebhookSubscription)
-      .createQueryBuilder('subscription')
-      .where('subscription.tenant_id = :tenantId', { tenantId })
-      .andWhere('subscription.events && :events', { events })
-      .orderBy('subscription.created_at', 'ASC')
-      .addOrderBy('subscription.id', 'ASC')
-      .getMany();
+  /**
+   * Subscriptions of a tenant listening to any of `events`, oldest first.
+   * Plain SQL on purpose: looked up for every order status event, where TypeORM's query builder and
+   * hydration cost more CPU than the statement itself.
+   */
+  async findListening(manager: EntityManager, tenantId: string, events: string[]): Promise<WebhookSubscription[]> {
+    const rows = await manager.query<SubscriptionRow[]>(
+      `SELECT id, tenant_id, url, events, encrypted_secret, secret, previous_encrypted_secret, previous_secret_expires_at, created_at
+         FROM webhook_subscription
+        WHERE tenant_id = $1 AND events && $2::text[]
+        ORDER BY created_at, id`,
+      [tenantId, events],
+    );
+    return rows.map(toSubscription);
   }
 
   findById(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {
@@ -66,4 +70,30 @@ export class WebhookSubscriptionsRepository {
   async sealPlainSecret(manager: EntityManager, id: string, encryptedSecret: string): Promise<void> {
     await manager.query(`UPDATE webhook_subscription SET encrypted_secret = $2, secret = NULL WHERE id = $1 AND secret IS NOT NULL`, [id, encryptedSecret]);
   }
+}
+
+interface SubscriptionRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  events: string[];
+  encrypted_secret: string | null;
+  secret: string | null;
+  previous_encrypted_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Date;
+}
+
+function toSubscription(row: SubscriptionRow): WebhookSubscription {
+  const subscription = new WebhookSubscription();
+  subscription.id = row.id;
+  subscription.tenantId = row.tenant_id;
+  subscription.url = row.url;
+  subscription.events = row.events;
+  subscription.encryptedSecret = row.encrypted_secret;
+  subscription.secret = row.secret;
+  subscription.previousEncryptedSecret = row.previous_encrypted_secret;
+  subscription.previousSecretExpiresAt = row.previous_secret_expires_at;
+  subscription.createdAt = row.created_at;
+  return subscription;
 }

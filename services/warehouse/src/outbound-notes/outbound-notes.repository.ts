@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { CancelledOrder } from './cancelled-order.entity.js';
 import { OutboundNoteLine } from './outbound-note-line.entity.js';
 import {
@@ -29,7 +29,83 @@ export interface OutboundNoteFilter {
   externalId?: string;
 }
 
-/** Outbound notes and their lines. Every method runs in the caller's transaction (`manager`). */
+/** The columns of a note, as `toNote` reads them. */
+const NOTE_COLUMNS = `id, seq, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, recipient_phone,
+  recipient_company, ship_to, created_at, confirmed_at, picking_at, packed_at, shipped_at, cancelled_at, cancel_reason, restock_required`;
+
+interface NoteRow {
+  id: string;
+  seq: string;
+  order_id: string;
+  external_id: string;
+  tenant_id: string | null;
+  warehouse: string;
+  batch: number;
+  status: OutboundNoteStatus;
+  recipient_name: string;
+  recipient_phone: string | null;
+  recipient_company: string | null;
+  ship_to: OutboundNote['shipTo'];
+  created_at: Date;
+  confirmed_at: Date | null;
+  picking_at: Date | null;
+  packed_at: Date | null;
+  shipped_at: Date | null;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  restock_required: boolean;
+}
+
+function toNote(row: NoteRow): OutboundNote {
+  const note = new OutboundNote();
+  note.id = row.id;
+  note.seq = row.seq;
+  note.orderId = row.order_id;
+  note.externalId = row.external_id;
+  note.tenantId = row.tenant_id;
+  note.warehouse = row.warehouse;
+  note.batch = row.batch;
+  note.status = row.status;
+  note.recipientName = row.recipient_name;
+  note.recipientPhone = row.recipient_phone;
+  note.recipientCompany = row.recipient_company;
+  note.shipTo = row.ship_to;
+  note.createdAt = row.created_at;
+  note.confirmedAt = row.confirmed_at;
+  note.pickingAt = row.picking_at;
+  note.packedAt = row.packed_at;
+  note.shippedAt = row.shipped_at;
+  note.cancelledAt = row.cancelled_at;
+  note.cancelReason = row.cancel_reason;
+  note.restockRequired = row.restock_required;
+  return note;
+}
+
+function toLine(noteId: string, row: { line_no: number; sku: string; quantity: number }): OutboundNoteLine {
+  const line = new OutboundNoteLine();
+  line.noteId = noteId;
+  line.lineNo = row.line_no;
+  line.sku = row.sku;
+  line.quantity = row.quantity;
+  return line;
+}
+
+/** The column each step's stamp is stored in (a fixed list: never built from input). */
+const STAMP_COLUMNS: Record<OutboundNoteTransition['stamp'], string> = {
+  confirmedAt: 'confirmed_at',
+  pickingAt: 'picking_at',
+  packedAt: 'packed_at',
+  shippedAt: 'shipped_at',
+  cancelledAt: 'cancelled_at',
+};
+
+/**
+ * Outbound notes and their lines. Every method runs in the caller's transaction (`manager`).
+ *
+ * What creating notes and the operator's confirm/pick/pack/ship requests run is plain SQL with
+ * explicit row mapping on purpose: it runs per message and per request, and TypeORM's query
+ * builder and entity hydration cost more CPU than the statements themselves.
+ */
 @Injectable()
 export class OutboundNotesRepository {
   /**
@@ -42,25 +118,37 @@ export class OutboundNotesRepository {
 
   /** Whether the order's notes were all cancelled (a later create creates nothing). */
   async isOrderCancelled(manager: EntityManager, orderId: string): Promise<boolean> {
-    return (await manager.countBy(CancelledOrder, { orderId })) > 0;
+    const rows = await manager.query<unknown[]>(`SELECT 1 FROM cancelled_order WHERE order_id = $1`, [orderId]);
+    return rows.length > 0;
   }
 
   /** Records the order's tombstone unless it has one (the first cancellation's reason stays). */
   async markOrderCancelled(manager: EntityManager, tombstone: CancelledOrder): Promise<void> {
-    await manager.createQueryBuilder().insert().into(CancelledOrder).values(tombstone).orIgnore().execute();
+    await manager.query(
+      `INSERT INTO cancelled_order (order_id, tenant_id, reason, cancelled_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [tombstone.orderId, tombstone.tenantId, tombstone.reason, tombstone.cancelledAt],
+    );
   }
 
   /**
    * Inserts the note and its lines unless the order already has a note for this warehouse and
    * batch. A concurrent insert of the same (order, warehouse, batch) waits for the other
    * transaction and then inserts nothing. Returns whether this call inserted the note.
+   * One statement: the lines are inserted only when the note was.
    */
   async insertIfAbsent(manager: EntityManager, note: NewOutboundNote, lines: Array<{ sku: string; quantity: number }>): Promise<boolean> {
     const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO outbound_note (id, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, recipient_phone, recipient_company, ship_to, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (order_id, warehouse, batch) DO NOTHING
-       RETURNING id`,
+      `WITH note AS (
+         INSERT INTO outbound_note (id, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, recipient_phone, recipient_company, ship_to, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (order_id, warehouse, batch) DO NOTHING
+         RETURNING id
+       ), lines AS (
+         INSERT INTO outbound_note_line (note_id, line_no, sku, quantity)
+         SELECT note.id, line.line_no, line.sku, line.quantity
+           FROM note, unnest($13::text[], $14::int[]) WITH ORDINALITY AS line(sku, quantity, line_no)
+       )
+       SELECT id FROM note`,
       [
         note.id,
         note.orderId,
@@ -74,29 +162,34 @@ export class OutboundNotesRepository {
         note.recipientCompany,
         JSON.stringify(note.shipTo),
         note.createdAt,
+        lines.map((line) => line.sku),
+        lines.map((line) => line.quantity),
       ],
     );
-    if (inserted.length === 0) return false;
-    await manager.insert(
-      OutboundNoteLine,
-      lines.map((line, index) => ({ noteId: note.id, lineNo: index + 1, sku: line.sku, quantity: line.quantity })),
-    );
-    return true;
+    return inserted.length === 1;
   }
 
-  findById(manager: EntityManager, id: string): Promise<OutboundNote | null> {
-    return manager.findOneBy(OutboundNote, { id });
+  async findById(manager: EntityManager, id: string): Promise<OutboundNote | null> {
+    const rows = await manager.query<NoteRow[]>(`SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE id = $1`, [id]);
+    return rows.length === 0 ? null : toNote(rows[0]);
   }
 
   /** The order's notes of `batch` for these warehouses. */
-  findOfBatch(manager: EntityManager, orderId: string, batch: number, warehouses: string[]): Promise<OutboundNote[]> {
-    return manager.find(OutboundNote, { where: { orderId, batch, warehouse: In(warehouses) }, order: { seq: 'ASC' } });
+  async findOfBatch(manager: EntityManager, orderId: string, batch: number, warehouses: string[]): Promise<OutboundNote[]> {
+    const rows = await manager.query<NoteRow[]>(
+      `SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE order_id = $1 AND batch = $2 AND warehouse = ANY($3::text[]) ORDER BY seq`,
+      [orderId, batch, warehouses],
+    );
+    return rows.map(toNote);
   }
 
   /** The order's notes (only those with these ids when `noteIds` is given), in creation order. */
-  findOfOrder(manager: EntityManager, orderId: string, noteIds?: string[]): Promise<OutboundNote[]> {
-    const where = noteIds === undefined ? { orderId } : { orderId, id: In(noteIds) };
-    return manager.find(OutboundNote, { where, order: { seq: 'ASC' } });
+  async findOfOrder(manager: EntityManager, orderId: string, noteIds?: string[]): Promise<OutboundNote[]> {
+    const rows = await manager.query<NoteRow[]>(
+      `SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE order_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY seq`,
+      [orderId, noteIds ?? null],
+    );
+    return rows.map(toNote);
   }
 
   /** Up to `limit` notes matching `filter`, in creation order, after the note with `afterSeq`. */
@@ -114,8 +207,11 @@ export class OutboundNotesRepository {
   async linesOf(manager: EntityManager, noteIds: string[]): Promise<Map<string, OutboundNoteLine[]>> {
     const byNote = new Map<string, OutboundNoteLine[]>(noteIds.map((id) => [id, []]));
     if (noteIds.length === 0) return byNote;
-    const lines = await manager.find(OutboundNoteLine, { where: { noteId: In(noteIds) }, order: { noteId: 'ASC', lineNo: 'ASC' } });
-    for (const line of lines) byNote.get(line.noteId)?.push(line);
+    const rows = await manager.query<Array<{ note_id: string; line_no: number; sku: string; quantity: number }>>(
+      `SELECT note_id, line_no, sku, quantity FROM outbound_note_line WHERE note_id = ANY($1::uuid[]) ORDER BY note_id, line_no`,
+      [noteIds],
+    );
+    for (const row of rows) byNote.get(row.note_id)?.push(toLine(row.note_id, row));
     return byNote;
   }
 
@@ -156,16 +252,27 @@ export class OutboundNotesRepository {
    * Moves the note along `transition` and stamps the step's time, only if its status is one the
    * step starts from. The conditional UPDATE is the concurrency control: of two transactions
    * racing the same step, the second waits for the first's row lock, re-reads the status and
-   * updates nothing. Returns whether the note moved.
+   * updates nothing. Returns the note as it now is, with its lines (one round trip), when it
+   * moved; null when it did not (the caller reads it again in a statement of its own, to see the
+   * winner's committed status).
    */
-  async transition(manager: EntityManager, id: string, transition: OutboundNoteTransition, at: Date): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(OutboundNote)
-      .set({ status: transition.to, [transition.stamp]: at })
-      .where('id = :id', { id })
-      .andWhere('status IN (:...from)', { from: transition.from })
-      .execute();
-    return result.affected === 1;
+  async transition(
+    manager: EntityManager,
+    id: string,
+    transition: OutboundNoteTransition,
+    at: Date,
+  ): Promise<{ note: OutboundNote; lines: OutboundNoteLine[] } | null> {
+    // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count].
+    const [rows]: [Array<NoteRow & { lines: Array<{ line_no: number; sku: string; quantity: number }> }>, number] = await manager.query(
+      `UPDATE outbound_note SET status = $2, ${STAMP_COLUMNS[transition.stamp]} = $3
+        WHERE id = $1 AND status = ANY($4::text[])
+        RETURNING ${NOTE_COLUMNS},
+          (SELECT coalesce(json_agg(json_build_object('line_no', l.line_no, 'sku', l.sku, 'quantity', l.quantity) ORDER BY l.line_no), '[]'::json)
+             FROM outbound_note_line l WHERE l.note_id = outbound_note.id) AS lines`,
+      [id, transition.to, at, [...transition.from]],
+    );
+    if (rows.length !== 1) return null;
+    const note = toNote(rows[0]);
+    return { note, lines: rows[0].lines.map((line) => toLine(note.id, line)) };
   }
 }

@@ -267,18 +267,18 @@ export class OutboundNotesService {
   private async take(manager: EntityManager, id: string, step: OutboundNoteStep, at: Date): Promise<OutboundNoteDetails> {
     const transition = OUTBOUND_NOTE_TRANSITIONS[step];
     const moved = await this.notes.transition(manager, id, transition, at);
-    // Read after the update: on a lost race this sees the winner's committed status.
-    const note = await this.notes.findById(manager, id);
-    if (!note) throw noteNotFound(id);
     if (!moved) {
+      // Read after the update: on a lost race this sees the winner's committed status.
+      const note = await this.notes.findById(manager, id);
+      if (!note) throw noteNotFound(id);
       throw new SkaldError(
         'NOTE_STATUS_CONFLICT',
         `Outbound note ${id} is ${note.status}; ${step} needs it ${transition.from.join(' or ')}.`,
         { retryable: false, details: { noteId: id, currentStatus: note.status, expectedStatus: [...transition.from] } },
       );
     }
-    const [details] = await this.details(manager, [note]);
-    return details;
+    // A note gets its shipment when it ships, after this step: it has none yet.
+    return { note: moved.note, lines: moved.lines, shipment: null };
   }
 
   private async details(manager: EntityManager, notes: OutboundNote[]): Promise<OutboundNoteDetails[]> {
