@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
+import { mulberry32 } from '../lib/random.mjs';
 
 const WARMUP = 5;
 /** Customer ids per platform key of the history (as bench/history computes them). */
@@ -159,13 +160,3 @@ async function addPlatformKey(gatewayUrl, tenantId, cleanup) {
   return { key: `sk_${id}_${secret}` };
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

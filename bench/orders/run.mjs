@@ -77,6 +77,7 @@ import { historyDatabaseName, prepareHistory } from '../history/history.mjs';
 import { runCeiling } from './ceiling.mjs';
 import { printReads, readPhase } from './reads.mjs';
 import { summarizeProfiles } from './profile-summary.mjs';
+import { mulberry32 } from '../lib/random.mjs';
 
 const run = promisify(execFile);
 const RUN_ID = randomBytes(4).toString('hex');
@@ -1405,18 +1406,6 @@ function orderBody(n, catalog, random) {
     currency: 'EUR',
     shippingAddress: { line1: 'Kouter 1', city: 'Ghent', postalCode: '9000', country: 'BE' },
     payment: { method: 'card', status: 'paid', amount },
-  };
-}
-
-/** A small deterministic PRNG: every run with a seed places the same orders. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -303,16 +303,7 @@ export class ReservationRepository {
    */
   async claimExpired(manager: EntityManager, limit: number): Promise<ExpiredReservation[]> {
     const [rows]: [
-      Array<{
-        id: string;
-        order_id: string;
-        attempt: number;
-        tenant_id: string | null;
-        sku: string;
-        warehouse: string;
-        quantity: number;
-        correlation_id: string | null;
-      }>,
+      Array<Pick<ReservationRow, 'id' | 'order_id' | 'attempt' | 'tenant_id' | 'sku' | 'warehouse' | 'quantity'> & { correlation_id: string | null }>,
       number,
     ] = await manager.query(
       `WITH due AS (
