@@ -1297,7 +1297,7 @@ async function printEnvironment() {
 /** The services' defaults (a pool of 20 each) exceed a default PostgreSQL's 100 connections. */
 const SERVICE_DEFAULT_POOL = 20;
 const SERVICE_DEFAULT_PREFETCH = 16;
-/** Connections a service holds besides its pool (the outbox relay's LISTEN, the gateway's key cache). */
+/** Connections a service holds besides its pool, on average (the outbox relay's LISTEN; the gateway's key cache; notifications' dispatcher and subscription cache). */
 const CONNECTIONS_BESIDE_POOL = 2;
 /** Left for this process, the ceiling's later pool is sized on its own, psql and the rest. */
 const RESERVED_CONNECTIONS = 10;

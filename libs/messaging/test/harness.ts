@@ -100,7 +100,9 @@ export class MessagingHarness {
   }
 
   /** A consumer whose handler records one effect row per message (and honours `behaviour`). */
-  consumer(options: Partial<MessageConsumerOptions> & { onHandle?: (payload: ItemRecorded) => unknown } = {}): MessageConsumer {
+  consumer(
+    options: Partial<MessageConsumerOptions> & { onHandle?: (payload: ItemRecorded) => unknown; handles?: (payload: ItemRecorded) => boolean } = {},
+  ): MessageConsumer {
     const consumer = new MessageConsumer({
       service: this.service,
       connection: options.connection ?? this.connection(),
@@ -120,7 +122,7 @@ export class MessagingHarness {
         payload.itemId,
         context.attempt,
       ]);
-    });
+    }, undefined, options.handles as ((payload: object) => boolean) | undefined);
     this.closers.push(() => consumer.stop(5_000));
     return consumer;
   }

@@ -66,6 +66,29 @@ describe('message consumer: inbox, retries and dead letters (real PostgreSQL and
     expect(new Set(effects.map((e) => e.message_id))).toEqual(new Set(messages.map((m) => m.id)));
   });
 
+  it("acks a message its handler's `handles` turns down with no transaction and no inbox record; the others are handled as usual", async () => {
+    const ignored: string[] = [];
+    const committed: string[] = [];
+    const consumer = world.consumer({ handles: (payload) => payload.quantity > 0 });
+    consumer.on('ignored', (e: MessageEnvelope) => ignored.push(e.id));
+    consumer.on('committed', (e: MessageEnvelope) => committed.push(e.id));
+    await started(consumer);
+    const wanted = envelope({ itemId: 'wanted', quantity: 2 });
+    const unwanted = envelope({ itemId: 'unwanted', quantity: 0 });
+
+    publishRaw(unwanted);
+    publishRaw(wanted);
+    publishRaw(unwanted);
+    await waitFor('both copies of the unwanted one acked, the wanted one committed', () => ignored.length === 2 && committed.length === 1);
+
+    expect(ignored).toEqual([unwanted.id, unwanted.id]);
+    expect(committed).toEqual([wanted.id]);
+    expect((await world.effects()).map((e) => e.message_id)).toEqual([wanted.id]);
+    const inbox: Array<{ message_id: string }> = await world.dataSource.query(`SELECT message_id FROM inbox_message`);
+    expect(inbox.map((r) => r.message_id)).toEqual([wanted.id]);
+    await waitFor('queue empty after the acks', async () => (await world.rawChannel.checkQueue(mainQueueName(world.service))).messageCount === 0);
+  });
+
   it('redelivers to a new consumer when one is killed after its commit but before its ack; the effect stays single', async () => {
     const fixture = path.join(__dirname, '../../test/fixtures/consumer-process.mjs');
     const env = {

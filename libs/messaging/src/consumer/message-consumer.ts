@@ -93,6 +93,8 @@ interface RegisteredHandler {
   handle: MessageHandlerFn;
   /** Its name for the inbox record and the saga timeline (`Class.method`), when known. */
   name?: string;
+  /** Which payloads it acts on (OnMessage's `handles`); the others are acked without a transaction. */
+  handles?: (payload: object) => boolean;
 }
 
 class DeadLetter {
@@ -118,6 +120,7 @@ class DeadLetter {
  * attempt and dead-letters nothing.
  *
  * Emits `committed` (envelope) after a handler's transaction commits and before the ack,
+ * `ignored` (envelope) when a message was acked unhandled because its handler's `handles` said no,
  * `dead-lettered` (reason, detail), `paused` (detail), `probe-failed` (error) and `resumed` —
  * hooks for metrics and for tests.
  */
@@ -152,8 +155,12 @@ export class MessageConsumer extends EventEmitter {
     return mainQueueName(this.options.service);
   }
 
-  /** Registers the handler of a routing key (`name`: `Class.method`, recorded in the inbox); the key must name a known contract. */
-  addHandler(routingKey: string, handle: MessageHandlerFn, name?: string): void {
+  /**
+   * Registers the handler of a routing key (`name`: `Class.method`, recorded in the inbox); the key
+   * must name a known contract. A message whose payload `handles` answers false for is acked with
+   * no transaction and no inbox record (OnMessageOptions.handles).
+   */
+  addHandler(routingKey: string, handle: MessageHandlerFn, name?: string, handles?: (payload: object) => boolean): void {
     const definition = this.registry.get(routingKey);
     if (!definition) {
       throw new Error(`No message contract for handler pattern "${routingKey}" (import its contract from @skald/contracts)`);
@@ -161,7 +168,7 @@ export class MessageConsumer extends EventEmitter {
     if (this.handlers.has(routingKey)) {
       throw new Error(`Two handlers for ${routingKey} in ${this.options.service}`);
     }
-    this.handlers.set(routingKey, { definition, handle, name });
+    this.handlers.set(routingKey, { definition, handle, name, handles });
   }
 
   get routingKeys(): string[] {
@@ -299,6 +306,13 @@ export class MessageConsumer extends EventEmitter {
       return;
     }
     const routingKey = handler.definition.routingKey;
+    if (handler.handles && !handler.handles(envelope.payload)) {
+      // Nothing the handler would do: no transaction, no inbox record (an effect-free message needs no deduplication).
+      this.settle(acks, message, 'ack');
+      this.metrics.consumed.labels(this.options.service, routingKey, 'ignored').inc();
+      this.emit('ignored', envelope);
+      return;
+    }
     const parent = extractTraceContext(message.properties.headers);
     try {
       const outcome = await context.with(parent, () =>

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, register, type Registry } from 'prom-client';
 
 /** `returned`: given back to the queue, no attempt used, because the database was unreachable. */
-export type ConsumeOutcome = 'processed' | 'duplicate' | 'retried' | 'dead_lettered' | 'requeued' | 'returned';
+export type ConsumeOutcome = 'processed' | 'duplicate' | 'ignored' | 'retried' | 'dead_lettered' | 'requeued' | 'returned';
 
 function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();

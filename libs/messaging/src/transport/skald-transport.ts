@@ -2,7 +2,7 @@ import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/mi
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { MessageConsumer } from '../consumer/message-consumer.js';
 import type { MessageContext } from '../consumer/message-context.js';
-import { HANDLER_NAME_EXTRA } from './on-message.decorator.js';
+import { HANDLER_NAME_EXTRA, HANDLES_EXTRA } from './on-message.decorator.js';
 
 /** Identifies the transport to NestJS (`@EventPattern(pattern, SKALD_TRANSPORT)` if ever needed). */
 export const SKALD_TRANSPORT = Symbol('SKALD_TRANSPORT');
@@ -23,7 +23,8 @@ export class SkaldTransport extends Server implements CustomTransportStrategy {
     try {
       for (const [pattern, handler] of this.getHandlers()) {
         const name = handler.extras?.[HANDLER_NAME_EXTRA] as string | undefined;
-        this.consumer.addHandler(pattern, (payload: unknown, context: MessageContext) => invoke(handler, payload, context), name);
+        const handles = handler.extras?.[HANDLES_EXTRA] as ((payload: unknown) => boolean) | undefined;
+        this.consumer.addHandler(pattern, (payload: unknown, context: MessageContext) => invoke(handler, payload, context), name, handles);
       }
       this.consumer.start();
       callback();

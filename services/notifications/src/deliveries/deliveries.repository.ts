@@ -3,7 +3,11 @@ import { In, type EntityManager } from 'typeorm';
 import { DeliveryAttempt, type AttemptOutcome } from './delivery-attempt.entity.js';
 import { Delivery, type DeliveryChannel, type DeliveryStatus } from './delivery.entity.js';
 
-/** The channel the dispatcher LISTENs on; a NOTIFY is delivered when (and only if) the planner commits. */
+/**
+ * The channel the dispatcher LISTENs on; a NOTIFY is delivered when (and only if) the planner commits.
+ * Its payload names the channels of the new deliveries, comma-separated (`email,webhook`); an empty
+ * payload (an older version's) wakes every dispatcher.
+ */
 export const DELIVERY_NOTIFY_CHANNEL = 'notifications_delivery';
 
 export interface NewDelivery {
@@ -90,14 +94,16 @@ export class DeliveriesRepository {
       );
       return `($${first}::uuid, $${first + 1}::uuid, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}, $${first + 7}, $${first + 8}::jsonb, $${first + 9}, 'pending', 0)`;
     });
+    // The NOTIFY names the channels of what is new (`email,sms`): a dispatcher that cannot send on
+    // any of them (no SMTP_URL, …) is not woken for a claim that would find nothing.
     const [row] = await manager.query<Array<{ created: number }>>(
       `WITH inserted AS (
          INSERT INTO delivery (id, source_message_id, channel, target, topic, tenant_id, order_id, correlation_id, payload, last_error, status, attempts)
          VALUES ${rows.join(', ')}
          ON CONFLICT DO NOTHING
-         RETURNING 1
-       ), counted AS (SELECT count(*)::int AS created FROM inserted)
-       SELECT created, CASE WHEN created > 0 THEN pg_notify($1, '')::text END AS notified FROM counted`,
+         RETURNING channel
+       ), counted AS (SELECT count(*)::int AS created, string_agg(DISTINCT channel, ',' ORDER BY channel) AS channels FROM inserted)
+       SELECT created, CASE WHEN created > 0 THEN pg_notify($1, channels)::text END AS notified FROM counted`,
       params,
     );
     return row.created;

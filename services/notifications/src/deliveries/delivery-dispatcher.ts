@@ -15,8 +15,9 @@ const RECORD_TRIES = 3;
  * `FOR UPDATE SKIP LOCKED` in a short statement that leases them (`sending` until
  * `next_attempt_at`), sends without holding a transaction, and records the outcome in another
  * short transaction: so any number of replicas can run, and a crashed replica's claims come due
- * again when their lease ends. It wakes on NOTIFY from committing planners, on a safety poll (which
- * also picks up retries whose back-off has passed) and whenever a send finishes and frees a slot.
+ * again when their lease ends. It wakes on NOTIFY from committing planners (only for deliveries on a
+ * channel it can send), on a safety poll (which also picks up retries whose back-off has passed) and
+ * whenever a send finishes and frees a slot.
  * Delivery is at least once: a replica that dies after a send but before recording it leaves a
  * claim that is sent again, with the same delivery id for the receiver to deduplicate.
  */
@@ -60,7 +61,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
       url: this.config.DATABASE_URL,
       channel: DELIVERY_NOTIFY_CHANNEL,
       applicationName: 'notifications-delivery-listener',
-      onWake: () => this.trigger(),
+      onNotification: (channels) => {
+        if (this.canSendAny(channels)) this.trigger();
+      },
+      // Connected (again): what was planned while it did not listen is claimed now.
+      onListening: () => this.trigger(),
       onProblem: (message) => this.logger.warn(`delivery ${message}`),
     });
     await this.listener.start();
@@ -80,6 +85,17 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
     await Promise.allSettled([...this.inFlight]);
     await this.listener?.stop();
     this.listener = undefined;
+  }
+
+  /**
+   * Whether a NOTIFY's new deliveries (their channels, `email,webhook`) include one this replica can
+   * send: deliveries on a channel it lacks (no SMTP_URL, …) wait for a replica that has it, and a
+   * claim for them would find nothing. An empty payload (an older version's) names no channel: it wakes.
+   */
+  private canSendAny(channels: string): boolean {
+    if (channels === '') return true;
+    const available: string[] = this.sender.availableChannels();
+    return channels.split(',').some((channel) => available.includes(channel));
   }
 
   /** Asks for a round of claims; coalesces with one already running. */

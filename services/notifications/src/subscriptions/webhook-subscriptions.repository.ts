@@ -21,17 +21,18 @@ export class WebhookSubscriptionsRepository {
   }
 
   /**
-   * Subscriptions of a tenant listening to any of `events`, oldest first.
-   * Plain SQL on purpose: looked up for every order status event, where TypeORM's query builder and
-   * hydration cost more CPU than the statement itself.
+   * All subscriptions of a tenant, oldest first (the service caches them per tenant, see
+   * WebhookSubscriptionCache, and picks those listening to an event).
+   * Plain SQL on purpose: looked up for order status events on a cache miss, where TypeORM's query
+   * builder and hydration cost more CPU than the statement itself.
    */
-  async findListening(manager: EntityManager, tenantId: string, events: string[]): Promise<WebhookSubscription[]> {
+  async findByTenant(manager: EntityManager, tenantId: string): Promise<WebhookSubscription[]> {
     const rows = await manager.query<SubscriptionRow[]>(
       `SELECT id, tenant_id, url, events, encrypted_secret, secret, previous_encrypted_secret, previous_secret_expires_at, created_at
          FROM webhook_subscription
-        WHERE tenant_id = $1 AND events && $2::text[]
+        WHERE tenant_id = $1
         ORDER BY created_at, id`,
-      [tenantId, events],
+      [tenantId],
     );
     return rows.map(toSubscription);
   }

@@ -12,6 +12,7 @@ import { openSecret, parseSecretKey, sealSecret, SERVICE_CONFIG } from '@skald/s
 import { Webhook } from 'standardwebhooks';
 import type { EntityManager } from 'typeorm';
 import type { NotificationsConfig } from '../config/notifications-config.js';
+import { WebhookSubscriptionCache } from './webhook-subscription-cache.js';
 import type { WebhookSubscription } from './webhook-subscription.entity.js';
 import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository.js';
 
@@ -61,6 +62,7 @@ export class WebhookSubscriptionsService {
 
   constructor(
     private readonly subscriptions: WebhookSubscriptionsRepository,
+    private readonly cache: WebhookSubscriptionCache,
     @Inject(SERVICE_CONFIG) config: NotificationsConfig,
   ) {
     this.key = parseSecretKey(config.WEBHOOK_SECRET_KEY);
@@ -133,7 +135,7 @@ export class WebhookSubscriptionsService {
    * accepted as well, as the contract's documentation of `events` shows it.
    */
   listeningTo(manager: EntityManager, tenantId: string, event: OrderEvent): Promise<WebhookSubscription[]> {
-    return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, orderEventType(event), event]);
+    return this.listening(manager, tenantId, [ALL_EVENTS, orderEventType(event), event]);
   }
 
   /**
@@ -142,11 +144,25 @@ export class WebhookSubscriptionsService {
    * bare form: a bare `approved` or `refund_requested` is an order event.
    */
   listeningToReturn(manager: EntityManager, tenantId: string, event: ReturnEvent): Promise<WebhookSubscription[]> {
-    return this.subscriptions.findListening(manager, tenantId, [ALL_EVENTS, returnEventType(event)]);
+    return this.listening(manager, tenantId, [ALL_EVENTS, returnEventType(event)]);
   }
 
   find(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {
     return this.subscriptions.findById(manager, id);
+  }
+
+  /**
+   * The tenant's subscriptions naming any of `events`, oldest first: from the cache, or read (in the
+   * caller's transaction) and cached when no change was notified during the read.
+   */
+  private async listening(manager: EntityManager, tenantId: string, events: string[]): Promise<WebhookSubscription[]> {
+    let all = this.cache.get(tenantId);
+    if (!all) {
+      const version = this.cache.currentVersion;
+      all = await this.subscriptions.findByTenant(manager, tenantId);
+      this.cache.remember(tenantId, all, version);
+    }
+    return all.filter((subscription) => subscription.events.some((named) => events.includes(named)));
   }
 
   private async insert(

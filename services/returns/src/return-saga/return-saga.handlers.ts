@@ -23,7 +23,7 @@ import {
 } from '@skald/contracts';
 import { OnMessage, type MessageContext } from '@skald/messaging';
 import type { SagaTrigger } from '@skald/saga';
-import { ReturnSaga } from './return-saga.service.js';
+import { concernsReturns, ReturnSaga } from './return-saga.service.js';
 import { ReturnSteps, type ReturnStep } from './return-steps.js';
 
 const trigger = (definition: MessageDefinition, context: MessageContext): SagaTrigger => ({ type: definition.routingKey, id: context.envelope.id });
@@ -81,8 +81,11 @@ export class ReturnSagaHandlers {
     await this.saga.replacementPlaced(context.manager, event, trigger(ReplacementOrderPlacedV1, context));
   }
 
-  /** Every order's status: only a replacement order's delivery or cancellation concerns a return. */
-  @OnMessage(OrderStatusChangedV1)
+  /**
+   * Every order's status: only a replacement order's delivery or cancellation concerns a return.
+   * Any other status is acked without a transaction or inbox record (most of this busy key).
+   */
+  @OnMessage(OrderStatusChangedV1, { handles: concernsReturns })
   async onOrderStatus(@Payload() event: OrderStatusChanged, @Ctx() context: MessageContext): Promise<void> {
     await this.saga.replacementStatus(context.manager, event, this.sender(context), trigger(OrderStatusChangedV1, context));
   }

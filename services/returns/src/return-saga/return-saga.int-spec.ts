@@ -13,7 +13,10 @@ import {
   ReturnReceivedV1,
   ReturnRefundRequestedV1,
   ReturnStatusChangedV1,
+  type MessageEnvelope,
+  type OrderStatus,
 } from '@skald/contracts';
+import { MessageConsumer } from '@skald/messaging';
 import { anIdempotencyKey, asPlatform, asStaff, waitFor } from '@skald/testing';
 import { randomUUID } from 'node:crypto';
 import { ReturnsWorld } from '../../test/returns-world.js';
@@ -180,6 +183,31 @@ describe('return saga: receipt, inspection, booking, refund and exchange (real P
       ((await world.sut.dataSource.query(`SELECT 1 FROM saga_step WHERE saga_id = $1 AND message_id = $2 AND reason LIKE 'ignored%'`, [ret.id, placed.id])) as unknown[]).length > 0 || undefined,
     );
     expect((await world.sut.http().get(`/v1/returns/${ret.id}`).set(asPlatform(tenantId))).body).toMatchObject({ status: 'closed', refundAmount: '14' });
+  });
+
+  it('an order status that concerns no return is acked without a transaction (no inbox record); delivered and cancelled are still handled', async () => {
+    const tenantId = shop();
+    const ignored = new Set<string>();
+    const consumer = world.sut.app.get(MessageConsumer);
+    const onIgnored = (envelope: MessageEnvelope) => ignored.add(envelope.id);
+    consumer.on('ignored', onIgnored);
+    try {
+      const customer = { id: 'C-1', name: 'Ada', email: 'ada@example.com' };
+      const status = (orderId: string, to: OrderStatus) =>
+        world.probe.publish(OrderStatusChangedV1, { orderId, externalId: 'x', status: to, previousStatus: null, reason: null, customer, shipments: [], changedAt: new Date().toISOString() }, { tenantId, correlationId: orderId });
+      const orderId = randomUUID();
+      const passing = (['received', 'reserved', 'released', 'picking', 'packed', 'shipped'] as const).map((to) => status(orderId, to));
+      const concerning = [status(orderId, 'delivered'), status(randomUUID(), 'cancelled')];
+
+      await waitFor('the passing statuses acked unhandled', () => passing.every((m) => ignored.has(m.id)));
+      const inboxed = async (ids: string[]) =>
+        ((await world.sut.dataSource.query(`SELECT message_id FROM inbox_message WHERE message_id = ANY($1)`, [ids])) as Array<{ message_id: string }>).map((r) => r.message_id);
+      await waitFor('delivered and cancelled handled (inbox records)', async () => (await inboxed(concerning.map((m) => m.id))).length === 2);
+      expect(await inboxed(passing.map((m) => m.id))).toEqual([]);
+      expect(concerning.some((m) => ignored.has(m.id))).toBe(false);
+    } finally {
+      consumer.off('ignored', onIgnored);
+    }
   });
 
   it('deadlines: a review past the answer time is overdue (not decided); goods that never arrive cancel the return through the warehouse', async () => {

@@ -32,6 +32,14 @@ import { ReturnSteps, type ReturnStep, type Send } from './return-steps.js';
 
 const request = (type: string): SagaTrigger => ({ type, id: null });
 
+/**
+ * The order statuses a return waits for: its replacement order delivered or cancelled. Every other
+ * status of every order is of no concern to returns (the consumer acks those without a transaction).
+ */
+export function concernsReturns(change: Pick<OrderStatusChanged, 'status'>): boolean {
+  return change.status === 'delivered' || change.status === 'cancelled';
+}
+
 /** Quantities per SKU, summed. */
 function bySku(lines: ReadonlyArray<{ sku: string; quantity: number }>): Map<string, number> {
   const sums = new Map<string, number>();
@@ -258,7 +266,7 @@ export class ReturnSaga {
    * before its placement was handled (the handlers run concurrently): it counts as placed then.
    */
   async replacementStatus(manager: EntityManager, event: OrderStatusChanged, send: (step: ReturnStep) => Send, trigger: SagaTrigger): Promise<void> {
-    if (event.status !== 'delivered' && event.status !== 'cancelled') return;
+    if (!concernsReturns(event)) return;
     const returnId = event.replacementFor?.returnId ?? (await this.returnReplacedBy(manager, event.orderId));
     if (!returnId) return;
     const step = await this.steps.begin(manager, returnId, trigger);
