@@ -306,7 +306,15 @@ export class MessageConsumer extends EventEmitter {
       return;
     }
     const routingKey = handler.definition.routingKey;
-    if (handler.handles && !handler.handles(envelope.payload)) {
+    let wanted: boolean;
+    try {
+      wanted = handler.handles?.(envelope.payload) ?? true;
+    } catch (error) {
+      // A predicate that throws is a handler failure like any other: retried, then dead-lettered.
+      await this.handleFailure(acks, message, routingKey, error, attempt);
+      return;
+    }
+    if (!wanted) {
       // Nothing the handler would do: no transaction, no inbox record (an effect-free message needs no deduplication).
       this.settle(acks, message, 'ack');
       this.metrics.consumed.labels(this.options.service, routingKey, 'ignored').inc();
