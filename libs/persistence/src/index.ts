@@ -7,3 +7,4 @@ export * from './migrations/run-migrations.js';
 export * from './migrations/migration-cli.js';
 export * from './testing/scratch-database.js';
 export * from './notifications/notification-listener.js';
+export * from './notifications/listened-cache.js';

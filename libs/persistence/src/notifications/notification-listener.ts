@@ -29,7 +29,7 @@ const MAX_RECONNECT_DELAY_MS = 10_000;
  * A dedicated connection LISTENing on one channel, reconnecting after any loss. Wakes its owner
  * (the outbox relay, the notification dispatcher) as soon as a writer commits, so their latency is
  * not a polling interval; they keep a slow poll as a safety net. An owner that caches what the
- * notifications invalidate (the gateway's API keys) reads their payloads and is told when the
+ * notifications invalidate (a ListenedCache) reads their payloads and is told when the
  * connection is lost and when it listens again.
  */
 export class NotificationListener {

@@ -72,7 +72,7 @@ export class ApiKeyService {
     const version = this.cache?.currentVersion;
     const key = await this.keys.findForAuthentication(manager, id);
     if (!key) return undefined;
-    if (version !== undefined) this.cache?.remember(key, version);
+    if (version !== undefined) this.cache?.remember(key.id, key, version);
     return key;
   }
 
