@@ -1,8 +1,6 @@
 import type { MessageEnvelope } from '@skald/contracts';
-import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { TransactionOutbox } from '../outbox/transaction-outbox.js';
-import type { PostgresRunnerInternals } from '../typeorm-internals.js';
+import { connectionOf, sendWithCommit, startTransactionWith } from '../transaction/one-round-trip.js';
 
 /** What the inbox record keeps of how a message was handled, for the saga timeline. */
 export interface HandlingFacts {
@@ -21,12 +19,9 @@ export interface HandlingFacts {
 export class Inbox {
   /**
    * Runs `work` in a new transaction that begins with the message's inbox record, committing
-   * both together. The transaction start and the record travel in one round trip (one simple
-   * query, `START TRANSACTION; INSERT …`): on the consumer's hot path a round trip is a socket
-   * write and a wake-up of the database backend per message. The query runner is then marked in
-   * a transaction as TypeORM's own `startTransaction` would, so the handler's manager, nested
-   * transactions and the commit (with its AfterTransactionCommit event, which the outbox relay
-   * listens to) behave as usual. Only the Before/AfterTransactionStart events are not sent.
+   * both together. The transaction start and the record travel in one round trip
+   * (`startTransactionWith`): on the consumer's hot path a round trip is a socket write and a
+   * wake-up of the database backend per message.
    * A concurrent duplicate blocks on the record's primary key until the first transaction ends.
    * The record keeps `facts` (handler, attempt, trace id) and, set by a statement that travels
    * with the COMMIT, how long the transaction took (the handler's duration).
@@ -40,29 +35,27 @@ export class Inbox {
     facts: HandlingFacts = {},
   ): Promise<{ fresh: true; value: T } | { fresh: false }> {
     const runner: QueryRunner = dataSource.createQueryRunner();
-    const client = (await runner.connect()) as pg.ClientBase;
+    const client = await connectionOf(runner);
     const literal = (value: string | undefined) => (value === undefined ? 'NULL' : client.escapeLiteral(value));
     const attempt = Number.isInteger(facts.attempt) ? String(facts.attempt) : 'NULL';
     try {
-      const [, inserted] = (await client.query(
-        `START TRANSACTION; INSERT INTO inbox_message (message_id, routing_key, correlation_id, handler, attempts, trace_id) VALUES (${[
+      const inserted = await startTransactionWith(
+        runner,
+        `INSERT INTO inbox_message (message_id, routing_key, correlation_id, handler, attempts, trace_id) VALUES (${[
           envelope.id,
           routingKey,
           envelope.correlationId,
         ]
           .map(literal)
           .join(', ')}, ${literal(facts.handler)}, ${attempt}, ${literal(facts.traceId)}) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      )) as unknown as [pg.QueryResult, pg.QueryResult];
-      const state = runner as unknown as PostgresRunnerInternals;
-      state.isTransactionActive = true;
-      state.transactionDepth = 1;
+      );
       if (inserted.rowCount !== 1) {
         await runner.rollbackTransaction();
         return { fresh: false };
       }
       const value = await work(runner.manager);
       // now() is the transaction's start: the duration is measured by the database at the commit.
-      TransactionOutbox.beforeCommit(
+      sendWithCommit(
         runner,
         `UPDATE inbox_message SET duration_ms = (extract(epoch FROM clock_timestamp() - now()) * 1000)::integer WHERE message_id = ${literal(envelope.id)}`,
       );
@@ -70,7 +63,6 @@ export class Inbox {
       return { fresh: true, value };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      else await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       await runner.release();

@@ -14,26 +14,26 @@ export interface RecordedRequest {
 @Injectable()
 export class IdempotentRequestRepository {
   /**
-   * Inserts the key in the caller's transaction. A concurrent transaction that inserted the same
-   * key first makes this wait on the primary key until it ends: when it committed, nothing is
-   * inserted; when it rolled back, this insert goes ahead.
-   * @returns false when the key was recorded already.
+   * The statement that starts a keyed route's transaction: inserts the key. Text with literals
+   * (`literal`: the driver's escaping) rather than a parameterised query, because it travels in one round trip
+   * with START TRANSACTION (`startTransactionWith`; a round trip fewer per state-changing
+   * request). A concurrent transaction that inserted the same key first makes this wait on the
+   * primary key until it ends: when it committed, nothing is inserted; when it rolled back, this
+   * insert goes ahead. Its result has one row (the key) when the key was new, none when it was
+   * recorded already.
    */
-  async insert(manager: EntityManager, key: string, route: string, requestHash: string): Promise<boolean> {
-    const rows = (await manager.query(
-      `INSERT INTO idempotent_request (key, route, request_hash) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING key`,
-      [key, route, requestHash],
-    )) as unknown[];
-    return rows.length === 1;
+  insertStatement(literal: (value: string) => string, key: string, route: string, requestHash: string): string {
+    const values = [key, route, requestHash].map(literal).join(', ');
+    return `INSERT INTO idempotent_request (key, route, request_hash) VALUES (${values}) ON CONFLICT (key) DO NOTHING RETURNING key`;
   }
 
-  /** Stores the outcome of a key this transaction inserted. */
-  async complete(manager: EntityManager, key: string, statusCode: number, response: unknown): Promise<void> {
-    await manager.query(`UPDATE idempotent_request SET status_code = $2, response = $3::jsonb WHERE key = $1`, [
-      key,
-      statusCode,
-      JSON.stringify(response ?? null),
-    ]);
+  /**
+   * The statement that stores the outcome of a key the transaction inserted, sent with its
+   * COMMIT (`sendWithCommit`: no round trip of its own). Literals as above.
+   */
+  completeStatement(literal: (value: string) => string, key: string, statusCode: number, response: unknown): string {
+    if (!Number.isInteger(statusCode)) throw new Error(`not an HTTP status code: ${statusCode}`);
+    return `UPDATE idempotent_request SET status_code = ${statusCode}, response = ${literal(JSON.stringify(response ?? null))}::jsonb WHERE key = ${literal(key)}`;
   }
 
   async find(manager: EntityManager, key: string): Promise<RecordedRequest | undefined> {

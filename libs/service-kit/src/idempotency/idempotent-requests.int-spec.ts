@@ -100,6 +100,34 @@ describe('IdempotentRequests (real PostgreSQL)', () => {
     expect(await effectsOf(label)).toBe(1);
   });
 
+  it('records the key and the outcome in the effect\'s transaction: when the outcome cannot be stored, nothing commits', async () => {
+    const [stored, lost] = [randomUUID(), randomUUID()];
+    await requests.transaction(aCall(stored), async (manager) => {
+      await manager.query(`INSERT INTO effect (label) VALUES ($1)`, [stored]);
+      return { note: "it's \\ quoted" };
+    });
+    expect(await dataSource.query(`SELECT route, request_hash, status_code, response FROM idempotent_request WHERE key = $1`, [stored])).toEqual([
+      { route: 'POST /v1/things', request_hash: 'same', status_code: 201, response: { note: "it's \\ quoted" } },
+    ]);
+
+    // The outcome's update goes out with the COMMIT: when it fails, the commit does not happen.
+    await dataSource.query(`ALTER TABLE idempotent_request ADD CONSTRAINT no_created CHECK (status_code <> 201) NOT VALID`);
+    try {
+      await expect(
+        requests.transaction(aCall(lost), async (manager) => {
+          await manager.query(`INSERT INTO effect (label) VALUES ($1)`, [lost]);
+          return { ok: true };
+        }),
+      ).rejects.toThrow(/no_created/);
+    } finally {
+      await dataSource.query(`ALTER TABLE idempotent_request DROP CONSTRAINT no_created`);
+    }
+    expect(await effectsOf(lost)).toBe(0);
+    expect(await dataSource.query(`SELECT key FROM idempotent_request WHERE key = $1`, [lost])).toEqual([]);
+    // The connection went back to the pool in a usable state: the retry runs and records.
+    await expect(requests.transaction(aCall(lost), async () => ({ ok: true }))).resolves.toEqual({ ok: true });
+  });
+
   it('refuses the key for another body, and runs every call without a key', async () => {
     const key = randomUUID();
     await requests.transaction(aCall(key, 'one body'), async () => ({ ok: true }));

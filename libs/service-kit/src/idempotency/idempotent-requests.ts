@@ -1,5 +1,6 @@
 import { Global, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
+import { connectionOf, sendWithCommit, startTransactionWith } from '@skald/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IdempotentCall } from './idempotent-call.js';
 import { IdempotentRequestRepository, type RecordedRequest } from './idempotent-request.repository.js';
@@ -38,12 +39,7 @@ export class IdempotentRequests {
     if (key === undefined) return this.dataSource.transaction(work);
     // The record can vanish between a conflicting insert and its read (pruned): then run again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const outcome = await this.dataSource.transaction(async (manager): Promise<{ fresh: T } | { recorded?: RecordedRequest }> => {
-        if (!(await this.requests.insert(manager, key, call.route, call.requestHash))) return { recorded: await this.requests.find(manager, key) };
-        const response = await work(manager);
-        await this.requests.complete(manager, key, call.statusCode, response);
-        return { fresh: response };
-      });
+      const outcome = await this.keyedTransaction(key, call, work);
       if ('fresh' in outcome) return outcome.fresh;
       const { recorded } = outcome;
       if (!recorded) continue;
@@ -58,6 +54,35 @@ export class IdempotentRequests {
       return recorded.response as T;
     }
     throw new Error(`idempotency key ${key} kept vanishing`);
+  }
+
+  /**
+   * One attempt of a keyed route: its transaction starts with the key's insert, in one round trip,
+   * and the outcome's update goes out with the COMMIT (two round trips fewer than a transaction
+   * of its own statements, on every state-changing request). As `DataSource.transaction` does, a
+   * failure rolls back and the runner is released in every case.
+   */
+  private async keyedTransaction<T>(key: string, call: IdempotentCall, work: (manager: EntityManager) => Promise<T>): Promise<{ fresh: T } | { recorded?: RecordedRequest }> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = await connectionOf(runner);
+      const literal = (value: string) => client.escapeLiteral(value);
+      const inserted = await startTransactionWith(runner, this.requests.insertStatement(literal, key, call.route, call.requestHash));
+      if (inserted.rowCount !== 1) {
+        const recorded = await this.requests.find(runner.manager, key);
+        await runner.rollbackTransaction();
+        return { recorded };
+      }
+      const response = await work(runner.manager);
+      sendWithCommit(runner, this.requests.completeStatement(literal, key, call.statusCode, response));
+      await runner.commitTransaction();
+      return { fresh: response };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Deletes records older than the retention, in batches. @returns how many. */

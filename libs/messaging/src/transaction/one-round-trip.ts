@@ -1,0 +1,44 @@
+import type pg from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { TransactionOutbox } from '../outbox/transaction-outbox.js';
+import type { PostgresRunnerInternals } from '../typeorm-internals.js';
+
+/**
+ * Starts a transaction on `runner` with `statement` as its first statement, in one round trip
+ * (one simple query, `START TRANSACTION; <statement>`): on a hot path a round trip is a socket
+ * write and a wake-up of the database backend. The statement is sent as text, so its values must
+ * be literals escaped by the driver (`client.escapeLiteral`, the client passed to `statement`).
+ * The runner is then marked in a transaction as TypeORM's own `startTransaction` would, so its
+ * manager, nested transactions and the commit (with its AfterTransactionCommit event) behave as
+ * usual; only the Before/AfterTransactionStart events are not sent. If the statement fails, the
+ * transaction is rolled back here and the error thrown.
+ * @returns the statement's result.
+ */
+export async function startTransactionWith(runner: QueryRunner, statement: string): Promise<pg.QueryResult> {
+  const client = await connectionOf(runner);
+  let results: [pg.QueryResult, pg.QueryResult];
+  try {
+    results = (await client.query(`START TRANSACTION; ${statement}`)) as unknown as [pg.QueryResult, pg.QueryResult];
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  const state = runner as unknown as PostgresRunnerInternals;
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  return results[1];
+}
+
+/**
+ * Sends `statement` with the top-level COMMIT of the transaction under way on `runner`, in the
+ * same round trip (after any outbox rows; see TransactionOutbox). If it fails, the commit does
+ * not happen; a rollback forgets it. Values as literals escaped by the driver, as above.
+ */
+export function sendWithCommit(runner: QueryRunner, statement: string): void {
+  TransactionOutbox.beforeCommit(runner, statement);
+}
+
+/** The runner's pg connection (connecting it if need be), whose `escapeLiteral` makes the literals of the statements above. */
+export async function connectionOf(runner: QueryRunner): Promise<pg.ClientBase> {
+  return (await runner.connect()) as pg.ClientBase;
+}
