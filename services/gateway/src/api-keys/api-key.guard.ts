@@ -20,6 +20,8 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+const TOO_MANY_FAILURES = 'Too many failed authentications from this address.';
+
 function rateLimited(res: Response, decision: RateLimitDecision, message: string): SkaldError {
   setRateLimitHeaders(res, decision);
   return new SkaldError('RATE_LIMITED', `${message} Retry after ${decision.resetSeconds} s.`, { retryable: true });
@@ -46,15 +48,13 @@ export class ApiKeyGuard implements CanActivate {
     const res = context.switchToHttp().getResponse<Response>();
     const address = sourceAddress(req);
     const presented = bearerToken(req.headers.authorization);
-    // The block check and the key lookup are independent reads: one round trip's wait, not two.
-    const [blocked, authenticated] = await Promise.all([
-      this.rateLimits.addressBlock(address),
-      presented ? this.keys.authenticate(this.dataSource.manager, presented) : undefined,
-    ]);
-    if (blocked) throw rateLimited(res, blocked, 'Too many failed authentications from this address.');
+    // A cached key is authenticated from memory; the block check then comes with the key's count.
+    const authenticated = presented ? await this.keys.authenticate(this.dataSource.manager, presented) : undefined;
     if (!authenticated) {
+      const blocked = await this.rateLimits.addressBlock(address);
+      if (blocked) throw rateLimited(res, blocked, TOO_MANY_FAILURES);
       const nowBlocked = await this.rateLimits.recordAuthFailure(address);
-      if (nowBlocked) throw rateLimited(res, nowBlocked, 'Too many failed authentications from this address.');
+      if (nowBlocked) throw rateLimited(res, nowBlocked, TOO_MANY_FAILURES);
       res.setHeader('WWW-Authenticate', 'Bearer realm="skald"');
       throw new SkaldError(
         'UNAUTHENTICATED',
@@ -64,7 +64,9 @@ export class ApiKeyGuard implements CanActivate {
     }
     const { caller } = authenticated;
     const limit = this.rateLimits.limitFor(authenticated.rateLimitPerSecond);
-    const decision = await this.rateLimits.consumeKey(caller.principalId, limit);
+    const admission = await this.rateLimits.admitKey(caller.principalId, limit, address);
+    if ('addressBlocked' in admission) throw rateLimited(res, admission.addressBlocked, TOO_MANY_FAILURES);
+    const decision = admission.key;
     if (decision) {
       if (!decision.allowed) throw rateLimited(res, decision, 'This API key has sent too many requests.');
       setRateLimitHeaders(res, decision);

@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@skald/service-kit';
-import { BurstyRateLimiter, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterPostgres, RateLimiterRes, type IRateLimiterMongoFunctionOptions } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/gateway-config.js';
-
-/** The table the migration `RateLimits` creates; every limiter keeps its counters there, told apart by key prefix. */
-const TABLE = 'rate_limit';
+import { AddressBlocked, AddressCheck, KeyCounter, RATE_LIMIT_TABLE, type KeyCountOptions } from './key-counter.js';
 
 /**
  * The window of the burst allowance (ADR 13): the `burst − rate` requests above the per-second
@@ -33,6 +31,9 @@ export interface RateLimitDecision {
 
 /** A store failure: undefined, the request goes through (fail open, ADR 13). */
 export type MaybeDecision = RateLimitDecision | undefined;
+
+/** What counting an authenticated key's request decided: its address is blocked, or the key's own decision. */
+export type KeyAdmission = { addressBlocked: RateLimitDecision } | { key: MaybeDecision };
 
 /** Bounds the memory an attack from many addresses can take; beyond it, blocks are read from the database. */
 const MAX_REMEMBERED_BLOCKS = 10_000;
@@ -64,7 +65,7 @@ export class RateLimitService {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.defaultLimit = { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST };
-    this.authFailures = this.postgresLimiter({
+    this.authFailures = this.postgresLimiter(RateLimiterPostgres, {
       keyPrefix: 'auth',
       points: config.AUTH_FAILURE_LIMIT,
       duration: config.AUTH_FAILURE_BLOCK_SECONDS,
@@ -79,25 +80,39 @@ export class RateLimitService {
     return platformRatePerSecond === null ? this.defaultLimit : { perSecond: platformRatePerSecond, burst: 2 * platformRatePerSecond };
   }
 
-  /** Counts one request of an API key against its limit. */
-  async consumeKey(keyId: string, limit: RateLimit): Promise<MaybeDecision> {
+  /**
+   * Counts one request of an authenticated key against its limit, unless its source address is
+   * blocked: a blocked address is refused even with a good key, and then nothing is counted
+   * against the key (ADR 13). The address's counter is read by the key's counting statement
+   * (KeyCounter), not by a statement of its own; only when no such statement ran (the key was
+   * refused from memory) or it failed is the address read on its own, as every request did before.
+   */
+  async admitKey(keyId: string, limit: RateLimit, address: string): Promise<KeyAdmission> {
+    const remembered = this.rememberedBlock(address);
+    if (remembered) return { addressBlocked: remembered };
+    const check = new AddressCheck(this.authFailures.getKey(this.addressKey(address)), this.config.AUTH_FAILURE_LIMIT);
+    const options: KeyCountOptions = { addressCheck: check };
+    let key: MaybeDecision;
     try {
-      const res = await this.keyLimiter(limit).consume(`key:${keyId}`);
-      return this.decision(true, limit.perSecond, res);
+      // The library's typings name only MongoDB's options; its store limiters pass any options object on to `_upsert`.
+      const res = await this.keyLimiter(limit).consume(`key:${keyId}`, 1, options as unknown as IRateLimiterMongoFunctionOptions);
+      key = this.decision(true, limit.perSecond, res);
     } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) return this.decision(false, limit.perSecond, outcome);
-      this.storeFailed('API key', outcome);
-      return undefined;
+      if (outcome instanceof AddressBlocked) return { addressBlocked: this.rememberBlock(address, outcome.msBeforeNext) };
+      if (outcome instanceof RateLimiterRes) key = this.decision(false, limit.perSecond, outcome);
+      else this.storeFailed('API key', outcome);
     }
+    if (check.found === undefined) {
+      const blocked = await this.addressBlock(address);
+      if (blocked) return { addressBlocked: blocked };
+    }
+    return { key };
   }
 
   /** Whether an address has failed authentication too often: a refusal while it is blocked, else undefined. */
   async addressBlock(address: string): Promise<MaybeDecision> {
-    const until = this.blockedAddresses.get(address);
-    if (until !== undefined) {
-      if (until > Date.now()) return this.refusedAddress(until - Date.now());
-      this.blockedAddresses.delete(address);
-    }
+    const remembered = this.rememberedBlock(address);
+    if (remembered) return remembered;
     try {
       const res = await this.authFailures.get(this.addressKey(address));
       if (!res || res.consumedPoints <= this.config.AUTH_FAILURE_LIMIT) return undefined;
@@ -118,6 +133,15 @@ export class RateLimitService {
       this.storeFailed('source address', outcome);
       return undefined;
     }
+  }
+
+  /** The refusal of an address this replica knows is blocked (no query), else undefined. */
+  private rememberedBlock(address: string): RateLimitDecision | undefined {
+    const until = this.blockedAddresses.get(address);
+    if (until === undefined) return undefined;
+    if (until > Date.now()) return this.refusedAddress(until - Date.now());
+    this.blockedAddresses.delete(address);
+    return undefined;
   }
 
   /** A blocked address is then refused from memory until its block ends, without asking the database again. */
@@ -164,14 +188,14 @@ export class RateLimitService {
     if (!limiter) {
       const extra = limit.burst - limit.perSecond;
       limiter = new BurstyRateLimiter(
-        this.postgresLimiter({
+        this.postgresLimiter(KeyCounter, {
           keyPrefix: 'rate',
           points: limit.perSecond,
           duration: 1,
           // Once over, the rest of the second is refused from memory (no query per refused request).
           inMemoryBlockOnConsumed: limit.perSecond + 1,
         }),
-        this.postgresLimiter({
+        this.postgresLimiter(KeyCounter, {
           keyPrefix: 'burst',
           // No burst above the rate: a limiter that never grants (0 points) keeps the code path alike.
           points: extra,
@@ -184,7 +208,7 @@ export class RateLimitService {
     return limiter;
   }
 
-  private postgresLimiter(options: {
+  private postgresLimiter(Limiter: typeof RateLimiterPostgres, options: {
     keyPrefix: string;
     points: number;
     duration: number;
@@ -192,13 +216,13 @@ export class RateLimitService {
     inMemoryBlockOnConsumed?: number;
     clearExpiredByTimeout?: boolean;
   }): RateLimiterPostgres {
-    return new RateLimiterPostgres({
+    return new Limiter({
       ...options,
       clearExpiredByTimeout: options.clearExpiredByTimeout ?? false,
       // The gateway's TypeORM pool: no second pool of connections; one short statement per request.
       storeClient: this.dataSource,
       storeType: 'typeorm',
-      tableName: TABLE,
+      tableName: RATE_LIMIT_TABLE,
       tableCreated: true,
     });
   }

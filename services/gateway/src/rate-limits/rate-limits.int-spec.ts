@@ -212,6 +212,70 @@ describe('failed authentications per source address (gateway with fake upstreams
   });
 });
 
+describe('failed authentications counted on one replica, a good key on another (two gateways on one database)', () => {
+  let first: GatewayUnderTest;
+  let second: GatewayUnderTest;
+  const wrongKey = bearer(`sk_${'0'.repeat(24)}_${'A'.repeat(43)}`);
+
+  beforeAll(async () => {
+    // The key's limit (1 a second, no burst) differs from the failure limit (3), so the headers say which refused.
+    // The tests' requests come from 127.0.0.1, the proxy; X-Forwarded-For gives each test an address of its own.
+    const env = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1', AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_BLOCK_SECONDS: '60', TRUST_PROXY: 'loopback' };
+    first = await startGateway(env);
+    second = await startGateway({ ...env, DATABASE_URL: first.sut.databaseUrl });
+    echoOrder(first);
+    echoOrder(second);
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  const from = (gw: GatewayUnderTest, address: string, path = `/v1/orders/${randomUUID()}`) => gw.sut.http().get(path).set('X-Forwarded-For', address);
+  const keyCounter = async (keyId: string) =>
+    first.sut.dataSource.query(`SELECT points, expire FROM rate_limit WHERE key = $1`, [`rate:key:${keyId}`]) as Promise<unknown[]>;
+
+  function expectBlockedAddress(res: Response): void {
+    expect(res.status).toBe(429);
+    expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(res.body.detail).toMatch(/^Too many failed authentications from this address\./);
+    expect(res.headers['ratelimit-limit']).toBe('3');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(50);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+  }
+
+  it('refuses a good key on the replica that did not see the failures, and counts nothing against the key', async () => {
+    const { key, keyId } = await aPlatform(first.sut.dataSource);
+    const guesser = '203.0.113.21';
+    // The second replica knows the key (cached) and nothing of the failures to come.
+    expect((await from(second, guesser).set(bearer(key))).status).toBe(200);
+    const failures = [];
+    for (let i = 0; i < 4; i++) failures.push((await from(first, guesser).set(wrongKey)).status);
+    expect(failures).toEqual([401, 401, 401, 429]);
+    const counted = await keyCounter(keyId);
+
+    const orderId = randomUUID();
+    const refused = await from(second, guesser, `/v1/orders/${orderId}`).set(bearer(key));
+
+    expectBlockedAddress(refused);
+    expect(second.orders.requestsTo(`/v1/orders/${orderId}`)).toHaveLength(0);
+    expect(await keyCounter(keyId)).toEqual(counted);
+    // Another address goes on with the same key.
+    expect((await from(second, '203.0.113.22').set(bearer(key))).status).not.toBe(401);
+  });
+
+  it('answers a key over its own limit from an address blocked meanwhile as a blocked address', async () => {
+    const { key } = await aPlatform(first.sut.dataSource);
+    const guesser = '203.0.113.23';
+    const spent = await Promise.all([from(second, guesser).set(bearer(key)), from(second, guesser).set(bearer(key))]);
+    expect(spent.map((r) => r.status).sort()).toEqual([200, 429]);
+    for (let i = 0; i < 4; i++) await from(first, guesser).set(wrongKey);
+
+    expectBlockedAddress(await from(second, guesser).set(bearer(key)));
+  });
+});
+
 describe('failed authentications behind a trusted proxy (TRUST_PROXY)', () => {
   let gw: GatewayUnderTest;
 
