@@ -18,14 +18,25 @@ export function decimalPlaces(value: number): number {
   return Math.max(0, (mantissa.split('.')[1]?.length ?? 0) - Number(exponent ?? 0));
 }
 
+/**
+ * What `currencyDecimals` learned of each code: building an Intl.NumberFormat costs far more than
+ * the validation it serves (it ran for every order a platform placed), and the answer never
+ * changes. At most 26³ three-letter codes, so the map stays bounded.
+ */
+const decimalsByCurrency = new Map<string, number | undefined>();
+
 /** Decimals of a currency's minor unit (EUR 2, JPY 0, BHD 3), or undefined for an unknown code. */
 export function currencyDecimals(currency: unknown): number | undefined {
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return undefined;
+  if (decimalsByCurrency.has(currency)) return decimalsByCurrency.get(currency);
+  let decimals: number | undefined;
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+    decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
   } catch {
-    return undefined;
+    decimals = undefined;
   }
+  decimalsByCurrency.set(currency, decimals);
+  return decimals;
 }
 
 /**

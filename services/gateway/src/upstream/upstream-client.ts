@@ -145,7 +145,8 @@ export class UpstreamClient implements OnApplicationShutdown {
       delete passed['content-type'];
       return new Reply(response.statusCode, undefined, passed);
     }
-    if (!isJson(passed['content-type']) || !isValidJson(text)) {
+    // `json` already says whether the body is JSON text of a JSON type (the body parsed once, not twice).
+    if (!json) {
       this.logger.warn(`${request.method} ${upstream.name}${request.path} answered ${response.statusCode} with a body that is not JSON`);
       throw new SkaldError('UPSTREAM_BAD_RESPONSE', `The ${upstream.name} service gave an answer the gateway cannot pass on.`);
     }
