@@ -66,7 +66,7 @@ import { createTestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { freePort, gatewayUpstreams, serviceDir, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, serviceDir, SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
@@ -1291,6 +1291,11 @@ async function printEnvironment() {
     `services    DATABASE_POOL_SIZE=${config.poolSize} MESSAGING_PREFETCH=${config.prefetch}` +
       `${config.poolBudget ? ` (from max_connections: ${config.poolBudget})` : ' (from the environment)'}`,
   );
+  // The memory table holds for the images only with their settings (scripts/lib/suite.mjs, ADR 3).
+  const nodeOptions = process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS;
+  const arenas = process.env.MALLOC_ARENA_MAX ?? SERVICE_MALLOC_ARENA_MAX;
+  const shipped = nodeOptions === SERVICE_NODE_OPTIONS && arenas === SERVICE_MALLOC_ARENA_MAX;
+  console.log(`memory      NODE_OPTIONS="${nodeOptions}" MALLOC_ARENA_MAX=${arenas} ${shipped ? "(the image's)" : "(not the image's: SKALD_SERVICE_NODE_OPTIONS or MALLOC_ARENA_MAX set)"}`);
   console.log(`run id      ${RUN_ID}`);
 }
 

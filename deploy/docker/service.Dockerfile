@@ -86,7 +86,8 @@ RUN for lib in libs/*; do cp -r "/out/$lib/dist" "$lib/"; done \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
-# A small young generation and a bounded old one keep a service's peak RSS near 120 MB (docs/adr/0003).
+# A small young generation, a bounded old one and two malloc arenas (docs/adr/0003, Memory): the same
+# settings as scripts/lib/suite.mjs gives `npm start` and the benchmarks (deploy/docker/test checks).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128" \
     MALLOC_ARENA_MAX=2 \

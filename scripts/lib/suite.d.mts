@@ -38,6 +38,10 @@ export const root: string;
 export const SERVICES: ServiceInfo[];
 /** The arguments of `node` that start a service from its folder: the tracing SDK, then dist/main.js. */
 export const SERVICE_ENTRY: string[];
+/** NODE_OPTIONS of a service process (V8 heap settings), as the Docker image sets them. */
+export const SERVICE_NODE_OPTIONS: string;
+/** MALLOC_ARENA_MAX of a service process, as the Docker image sets it. */
+export const SERVICE_MALLOC_ARENA_MAX: string;
 export function serviceDir(name: string): string;
 /** The gateway's upstream URLs (ORDERS_URL, INVENTORY_URL, WAREHOUSE_URL, RETURNS_URL) from each service's URL. */
 export function gatewayUpstreams(urlOf: (name: string) => string): Record<'ORDERS_URL' | 'INVENTORY_URL' | 'WAREHOUSE_URL' | 'RETURNS_URL', string>;

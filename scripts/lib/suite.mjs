@@ -32,10 +32,16 @@ export function gatewayUpstreams(urlOf) {
 }
 
 /**
- * V8 heap settings of a service process (as in the Docker image): a small young generation and a
- * bounded old one keep peak RSS near 120 MB instead of ~190 MB under load (docs/adr/0003).
+ * V8 heap settings of a service process (as in the Docker image, which deploy/docker/test checks):
+ * a small young generation and a bounded old one (docs/adr/0003, Memory).
  */
 export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=128';
+
+/**
+ * glibc malloc arenas of a service process (MALLOC_ARENA_MAX, as in the Docker image): fewer arenas
+ * keep native memory (sockets, buffers) compact under load (docs/adr/0003, Memory).
+ */
+export const SERVICE_MALLOC_ARENA_MAX = '2';
 
 /**
  * How a service process starts: the OpenTelemetry SDK first (`--import`, before the application's
@@ -92,8 +98,7 @@ export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 
     env: {
       ...process.env,
       NODE_OPTIONS: process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
-      // Fewer glibc malloc arenas: native memory (sockets, buffers) stays compact under load.
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? SERVICE_MALLOC_ARENA_MAX,
       ...env,
       INTERNAL_API_TOKEN: internalToken,
     },

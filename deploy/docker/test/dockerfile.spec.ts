@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SERVICE_ENTRY, SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../../../scripts/lib/suite.mjs';
 import { envVariables, inBuildContext, type Instruction, parseDockerfile, stage, type Stage } from './dockerfile.js';
 
 const root = path.resolve(__dirname, '../../..');
@@ -134,6 +135,15 @@ describe('runtime stage', () => {
     const argv = JSON.parse(m[1]) as string[];
     expect(argv[0]).toBe('node');
     expect(argv.join(' ')).toContain('/health/live');
+  });
+
+  it('runs a service as `npm start`, the end-to-end suite and the benchmarks do: same node arguments, heap and malloc settings', () => {
+    // What the benchmarks measure (peak RSS, CPU per order) holds for the image only if it starts
+    // the service the same way (docs/adr/0003, Memory); scripts/lib/suite.mjs is where they start it.
+    const env = Object.assign({}, ...of(runtime, 'ENV').map(envVariables)) as Record<string, string>;
+    expect(env.NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS);
+    expect(env.MALLOC_ARENA_MAX).toBe(SERVICE_MALLOC_ARENA_MAX);
+    expect(of(runtime, 'CMD').at(-1)!.exec).toEqual(['node', ...SERVICE_ENTRY]);
   });
 
   it('is a production Node process on the port it was built for', () => {

@@ -109,6 +109,18 @@ describe.each(services)('%s', (service) => {
     }
   });
 
+  it.each(['base', 'overlays/prod'])('runs with the image\'s heap and malloc settings, not settings of its own, in %s', (where) => {
+    // NODE_OPTIONS and MALLOC_ARENA_MAX come from the image (deploy/docker/service.Dockerfile),
+    // the same as `npm start` and the benchmarks use (docs/adr/0003, Memory).
+    for (const workload of workloads(`${where}/${service}`)) {
+      for (const container of workload.spec.template.spec.containers) {
+        const names = (container.env ?? []).map((e: { name: string }) => e.name);
+        expect(names).not.toContain('NODE_OPTIONS');
+        expect(names).not.toContain('MALLOC_ARENA_MAX');
+      }
+    }
+  });
+
   it('drains on SIGTERM: preStop sleep, grace period above SHUTDOWN_TIMEOUT_MS, migrations left to the Job', () => {
     const pod = get(of(`base/${service}`), 'Deployment', service).spec.template.spec;
     const [container] = pod.containers;
