@@ -8,3 +8,5 @@ export * from './migrations/migration-cli.js';
 export * from './testing/scratch-database.js';
 export * from './notifications/notification-listener.js';
 export * from './notifications/listened-cache.js';
+export * from './transactions/postgres-runner-internals.js';
+export * from './transactions/commit-writes.js';

@@ -80,7 +80,7 @@ export class Outbox {
     };
     const local = localRelays.get(manager.connection);
     if (local) {
-      TransactionOutbox.of(runner, local.leaseMs).add(record);
+      TransactionOutbox.add(runner, record, local.leaseMs);
     } else {
       // One round trip: the row and the wake-up call for the relays (delivered only on commit).
       await manager.query(

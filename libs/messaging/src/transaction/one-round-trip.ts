@@ -1,7 +1,6 @@
+import type { PostgresRunnerInternals } from '@skald/persistence';
 import type pg from 'pg';
 import type { QueryRunner } from 'typeorm';
-import { TransactionOutbox } from '../outbox/transaction-outbox.js';
-import type { PostgresRunnerInternals } from '../typeorm-internals.js';
 
 /**
  * Starts a transaction on `runner` with `statement` as its first statement, in one round trip
@@ -31,12 +30,11 @@ export async function startTransactionWith(runner: QueryRunner, statement: strin
 
 /**
  * Sends `statement` with the top-level COMMIT of the transaction under way on `runner`, in the
- * same round trip (after any outbox rows; see TransactionOutbox). If it fails, the commit does
- * not happen; a rollback forgets it. Values as literals escaped by the driver, as above.
+ * same round trip, after the rows written with the commit (outbox messages, saga steps: see
+ * CommitWrites in @skald/persistence, the one implementation). If it fails, the commit does not
+ * happen; a rollback forgets it. Values as literals escaped by the driver, as above.
  */
-export function sendWithCommit(runner: QueryRunner, statement: string): void {
-  TransactionOutbox.beforeCommit(runner, statement);
-}
+export { sendWithCommit } from '@skald/persistence';
 
 /** The runner's pg connection (connecting it if need be), whose `escapeLiteral` makes the literals of the statements above. */
 export async function connectionOf(runner: QueryRunner): Promise<pg.ClientBase> {

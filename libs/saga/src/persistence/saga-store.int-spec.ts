@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createScratchDatabase, postgresDataSourceOptions, runMigrations, type ScratchDatabase } from '@skald/persistence';
+import { waitFor } from '@skald/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { defineSaga, IllegalSagaTransition } from '../definition/saga-definition.js';
@@ -27,6 +28,8 @@ describe('saga store and deadline loop (real PostgreSQL)', () => {
   let store: SagaStore<TicketState, TicketData>;
   /** A second saga type in the same table: never due for the ticket scheduler. */
   let other: SagaStore<TicketState, TicketData>;
+  /** A third, without deadlines: its sagas are never due for anyone. */
+  let quiet: SagaStore<TicketState, TicketData>;
 
   beforeAll(async () => {
     database = await createScratchDatabase('saga_store');
@@ -36,6 +39,7 @@ describe('saga store and deadline loop (real PostgreSQL)', () => {
     // Deadlines in the past, so that the loop finds them due at once.
     store = new SagaStore<TicketState, TicketData>(TICKET, (state) => (state === 'open' ? new Date(Date.now() - 1_000) : null));
     other = new SagaStore<TicketState, TicketData>({ ...TICKET, type: 'other' }, (state) => (state === 'open' ? new Date(Date.now() - 1_000) : null));
+    quiet = new SagaStore<TicketState, TicketData>({ ...TICKET, type: 'quiet' }, () => null);
   });
 
   afterAll(async () => {
@@ -67,6 +71,122 @@ describe('saga store and deadline loop (real PostgreSQL)', () => {
     ]);
     // Another type's store does not see it.
     expect(await other.find(dataSource.manager, id)).toBeNull();
+  });
+
+  it("writes a transaction's steps with its commit, in the order logged; none of a rolled-back transaction, savepoint or failed commit", async () => {
+    const id = randomUUID();
+    await dataSource.transaction((manager) => quiet.create(manager, id, {}));
+    const started = await dataSource.transaction(async (manager) => {
+      const saga = (await quiet.lock(manager, id))!;
+      const [{ now }] = (await manager.query(`SELECT now()`)) as Array<{ now: Date }>;
+      await quiet.receive(manager, saga, { type: 'unexpected', id: null });
+      await expect(
+        manager.transaction(async (inner) => {
+          await quiet.log(inner, saga, { kind: 'compensation', reason: 'in a savepoint rolled back' });
+          throw new Error('inner step failed');
+        }),
+      ).rejects.toThrow('inner step failed');
+      await manager.transaction((inner) => quiet.log(inner, saga, { kind: 'command_sent', messageType: "it's \\ quoted", reason: 'in a savepoint kept' }));
+      await quiet.receive(manager, saga, { type: 'answered', id: randomUUID() });
+      await quiet.enter(manager, saga, 'answered', 'the answer came');
+      // Not written while the transaction is under way: they go with the COMMIT.
+      expect(await manager.query(`SELECT count(*)::int AS n FROM saga_step WHERE saga_id = $1`, [id])).toEqual([{ n: 0 }]);
+      return now;
+    });
+    const [{ committed }] = (await dataSource.query(`SELECT clock_timestamp() AS committed`)) as Array<{ committed: Date }>;
+
+    const written = await steps(id);
+    expect(written.map((s) => [s.kind, s.messageType, s.fromState, s.toState, s.reason])).toEqual([
+      ['message_received', 'unexpected', 'open', null, 'ignored in state open'],
+      ['command_sent', "it's \\ quoted", 'open', null, 'in a savepoint kept'],
+      ['message_received', 'answered', 'open', null, null],
+      ['state_changed', null, 'open', 'answered', 'the answer came'],
+    ]);
+    // Each at the time it was logged: within the transaction, later steps never earlier.
+    const times = written.map((s) => s.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBeGreaterThanOrEqual(started.getTime());
+    expect(times.at(-1)).toBeLessThanOrEqual(committed.getTime());
+
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await quiet.log(manager, id, { kind: 'timeout', reason: 'in a transaction rolled back' });
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+    // A step of a saga that does not exist breaks its foreign key at the COMMIT: nothing of that transaction is written.
+    const doomed = randomUUID();
+    await dataSource.transaction((manager) => quiet.create(manager, doomed, {}));
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await quiet.enter(manager, (await quiet.lock(manager, doomed))!, 'answered', 'moved in a failed commit');
+        await quiet.log(manager, randomUUID(), { kind: 'timeout', reason: 'of no saga' });
+      }),
+    ).rejects.toThrow(/foreign key/);
+    expect((await quiet.find(dataSource.manager, doomed))?.state).toBe('open');
+    expect(await steps(doomed)).toEqual([]);
+    expect(await steps(id)).toHaveLength(4);
+
+    // Outside a transaction a step is written at once.
+    await quiet.log(dataSource.manager, doomed, { kind: 'timeout', reason: 'no transaction' });
+    expect((await steps(doomed)).map((s) => s.reason)).toEqual(['no transaction']);
+  });
+
+  it('locks a saga and its subject in one statement, the subject as its columns name it; null when either is missing', async () => {
+    await dataSource.query(`CREATE TABLE IF NOT EXISTS ticket_subject (id uuid PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    const subject = { table: 'ticket_subject', alias: 't', columns: `t.id, t.title, t.created_at AS "createdAt"` };
+    const [id, withoutSaga, withoutSubject] = [randomUUID(), randomUUID(), randomUUID()];
+    await dataSource.transaction(async (manager) => {
+      await manager.query(`INSERT INTO ticket_subject (id, title) VALUES ($1, 'printer on fire'), ($2, 'no saga')`, [id, withoutSaga]);
+      await quiet.create(manager, id, { note: 'with subject' });
+      await quiet.create(manager, withoutSubject, {});
+    });
+
+    const held = dataSource.createQueryRunner();
+    try {
+      await held.startTransaction();
+      const locked = await quiet.lockWithSubject<{ id: string; title: string; createdAt: Date }>(held.manager, id, subject);
+      expect(locked?.subject).toEqual({ id, title: 'printer on fire', createdAt: expect.any(Date) });
+      expect(locked?.saga).toEqual(await quiet.find(dataSource.manager, id));
+      expect(locked?.saga).toMatchObject({ type: 'quiet', state: 'open', version: 1, data: { note: 'with subject' } });
+      // Both rows are locked until the transaction ends.
+      for (const table of ['ticket_subject', 'saga']) {
+        await expect(dataSource.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE NOWAIT`, [id])).rejects.toMatchObject({ code: '55P03' });
+      }
+      await held.commitTransaction();
+    } finally {
+      await held.release();
+    }
+
+    // The subject is locked before the saga, as every step takes them (no deadlock with a step
+    // that holds the subject and waits for the saga): while the saga is held elsewhere, the
+    // statement waits with the subject locked.
+    const sagaHolder = dataSource.createQueryRunner();
+    const waiting = dataSource.createQueryRunner();
+    try {
+      await sagaHolder.startTransaction();
+      await sagaHolder.query(`SELECT 1 FROM saga WHERE id = $1 FOR UPDATE`, [id]);
+      await waiting.startTransaction();
+      const [{ pid }] = (await waiting.query(`SELECT pg_backend_pid() AS pid`)) as Array<{ pid: number }>;
+      const locked = quiet.lockWithSubject(waiting.manager, id, subject);
+      await waitFor('the lock statement waiting for the saga', async () =>
+        ((await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid])) as unknown[]).length > 0,
+      );
+      await expect(dataSource.query(`SELECT 1 FROM ticket_subject WHERE id = $1 FOR UPDATE NOWAIT`, [id])).rejects.toMatchObject({ code: '55P03' });
+      await sagaHolder.commitTransaction();
+      expect((await locked)?.saga.id).toBe(id);
+      await waiting.commitTransaction();
+    } finally {
+      await sagaHolder.release();
+      await waiting.release();
+    }
+
+    await dataSource.transaction(async (manager) => {
+      expect(await quiet.lockWithSubject(manager, withoutSaga, subject)).toBeNull();
+      expect(await quiet.lockWithSubject(manager, withoutSubject, subject)).toBeNull();
+      // Another type's saga is not this store's.
+      expect(await other.lockWithSubject(manager, id, subject)).toBeNull();
+    });
   });
 
   it('refuses a stale write (another writer moved the saga first)', async () => {

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { writeWithCommit, type CommitWriter } from '@skald/persistence';
+import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
@@ -26,22 +28,72 @@ export interface SagaStepRecord {
 export type DeadlineOf<S extends string, D> = (state: S, data: D, now: number) => Date | null;
 
 /** The saga table's columns as SagaEntity's properties (pg gives jsonb parsed and timestamptz as Date). */
-const SAGA_COLUMNS = `id, type, state, version, deadline_at AS "deadlineAt", data, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const SAGA_FIELDS: ReadonlyArray<readonly [keyof SagaEntity, string]> = [
+  ['id', 'id'],
+  ['type', 'type'],
+  ['state', 'state'],
+  ['version', 'version'],
+  ['deadlineAt', 'deadline_at'],
+  ['data', 'data'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+];
 
-type SagaRow = { [K in keyof SagaEntity]: SagaEntity[K] };
+/** The select list of the saga's columns, of the table under `alias` if given, each named `prefix` + its property. */
+function sagaColumns(alias?: string, prefix = ''): string {
+  return SAGA_FIELDS.map(([property, column]) => `${alias ? `${alias}.` : ''}${column} AS "${prefix}${property}"`).join(', ');
+}
 
-function toSaga<S extends string, D extends SagaMechanismData>(row: SagaRow): SagaEntity<S, D> {
+const SAGA_COLUMNS = sagaColumns();
+
+/** Where the saga's columns are in a row that also holds its subject's (lockWithSubject). */
+const SAGA_PREFIX = 'saga.';
+
+function toSaga<S extends string, D extends SagaMechanismData>(row: Record<string, unknown>, prefix = ''): SagaEntity<S, D> {
+  const field = <K extends keyof SagaEntity>(property: K) => row[`${prefix}${property}`] as SagaEntity<S, D>[K];
   return {
-    id: row.id,
-    type: row.type,
-    state: row.state as S,
-    version: row.version,
-    deadlineAt: row.deadlineAt,
-    data: row.data as D,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
+    id: field('id'),
+    type: field('type'),
+    state: field('state'),
+    version: field('version'),
+    deadlineAt: field('deadlineAt'),
+    data: field('data'),
+    createdAt: field('createdAt'),
+    updatedAt: field('updatedAt'),
   };
 }
+
+/** The table of a saga's subject (the order, the return: its id is the saga's), for lockWithSubject. */
+export interface SagaSubject {
+  table: string;
+  /** The alias `columns` qualify the table's columns with. */
+  alias: string;
+  /** The select list of the subject's row, qualified with `alias`, each named as its entity's property (none starting `saga.`). */
+  columns: string;
+}
+
+/** A step's columns but its time, in STEP_COLUMNS' order. */
+const STEP_COLUMNS = 'saga_id, kind, message_type, message_id, from_state, to_state, reason, trace_id';
+type StepValues = [string, SagaStepKind, string | null, string | null, string | null, string | null, string | null, string | null];
+
+/**
+ * A transaction's saga steps, one multi-row INSERT sent with its COMMIT, in the order they were
+ * logged (the identity ids follow the VALUES). Each keeps the time it was logged, not the
+ * commit's: the database clock at the commit less the time since the step was logged, measured
+ * here (the same clock the column's default, clock_timestamp(), read when every step was an
+ * INSERT of its own); a later step never has an earlier time.
+ */
+const SAGA_STEPS: CommitWriter<{ values: StepValues; loggedAt: number }> = {
+  statement(steps, client) {
+    const now = performance.now();
+    const rows = steps.map(({ values, loggedAt }) => {
+      const literals = values.map((value) => (value === null ? 'NULL' : client.escapeLiteral(value)));
+      const ago = Math.max(0, Math.round((now - loggedAt) * 1000));
+      return `(${literals.join(', ')}, clock_timestamp() - ${ago} * interval '1 microsecond')`;
+    });
+    return `INSERT INTO saga_step (${STEP_COLUMNS}, at) VALUES ${rows.join(', ')}`;
+  },
+};
 
 /**
  * The persisted saga of one definition: its row (state, version, deadline, data) and step log, in
@@ -76,19 +128,38 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
 
   /** The saga row, locked for the rest of the transaction. */
   async lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
     return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
+  /**
+   * The saga's subject (the order, the return) and the saga, both locked for the rest of the
+   * transaction, in one statement: a step's first round trip, not two. The subject is locked
+   * first, then the saga (PostgreSQL locks a join's rows in the order of its FROM list), the
+   * order every step takes them in. null when either is missing (nothing locked then).
+   */
+  async lockWithSubject<R>(manager: EntityManager, id: string, subject: SagaSubject): Promise<{ subject: R; saga: SagaEntity<S, D> } | null> {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT ${subject.columns}, ${sagaColumns('s', SAGA_PREFIX)}
+         FROM ${subject.table} ${subject.alias} JOIN saga s ON s.id = ${subject.alias}.id AND s.type = $2
+        WHERE ${subject.alias}.id = $1 FOR UPDATE`,
+      [id, this.definition.type],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const own = Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith(SAGA_PREFIX)));
+    return { subject: own as R, saga: toSaga<S, D>(row, SAGA_PREFIX) };
+  }
+
   async find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2`, [id, this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2`, [id, this.definition.type]);
     return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
   /** Several sagas at once (a page of a list), not locked. */
   async findMany(manager: EntityManager, ids: readonly string[]): Promise<Array<SagaEntity<S, D>>> {
     if (ids.length === 0) return [];
-    const rows: SagaRow[] = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = ANY($1::uuid[]) AND type = $2`, [[...ids], this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = ANY($1::uuid[]) AND type = $2`, [[...ids], this.definition.type]);
     return rows.map((row) => toSaga<S, D>(row));
   }
 
@@ -160,25 +231,33 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     await this.save(manager, saga, this.deadlineOf(saga.state, saga.data, Date.now()));
   }
 
-  /** A step-log entry; `fromState` defaults to the saga's state. */
+  /**
+   * A step-log entry; `fromState` defaults to the saga's state. In a transaction it is written
+   * with the COMMIT (SAGA_STEPS: a handler's steps in one INSERT, no round trip of their own), so
+   * a step rolled back with its transaction or savepoint is never written; outside one, at once.
+   */
   async log(manager: EntityManager, saga: SagaEntity<S, D> | string, step: SagaStepRecord): Promise<void> {
     const id = typeof saga === 'string' ? saga : saga.id;
     const span = trace.getSpanContext(context.active());
-    await manager.query(
-      `INSERT INTO saga_step (saga_id, kind, message_type, message_id, from_state, to_state, reason, trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        id,
-        step.kind,
-        step.messageType ?? null,
-        step.messageId ?? null,
-        step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
-        step.toState ?? null,
-        step.reason ?? null,
-        span && isSpanContextValid(span) ? span.traceId : null,
-      ],
-    );
+    const values: StepValues = [
+      id,
+      step.kind,
+      step.messageType ?? null,
+      step.messageId ?? null,
+      step.fromState !== undefined ? step.fromState : typeof saga === 'string' ? null : saga.state,
+      step.toState ?? null,
+      step.reason ?? null,
+      span && isSpanContextValid(span) ? span.traceId : null,
+    ];
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) {
+      writeWithCommit(runner, SAGA_STEPS, { values, loggedAt: performance.now() });
+      return;
+    }
+    await manager.query(`INSERT INTO saga_step (${STEP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, values);
   }
 
+  /** The saga's step log as committed (steps of a transaction under way are written by its COMMIT). */
   steps(manager: EntityManager, id: string): Promise<SagaStepEntity[]> {
     return manager.find(SagaStepEntity, { where: { sagaId: id }, order: { id: 'ASC' } });
   }
