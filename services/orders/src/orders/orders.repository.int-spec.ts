@@ -5,6 +5,7 @@ import { aCatalogItem, anOrder, aPlatform } from '../../test/factories.js';
 import { OrdersWorld } from '../../test/orders-world.js';
 import { NOTE_STATUSES } from '../saga/fulfilment-status.js';
 import { OrderSagaStore } from '../saga/order-saga.store.js';
+import { SagaSteps } from '../saga/saga-steps.js';
 import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
 import { OrderLineEntity } from './order-line.entity.js';
 import { OrderEntity } from './order.entity.js';
@@ -57,6 +58,9 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
       expect(saga?.updatedAt).toBeInstanceOf(Date);
       expect(await sagas.find(manager, id)).toEqual(saga);
       expect(await sagas.findMany(manager, [id])).toEqual([saga]);
+      // The order and its saga locked in one statement: the same rows.
+      expect(await world.sut.app.get(SagaSteps).lock(manager, id)).toEqual({ order, saga });
+      expect(await world.sut.app.get(SagaSteps).lock(manager, randomUUID())).toBeNull();
     });
   });
 
@@ -66,6 +70,7 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
     const note = () => world.sut.dataSource.manager.findOneByOrFail(OrderOutboundNoteEntity, { noteId });
     const upsert = (status: string, extra: { lines?: Array<{ sku: string; quantity: number }>; batch?: number } = {}) =>
       orders.upsertNote(world.sut.dataSource.manager, { noteId, orderId: id, warehouse: 'WH-A', status, ...extra }, NOTE_STATUSES);
+    const advance = (status: string) => orders.advanceNote(world.sut.dataSource.manager, id, noteId, status, NOTE_STATUSES);
 
     await upsert('picking');
     expect(await note()).toMatchObject({ status: 'picking', batch: 1, lines: null });
@@ -74,14 +79,35 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
     await upsert('packed');
     expect(await note()).toMatchObject({ status: 'packed', lines: [{ sku: 'A', quantity: 2 }] });
 
-    await orders.advanceNote(world.sut.dataSource.manager, noteId, 'picking', NOTE_STATUSES);
+    await advance('picking');
     expect((await note()).status).toBe('packed');
-    await orders.advanceNote(world.sut.dataSource.manager, noteId, 'delivered', NOTE_STATUSES);
+    await advance('delivered');
     expect((await note()).status).toBe('delivered');
 
     await orders.cancelNotes(world.sut.dataSource.manager, id, [{ noteId, warehouse: 'WH-A', lines: [{ sku: 'A', quantity: 2 }] }]);
     await upsert('shipped');
     expect((await note()).status).toBe('cancelled');
+  });
+
+  it("gives the order's notes as they are after writing one, from the same statement", async () => {
+    const id = await reservedOrder();
+    const manager = world.sut.dataSource.manager;
+    const note = (noteId: string, warehouse: string, status: string, batch = 1) =>
+      orders.upsertNote(manager, { noteId, orderId: id, warehouse, status, lines: [{ sku: 'X', quantity: 1 }], batch }, NOTE_STATUSES);
+    // Another order's note is never among them.
+    await orders.upsertNote(manager, { noteId: `n-${randomUUID()}`, orderId: await reservedOrder(), warehouse: 'WH-A', status: 'created' }, NOTE_STATUSES);
+
+    expect(await note('n-b', 'WH-B', 'created')).toEqual(await orders.notes(manager, id));
+    expect(await note('n-a', 'WH-A', 'created')).toEqual(await orders.notes(manager, id));
+    const written = await note('n-c', 'WH-A', 'created', 2);
+    expect(written).toEqual(await orders.notes(manager, id));
+    expect(written.map((n) => [n.noteId, n.status])).toEqual([['n-a', 'created'], ['n-b', 'created'], ['n-c', 'created']]);
+    // Moved on, or not moved back: the note as it is now.
+    expect((await note('n-b', 'WH-B', 'packed')).map((n) => n.status)).toEqual(['created', 'packed', 'created']);
+    expect((await note('n-b', 'WH-B', 'picking')).map((n) => n.status)).toEqual(['created', 'packed', 'created']);
+    expect((await orders.advanceNote(manager, id, 'n-a', 'shipped', NOTE_STATUSES)).map((n) => n.status)).toEqual(['shipped', 'packed', 'created']);
+    expect((await orders.advanceNote(manager, id, 'n-a', 'picking', NOTE_STATUSES)).map((n) => n.status)).toEqual(['shipped', 'packed', 'created']);
+    expect(await orders.advanceNote(manager, id, 'n-a', 'picking', NOTE_STATUSES)).toEqual(await orders.notes(manager, id));
   });
 
   it('records reservations in one insert and leaves ones already recorded as they are', async () => {

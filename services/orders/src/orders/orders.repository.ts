@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderStatus } from '@skald/contracts';
+import type { SagaSubject } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
 import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
 import { OrderLineEntity } from './order-line.entity.js';
@@ -25,16 +26,28 @@ export interface OrderListFilter {
  * the statement itself (about half of the service's busy time under bench:orders). The column
  * lists name each column as the entity's property; pg gives jsonb parsed, timestamptz as Date,
  * int as number, numeric and bigint as strings, as TypeORM did; a date column is read as text.
+ * The order's columns are those of `sales_order o` (qualified: its lock joins the saga).
  */
-const ORDER_COLUMNS = `id, tenant_id AS "tenantId", external_id AS "externalId", channel, status, customer_id AS "customerId", customer, currency,
-  total_amount AS "totalAmount", shipping_address AS "shippingAddress", payment_method AS "paymentMethod", payment_status AS "paymentStatus",
-  payment_amount AS "paymentAmount", requested_delivery_date::text AS "requestedDeliveryDate", review, shortage_policy AS "shortagePolicy",
-  replacement_for AS "replacementFor", created_at AS "createdAt", updated_at AS "updatedAt"`;
+const ORDER_COLUMNS = `o.id, o.tenant_id AS "tenantId", o.external_id AS "externalId", o.channel, o.status, o.customer_id AS "customerId", o.customer,
+  o.currency, o.total_amount AS "totalAmount", o.shipping_address AS "shippingAddress", o.payment_method AS "paymentMethod",
+  o.payment_status AS "paymentStatus", o.payment_amount AS "paymentAmount", o.requested_delivery_date::text AS "requestedDeliveryDate", o.review,
+  o.shortage_policy AS "shortagePolicy", o.replacement_for AS "replacementFor", o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 const LINE_COLUMNS = `order_id AS "orderId", line_no AS "lineNo", sku, quantity, unit_price AS "unitPrice", cancelled_quantity AS "cancelledQuantity"`;
 const RESERVATION_COLUMNS = `reservation_id AS "reservationId", order_id AS "orderId", warehouse, sku, quantity, batch, released`;
 const NOTE_COLUMNS = `note_id AS "noteId", order_id AS "orderId", warehouse, status, batch, lines, updated_at AS "updatedAt"`;
 const SHIPMENT_COLUMNS = `shipment_id AS "shipmentId", order_id AS "orderId", note_id AS "noteId", warehouse, carrier, tracking_number AS "trackingNumber",
   shipped_at AS "shippedAt", delivered_at AS "deliveredAt"`;
+
+/**
+ * The order's ($2) notes after a statement wrote a note in the CTE `written` (RETURNING
+ * NOTE_COLUMNS): the row it wrote as it is now, the others as they were (a statement does not see
+ * what its own CTE wrote); ordered as `notes` orders them.
+ */
+const NOTES_AFTER_WRITTEN = `
+  SELECT * FROM written WHERE "orderId" = $2
+  UNION ALL
+  SELECT ${NOTE_COLUMNS} FROM order_outbound_note WHERE order_id = $2 AND note_id NOT IN (SELECT "noteId" FROM written)
+  ORDER BY batch, warehouse`;
 
 /** An UPDATE's affected rows (TypeORM's `query` gives an UPDATE or DELETE as [rows, count]). */
 function affected(result: unknown): number {
@@ -60,15 +73,18 @@ export class OrdersRepository {
   }
 
   async findById(manager: EntityManager, id: string): Promise<OrderEntity | null> {
-    const rows: OrderEntity[] = await manager.query(`SELECT ${ORDER_COLUMNS} FROM sales_order WHERE id = $1`, [id]);
+    const rows: OrderEntity[] = await manager.query(`SELECT ${ORDER_COLUMNS} FROM sales_order o WHERE o.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** The order, locked until the transaction ends: one saga step at a time per order. */
   async lock(manager: EntityManager, id: string): Promise<OrderEntity | null> {
-    const rows: OrderEntity[] = await manager.query(`SELECT ${ORDER_COLUMNS} FROM sales_order WHERE id = $1 FOR UPDATE`, [id]);
+    const rows: OrderEntity[] = await manager.query(`SELECT ${ORDER_COLUMNS} FROM sales_order o WHERE o.id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
+
+  /** The order as the subject of its saga: locked with the saga in one statement (SagaStore.lockWithSubject). */
+  readonly sagaSubject: SagaSubject = { table: 'sales_order', alias: 'o', columns: ORDER_COLUMNS };
 
   lines(manager: EntityManager, orderId: string): Promise<OrderLineEntity[]> {
     return manager.query(`SELECT ${LINE_COLUMNS} FROM order_line WHERE order_id = $1 ORDER BY line_no`, [orderId]);
@@ -103,9 +119,11 @@ export class OrdersRepository {
     await manager.update(OrderEntity, { id: order.id }, { review });
   }
 
-  async saveShortagePolicy(manager: EntityManager, order: OrderEntity, policy: ShortagePolicy): Promise<void> {
+  /** The automatic review's outcome and the shortage policy it resolved, in one statement (the review's hot path). */
+  async saveReviewOutcome(manager: EntityManager, order: OrderEntity, review: ReviewRecord, policy: ShortagePolicy): Promise<void> {
+    order.review = review;
     order.shortagePolicy = policy;
-    await manager.update(OrderEntity, { id: order.id }, { shortagePolicy: policy });
+    await manager.query(`UPDATE sales_order SET review = $2, shortage_policy = $3 WHERE id = $1`, [order.id, JSON.stringify(review), JSON.stringify(policy)]);
   }
 
   history(manager: EntityManager, orderId: string): Promise<OrderStatusEntryEntity[]> {
@@ -133,35 +151,46 @@ export class OrdersRepository {
   }
 
   /**
-   * Inserts or advances a note in one statement; never moves it back (events may arrive out of
-   * order). `ranked`: the note statuses in the order they are reached (any other ranks lowest).
-   * A known note keeps its batch, and its lines unless new ones come.
+   * Inserts or advances a note; never moves it back (events may arrive out of order). `ranked`:
+   * the note statuses in the order they are reached (any other ranks lowest). A known note keeps
+   * its batch, and its lines unless new ones come.
+   * @returns the order's notes as they are now (as `notes` reads them), from the same statement:
+   *          the saga goes on with them at once.
    */
   async upsertNote(
     manager: EntityManager,
     note: { noteId: string; orderId: string; warehouse: string; status: string; lines?: Array<{ sku: string; quantity: number }>; batch?: number },
     ranked: readonly string[],
-  ): Promise<void> {
+  ): Promise<OrderOutboundNoteEntity[]> {
     // A cancelled note stays cancelled; otherwise the furthest status wins.
-    await manager.query(
-      `INSERT INTO order_outbound_note AS n (note_id, order_id, warehouse, status, batch, lines, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (note_id) DO UPDATE SET
-         status = CASE WHEN n.status <> 'cancelled'
-                        AND coalesce(array_position($8::text[], excluded.status), 0) > coalesce(array_position($8::text[], n.status), 0)
-                       THEN excluded.status ELSE n.status END,
-         lines = coalesce(excluded.lines, n.lines),
-         updated_at = excluded.updated_at`,
+    return manager.query(
+      `WITH written AS (
+         INSERT INTO order_outbound_note AS n (note_id, order_id, warehouse, status, batch, lines, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (note_id) DO UPDATE SET
+           status = CASE WHEN n.status <> 'cancelled'
+                          AND coalesce(array_position($8::text[], excluded.status), 0) > coalesce(array_position($8::text[], n.status), 0)
+                         THEN excluded.status ELSE n.status END,
+           lines = coalesce(excluded.lines, n.lines),
+           updated_at = excluded.updated_at
+         RETURNING ${NOTE_COLUMNS})
+       ${NOTES_AFTER_WRITTEN}`,
       [note.noteId, note.orderId, note.warehouse, note.status, note.batch ?? 1, note.lines ? JSON.stringify(note.lines) : null, new Date(), ranked],
     );
   }
 
-  /** Moves a known note forward (never back); `ranked` as for upsertNote. */
-  async advanceNote(manager: EntityManager, noteId: string, status: string, ranked: readonly string[]): Promise<void> {
-    await manager.query(
-      `UPDATE order_outbound_note SET status = $2, updated_at = $3
-        WHERE note_id = $1 AND coalesce(array_position($4::text[], $2), 0) > coalesce(array_position($4::text[], status), 0)`,
-      [noteId, status, new Date(), ranked],
+  /**
+   * Moves a known note of the order forward (never back); `ranked` as for upsertNote.
+   * @returns the order's notes as they are now, as upsertNote does.
+   */
+  async advanceNote(manager: EntityManager, orderId: string, noteId: string, status: string, ranked: readonly string[]): Promise<OrderOutboundNoteEntity[]> {
+    return manager.query(
+      `WITH written AS (
+         UPDATE order_outbound_note SET status = $3, updated_at = $4
+          WHERE note_id = $1 AND coalesce(array_position($5::text[], $3), 0) > coalesce(array_position($5::text[], status), 0)
+         RETURNING ${NOTE_COLUMNS})
+       ${NOTES_AFTER_WRITTEN}`,
+      [noteId, orderId, status, new Date(), ranked],
     );
   }
 

@@ -61,9 +61,8 @@ export class ReviewService {
       },
     });
     const record: ReviewRecord = { outcome: result.outcome, reasons: result.reasons, reviewedAt: new Date().toISOString() };
-    await this.orders.saveReview(manager, order, record);
-    await this.orders.saveShortagePolicy(manager, order, resolveShortagePolicy(order.shortagePolicy, policy, order.createdAt));
-    await this.saga.reviewed(manager, { order, saga }, record, send, incoming);
+    await this.orders.saveReviewOutcome(manager, order, record, resolveShortagePolicy(order.shortagePolicy, policy, order.createdAt));
+    await this.saga.reviewed(manager, { order, saga, lines }, record, send, incoming);
   }
 
   /** A reviewer approves or rejects a held order. */

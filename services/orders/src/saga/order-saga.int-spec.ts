@@ -111,11 +111,20 @@ describe('order saga: review → reserve → outbound notes → pick/pack/ship �
     expect(notified.every((m) => m.correlationId === id && m.tenantId === tenantId)).toBe(true);
     expect(notified.find((m) => m.payload.status === 'shipped')!.payload.shipments).toHaveLength(2);
 
-    const steps: Array<{ kind: string; message_type: string }> = await world.sut.dataSource.query(
-      `SELECT kind, message_type FROM saga_step WHERE saga_id = $1 ORDER BY id`, [id]);
+    const steps: Array<{ kind: string; message_type: string; to_state: string | null; at: Date }> = await world.sut.dataSource.query(
+      `SELECT kind, message_type, to_state, at FROM saga_step WHERE saga_id = $1 ORDER BY id`, [id]);
     expect(steps.filter((s) => s.kind === 'command_sent').map((s) => s.message_type)).toEqual([
       'orders.review-order.v1', 'inventory.reserve-stock.v1', 'warehouse.create-outbound-notes.v1',
     ]);
+    expect(steps.filter((s) => s.kind === 'state_changed').map((s) => s.to_state)).toEqual([
+      'reserving', 'releasing', 'fulfilling', 'awaiting_delivery', 'completed',
+    ]);
+    // Each handler's steps in the order it logged them: what it received, the move, then the command it sent.
+    const kinds = steps.map((s) => `${s.kind}${s.to_state ? ` ${s.to_state}` : ''}`);
+    expect(kinds.slice(0, 5)).toEqual(['event_sent reviewing', 'command_sent', 'message_received', 'state_changed reserving', 'command_sent']);
+    expect(kinds.indexOf('state_changed releasing') + 1).toBe(kinds.lastIndexOf('command_sent'));
+    const times = steps.map((s) => s.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     const [saga] = await world.sut.dataSource.query(`SELECT state, deadline_at, version FROM saga WHERE id = $1`, [id]);
     expect(saga).toMatchObject({ state: 'completed', deadline_at: null });
   });

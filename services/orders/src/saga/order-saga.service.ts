@@ -12,17 +12,24 @@ import {
   type StockReserved,
 } from '@skald/contracts';
 import type { EntityManager } from 'typeorm';
+import type { OrderOutboundNoteEntity } from '../orders/fulfilment.entities.js';
 import type { ReviewRecord } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { recipientOf } from '../orders/shipping-address.js';
 import { fulfilmentStatus, NOTE_STATUSES, statusRank } from './fulfilment-status.js';
 import { OrderCompensation } from './order-compensation.service.js';
-import { decideAfterReservation, decideReview, FULFILMENT_STATES, type OrderSagaState } from './order-saga.definition.js';
+import { decideAfterReservation, decideReview, FULFILMENT_STATES, type OrderSagaRow, type OrderSagaState } from './order-saga.definition.js';
 import { OrderSagaStore } from './order-saga.store.js';
 import { describeLines, quantitiesBySku } from './quantities.js';
 import { SagaSteps, type Incoming, type SagaStep, type Send } from './saga-steps.js';
 
 export type { Incoming, Send } from './saga-steps.js';
+
+/** A batch of outbound notes to ask the warehouses for: one per warehouse. */
+interface NotesPlan {
+  batch: number;
+  notes: Array<{ warehouse: string; lines: StockLineValue[] }>;
+}
 
 /**
  * The order saga (orchestrated, persisted): review → reserve (per the shortage policy: all or
@@ -46,8 +53,10 @@ export class OrderSaga {
   /** After the automatic review, or a reviewer's decision. */
   async reviewed(manager: EntityManager, step: SagaStep, review: ReviewRecord, send: Send, incoming?: Incoming): Promise<void> {
     const next = decideReview(review);
+    // Reserving: the attempt is written with the move.
+    if (next.to === 'reserving') this.steps.countReservation(step.saga);
     await this.steps.moveTo(manager, step, next.status, next.to, next.reason, send, incoming);
-    if (next.to === 'reserving') await this.steps.reserve(manager, step, send);
+    if (next.to === 'reserving') await this.steps.requestReservation(manager, step, send);
   }
 
   /** Inventory reserved all of the order, or (backorder, partial) what it had. */
@@ -73,8 +82,10 @@ export class OrderSaga {
       await this.steps.moveTo(manager, step, 'backordered', 'backordered', decision.reason, send, incoming);
       return;
     }
+    // The notes asked for are written with the move.
+    const notes = this.planNotes(saga, 1, event.reservations);
     await this.steps.moveTo(manager, step, 'reserved', 'releasing', decision.reason, send, incoming);
-    await this.sendNotes(manager, step, send, 1, event.reservations);
+    await this.requestNotes(manager, step, send, notes);
   }
 
   /** Stock short with the `reject` policy (or an unknown SKU): the order is cancelled, nothing was reserved. */
@@ -105,20 +116,23 @@ export class OrderSaga {
     }
     saga.data = { ...saga.data, backorderOpen: false, backorderDeadline: null };
     const reservations = (await this.orders.reservations(manager, order.id)).filter((r) => r.batch === batch && !r.released);
+    // The notes asked for are written with the move (or the new deadline).
+    const notes = this.planNotes(saga, batch, reservations);
     if (saga.state === 'backordered') {
       await this.steps.moveTo(manager, step, 'reserved', 'releasing', 'backorder complete', send, incoming);
     } else {
       // The saga's deadline no longer includes the backorder's.
       await this.sagas.reschedule(manager, saga);
     }
-    await this.sendNotes(manager, step, send, batch, reservations);
+    await this.requestNotes(manager, step, send, notes);
   }
 
   async notesCreated(manager: EntityManager, event: OutboundNotesCreated, send: Send, incoming: Incoming): Promise<void> {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
+    let notes: OrderOutboundNoteEntity[] | undefined;
     for (const note of event.notes) {
-      await this.orders.upsertNote(
+      notes = await this.orders.upsertNote(
         manager,
         { noteId: note.noteId, orderId: event.orderId, warehouse: note.warehouse, status: 'created', lines: note.lines, batch: event.batch ?? 1 },
         NOTE_STATUSES,
@@ -127,14 +141,14 @@ export class OrderSaga {
     if (step.saga.state === 'releasing') {
       await this.steps.moveTo(manager, step, 'released', 'fulfilling', null, send, incoming);
     }
-    await this.advanceFulfilment(manager, step, send, incoming);
+    await this.advanceFulfilment(manager, step, send, incoming, null, notes);
   }
 
   async noteProgressed(manager: EntityManager, event: OutboundNoteProgressed, send: Send, incoming: Incoming): Promise<void> {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, NOTE_STATUSES);
-    await this.advanceFulfilment(manager, step, send, incoming);
+    const notes = await this.orders.upsertNote(manager, { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: event.status }, NOTE_STATUSES);
+    await this.advanceFulfilment(manager, step, send, incoming, null, notes);
   }
 
   /**
@@ -144,7 +158,7 @@ export class OrderSaga {
   async noteShipped(manager: EntityManager, event: OutboundNoteShipped, send: Send, incoming: Incoming): Promise<void> {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
-    await this.orders.upsertNote(
+    const notes = await this.orders.upsertNote(
       manager,
       { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: 'shipped', lines: event.lines },
       NOTE_STATUSES,
@@ -158,7 +172,7 @@ export class OrderSaga {
       trackingNumber: event.trackingNumber,
       shippedAt: new Date(event.shippedAt),
     });
-    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
+    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming, null, notes);
   }
 
   /**
@@ -169,19 +183,27 @@ export class OrderSaga {
     const step = await this.steps.begin(manager, event.orderId, incoming);
     if (!step) return;
     await this.orders.markDelivered(manager, event.shipmentId, new Date(event.deliveredAt));
-    await this.orders.advanceNote(manager, event.noteId, 'delivered', NOTE_STATUSES);
-    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming);
+    const notes = await this.orders.advanceNote(manager, event.orderId, event.noteId, 'delivered', NOTE_STATUSES);
+    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming, null, notes);
   }
 
   /**
    * Moves the order as far as its (not cancelled) notes allow: picking → packed → shipped →
    * delivered; while a partial order's rest is still backordered, shipped is `partially_shipped`.
+   * `notes`: the order's notes, when the caller has them from writing one (else they are read).
    */
-  async advanceFulfilment(manager: EntityManager, step: SagaStep, send: Send, incoming?: Incoming, reason: string | null = null): Promise<void> {
+  async advanceFulfilment(
+    manager: EntityManager,
+    step: SagaStep,
+    send: Send,
+    incoming?: Incoming,
+    reason: string | null = null,
+    notes?: readonly OrderOutboundNoteEntity[],
+  ): Promise<void> {
     const { order, saga } = step;
-    const notes = (await this.orders.notes(manager, order.id)).filter((n) => n.status !== 'cancelled');
+    const open = (notes ?? (await this.orders.notes(manager, order.id))).filter((n) => n.status !== 'cancelled');
     let target = fulfilmentStatus(
-      notes.map((n) => n.status),
+      open.map((n) => n.status),
       Number(saga.data.expectedNotes ?? 0),
     );
     if (saga.data.backorderOpen && (target === 'shipped' || target === 'delivered')) target = 'partially_shipped';
@@ -200,7 +222,17 @@ export class OrderSaga {
   }
 
   /** Asks the warehouses for one batch of outbound notes: one note per warehouse holding reservations. */
-  async sendNotes(manager: EntityManager, { order, saga }: SagaStep, send: Send, batch: number, reservations: ReadonlyArray<Pick<ReservationValue, 'warehouse' | 'sku' | 'quantity'>>): Promise<void> {
+  async sendNotes(manager: EntityManager, step: SagaStep, send: Send, batch: number, reservations: ReadonlyArray<Pick<ReservationValue, 'warehouse' | 'sku' | 'quantity'>>): Promise<void> {
+    const notes = this.planNotes(step.saga, batch, reservations);
+    await this.sagas.save(manager, step.saga);
+    await this.requestNotes(manager, step, send, notes);
+  }
+
+  /**
+   * `sendNotes` in two halves, for a caller that writes the saga in between: the batch's notes,
+   * counted in the saga's data (written by the caller's next write of the saga) …
+   */
+  private planNotes(saga: OrderSagaRow, batch: number, reservations: ReadonlyArray<Pick<ReservationValue, 'warehouse' | 'sku' | 'quantity'>>): NotesPlan {
     const byWarehouse = new Map<string, StockLineValue[]>();
     for (const r of reservations) {
       const lines = byWarehouse.get(r.warehouse) ?? [];
@@ -216,13 +248,17 @@ export class OrderSaga {
       notesSent: sent.includes(batch) ? sent : [...sent, batch],
       expectedNotes: Number(sent.includes(batch) ? 0 : byWarehouse.size) + Number(saga.data.expectedNotes ?? 0),
     };
-    await this.sagas.save(manager, saga);
+    return { batch, notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })) };
+  }
+
+  /** … then the command asking for them, sent and logged. */
+  private async requestNotes(manager: EntityManager, { order, saga }: SagaStep, send: Send, { batch, notes }: NotesPlan): Promise<void> {
     await this.steps.command(manager, saga, send, CreateOutboundNotesV1, {
       orderId: order.id,
       externalId: order.externalId,
       ...recipientOf(order),
       batch,
-      notes: [...byWarehouse].map(([warehouse, lines]) => ({ warehouse, lines })),
+      notes,
     });
   }
 

@@ -42,11 +42,10 @@ export class SagaScheduler extends DeadlineScheduler<OrderSagaState, OrderSagaDa
   protected async actOn(manager: EntityManager, orderId: string): Promise<boolean> {
     const [locked] = (await manager.query(`SELECT id FROM sales_order WHERE id = $1 FOR UPDATE SKIP LOCKED`, [orderId])) as unknown[];
     if (!locked) return false; // another replica (or a message handler) has it now
-    const order = await this.orders.lock(manager, orderId);
-    const saga = order ? await this.sagas.lock(manager, orderId) : null;
-    if (!order || !saga || !saga.deadlineAt || !this.sagas.isDue(saga)) return false;
-    const deadlineAt = saga.deadlineAt;
-    const step: SagaStep = { order, saga };
+    const step = await this.steps.lock(manager, orderId);
+    if (!step || !step.saga.deadlineAt || !this.sagas.isDue(step.saga)) return false;
+    const { order, saga } = step;
+    const deadlineAt = step.saga.deadlineAt;
     const send = requestSender(this.outbox, manager, order);
     await this.steps.log(manager, saga, 'timeout', DEADLINE, { reason: `deadline ${deadlineAt.toISOString()} due in ${saga.state}` });
     const decision = decideDeadline(this.sagas.definition, saga.state, saga.data, this.sagas.retry);

@@ -29,6 +29,8 @@ export const DEADLINE: Incoming = { type: 'saga.deadline', id: null };
 export interface SagaStep {
   order: OrderEntity;
   saga: OrderSagaRow;
+  /** The order's lines, when the step has read them already (the review): not read again. */
+  lines?: OrderLineEntity[];
 }
 
 /** Lines still to be delivered: ordered minus cancelled. */
@@ -51,18 +53,23 @@ export class SagaSteps {
     private readonly sagas: OrderSagaStore,
   ) {}
 
+  /** The order and its saga, both locked until the transaction ends, in one statement (order first); null if either is missing. */
+  async lock(manager: EntityManager, orderId: string): Promise<SagaStep | null> {
+    const locked = await this.sagas.lockWithSubject<OrderEntity>(manager, orderId, this.orders.sagaSubject);
+    return locked && { order: locked.subject, saga: locked.saga };
+  }
+
   /**
    * Locks the order and its saga and checks the saga acts on `incoming` in its state.
    * @returns null for an unknown order, or a duplicate or late message (logged, no effect).
    */
   async begin(manager: EntityManager, orderId: string, incoming: Incoming): Promise<SagaStep | null> {
-    const order = await this.orders.lock(manager, orderId);
-    const saga = order ? await this.sagas.lock(manager, orderId) : null;
-    if (!order || !saga) {
+    const step = await this.lock(manager, orderId);
+    if (!step) {
       this.logger.warn(`${incoming.type} ${incoming.id} for unknown order ${orderId}: ignored`);
       return null;
     }
-    return (await this.sagas.receive(manager, saga, incoming)) ? { order, saga } : null;
+    return (await this.sagas.receive(manager, step.saga, incoming)) ? step : null;
   }
 
   /** Order status and saga state change together, with history, step log and notification. */
@@ -107,22 +114,35 @@ export class SagaSteps {
    * Asks inventory to reserve what is left of the order, as its shortage policy says: `reject`
    * all or nothing; `backorder` what is there and the rest waits; `partial` what is there and
    * the rest waits or is given up (`partialRemainder`). The saga must be in `reserving`.
+   * `resend`: the same attempt again (inventory answers it with its first decision).
    */
-  async reserve(manager: EntityManager, { order, saga }: SagaStep, send: Send, resend = false): Promise<void> {
+  async reserve(manager: EntityManager, step: SagaStep, send: Send, resend = false): Promise<void> {
+    this.countReservation(step.saga, resend);
+    await this.sagas.save(manager, step.saga);
+    await this.requestReservation(manager, step, send);
+  }
+
+  /**
+   * `reserve` in two halves, for a caller that moves the saga in between: the attempt counted in
+   * the saga's data first (written by that move: one write of the saga, not two) …
+   */
+  countReservation(saga: OrderSagaRow, resend = false): void {
+    const attempt = resend ? (saga.data.reserveAttempt ?? 1) : (saga.data.reserveAttempt ?? 0) + 1;
+    saga.data = { ...saga.data, reserveAttempt: attempt };
+  }
+
+  /** … then the command of that attempt, sent and logged. */
+  async requestReservation(manager: EntityManager, { order, saga, lines }: SagaStep, send: Send): Promise<void> {
     const policy = order.shortagePolicy ?? { mode: 'reject', backorderDeadline: null, partialRemainder: null };
     const onShortage: OnShortage =
       policy.mode === 'reject' ? 'reject' : policy.mode === 'partial' && policy.partialRemainder === 'cancel' ? 'take_available' : 'backorder';
-    // A re-send is the same attempt (inventory answers it with its first decision).
-    const attempt = resend ? (saga.data.reserveAttempt ?? 1) : (saga.data.reserveAttempt ?? 0) + 1;
-    saga.data = { ...saga.data, reserveAttempt: attempt };
-    await this.sagas.save(manager, saga);
     // A backordered reservation is held at least until the backorder gives up.
     const holdUntil = onShortage === 'backorder' && policy.backorderDeadline ? new Date(Date.parse(policy.backorderDeadline) + 3_600_000).toISOString() : null;
     await this.command(manager, saga, send, ReserveStockV1, {
       orderId: order.id,
-      lines: remainingLines(await this.orders.lines(manager, order.id)),
+      lines: remainingLines(lines ?? (await this.orders.lines(manager, order.id))),
       onShortage,
-      attempt,
+      attempt: saga.data.reserveAttempt ?? 1,
       holdUntil,
     });
   }
