@@ -112,7 +112,7 @@ export class IntakeService {
     await this.sagas.log(manager, order.id, { kind: 'event_sent', messageType: OrderPlacedV1.routingKey, messageId: placed.id, toState: 'reviewing' });
     order.status = 'received';
     const step = { order, saga };
-    await this.steps.moveTo(manager, step, 'received', 'reviewing', null, send);
+    await this.steps.received(manager, step, send);
     return step;
   }
 }

@@ -40,7 +40,7 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
     const sagas = world.sut.app.get(OrderSagaStore);
     await world.sut.dataSource.transaction(async (manager) => {
       await orders.upsertNote(manager, { noteId: `n-${id}`, orderId: id, warehouse: 'WH-A', status: 'created', lines: [{ sku: 'X', quantity: 1 }] }, NOTE_STATUSES);
-      await orders.saveShipment(manager, { shipmentId: `s-${id}`, orderId: id, noteId: `n-${id}`, warehouse: 'WH-A', carrier: 'bpost', trackingNumber: 'T1', shippedAt: new Date() });
+      const shipments = await orders.saveShipment(manager, { shipmentId: `s-${id}`, orderId: id, noteId: `n-${id}`, warehouse: 'WH-A', carrier: 'bpost', trackingNumber: 'T1', shippedAt: new Date() });
 
       const order = await orders.lock(manager, id);
       expect(order).toEqual(await manager.findOneBy(OrderEntity, { id }));
@@ -53,6 +53,7 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
       expect(reservations).toEqual(await manager.find(OrderReservationEntity, { where: { orderId: id } }));
       expect(await orders.notes(manager, id)).toEqual(await manager.find(OrderOutboundNoteEntity, { where: { orderId: id } }));
       expect(await orders.shipments(manager, id)).toEqual(await manager.find(OrderShipmentEntity, { where: { orderId: id } }));
+      expect(shipments).toEqual(await orders.shipments(manager, id));
       const saga = await sagas.lock(manager, id);
       expect(saga).toEqual(await manager.findOneBy(SagaEntity, { id }));
       expect(saga?.updatedAt).toBeInstanceOf(Date);
@@ -108,6 +109,28 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
     expect((await orders.advanceNote(manager, id, 'n-a', 'shipped', NOTE_STATUSES)).map((n) => n.status)).toEqual(['shipped', 'packed', 'created']);
     expect((await orders.advanceNote(manager, id, 'n-a', 'picking', NOTE_STATUSES)).map((n) => n.status)).toEqual(['shipped', 'packed', 'created']);
     expect(await orders.advanceNote(manager, id, 'n-a', 'picking', NOTE_STATUSES)).toEqual(await orders.notes(manager, id));
+  });
+
+  it("gives the order's shipments as they are after recording one, from the same statement", async () => {
+    const id = await reservedOrder();
+    const manager = world.sut.dataSource.manager;
+    const ship = (shipmentId: string, orderId: string, shippedAt: string) =>
+      orders.saveShipment(manager, { shipmentId, orderId, noteId: `n-${shipmentId}`, warehouse: 'WH-A', carrier: 'bpost', trackingNumber: `T-${shipmentId}`, shippedAt: new Date(shippedAt) });
+    // Another order's shipment is never among them.
+    await ship(`s-${randomUUID()}`, await reservedOrder(), '2030-01-01T10:00:00Z');
+
+    expect((await ship('s-2', id, '2030-01-02T10:00:00Z')).map((s) => s.shipmentId)).toEqual(['s-2']);
+    const both = await ship('s-1', id, '2030-01-01T10:00:00Z');
+    expect(both.map((s) => s.shipmentId)).toEqual(['s-1', 's-2']);
+    expect(both).toEqual(await orders.shipments(manager, id));
+    // Recorded again (a redelivered event): left as it was, still among them.
+    await orders.markDelivered(manager, 's-2', new Date('2030-01-03T10:00:00Z'));
+    const again = await ship('s-2', id, '2030-01-05T10:00:00Z');
+    expect(again).toEqual(await orders.shipments(manager, id));
+    expect(again.map((s) => [s.shipmentId, s.shippedAt.toISOString(), s.deliveredAt?.toISOString() ?? null])).toEqual([
+      ['s-1', '2030-01-01T10:00:00.000Z', null],
+      ['s-2', '2030-01-02T10:00:00.000Z', '2030-01-03T10:00:00.000Z'],
+    ]);
   });
 
   it('records reservations in one insert and leaves ones already recorded as they are', async () => {

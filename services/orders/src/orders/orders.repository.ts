@@ -232,10 +232,21 @@ export class OrdersRepository {
     }
   }
 
-  async saveShipment(manager: EntityManager, shipment: Omit<OrderShipmentEntity, 'deliveredAt'>): Promise<void> {
-    await manager.query(
-      `INSERT INTO order_shipment (shipment_id, order_id, note_id, warehouse, carrier, tracking_number, shipped_at, delivered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT DO NOTHING`,
+  /**
+   * Records a shipment (a known one is left as it is).
+   * @returns the order's shipments as they are now (as `shipments` reads them), from the same statement.
+   */
+  async saveShipment(manager: EntityManager, shipment: Omit<OrderShipmentEntity, 'deliveredAt'>): Promise<OrderShipmentEntity[]> {
+    // The row written, and the others as they were (a statement does not see what its own CTE wrote).
+    return manager.query(
+      `WITH written AS (
+         INSERT INTO order_shipment (shipment_id, order_id, note_id, warehouse, carrier, tracking_number, shipped_at, delivered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT DO NOTHING
+         RETURNING ${SHIPMENT_COLUMNS})
+       SELECT * FROM written WHERE "orderId" = $2
+       UNION ALL
+       SELECT ${SHIPMENT_COLUMNS} FROM order_shipment WHERE order_id = $2 AND shipment_id NOT IN (SELECT "shipmentId" FROM written)
+       ORDER BY "shippedAt"`,
       [shipment.shipmentId, shipment.orderId, shipment.noteId, shipment.warehouse, shipment.carrier, shipment.trackingNumber, shipment.shippedAt],
     );
   }

@@ -163,7 +163,7 @@ export class OrderSaga {
       { noteId: event.noteId, orderId: event.orderId, warehouse: event.warehouse, status: 'shipped', lines: event.lines },
       NOTE_STATUSES,
     );
-    await this.orders.saveShipment(manager, {
+    const shipments = await this.orders.saveShipment(manager, {
       shipmentId: event.shipmentId,
       orderId: event.orderId,
       noteId: event.noteId,
@@ -172,7 +172,7 @@ export class OrderSaga {
       trackingNumber: event.trackingNumber,
       shippedAt: new Date(event.shippedAt),
     });
-    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, step, send, incoming, null, notes);
+    if (FULFILMENT_STATES.includes(step.saga.state)) await this.advanceFulfilment(manager, { ...step, shipments }, send, incoming, null, notes);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 } from '@skald/contracts';
 import type { SagaStepKind, SagaTrigger } from '@skald/saga';
 import type { EntityManager } from 'typeorm';
+import type { OrderShipmentEntity } from '../orders/fulfilment.entities.js';
 import type { OrderLineEntity } from '../orders/order-line.entity.js';
 import type { OrderEntity } from '../orders/order.entity.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
@@ -31,6 +32,8 @@ export interface SagaStep {
   saga: OrderSagaRow;
   /** The order's lines, when the step has read them already (the review): not read again. */
   lines?: OrderLineEntity[];
+  /** The order's shipments, when the step has them from recording one: not read again. */
+  shipments?: OrderShipmentEntity[];
 }
 
 /** Lines still to be delivered: ordered minus cancelled. */
@@ -75,19 +78,36 @@ export class SagaSteps {
   /** Order status and saga state change together, with history, step log and notification. */
   async moveTo(
     manager: EntityManager,
-    { order, saga }: SagaStep,
+    step: SagaStep,
     status: OrderStatus,
     state: OrderSagaState,
     reason: string | null,
     send: Send,
     incoming?: Incoming,
   ): Promise<void> {
-    const previous = order.status;
-    await this.orders.setStatus(manager, order, status, reason);
-    await this.sagas.enter(manager, saga, state, reason, incoming);
+    const previous = step.order.status;
+    await this.orders.setStatus(manager, step.order, status, reason);
+    await this.sagas.enter(manager, step.saga, state, reason, incoming);
+    await this.announce(manager, step, previous, reason, send);
+  }
+
+  /**
+   * A new order's first status, `received`, with history and notification. Its saga, just
+   * created in its initial state, stays as written (moveTo would only save it again).
+   */
+  async received(manager: EntityManager, step: SagaStep, send: Send): Promise<void> {
+    if (step.saga.state !== this.sagas.definition.initial) throw new Error(`order ${step.order.id}: saga in ${step.saga.state}, not new`);
+    const previous = step.order.status;
+    await this.orders.setStatus(manager, step.order, 'received', null);
+    await this.announce(manager, step, previous, null, send);
+  }
+
+  /** The order's new status as an event (with its shipments once it ships). */
+  private async announce(manager: EntityManager, { order, shipments: known }: SagaStep, previous: OrderStatus, reason: string | null, send: Send): Promise<void> {
+    const status = order.status;
     // Only the shipping statuses carry shipments; no read for the others.
     const shipped = status === 'shipped' || status === 'partially_shipped' || status === 'delivered';
-    const shipments = shipped ? await this.orders.shipments(manager, order.id) : [];
+    const shipments = shipped ? (known ?? (await this.orders.shipments(manager, order.id))) : [];
     await send(OrderStatusChangedV1, {
       orderId: order.id,
       externalId: order.externalId,
