@@ -7,7 +7,6 @@ export * from './topology/least-privilege.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox-relay.js';
 export * from './inbox/inbox.js';
-export * from './transaction/one-round-trip.js';
 export * from './consumer/message-context.js';
 export * from './consumer/message-consumer.js';
 export * from './transport/skald-transport.js';

@@ -10,3 +10,4 @@ export * from './notifications/notification-listener.js';
 export * from './notifications/listened-cache.js';
 export * from './transactions/postgres-runner-internals.js';
 export * from './transactions/commit-writes.js';
+export * from './transactions/one-round-trip.js';

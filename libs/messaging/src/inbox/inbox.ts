@@ -1,6 +1,6 @@
 import type { MessageEnvelope } from '@skald/contracts';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { connectionOf, sendWithCommit, startTransactionWith } from '../transaction/one-round-trip.js';
+import { connectionOf, sendWithCommit, startTransactionWith } from '@skald/persistence';
 
 /** What the inbox record keeps of how a message was handled, for the saga timeline. */
 export interface HandlingFacts {

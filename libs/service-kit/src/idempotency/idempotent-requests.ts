@@ -1,6 +1,6 @@
 import { Global, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
-import { connectionOf, sendWithCommit, startTransactionWith } from '@skald/messaging';
+import { connectionOf, sendWithCommit, startTransactionWith } from '@skald/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IdempotentCall } from './idempotent-call.js';
 import { IdempotentRequestRepository, type RecordedRequest } from './idempotent-request.repository.js';

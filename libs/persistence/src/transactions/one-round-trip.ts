@@ -1,6 +1,6 @@
-import type { PostgresRunnerInternals } from '@skald/persistence';
 import type pg from 'pg';
 import type { QueryRunner } from 'typeorm';
+import type { PostgresRunnerInternals } from './postgres-runner-internals.js';
 
 /**
  * Starts a transaction on `runner` with `statement` as its first statement, in one round trip
@@ -9,7 +9,8 @@ import type { QueryRunner } from 'typeorm';
  * be literals escaped by the driver (`client.escapeLiteral`, the client passed to `statement`).
  * The runner is then marked in a transaction as TypeORM's own `startTransaction` would, so its
  * manager, nested transactions and the commit (with its AfterTransactionCommit event) behave as
- * usual; only the Before/AfterTransactionStart events are not sent. If the statement fails, the
+ * usual; only the Before/AfterTransactionStart events are not sent. Its counterpart at the end is
+ * `sendWithCommit` (commit-writes.ts): a statement sent with the COMMIT. If the statement fails, the
  * transaction is rolled back here and the error thrown.
  * @returns the statement's result.
  */
@@ -27,14 +28,6 @@ export async function startTransactionWith(runner: QueryRunner, statement: strin
   state.transactionDepth = 1;
   return results[1];
 }
-
-/**
- * Sends `statement` with the top-level COMMIT of the transaction under way on `runner`, in the
- * same round trip, after the rows written with the commit (outbox messages, saga steps: see
- * CommitWrites in @skald/persistence, the one implementation). If it fails, the commit does not
- * happen; a rollback forgets it. Values as literals escaped by the driver, as above.
- */
-export { sendWithCommit } from '@skald/persistence';
 
 /** The runner's pg connection (connecting it if need be), whose `escapeLiteral` makes the literals of the statements above. */
 export async function connectionOf(runner: QueryRunner): Promise<pg.ClientBase> {
