@@ -1,4 +1,5 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { PreparingClient } from './preparing-client.js';
 import { ResilientClient } from './resilient-client.js';
 
 export interface PostgresOptions {
@@ -20,6 +21,11 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   /** An idle pooled connection is closed after this long; default 30 s. */
   idleTimeoutMs?: number;
+  /**
+   * Parameterised statements as named prepared statements, parsed and planned once per connection
+   * (see PreparingClient); default true. False behind a transaction-pooling PgBouncer older than 1.21.
+   */
+  preparedStatements?: boolean;
 }
 
 export const DEFAULT_DATABASE_CONNECT_TIMEOUT_MS = 3_000;
@@ -47,8 +53,9 @@ export function postgresDataSourceOptions(options: PostgresOptions): DataSourceO
     connectTimeoutMS: options.connectTimeoutMs ?? DEFAULT_DATABASE_CONNECT_TIMEOUT_MS,
     // Passed to pg.Pool / pg.Client as they are.
     extra: {
-      // A connection ended by the server outside a query never crashes the process (see ResilientClient).
-      Client: ResilientClient,
+      // A connection ended by the server outside a query never crashes the process (see ResilientClient);
+      // PreparingClient is a ResilientClient that also prepares parameterised statements.
+      Client: (options.preparedStatements ?? true) ? PreparingClient : ResilientClient,
       idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
       // TCP keep-alive: a connection to a vanished server is noticed without waiting for a query.
       keepAlive: true,

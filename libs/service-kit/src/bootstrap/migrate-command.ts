@@ -32,6 +32,8 @@ export async function runMigrationCommand<C extends BaseServiceConfig>(spec: Ser
       poolSize: 2,
       // A migration may rewrite a large table, and waits for the lock another replica holds.
       statementTimeoutMs: 0,
+      // A migration's statements run once, and its DDL would change their results: nothing to prepare.
+      preparedStatements: false,
     }),
   );
   return runMigrationCli({ service: spec.service, url: config.DATABASE_URL, dataSource, argv });

@@ -51,7 +51,8 @@ export async function prepareDatabase(service: string, url: string, migrations: 
   await ensureDatabase(url);
   const dataSource = new DataSource(
     // No statement timeout: a migration may rewrite a large table, and waits for another replica's lock.
-    postgresDataSourceOptions({ url, applicationName: `${service}-migrations`, migrations, poolSize: 2, statementTimeoutMs: 0 }),
+    // No prepared statements: a migration's statements run once, and its DDL would change their results.
+    postgresDataSourceOptions({ url, applicationName: `${service}-migrations`, migrations, poolSize: 2, statementTimeoutMs: 0, preparedStatements: false }),
   );
   await dataSource.initialize();
   try {

@@ -64,6 +64,7 @@ export class SkaldServiceModule implements NestModule {
             applicationName: service,
             entities: options.entities,
             poolSize: config.DATABASE_POOL_SIZE,
+            preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
             connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
             statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
           }),

@@ -42,4 +42,10 @@ describe('base service configuration: pool, prefetch and database timeouts', () 
     expect(config).toMatchObject({ DATABASE_CONNECT_TIMEOUT_MS: 1_500, DATABASE_STATEMENT_TIMEOUT_MS: 0 });
     expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toEqual([expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS: /)]);
   });
+
+  it('prepares statements unless DATABASE_PREPARED_STATEMENTS is false', () => {
+    expect(loadConfig('svc', BaseServiceConfig, REQUIRED).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig('svc', BaseServiceConfig, { ...REQUIRED, DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(false);
+    expect(problemsOf({ DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toEqual([expect.stringMatching(/^DATABASE_PREPARED_STATEMENTS: /)]);
+  });
 });

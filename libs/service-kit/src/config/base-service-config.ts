@@ -135,6 +135,14 @@ export class BaseServiceConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * Parameterised statements as named prepared statements, parsed and planned once per connection
+   * (at most 256 per connection). Off behind a transaction-pooling PgBouncer older than 1.21.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  DATABASE_PREPARED_STATEMENTS = true;
+
   /** How long to wait for a database connection (new, or free in the pool) before failing (503 on HTTP). */
   @Type(() => Number)
   @IsInt()
