@@ -22,8 +22,14 @@ function depthOf(runner: QueryRunner): number {
 
 const subscriber: EntitySubscriberInterface = {
   afterTransactionCommit: ({ queryRunner }) => {
-    // A released savepoint is not yet a commit: only the top-level COMMIT ends the transaction.
-    if (queryRunner.isTransactionActive) return;
+    // A released savepoint is not yet a commit: only the top-level COMMIT ends the transaction. What it
+    // queued belongs to the enclosing transaction from now on (a later sibling savepoint's rollback must
+    // not drop it): its depth becomes the one the runner is back at.
+    if (queryRunner.isTransactionActive) {
+      const depth = depthOf(queryRunner);
+      queryRunner.data = { ...queryRunner.data, [KEY]: pendingOf(queryRunner).map((entry) => (entry.depth > depth ? { ...entry, depth } : entry)) };
+      return;
+    }
     const pending = pendingOf(queryRunner);
     queryRunner.data = { ...queryRunner.data, [KEY]: [] };
     for (const entry of pending) entry.run();

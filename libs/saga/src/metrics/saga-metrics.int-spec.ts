@@ -150,6 +150,20 @@ describe('saga metrics (real PostgreSQL)', () => {
     expect(ran).toEqual(['outer', 'released', 'no transaction']);
   });
 
+  it('observes after the commit what a released savepoint queued, even when a later sibling savepoint rolls back', async () => {
+    const ran: string[] = [];
+    await dataSource.transaction(async (manager) => {
+      await manager.transaction(async (inner) => afterCommit(inner, () => ran.push('released')));
+      await expect(
+        manager.transaction(async (inner) => {
+          afterCommit(inner, () => ran.push('rolled back'));
+          throw new Error('sibling undone');
+        }),
+      ).rejects.toThrow('sibling undone');
+    });
+    expect(ran).toEqual(['released']);
+  });
+
   it('reads the gauges through the partial index of in-flight sagas (a scrape stays cheap with many finished ones)', async () => {
     const definition = parcelSaga();
     await dataSource.query(
