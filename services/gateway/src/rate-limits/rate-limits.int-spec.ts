@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@skald/testing';
 import type { Response } from 'supertest';
 import { aPlatform, aStaffKey, bearer } from '../../test/factories.js';
 import { startGateway, type GatewayUnderTest } from '../../test/gateway-under-test.js';
@@ -104,13 +105,16 @@ describe('rate limits per API key (gateway with fake upstreams; real PostgreSQL 
   });
 
   it('changes the limit of an existing platform with `platform set-rate-limit`, and back to the default', async () => {
+    const limitOf = async (apiKey: string) => (await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(apiKey))).headers['ratelimit-limit'];
     const { key, tenantId } = await aPlatform(gw.sut.dataSource);
-    expect((await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(key))).headers['ratelimit-limit']).toBe('5');
+    expect(await limitOf(key)).toBe('5');
 
     const set = await cli(gw.sut.databaseUrl, 'platform', 'set-rate-limit', tenantId, '50');
     expect(set.code).toBe(0);
     const [row] = await gw.sut.dataSource.query(`SELECT rate_limit_per_second FROM platform WHERE id = $1`, [tenantId]);
     expect(row.rate_limit_per_second).toBe(50);
+    // A change reaches the gateway's key cache by NOTIFY, within a second (ADR 7), not with the CLI's exit.
+    await waitFor('the new limit (RateLimit-Limit: 50)', async () => (await limitOf(key)) === '50', 1_000);
     // 30 at once: over the default burst (15), well within this platform's (100).
     const responses = await burst(gw, key, 30);
     expect(statuses(responses).ok).toBe(30);
@@ -118,7 +122,7 @@ describe('rate limits per API key (gateway with fake upstreams; real PostgreSQL 
 
     const reset = await cli(gw.sut.databaseUrl, 'platform', 'set-rate-limit', tenantId, 'default');
     expect(reset.code).toBe(0);
-    expect((await gw.sut.http().get(`/v1/orders/${randomUUID()}`).set(bearer(key))).headers['ratelimit-limit']).toBe('5');
+    await waitFor('the default limit again (RateLimit-Limit: 5)', async () => (await limitOf(key)) === '5', 1_000);
   });
 
   it('lets requests through when the counters cannot be written (fail open), without RateLimit headers', async () => {
