@@ -6,11 +6,12 @@ import { queryService, Trading } from '../../support/trading.js';
 describe('webhook subscriptions managed through the gateway, honoured by notifications (six services)', () => {
   const receiver = new TestWebhookReceiver();
   let shop: GatewayClient;
+  let tenantId: string;
   let trading: Trading;
 
   beforeAll(async () => {
     await receiver.start();
-    shop = (await createPlatform(`Hooks ${Date.now()}`)).client;
+    ({ client: shop, tenantId } = await createPlatform(`Hooks ${Date.now()}`));
     trading = new Trading(shop, await createStaffKey(['inventory', 'reviewer', 'ops']), await createStaffKey(['warehouse']));
   });
 
@@ -44,6 +45,14 @@ describe('webhook subscriptions managed through the gateway, honoured by notific
     const signed = await webhookOf(first.id);
     expect(String(signed.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(new Webhook(created.secret).verify(signed.rawBody, signatureHeaders(signed))).toEqual(signed.payload);
+    // Operators see what was sent, and how, through the gateway (ADR 6); the receiver deduplicates on its id.
+    const sent = await waitFor('the webhook delivery recorded as sent', async () => {
+      const page = await trading.staff.expect(200, trading.staff.get(`/v1/deliveries?orderId=${first.id}&channel=webhook`));
+      return page.items.find((delivery: { status: string }) => delivery.status === 'sent');
+    });
+    expect(sent).toMatchObject({ id: String(signed.headers['webhook-id']), target: created.id, tenantId, attemptCount: 1 });
+    expect(sent.attempts).toEqual([expect.objectContaining({ attempt: 1, outcome: 'sent' })]);
+    expect((await shop.call('GET', `/v1/deliveries?orderId=${first.id}`)).status).toBe(403);
 
     expect((await shop.call('DELETE', `/v1/webhooks/${created.id}`)).status).toBe(204);
     expect(await shop.expect(200, shop.get('/v1/webhooks'))).toEqual({ items: [] });

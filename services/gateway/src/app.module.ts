@@ -8,6 +8,7 @@ import { ReplyInterceptor } from './http/reply.interceptor.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OpsConsoleModule } from './ops-console/ops-console.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReturnsModule } from './returns/returns.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         WarehouseModule,
         ReturnsModule,
         WebhooksModule,
+        NotificationsModule,
         OpsConsoleModule,
         DeadLettersModule,
         SagasModule,

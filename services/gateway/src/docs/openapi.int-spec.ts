@@ -69,6 +69,7 @@ describe('the OpenAPI document of the public API', () => {
         'PUT /v1/platforms/{platformId}/return-policy',
         'GET /v1/platforms/{platformId}/return-policy',
         'GET /v1/analytics/returns',
+        'GET /v1/deliveries',
         'GET /v1/dead-letters',
         'GET /v1/dead-letters/{messageId}',
         'POST /v1/dead-letters/replay',
