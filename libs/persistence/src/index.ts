@@ -2,6 +2,7 @@ export * from './database/database-url.js';
 export * from './database/local-database-url.js';
 export * from './database/ensure-database.js';
 export * from './database/data-source-options.js';
+export * from './database/entity-columns.js';
 export * from './database/database-errors.js';
 export * from './migrations/run-migrations.js';
 export * from './migrations/migration-cli.js';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { writeWithCommit, type CommitWriter } from '@skald/persistence';
+import { entityColumns, writeWithCommit, type CommitWriter } from '@skald/persistence';
 import { performance } from 'node:perf_hooks';
 import type { EntityManager } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
@@ -27,40 +27,24 @@ export interface SagaStepRecord {
 /** When a saga entering `state` with `data` gives up waiting (null: never, a terminal state). */
 export type DeadlineOf<S extends string, D> = (state: S, data: D, now: number) => Date | null;
 
-/** The saga table's columns as SagaEntity's properties (pg gives jsonb parsed and timestamptz as Date). */
-const SAGA_FIELDS: ReadonlyArray<readonly [keyof SagaEntity, string]> = [
-  ['id', 'id'],
-  ['type', 'type'],
-  ['state', 'state'],
-  ['version', 'version'],
-  ['deadlineAt', 'deadline_at'],
-  ['data', 'data'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-];
-
-/** The select list of the saga's columns, of the table under `alias` if given, each named `prefix` + its property. */
-function sagaColumns(alias?: string, prefix = ''): string {
-  return SAGA_FIELDS.map(([property, column]) => `${alias ? `${alias}.` : ''}${column} AS "${prefix}${property}"`).join(', ');
-}
-
-const SAGA_COLUMNS = sagaColumns();
+/** The saga table's columns, named as SagaEntity's properties (data: jsonb, parsed). */
+const SAGA = entityColumns(SagaEntity, {
+  id: 'id',
+  type: 'type',
+  state: 'state',
+  version: 'version',
+  deadlineAt: 'deadline_at',
+  data: 'data',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 
 /** Where the saga's columns are in a row that also holds its subject's (lockWithSubject). */
 const SAGA_PREFIX = 'saga.';
 
-function toSaga<S extends string, D extends SagaMechanismData>(row: Record<string, unknown>, prefix = ''): SagaEntity<S, D> {
-  const field = <K extends keyof SagaEntity>(property: K) => row[`${prefix}${property}`] as SagaEntity<S, D>[K];
-  return {
-    id: field('id'),
-    type: field('type'),
-    state: field('state'),
-    version: field('version'),
-    deadlineAt: field('deadlineAt'),
-    data: field('data'),
-    createdAt: field('createdAt'),
-    updatedAt: field('updatedAt'),
-  };
+/** The saga of a row selected with SAGA's columns (with `prefix`), typed as this store's. */
+function toSaga<S extends string, D extends SagaMechanismData>(row: object, prefix = ''): SagaEntity<S, D> {
+  return SAGA.toEntity(row, prefix) as SagaEntity<S, D>;
 }
 
 /** The table of a saga's subject (the order, the return: its id is the saga's), for lockWithSubject. */
@@ -128,7 +112,7 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
 
   /** The saga row, locked for the rest of the transaction. */
   async lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA.list} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
     return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
@@ -140,7 +124,7 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
    */
   async lockWithSubject<R>(manager: EntityManager, id: string, subject: SagaSubject): Promise<{ subject: R; saga: SagaEntity<S, D> } | null> {
     const rows: Array<Record<string, unknown>> = await manager.query(
-      `SELECT ${subject.columns}, ${sagaColumns('s', SAGA_PREFIX)}
+      `SELECT ${subject.columns}, ${SAGA.listOf('s', SAGA_PREFIX)}
          FROM ${subject.table} ${subject.alias} JOIN saga s ON s.id = ${subject.alias}.id AND s.type = $2
         WHERE ${subject.alias}.id = $1 FOR UPDATE`,
       [id, this.definition.type],
@@ -152,14 +136,14 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
   }
 
   async find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
-    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = $1 AND type = $2`, [id, this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA.list} FROM saga WHERE id = $1 AND type = $2`, [id, this.definition.type]);
     return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
   }
 
   /** Several sagas at once (a page of a list), not locked. */
   async findMany(manager: EntityManager, ids: readonly string[]): Promise<Array<SagaEntity<S, D>>> {
     if (ids.length === 0) return [];
-    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA_COLUMNS} FROM saga WHERE id = ANY($1::uuid[]) AND type = $2`, [[...ids], this.definition.type]);
+    const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA.list} FROM saga WHERE id = ANY($1::uuid[]) AND type = $2`, [[...ids], this.definition.type]);
     return rows.map((row) => toSaga<S, D>(row));
   }
 

@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogItem, type CatalogItemInput } from './catalog-item.entity.js';
+
+/** A catalog item's columns, named as its properties (list_price: numeric, read as a decimal string). */
+const ITEM = entityColumns(CatalogItem, {
+  sku: 'sku',
+  name: 'name',
+  listPrice: 'list_price',
+  currency: 'currency',
+  sellable: 'sellable',
+  returnable: 'returnable',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 
 @Injectable()
 export class CatalogRepository {
@@ -29,22 +42,7 @@ export class CatalogRepository {
    */
   async findMany(manager: EntityManager, skus: readonly string[]): Promise<CatalogItem[]> {
     if (skus.length === 0) return [];
-    const rows = await manager.query<
-      Array<{ sku: string; name: string; list_price: string; currency: string; sellable: boolean; returnable: boolean; created_at: Date; updated_at: Date }>
-    >(`SELECT sku, name, list_price, currency, sellable, returnable, created_at, updated_at FROM catalog_item WHERE sku = ANY($1::text[])`, [
-      [...skus],
-    ]);
-    return rows.map((row) => {
-      const item = new CatalogItem();
-      item.sku = row.sku;
-      item.name = row.name;
-      item.listPrice = row.list_price;
-      item.currency = row.currency;
-      item.sellable = row.sellable;
-      item.returnable = row.returnable;
-      item.createdAt = row.created_at;
-      item.updatedAt = row.updated_at;
-      return item;
-    });
+    const rows: object[] = await manager.query(`SELECT ${ITEM.list} FROM catalog_item WHERE sku = ANY($1::text[])`, [[...skus]]);
+    return rows.map((row) => ITEM.toEntity(row));
   }
 }

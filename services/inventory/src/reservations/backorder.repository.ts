@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import type { EntityManager } from 'typeorm';
 import { compareIdentifiers } from '../common/identifiers.js';
 import type { SkuQuantity } from '../common/quantities.js';
@@ -19,6 +20,21 @@ export interface QueuedLine {
   holdUntil: Date | null;
 }
 
+/** A backorder line's columns, named as its properties (id: bigint, read as a string). */
+const LINE = entityColumns(BackorderLine, {
+  id: 'id',
+  orderId: 'order_id',
+  attempt: 'attempt',
+  tenantId: 'tenant_id',
+  sku: 'sku',
+  quantity: 'quantity',
+  allocated: 'allocated',
+  status: 'status',
+  queuedAt: 'queued_at',
+  settledAt: 'settled_at',
+  settledReference: 'settled_reference',
+});
+
 /**
  * Backorder lines. Every write happens under the allocation locks of the lines' SKUs (see
  * StockService.lockSkus); line rows are locked after the stock levels, in queue (id) order.
@@ -37,42 +53,14 @@ export class BackorderRepository {
    * hydration cost more CPU than the statement itself.
    */
   async waitingOfOrder(manager: EntityManager, orderId: string, attempt?: number): Promise<BackorderLine[]> {
-    const rows = await manager.query<
-      Array<{
-        id: string;
-        order_id: string;
-        attempt: number;
-        tenant_id: string | null;
-        sku: string;
-        quantity: number;
-        allocated: number;
-        status: BackorderLine['status'];
-        queued_at: Date;
-        settled_at: Date | null;
-        settled_reference: string | null;
-      }>
-    >(
-      `SELECT id, order_id, attempt, tenant_id, sku, quantity, allocated, status, queued_at, settled_at, settled_reference
+    const rows: object[] = await manager.query(
+      `SELECT ${LINE.list}
          FROM backorder_line
         WHERE order_id = $1 AND status = 'waiting' AND ($2::int IS NULL OR attempt = $2::int)
         ORDER BY sku, id`,
       [orderId, attempt ?? null],
     );
-    return rows.map((row) => {
-      const line = new BackorderLine();
-      line.id = row.id;
-      line.orderId = row.order_id;
-      line.attempt = row.attempt;
-      line.tenantId = row.tenant_id;
-      line.sku = row.sku;
-      line.quantity = row.quantity;
-      line.allocated = row.allocated;
-      line.status = row.status;
-      line.queuedAt = row.queued_at;
-      line.settledAt = row.settled_at;
-      line.settledReference = row.settled_reference;
-      return line;
-    });
+    return rows.map((row) => LINE.toEntity(row));
   }
 
   /** Those of these SKUs that have waiting lines. */
@@ -85,19 +73,11 @@ export class BackorderRepository {
   }
 
   /** Locks the waiting lines of these SKUs, first queued first, with their decisions' correlation and hold. */
-  async lockQueue(manager: EntityManager, skus: readonly string[]): Promise<QueuedLine[]> {
-    const rows: Array<{
-      id: string;
-      order_id: string;
-      attempt: number;
-      tenant_id: string | null;
-      sku: string;
-      waiting: number;
-      correlation_id: string | null;
-      hold_until: Date | null;
-    }> = await manager.query(
-      `SELECT b.id, b.order_id, b.attempt, b.tenant_id, b.sku, b.quantity - b.allocated AS waiting,
-              q.correlation_id, q.hold_until
+  lockQueue(manager: EntityManager, skus: readonly string[]): Promise<QueuedLine[]> {
+    // Not an entity: the columns are named as QueuedLine's properties, and the rows are those.
+    return manager.query(
+      `SELECT b.id, b.order_id AS "orderId", b.attempt, b.tenant_id AS "tenantId", b.sku, b.quantity - b.allocated AS waiting,
+              q.correlation_id AS "correlationId", q.hold_until AS "holdUntil"
          FROM backorder_line b
          JOIN reservation_request q ON q.order_id = b.order_id AND q.attempt = b.attempt
         WHERE b.status = 'waiting' AND b.sku = ANY($1::text[])
@@ -105,16 +85,6 @@ export class BackorderRepository {
         FOR UPDATE OF b`,
       [skus],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      orderId: row.order_id,
-      attempt: row.attempt,
-      tenantId: row.tenant_id,
-      sku: row.sku,
-      waiting: row.waiting,
-      correlationId: row.correlation_id,
-      holdUntil: row.hold_until,
-    }));
   }
 
   /** Records units allocated to a waiting line; the line is `filled` once nothing waits. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import type { EntityManager } from 'typeorm';
 import { ReleasedOrder } from './backorder-line.entity.js';
 import { Reservation, ReservationRequest, type ReservationStatus } from './reservation.entity.js';
@@ -17,77 +18,42 @@ export interface ExpiredReservation {
   correlationId: string | null;
 }
 
-/** The columns of a reservation, as `toReservation` reads them. */
-const RESERVATION_COLUMNS = `id, order_id, attempt, tenant_id, sku, warehouse, quantity, status, split_from, settled_reference,
-  created_at, settled_at, expires_at, expiry_notified_at`;
+/** A reservation's columns, named as its properties. */
+const RESERVATION = entityColumns(Reservation, {
+  id: 'id',
+  orderId: 'order_id',
+  attempt: 'attempt',
+  tenantId: 'tenant_id',
+  sku: 'sku',
+  warehouse: 'warehouse',
+  quantity: 'quantity',
+  status: 'status',
+  splitFrom: 'split_from',
+  settledReference: 'settled_reference',
+  createdAt: 'created_at',
+  settledAt: 'settled_at',
+  expiresAt: 'expires_at',
+  expiryNotifiedAt: 'expiry_notified_at',
+});
 
-interface ReservationRow {
-  id: string;
-  order_id: string;
-  attempt: number;
-  tenant_id: string | null;
-  sku: string;
-  warehouse: string;
-  quantity: number;
-  status: ReservationStatus;
-  split_from: string | null;
-  settled_reference: string | null;
-  created_at: Date;
-  settled_at: Date | null;
-  expires_at: Date | null;
-  expiry_notified_at: Date | null;
-}
+/** A reserve decision's columns, named as its properties (lines, shortages, unavailable: jsonb, parsed). */
+const REQUEST = entityColumns(ReservationRequest, {
+  orderId: 'order_id',
+  attempt: 'attempt',
+  onShortage: 'on_shortage',
+  correlationId: 'correlation_id',
+  holdUntil: 'hold_until',
+  tenantId: 'tenant_id',
+  lines: 'lines',
+  outcome: 'outcome',
+  reason: 'reason',
+  shortages: 'shortages',
+  unavailable: 'unavailable',
+  requestedAt: 'requested_at',
+});
 
-function toReservation(row: ReservationRow): Reservation {
-  const reservation = new Reservation();
-  reservation.id = row.id;
-  reservation.orderId = row.order_id;
-  reservation.attempt = row.attempt;
-  reservation.tenantId = row.tenant_id;
-  reservation.sku = row.sku;
-  reservation.warehouse = row.warehouse;
-  reservation.quantity = row.quantity;
-  reservation.status = row.status;
-  reservation.splitFrom = row.split_from;
-  reservation.settledReference = row.settled_reference;
-  reservation.createdAt = row.created_at;
-  reservation.settledAt = row.settled_at;
-  reservation.expiresAt = row.expires_at;
-  reservation.expiryNotifiedAt = row.expiry_notified_at;
-  return reservation;
-}
-
-interface RequestRow {
-  order_id: string;
-  attempt: number;
-  on_shortage: ReservationRequest['onShortage'];
-  correlation_id: string | null;
-  hold_until: Date | null;
-  tenant_id: string | null;
-  lines: ReservationRequest['lines'];
-  outcome: ReservationRequest['outcome'];
-  reason: ReservationRequest['reason'];
-  shortages: ReservationRequest['shortages'];
-  unavailable: ReservationRequest['unavailable'];
-  requested_at: Date;
-}
-
-function toRequest(row: RequestRow): ReservationRequest {
-  const request = new ReservationRequest();
-  request.orderId = row.order_id;
-  request.attempt = row.attempt;
-  request.onShortage = row.on_shortage;
-  request.correlationId = row.correlation_id;
-  request.holdUntil = row.hold_until;
-  request.tenantId = row.tenant_id;
-  request.lines = row.lines;
-  request.outcome = row.outcome;
-  request.reason = row.reason;
-  request.shortages = row.shortages;
-  request.unavailable = row.unavailable;
-  request.requestedAt = row.requested_at;
-  return request;
-}
+/** An order's release tombstone's columns, named as its properties. */
+const RELEASED = entityColumns(ReleasedOrder, { orderId: 'order_id', tenantId: 'tenant_id', reason: 'reason', releasedAt: 'released_at' });
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
@@ -95,9 +61,9 @@ const json = (value: unknown): string | null => (value === null || value === und
  * Reservations and reserve decisions. Reservation rows are locked after the stock levels they
  * belong to, in (sku, warehouse, created_at, id) order — the order shipments lock them in too.
  *
- * The methods a reserve, consume or release command runs are plain SQL with explicit row mapping
- * on purpose: they run for every message, and TypeORM's query builder and hydration cost more CPU
- * than the statements themselves.
+ * The methods a reserve, consume or release command runs are plain SQL, their rows read as
+ * entities by entityColumns, on purpose: they run for every message, and TypeORM's query builder
+ * and hydration cost more CPU than the statements themselves.
  */
 @Injectable()
 export class ReservationRepository {
@@ -119,37 +85,18 @@ export class ReservationRepository {
     orderId: string,
     attempt: number,
   ): Promise<{ released: ReleasedOrder | null; request: ReservationRequest | null; latestAttempt: number }> {
-    const [row] = await manager.query<
-      Array<
-        Partial<RequestRow> & {
-          released_order_id: string | null;
-          released_tenant_id: string | null;
-          released_reason: string | null;
-          released_at: Date | null;
-          latest_attempt: number | null;
-        }
-      >
-    >(
-      `SELECT r.order_id AS released_order_id, r.tenant_id AS released_tenant_id, r.reason AS released_reason, r.released_at,
-              q.order_id, q.attempt, q.on_shortage, q.correlation_id, q.hold_until, q.tenant_id, q.lines, q.outcome, q.reason,
-              q.shortages, q.unavailable, q.requested_at,
+    type Row = Record<string, unknown> & { 'released.orderId': string | null; 'request.orderId': string | null; latest_attempt: number | null };
+    const [row] = await manager.query<Row[]>(
+      `SELECT ${RELEASED.listOf('r', 'released.')}, ${REQUEST.listOf('q', 'request.')},
               (SELECT max(m.attempt) FROM reservation_request m WHERE m.order_id = $1) AS latest_attempt
          FROM (SELECT 1) AS one
          LEFT JOIN released_order r ON r.order_id = $1
          LEFT JOIN reservation_request q ON q.order_id = $1 AND q.attempt = $2`,
       [orderId, attempt],
     );
-    let released: ReleasedOrder | null = null;
-    if (row.released_order_id !== null) {
-      released = new ReleasedOrder();
-      released.orderId = row.released_order_id;
-      released.tenantId = row.released_tenant_id;
-      released.reason = row.released_reason as string;
-      released.releasedAt = row.released_at as Date;
-    }
     return {
-      released,
-      request: row.order_id === null || row.order_id === undefined ? null : toRequest(row as RequestRow),
+      released: row['released.orderId'] === null ? null : RELEASED.toEntity(row, 'released.'),
+      request: row['request.orderId'] === null ? null : REQUEST.toEntity(row, 'request.'),
       latestAttempt: row.latest_attempt ?? 0,
     };
   }
@@ -198,13 +145,13 @@ export class ReservationRepository {
 
   /** The order's active reservations (of one attempt, or all), by SKU, warehouse, then age. */
   async activeOfOrder(manager: EntityManager, orderId: string, attempt?: number): Promise<Reservation[]> {
-    const rows = await manager.query<ReservationRow[]>(
-      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+    const rows: object[] = await manager.query(
+      `SELECT ${RESERVATION.list} FROM reservation
         WHERE order_id = $1 AND status = 'active' AND ($2::int IS NULL OR attempt = $2::int)
         ORDER BY sku, warehouse, created_at, id`,
       [orderId, attempt ?? null],
     );
-    return rows.map(toReservation);
+    return rows.map((row) => RESERVATION.toEntity(row));
   }
 
   /**
@@ -213,26 +160,26 @@ export class ReservationRepository {
    */
   async lockActiveOfOrder(manager: EntityManager, orderId: string, ids?: readonly string[]): Promise<Reservation[]> {
     if (ids !== undefined && ids.length === 0) return [];
-    const rows = await manager.query<ReservationRow[]>(
-      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+    const rows: object[] = await manager.query(
+      `SELECT ${RESERVATION.list} FROM reservation
         WHERE order_id = $1 AND status = 'active' AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))
         ORDER BY sku, warehouse, created_at, id
         FOR UPDATE`,
       [orderId, ids === undefined ? null : [...ids]],
     );
-    return rows.map(toReservation);
+    return rows.map((row) => RESERVATION.toEntity(row));
   }
 
   /** Locks the order's active reservations of an SKU in a warehouse, oldest first. */
   async lockActive(manager: EntityManager, orderId: string, warehouse: string, sku: string): Promise<Reservation[]> {
-    const rows = await manager.query<ReservationRow[]>(
-      `SELECT ${RESERVATION_COLUMNS} FROM reservation
+    const rows: object[] = await manager.query(
+      `SELECT ${RESERVATION.list} FROM reservation
         WHERE order_id = $1 AND warehouse = $2 AND sku = $3 AND status = 'active'
         ORDER BY created_at, id
         FOR UPDATE`,
       [orderId, warehouse, sku],
     );
-    return rows.map(toReservation);
+    return rows.map((row) => RESERVATION.toEntity(row));
   }
 
   /** Ends an active reservation (consumed or released) with what settled it. */
@@ -302,10 +249,8 @@ export class ReservationRepository {
    * commits with the caller's transaction, with the notification in the outbox.
    */
   async claimExpired(manager: EntityManager, limit: number): Promise<ExpiredReservation[]> {
-    const [rows]: [
-      Array<Pick<ReservationRow, 'id' | 'order_id' | 'attempt' | 'tenant_id' | 'sku' | 'warehouse' | 'quantity'> & { correlation_id: string | null }>,
-      number,
-    ] = await manager.query(
+    // Not an entity: the columns are named as ExpiredReservation's properties, and the rows are those.
+    const [rows]: [ExpiredReservation[], number] = await manager.query(
       `WITH due AS (
          SELECT id FROM reservation
           WHERE status = 'active' AND expiry_notified_at IS NULL AND expires_at < now()
@@ -315,19 +260,10 @@ export class ReservationRepository {
        UPDATE reservation r SET expiry_notified_at = now()
          FROM due, reservation_request q
         WHERE r.id = due.id AND q.order_id = r.order_id AND q.attempt = r.attempt
-       RETURNING r.id, r.order_id, r.attempt, r.tenant_id, r.sku, r.warehouse, r.quantity, q.correlation_id`,
+       RETURNING r.id, r.order_id AS "orderId", r.attempt, r.tenant_id AS "tenantId", r.sku, r.warehouse, r.quantity, q.correlation_id AS "correlationId"`,
       [limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      orderId: row.order_id,
-      attempt: row.attempt,
-      tenantId: row.tenant_id,
-      sku: row.sku,
-      warehouse: row.warehouse,
-      quantity: row.quantity,
-      correlationId: row.correlation_id,
-    }));
+    return rows;
   }
 
   /** Records that the order was released as a whole (once; a re-sent release keeps the first reason). */

@@ -2,23 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AllocatableStock, StockLevelView } from './stock-level.entity.js';
 
-interface LevelRow {
-  sku: string;
-  warehouse: string;
-  priority: number;
-  on_hand: number;
-  reserved: number;
-  quarantined: number;
-}
-
-const toAllocatable = (row: LevelRow): AllocatableStock => ({
-  sku: row.sku,
-  warehouse: row.warehouse,
-  priority: row.priority,
-  onHand: row.on_hand,
-  reserved: row.reserved,
-  quarantined: row.quarantined,
-});
+/** A level's columns (`s`, joined with its warehouse `w`) named as AllocatableStock's properties: the rows are those. */
+const ALLOCATABLE = `s.sku, s.warehouse, w.priority, s.on_hand AS "onHand", s.reserved, s.quarantined`;
 
 /**
  * Stock levels. Every method that writes or locks takes rows in (sku, warehouse) order — the
@@ -54,35 +39,33 @@ export class StockLevelRepository {
   }
 
   /** Locks (FOR UPDATE) every level of these SKUs, in every warehouse. */
-  async lockAllOf(manager: EntityManager, skus: readonly string[]): Promise<AllocatableStock[]> {
-    const rows: LevelRow[] = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined
+  lockAllOf(manager: EntityManager, skus: readonly string[]): Promise<AllocatableStock[]> {
+    return manager.query(
+      `SELECT ${ALLOCATABLE}
          FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
         WHERE s.sku = ANY($1::text[])
         ORDER BY s.sku, s.warehouse
         FOR UPDATE OF s`,
       [skus],
     );
-    return rows.map(toAllocatable);
   }
 
   /** Locks (FOR UPDATE) the levels of these SKUs in one warehouse. */
-  async lockIn(manager: EntityManager, warehouse: string, skus: readonly string[]): Promise<AllocatableStock[]> {
-    const rows: LevelRow[] = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined
+  lockIn(manager: EntityManager, warehouse: string, skus: readonly string[]): Promise<AllocatableStock[]> {
+    return manager.query(
+      `SELECT ${ALLOCATABLE}
          FROM stock_level s JOIN warehouse w ON w.code = s.warehouse
         WHERE s.warehouse = $1 AND s.sku = ANY($2::text[])
         ORDER BY s.sku, s.warehouse
         FOR UPDATE OF s`,
       [warehouse, skus],
     );
-    return rows.map(toAllocatable);
   }
 
   /** The levels of an SKU with their low-stock thresholds, by warehouse priority then code. */
-  async levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<StockLevelView[]> {
-    const rows: Array<LevelRow & { threshold: number | null }> = await manager.query(
-      `SELECT s.sku, s.warehouse, w.priority, s.on_hand, s.reserved, s.quarantined, t.threshold
+  levelsOf(sku: string, manager: EntityManager = this.dataSource.manager): Promise<StockLevelView[]> {
+    return manager.query(
+      `SELECT ${ALLOCATABLE}, t.threshold AS "lowStockThreshold"
          FROM stock_level s
          JOIN warehouse w ON w.code = s.warehouse
          LEFT JOIN low_stock_threshold t ON t.sku = s.sku AND t.warehouse = s.warehouse
@@ -90,6 +73,5 @@ export class StockLevelRepository {
         ORDER BY w.priority, w.code`,
       [sku],
     );
-    return rows.map((row) => ({ ...toAllocatable(row), lowStockThreshold: row.threshold }));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import type { EntityManager } from 'typeorm';
 import { CancelledOrder } from './cancelled-order.entity.js';
 import { OutboundNoteLine } from './outbound-note-line.entity.js';
@@ -29,66 +30,32 @@ export interface OutboundNoteFilter {
   externalId?: string;
 }
 
-/** The columns of a note, as `toNote` reads them. */
-const NOTE_COLUMNS = `id, seq, order_id, external_id, tenant_id, warehouse, batch, status, recipient_name, recipient_phone,
-  recipient_company, ship_to, created_at, confirmed_at, picking_at, packed_at, shipped_at, cancelled_at, cancel_reason, restock_required`;
+/** A note's columns, named as its properties (seq: bigint, read as a string; ship_to: jsonb, parsed). */
+const NOTE = entityColumns(OutboundNote, {
+  id: 'id',
+  seq: 'seq',
+  orderId: 'order_id',
+  externalId: 'external_id',
+  tenantId: 'tenant_id',
+  warehouse: 'warehouse',
+  batch: 'batch',
+  status: 'status',
+  recipientName: 'recipient_name',
+  recipientPhone: 'recipient_phone',
+  recipientCompany: 'recipient_company',
+  shipTo: 'ship_to',
+  createdAt: 'created_at',
+  confirmedAt: 'confirmed_at',
+  pickingAt: 'picking_at',
+  packedAt: 'packed_at',
+  shippedAt: 'shipped_at',
+  cancelledAt: 'cancelled_at',
+  cancelReason: 'cancel_reason',
+  restockRequired: 'restock_required',
+});
 
-interface NoteRow {
-  id: string;
-  seq: string;
-  order_id: string;
-  external_id: string;
-  tenant_id: string | null;
-  warehouse: string;
-  batch: number;
-  status: OutboundNoteStatus;
-  recipient_name: string;
-  recipient_phone: string | null;
-  recipient_company: string | null;
-  ship_to: OutboundNote['shipTo'];
-  created_at: Date;
-  confirmed_at: Date | null;
-  picking_at: Date | null;
-  packed_at: Date | null;
-  shipped_at: Date | null;
-  cancelled_at: Date | null;
-  cancel_reason: string | null;
-  restock_required: boolean;
-}
-
-function toNote(row: NoteRow): OutboundNote {
-  const note = new OutboundNote();
-  note.id = row.id;
-  note.seq = row.seq;
-  note.orderId = row.order_id;
-  note.externalId = row.external_id;
-  note.tenantId = row.tenant_id;
-  note.warehouse = row.warehouse;
-  note.batch = row.batch;
-  note.status = row.status;
-  note.recipientName = row.recipient_name;
-  note.recipientPhone = row.recipient_phone;
-  note.recipientCompany = row.recipient_company;
-  note.shipTo = row.ship_to;
-  note.createdAt = row.created_at;
-  note.confirmedAt = row.confirmed_at;
-  note.pickingAt = row.picking_at;
-  note.packedAt = row.packed_at;
-  note.shippedAt = row.shipped_at;
-  note.cancelledAt = row.cancelled_at;
-  note.cancelReason = row.cancel_reason;
-  note.restockRequired = row.restock_required;
-  return note;
-}
-
-function toLine(noteId: string, row: { line_no: number; sku: string; quantity: number }): OutboundNoteLine {
-  const line = new OutboundNoteLine();
-  line.noteId = noteId;
-  line.lineNo = row.line_no;
-  line.sku = row.sku;
-  line.quantity = row.quantity;
-  return line;
-}
+/** A note line's columns, named as its properties. */
+const LINE = entityColumns(OutboundNoteLine, { noteId: 'note_id', lineNo: 'line_no', sku: 'sku', quantity: 'quantity' });
 
 /** The column each step's stamp is stored in (a fixed list: never built from input). */
 const STAMP_COLUMNS: Record<OutboundNoteTransition['stamp'], string> = {
@@ -102,9 +69,9 @@ const STAMP_COLUMNS: Record<OutboundNoteTransition['stamp'], string> = {
 /**
  * Outbound notes and their lines. Every method runs in the caller's transaction (`manager`).
  *
- * What creating notes and the operator's confirm/pick/pack/ship requests run is plain SQL with
- * explicit row mapping on purpose: it runs per message and per request, and TypeORM's query
- * builder and entity hydration cost more CPU than the statements themselves.
+ * What creating notes and the operator's confirm/pick/pack/ship requests run is plain SQL, its
+ * rows read as entities by entityColumns, on purpose: it runs per message and per request, and
+ * TypeORM's query builder and entity hydration cost more CPU than the statements themselves.
  */
 @Injectable()
 export class OutboundNotesRepository {
@@ -170,26 +137,26 @@ export class OutboundNotesRepository {
   }
 
   async findById(manager: EntityManager, id: string): Promise<OutboundNote | null> {
-    const rows = await manager.query<NoteRow[]>(`SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE id = $1`, [id]);
-    return rows.length === 0 ? null : toNote(rows[0]);
+    const rows: object[] = await manager.query(`SELECT ${NOTE.list} FROM outbound_note WHERE id = $1`, [id]);
+    return rows.length === 0 ? null : NOTE.toEntity(rows[0]);
   }
 
   /** The order's notes of `batch` for these warehouses. */
   async findOfBatch(manager: EntityManager, orderId: string, batch: number, warehouses: string[]): Promise<OutboundNote[]> {
-    const rows = await manager.query<NoteRow[]>(
-      `SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE order_id = $1 AND batch = $2 AND warehouse = ANY($3::text[]) ORDER BY seq`,
+    const rows: object[] = await manager.query(
+      `SELECT ${NOTE.list} FROM outbound_note WHERE order_id = $1 AND batch = $2 AND warehouse = ANY($3::text[]) ORDER BY seq`,
       [orderId, batch, warehouses],
     );
-    return rows.map(toNote);
+    return rows.map((row) => NOTE.toEntity(row));
   }
 
   /** The order's notes (only those with these ids when `noteIds` is given), in creation order. */
   async findOfOrder(manager: EntityManager, orderId: string, noteIds?: string[]): Promise<OutboundNote[]> {
-    const rows = await manager.query<NoteRow[]>(
-      `SELECT ${NOTE_COLUMNS} FROM outbound_note WHERE order_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY seq`,
+    const rows: object[] = await manager.query(
+      `SELECT ${NOTE.list} FROM outbound_note WHERE order_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) ORDER BY seq`,
       [orderId, noteIds ?? null],
     );
-    return rows.map(toNote);
+    return rows.map((row) => NOTE.toEntity(row));
   }
 
   /** Up to `limit` notes matching `filter`, in creation order, after the note with `afterSeq`. */
@@ -207,11 +174,13 @@ export class OutboundNotesRepository {
   async linesOf(manager: EntityManager, noteIds: string[]): Promise<Map<string, OutboundNoteLine[]>> {
     const byNote = new Map<string, OutboundNoteLine[]>(noteIds.map((id) => [id, []]));
     if (noteIds.length === 0) return byNote;
-    const rows = await manager.query<Array<{ note_id: string; line_no: number; sku: string; quantity: number }>>(
-      `SELECT note_id, line_no, sku, quantity FROM outbound_note_line WHERE note_id = ANY($1::uuid[]) ORDER BY note_id, line_no`,
-      [noteIds],
-    );
-    for (const row of rows) byNote.get(row.note_id)?.push(toLine(row.note_id, row));
+    const rows: object[] = await manager.query(`SELECT ${LINE.list} FROM outbound_note_line WHERE note_id = ANY($1::uuid[]) ORDER BY note_id, line_no`, [
+      noteIds,
+    ]);
+    for (const row of rows) {
+      const line = LINE.toEntity(row);
+      byNote.get(line.noteId)?.push(line);
+    }
     return byNote;
   }
 
@@ -231,7 +200,7 @@ export class OutboundNotesRepository {
   ): Promise<NoteCancellation[]> {
     const cancel = OUTBOUND_NOTE_TRANSITIONS.cancel;
     // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count].
-    const [rows]: [Array<{ id: string; previous_status: OutboundNoteStatus }>, number] = await manager.query(
+    const [rows]: [NoteCancellation[], number] = await manager.query(
       `WITH open AS (
          SELECT id, status FROM outbound_note
          WHERE order_id = $1 AND status = ANY($2::text[]) AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
@@ -242,10 +211,10 @@ export class OutboundNotesRepository {
        SET status = $4, cancelled_at = $5, cancel_reason = $6, restock_required = open.status = ANY($7::text[])
        FROM open
        WHERE note.id = open.id
-       RETURNING note.id, open.status AS previous_status`,
+       RETURNING note.id, open.status AS "previousStatus"`,
       [orderId, [...OPEN_NOTE_STATUSES], noteIds ?? null, cancel.to, cancellation.at, cancellation.reason, [...PICKED_NOTE_STATUSES]],
     );
-    return rows.map((row) => ({ id: row.id, previousStatus: row.previous_status }));
+    return rows;
   }
 
   /**
@@ -263,16 +232,17 @@ export class OutboundNotesRepository {
     at: Date,
   ): Promise<{ note: OutboundNote; lines: OutboundNoteLine[] } | null> {
     // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count].
-    const [rows]: [Array<NoteRow & { lines: Array<{ line_no: number; sku: string; quantity: number }> }>, number] = await manager.query(
+    // The lines as JSON objects keyed by their properties (text and int columns only: JSON keeps their types).
+    const [rows]: [Array<Record<string, unknown> & { lines: object[] }>, number] = await manager.query(
       `UPDATE outbound_note SET status = $2, ${STAMP_COLUMNS[transition.stamp]} = $3
         WHERE id = $1 AND status = ANY($4::text[])
-        RETURNING ${NOTE_COLUMNS},
-          (SELECT coalesce(json_agg(json_build_object('line_no', l.line_no, 'sku', l.sku, 'quantity', l.quantity) ORDER BY l.line_no), '[]'::json)
+        RETURNING ${NOTE.list},
+          (SELECT coalesce(json_agg(json_build_object('noteId', l.note_id, 'lineNo', l.line_no, 'sku', l.sku, 'quantity', l.quantity) ORDER BY l.line_no), '[]'::json)
              FROM outbound_note_line l WHERE l.note_id = outbound_note.id) AS lines`,
       [id, transition.to, at, [...transition.from]],
     );
     if (rows.length !== 1) return null;
-    const note = toNote(rows[0]);
-    return { note, lines: rows[0].lines.map((line) => toLine(note.id, line)) };
+    const note = NOTE.toEntity(rows[0]);
+    return { note, lines: rows[0].lines.map((line) => LINE.toEntity(line)) };
   }
 }

@@ -1,36 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import type { EntityManager } from 'typeorm';
 import { Shipment } from './shipment.entity.js';
 
-interface ShipmentRow {
-  id: string;
-  note_id: string;
-  order_id: string;
-  tenant_id: string | null;
-  carrier: string;
-  tracking_number: string;
-  shipped_at: Date;
-  delivered_at: Date | null;
-}
-
-function toShipment(row: ShipmentRow): Shipment {
-  const shipment = new Shipment();
-  shipment.id = row.id;
-  shipment.noteId = row.note_id;
-  shipment.orderId = row.order_id;
-  shipment.tenantId = row.tenant_id;
-  shipment.carrier = row.carrier;
-  shipment.trackingNumber = row.tracking_number;
-  shipment.shippedAt = row.shipped_at;
-  shipment.deliveredAt = row.delivered_at;
-  return shipment;
-}
+/** A shipment's columns, named as its properties. */
+const SHIPMENT = entityColumns(Shipment, {
+  id: 'id',
+  noteId: 'note_id',
+  orderId: 'order_id',
+  tenantId: 'tenant_id',
+  carrier: 'carrier',
+  trackingNumber: 'tracking_number',
+  shippedAt: 'shipped_at',
+  deliveredAt: 'delivered_at',
+});
 
 /**
  * Shipments. Every method runs in the caller's transaction (`manager`).
  *
- * `insert` and `byNote` run for every operator request on a note: plain SQL with explicit row
- * mapping on purpose, as TypeORM's query builder and hydration cost more CPU than the statements.
+ * `insert` and `byNote` run for every operator request on a note: plain SQL (rows read as
+ * entities by entityColumns) on purpose, as TypeORM's query builder and hydration cost more CPU
+ * than the statements.
  */
 @Injectable()
 export class ShipmentsRepository {
@@ -52,21 +42,20 @@ export class ShipmentsRepository {
   }
 
   async findById(manager: EntityManager, id: string): Promise<Shipment | null> {
-    const rows = await manager.query<ShipmentRow[]>(
-      `SELECT id, note_id, order_id, tenant_id, carrier, tracking_number, shipped_at, delivered_at FROM shipment WHERE id = $1`,
-      [id],
-    );
-    return rows.length === 0 ? null : toShipment(rows[0]);
+    const rows: object[] = await manager.query(`SELECT ${SHIPMENT.list} FROM shipment WHERE id = $1`, [id]);
+    return rows.length === 0 ? null : SHIPMENT.toEntity(rows[0]);
   }
 
   /** The shipment of each note that has one. */
   async byNote(manager: EntityManager, noteIds: string[]): Promise<Map<string, Shipment>> {
     if (noteIds.length === 0) return new Map();
-    const rows = await manager.query<ShipmentRow[]>(
-      `SELECT id, note_id, order_id, tenant_id, carrier, tracking_number, shipped_at, delivered_at FROM shipment WHERE note_id = ANY($1::uuid[])`,
-      [noteIds],
+    const rows: object[] = await manager.query(`SELECT ${SHIPMENT.list} FROM shipment WHERE note_id = ANY($1::uuid[])`, [noteIds]);
+    return new Map(
+      rows.map((row) => {
+        const shipment = SHIPMENT.toEntity(row);
+        return [shipment.noteId, shipment];
+      }),
     );
-    return new Map(rows.map((row) => [row.note_id, toShipment(row)]));
   }
 
   /**
