@@ -10,8 +10,7 @@ const coalesced = new WeakSet<Socket>();
  * up to read: the ten publishes of one committed transaction, or the acks of one turn of the event
  * loop, were ten writes. Here the socket is corked at the first write of a run and uncorked on the
  * next tick, so they leave as one `writev`, in the order written, before any I/O of the next turn:
- * no frame waits for a later event. In `bench/orders` this took returns, whose writes are acks,
- * from … (see ADR 2).
+ * no frame waits for a later event (ADR 2, "One socket write per turn").
  */
 export function oneWritePerTurn(socket: Socket): void {
   if (coalesced.has(socket)) return;
