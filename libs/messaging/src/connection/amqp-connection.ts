@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper, type CreateChannelOpts } from 'amqp-connection-manager';
 import { messagingMetrics } from '../metrics/messaging-metrics.js';
+import { oneWritePerTurn, socketOf } from './one-write-per-turn.js';
 
 export interface AmqpConnectionOptions {
   url: string;
@@ -13,7 +14,9 @@ export interface AmqpConnectionOptions {
 
 /**
  * The service's one broker connection (amqp-connection-manager: reconnects on its own).
- * Nagle is off: with it on, every request/reply hop waits ~40 ms for delayed ACKs.
+ * Nagle is off: with it on, every request/reply hop waits ~40 ms for delayed ACKs. So that this
+ * does not make every frame a socket write of its own, the frames of one turn go out together
+ * (`oneWritePerTurn`).
  */
 export class AmqpConnection {
   readonly manager: AmqpConnectionManager;
@@ -30,7 +33,10 @@ export class AmqpConnection {
         clientProperties: { connection_name: options.name },
       },
     });
-    this.manager.on('connect', () => {
+    this.manager.on('connect', ({ connection }) => {
+      const socket = socketOf(connection);
+      if (socket) oneWritePerTurn(socket);
+      else this.logger.warn('amqplib connection without a socket where expected: frames are written one by one');
       gauge.set(1);
       this.logger.log(`connected to broker as ${options.name}`);
     });
