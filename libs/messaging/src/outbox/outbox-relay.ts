@@ -100,7 +100,8 @@ export class OutboxRelay {
     this.listener = new NotificationListener({
       url: this.options.databaseUrl,
       channel: OUTBOX_CHANNEL,
-      applicationName: `${this.options.service}-outbox-listener`,
+      // The service's LISTEN connection, shared with its other listeners (NotificationListener).
+      applicationName: `${this.options.service}-listener`,
       onWake: () => this.trigger(),
       onProblem: (message) => this.logger.warn(`outbox ${message}`),
     });
