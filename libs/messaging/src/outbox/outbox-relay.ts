@@ -39,6 +39,9 @@ interface OutboxRow {
 
 const CLEANUP_EVERY_MS = 60_000;
 
+/** The most time confirmed fast-path messages wait to be marked sent in one statement. */
+export const MARK_SENT_EVERY_MS = 200;
+
 /**
  * Publishes outbox rows to the broker. It claims pending rows with `FOR UPDATE SKIP LOCKED` under
  * a lease (so any number of replicas can run), publishes them with publisher confirms, and marks
@@ -66,7 +69,7 @@ export class OutboxRelay {
       if (written.length > 0) void this.publishCommitted(written);
     },
   };
-  private markScheduled = false;
+  private markTimer?: NodeJS.Timeout;
   private readonly fastPathInFlight = new Set<Promise<void>>();
   /** Messages this relay instance has published (broker-confirmed). */
   publishedCount = 0;
@@ -97,7 +100,8 @@ export class OutboxRelay {
     this.listener = new NotificationListener({
       url: this.options.databaseUrl,
       channel: OUTBOX_CHANNEL,
-      applicationName: `${this.options.service}-outbox-listener`,
+      // The service's LISTEN connection, shared with its other listeners (NotificationListener).
+      applicationName: `${this.options.service}-listener`,
       onWake: () => this.trigger(),
       onProblem: (message) => this.logger.warn(`outbox ${message}`),
     });
@@ -117,6 +121,8 @@ export class OutboxRelay {
     localRelays.delete(this.options.dataSource);
     await Promise.allSettled([...this.fastPathInFlight]);
     await this.running;
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
     await this.markConfirmed();
     await this.listener?.stop();
     this.listener = undefined;
@@ -166,14 +172,21 @@ export class OutboxRelay {
     });
   }
 
-  /** Marks confirmed messages sent in one statement per turn of the event loop. */
+  /**
+   * Marks confirmed messages sent in one statement per MARK_SENT_EVERY_MS at most (or with the
+   * next claim, whichever comes first), not one per confirm: under load confirms arrive one by one,
+   * and a statement each was the relay's most frequent one. Until marked, a confirmed row stays
+   * leased (the lease is seconds longer), so no relay claims it; a crash before the mark publishes
+   * it once more after the lease (at least once, the inboxes absorb it). stop() marks what is left.
+   */
   private scheduleMark(): void {
-    if (this.markScheduled) return;
-    this.markScheduled = true;
-    setImmediate(() => {
-      this.markScheduled = false;
+    if (this.markTimer) return;
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined;
       void this.markConfirmed();
-    });
+    }, MARK_SENT_EVERY_MS);
+    // Stopping marks what is left itself: the timer alone does not keep the process up.
+    this.markTimer.unref();
   }
 
   /** Asks for a drain; coalesces with one already running. */

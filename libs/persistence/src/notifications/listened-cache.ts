@@ -32,7 +32,7 @@ interface Entry<V> {
 }
 
 /**
- * Values read from the database, by id, kept while a dedicated LISTEN connection hears of their
+ * Values read from the database, by id, kept while a LISTEN connection (NotificationListener) hears of their
  * changes: triggers NOTIFY on `channel` whatever changed the rows, on every replica, and each
  * forgets what the payload names. While that connection is down the cache is empty and keeps
  * nothing, so a change missed meanwhile is never served. An LRU map (at most `maxEntries`) whose

@@ -197,6 +197,44 @@ describe('saga store and deadline loop (real PostgreSQL)', () => {
     await expect(dataSource.transaction((manager) => store.save(manager, stale))).rejects.toThrow(/changed concurrently \(version 1\)/);
   });
 
+  it('does not write a saga it holds locked when nothing but its version would change; a change, a new deadline or a saga read unlocked is written', async () => {
+    const id = randomUUID();
+    await dataSource.transaction((manager) => quiet.create(manager, id, { note: 'n' }));
+    const written = async () => {
+      const saga = (await quiet.find(dataSource.manager, id))!;
+      return { version: saga.version, updatedAt: saga.updatedAt.getTime() };
+    };
+    const before = await written();
+    // A same-state step and a save of unchanged data, on the saga locked (and on the subject's lock).
+    await dataSource.transaction(async (manager) => {
+      const saga = (await quiet.lock(manager, id))!;
+      await quiet.enter(manager, saga, 'open', null);
+      await quiet.save(manager, saga);
+      saga.data = { ...saga.data };
+      await quiet.save(manager, saga);
+    });
+    expect(await written()).toEqual(before);
+    // Inside a savepoint the lock may be given back: written as before.
+    await dataSource.transaction(async (manager) => {
+      await manager.transaction(async (inner) => quiet.save(inner, (await quiet.lock(inner, id))!));
+    });
+    expect((await written()).version).toBe(before.version + 1);
+    // Changed data, or a new deadline: written (once each), and the saga as written is held again.
+    await dataSource.transaction(async (manager) => {
+      const saga = (await quiet.lock(manager, id))!;
+      saga.data = { ...saga.data, note: 'changed' };
+      await quiet.save(manager, saga);
+      await quiet.save(manager, saga);
+      await quiet.save(manager, saga, new Date(Date.now() + 60_000));
+    });
+    expect(await quiet.find(dataSource.manager, id)).toMatchObject({ version: before.version + 3, data: { note: 'changed' } });
+    // A saga read without a lock is always written: stale, it fails loudly even when unchanged.
+    const unlocked = (await quiet.find(dataSource.manager, id))!;
+    await dataSource.transaction((manager) => quiet.save(manager, unlocked));
+    expect((await written()).version).toBe(before.version + 4);
+    await expect(dataSource.transaction((manager) => quiet.save(manager, { ...unlocked, version: 1 }))).rejects.toThrow(/changed concurrently/);
+  });
+
   it('acts on each due saga once, with two schedulers (replicas) running at the same moment', async () => {
     const ids = Array.from({ length: 12 }, () => randomUUID());
     const foreign = randomUUID();

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
-import { entityColumns, writeWithCommit, type CommitWriter } from '@skald/persistence';
+import { entityColumns, writeWithCommit, type CommitWriter, type PostgresRunnerInternals } from '@skald/persistence';
 import { performance } from 'node:perf_hooks';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import type { SagaMechanismData } from '../definition/deadlines.js';
 import { accepts, canMove, IllegalSagaTransition, isTerminal, type SagaDefinition } from '../definition/saga-definition.js';
 import { afterCommit } from '../metrics/after-commit.js';
@@ -45,6 +45,39 @@ const SAGA_PREFIX = 'saga.';
 /** The saga of a row selected with SAGA's columns (with `prefix`), typed as this store's. */
 function toSaga<S extends string, D extends SagaMechanismData>(row: object, prefix = ''): SagaEntity<S, D> {
   return SAGA.toEntity(row, prefix) as SagaEntity<S, D>;
+}
+
+/**
+ * The sagas a transaction holds locked from its top level (read FOR UPDATE, created or written by
+ * it, not inside a savepoint), with their data as last read or written. Nobody else can write such
+ * a saga until the transaction ends, so a write that would change neither its state, deadline nor
+ * data is left out: it would only move `version` and `updated_at` (a same-state step, like an order
+ * moving from picking to packed, is one UPDATE fewer). A saga read without a lock (`find`) is
+ * always written, so a stale writer still fails loudly on the version check.
+ */
+const held = new WeakMap<SagaEntity<string, SagaMechanismData>, { runner: QueryRunner; data: string }>();
+
+/** Remembers `saga` as held by the transaction under way on `manager`, if it runs at its top level. */
+function hold(manager: EntityManager, saga: SagaEntity<string, SagaMechanismData>): void {
+  const runner = manager.queryRunner;
+  if (runner?.isTransactionActive && (runner as unknown as PostgresRunnerInternals).transactionDepth === 1) {
+    held.set(saga, { runner, data: JSON.stringify(saga.data) });
+  } else {
+    held.delete(saga);
+  }
+}
+
+/** Would writing `saga` in `state` with `deadlineAt` change nothing but its version, a saga this transaction holds? */
+function changesNothing(manager: EntityManager, saga: SagaEntity<string, SagaMechanismData>, state: string, deadlineAt: Date | null): boolean {
+  const holding = held.get(saga);
+  return (
+    holding !== undefined &&
+    holding.runner === manager.queryRunner &&
+    holding.runner.isTransactionActive &&
+    state === saga.state &&
+    (deadlineAt?.getTime() ?? null) === (saga.deadlineAt?.getTime() ?? null) &&
+    holding.data === JSON.stringify(saga.data)
+  );
 }
 
 /** The table of a saga's subject (the order, the return: its id is the saga's), for lockWithSubject. */
@@ -107,13 +140,17 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
       `INSERT INTO saga (id, type, state, version, deadline_at, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [saga.id, saga.type, saga.state, saga.version, saga.deadlineAt, JSON.stringify(saga.data), saga.createdAt, saga.updatedAt],
     );
+    hold(manager, saga);
     return saga;
   }
 
   /** The saga row, locked for the rest of the transaction. */
   async lock(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
     const rows: Array<Record<string, unknown>> = await manager.query(`SELECT ${SAGA.list} FROM saga WHERE id = $1 AND type = $2 FOR UPDATE`, [id, this.definition.type]);
-    return rows.length > 0 ? toSaga<S, D>(rows[0]) : null;
+    if (rows.length === 0) return null;
+    const saga = toSaga<S, D>(rows[0]);
+    hold(manager, saga);
+    return saga;
   }
 
   /**
@@ -132,7 +169,9 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     if (rows.length === 0) return null;
     const row = rows[0];
     const own = Object.fromEntries(Object.entries(row).filter(([name]) => !name.startsWith(SAGA_PREFIX)));
-    return { subject: own as R, saga: toSaga<S, D>(row, SAGA_PREFIX) };
+    const saga = toSaga<S, D>(row, SAGA_PREFIX);
+    hold(manager, saga);
+    return { subject: own as R, saga };
   }
 
   async find(manager: EntityManager, id: string): Promise<SagaEntity<S, D> | null> {
@@ -205,7 +244,10 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     return saga.state === this.definition.initial ? saga.createdAt : null;
   }
 
-  /** Saves the saga's data in its state; `deadlineAt` (default: unchanged) moves its deadline. */
+  /**
+   * Saves the saga's data in its state; `deadlineAt` (default: unchanged) moves its deadline. A
+   * saga this transaction holds locked whose data and deadline did not change is not written again.
+   */
   async save(manager: EntityManager, saga: SagaEntity<S, D>, deadlineAt: Date | null = saga.deadlineAt): Promise<void> {
     await this.write(manager, saga, saga.state, deadlineAt);
   }
@@ -247,6 +289,7 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
   }
 
   private async write(manager: EntityManager, saga: SagaEntity<S, D>, state: S, deadlineAt: Date | null): Promise<void> {
+    if (changesNothing(manager, saga, state, deadlineAt)) return;
     const updatedAt = new Date();
     // manager.query gives an UPDATE's [rows, affected count].
     const [, affected] = (await manager.query(
@@ -258,5 +301,6 @@ export class SagaStore<S extends string, D extends SagaMechanismData, T extends 
     saga.deadlineAt = deadlineAt;
     saga.version += 1;
     saga.updatedAt = updatedAt;
+    hold(manager, saga);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { writeWithCommit, type CommitWriter } from '@skald/persistence';
 import { In, type EntityManager } from 'typeorm';
 import { DeliveryAttempt, type AttemptOutcome } from './delivery-attempt.entity.js';
 import { Delivery, type DeliveryChannel, type DeliveryStatus } from './delivery.entity.js';
@@ -54,6 +55,29 @@ export interface DeliveryFilter {
   after?: string;
 }
 
+/**
+ * New deliveries, one multi-row INSERT that skips those planned before, with the NOTIFY of their
+ * channels (`email,sms`) when any is new: a dispatcher that cannot send on any of them (no
+ * SMTP_URL, …) is not woken for a claim that would find nothing. Values are literals escaped by
+ * the driver (the statement goes out as a simple query, with the COMMIT).
+ */
+const NEW_DELIVERIES: CommitWriter<NewDelivery> = {
+  statement(deliveries, client) {
+    const literal = (value: string | null) => (value === null ? 'NULL' : client.escapeLiteral(value));
+    const rows = deliveries.map(
+      (d) =>
+        `(${literal(d.id)}::uuid, ${literal(d.sourceMessageId)}::uuid, ${literal(d.channel)}, ${literal(d.target)}, ${literal(d.topic)}, ` +
+        `${literal(d.tenantId)}, ${literal(d.orderId)}, ${literal(d.correlationId)}, ${literal(JSON.stringify(d.payload))}::jsonb, ${literal(d.lastError)}, 'pending', 0)`,
+    );
+    return `WITH inserted AS (
+         INSERT INTO delivery (id, source_message_id, channel, target, topic, tenant_id, order_id, correlation_id, payload, last_error, status, attempts)
+         VALUES ${rows.join(', ')}
+         ON CONFLICT DO NOTHING
+         RETURNING channel)
+       SELECT pg_notify(${literal(DELIVERY_NOTIFY_CHANNEL)}, string_agg(DISTINCT channel, ',' ORDER BY channel)) FROM inserted HAVING count(*) > 0`;
+  },
+};
+
 const EXPIRED_DETAIL = 'the replica sending it stopped before recording an outcome';
 
 /** TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected count]; a SELECT with rows. */
@@ -68,45 +92,24 @@ function returnedRows<T>(result: unknown): T[] {
 export class DeliveriesRepository {
   /**
    * Inserts the deliveries that do not exist yet (same source message, channel, target and topic)
-   * and, when any is new, wakes the dispatchers once the caller's transaction commits.
+   * with the COMMIT of the caller's transaction and, when any is new, wakes the dispatchers once it
+   * has committed.
    *
-   * Plain SQL on purpose: this runs for every order status event, and TypeORM's insert builder cost
-   * more CPU than the statement itself. One multi-row INSERT with the NOTIFY in the same statement:
-   * one round trip per event.
-   * @returns how many were new.
+   * Plain SQL on purpose: this runs for every order status event. Nothing in the handler reads the
+   * rows again, so they do not get a round trip of their own: they travel with the COMMIT
+   * (`writeWithCommit`, as the outbox's messages and the saga's steps do), one multi-row INSERT
+   * with the NOTIFY in the same statement — a handler's transaction is its inbox record, this and
+   * the COMMIT, two round trips. If the insert fails, the commit fails with it (all or nothing).
+   * Outside a transaction (no caller does that today) it opens one of its own.
    */
-  async insertNew(manager: EntityManager, deliveries: NewDelivery[]): Promise<number> {
-    if (deliveries.length === 0) return 0;
-    const params: unknown[] = [DELIVERY_NOTIFY_CHANNEL];
-    const rows = deliveries.map((delivery) => {
-      const first = params.length + 1;
-      params.push(
-        delivery.id,
-        delivery.sourceMessageId,
-        delivery.channel,
-        delivery.target,
-        delivery.topic,
-        delivery.tenantId,
-        delivery.orderId,
-        delivery.correlationId,
-        JSON.stringify(delivery.payload),
-        delivery.lastError,
-      );
-      return `($${first}::uuid, $${first + 1}::uuid, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}, $${first + 7}, $${first + 8}::jsonb, $${first + 9}, 'pending', 0)`;
-    });
-    // The NOTIFY names the channels of what is new (`email,sms`): a dispatcher that cannot send on
-    // any of them (no SMTP_URL, …) is not woken for a claim that would find nothing.
-    const [row] = await manager.query<Array<{ created: number }>>(
-      `WITH inserted AS (
-         INSERT INTO delivery (id, source_message_id, channel, target, topic, tenant_id, order_id, correlation_id, payload, last_error, status, attempts)
-         VALUES ${rows.join(', ')}
-         ON CONFLICT DO NOTHING
-         RETURNING channel
-       ), counted AS (SELECT count(*)::int AS created, string_agg(DISTINCT channel, ',' ORDER BY channel) AS channels FROM inserted)
-       SELECT created, CASE WHEN created > 0 THEN pg_notify($1, channels)::text END AS notified FROM counted`,
-      params,
-    );
-    return row.created;
+  async insertNew(manager: EntityManager, deliveries: NewDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) {
+      await manager.transaction((inner) => this.insertNew(inner, deliveries));
+      return;
+    }
+    for (const delivery of deliveries) writeWithCommit(runner, NEW_DELIVERIES, delivery);
   }
 
   /**

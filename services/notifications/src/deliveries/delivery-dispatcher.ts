@@ -60,7 +60,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestr
     this.listener = new NotificationListener({
       url: this.config.DATABASE_URL,
       channel: DELIVERY_NOTIFY_CHANNEL,
-      applicationName: 'notifications-delivery-listener',
+      // The service's LISTEN connection, shared with the outbox relay and the subscription cache (NotificationListener).
+      applicationName: 'notifications-listener',
       onNotification: (channels) => {
         if (this.canSendAny(channels)) this.trigger();
       },

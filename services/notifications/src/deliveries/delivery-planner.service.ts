@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { currentExecutionContext } from '@skald/messaging';
 import type { EntityManager } from 'typeorm';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -27,21 +27,20 @@ export interface DeliverySource {
 
 @Injectable()
 export class DeliveryPlanner {
-  private readonly logger = new Logger(DeliveryPlanner.name);
-
   constructor(
     private readonly deliveries: DeliveriesRepository,
     private readonly sender: DeliverySender,
   ) {}
 
   /**
-   * Records deliveries to send, in the caller's transaction; the dispatcher sends them once it commits.
-   * Planning the same source message again adds nothing: a delivery exists once per source message,
-   * channel, target and topic. The dispatchers are woken (NOTIFY) when any is new.
-   * @returns how many deliveries are new.
+   * Records deliveries to send, in the caller's transaction (written with its COMMIT); the
+   * dispatcher sends them once it commits. Planning the same source message again adds nothing: a
+   * delivery exists once per source message, channel, target and topic (an existing one is left as
+   * it is). The dispatchers are woken (NOTIFY) when any is new.
+   * @returns how many deliveries were planned.
    */
   async plan(manager: EntityManager, source: DeliverySource, planned: PlannedDelivery[]): Promise<number> {
-    const created = await this.deliveries.insertNew(
+    await this.deliveries.insertNew(
       manager,
       planned.map((delivery) => ({
         id: randomUUID(),
@@ -57,9 +56,6 @@ export class DeliveryPlanner {
         lastError: this.sender.unavailableReason(delivery.channel),
       })),
     );
-    if (created < planned.length) {
-      this.logger.log(`${planned.length - created} of ${planned.length} deliveries for message ${source.messageId} existed already`);
-    }
-    return created;
+    return planned.length;
   }
 }

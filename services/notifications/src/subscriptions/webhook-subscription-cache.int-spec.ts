@@ -149,7 +149,7 @@ describe("each tenant's webhook subscriptions cached by every notifications inst
     // (the instances' pooled connections stay).
     await maintenance.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
     try {
-      await operator.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'notifications-subscription-listener'`, [
+      await operator.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'notifications-listener'`, [
         databaseName,
       ]);
       await waitFor('both instances noticing the lost LISTEN connection', () => both.every((h) => !cacheOf(h).active));

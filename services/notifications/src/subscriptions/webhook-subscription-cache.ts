@@ -34,7 +34,8 @@ function toForget(payload: string): ToForget<readonly WebhookSubscription[]> {
  * events of an order (about seven each) do not read them every time. What is kept is the row as
  * stored: secrets stay sealed (a row with a secret still in plain text, from an older version not
  * yet sealed, is not kept). Changes reach every replica through PostgreSQL NOTIFY (triggers on
- * webhook_subscription) on one dedicated LISTEN connection, the way the gateway's API-key cache
+ * webhook_subscription) on the service's LISTEN connection (`notifications-listener`, shared with the
+ * outbox relay and the delivery dispatcher), the way the gateway's API-key cache
  * learns of revocations (ADR 7; both are a ListenedCache): while that connection is down the cache
  * is empty and keeps nothing, so a change missed meanwhile is never served.
  */
@@ -44,7 +45,8 @@ export class WebhookSubscriptionCache extends ListenedCache<readonly WebhookSubs
     super({
       url: config.DATABASE_URL,
       channel: WEBHOOK_SUBSCRIPTION_CHANGES_CHANNEL,
-      applicationName: 'notifications-subscription-listener',
+      // The service's LISTEN connection, shared with the outbox relay and the delivery dispatcher (NotificationListener).
+      applicationName: 'notifications-listener',
       maxEntries: WEBHOOK_SUBSCRIPTION_CACHE_MAX_TENANTS,
       maxAgeMs: WEBHOOK_SUBSCRIPTION_CACHE_MAX_AGE_MS,
       label: { cache: 'webhook subscription cache', entries: 'subscriptions' },

@@ -62,10 +62,52 @@ export class OrdersRepository {
    * waited for). The transaction stays usable either way. @returns false when it had one.
    */
   async insertNew(manager: EntityManager, order: OrderEntity, lines: OrderLineEntity[]): Promise<boolean> {
-    const inserted = await manager.createQueryBuilder().insert().into(OrderEntity).values(order).orIgnore().returning('id').execute();
-    if ((inserted.raw as unknown[]).length === 0) return false;
-    await manager.insert(OrderLineEntity, lines);
-    return true;
+    // Plain SQL, one statement: every placed order's hot path. The lines are inserted only when the
+    // order is (they join the order's RETURNING), passed as one array per column so that the text
+    // is the same for any number of lines (a prepared statement, parsed once per connection).
+    const [row] = await manager.query<Array<{ inserted: number }>>(
+      `WITH inserted AS (
+         INSERT INTO sales_order (id, tenant_id, external_id, channel, status, customer_id, customer, currency, total_amount,
+                                  shipping_address, payment_method, payment_status, payment_amount, requested_delivery_date,
+                                  review, shortage_policy, replacement_for, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         ON CONFLICT DO NOTHING
+         RETURNING id
+       ), written_lines AS (
+         INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, cancelled_quantity)
+         SELECT inserted.id, line.line_no, line.sku, line.quantity, line.unit_price, line.cancelled_quantity
+           FROM inserted, unnest($20::int[], $21::text[], $22::int[], $23::numeric[], $24::int[])
+                AS line (line_no, sku, quantity, unit_price, cancelled_quantity)
+       )
+       SELECT count(*)::int AS inserted FROM inserted`,
+      [
+        order.id,
+        order.tenantId,
+        order.externalId,
+        order.channel,
+        order.status,
+        order.customerId,
+        JSON.stringify(order.customer),
+        order.currency,
+        order.totalAmount,
+        JSON.stringify(order.shippingAddress),
+        order.paymentMethod,
+        order.paymentStatus,
+        order.paymentAmount,
+        order.requestedDeliveryDate,
+        order.review === null ? null : JSON.stringify(order.review),
+        order.shortagePolicy === null ? null : JSON.stringify(order.shortagePolicy),
+        order.replacementFor === null ? null : JSON.stringify(order.replacementFor),
+        order.createdAt,
+        order.updatedAt,
+        lines.map((line) => line.lineNo),
+        lines.map((line) => line.sku),
+        lines.map((line) => line.quantity),
+        lines.map((line) => line.unitPrice),
+        lines.map((line) => line.cancelledQuantity),
+      ],
+    );
+    return row.inserted === 1;
   }
 
   findByExternalId(manager: EntityManager, tenantId: string, externalId: string): Promise<OrderEntity | null> {
