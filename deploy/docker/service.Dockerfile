@@ -86,8 +86,9 @@ RUN for lib in libs/*; do cp -r "/out/$lib/dist" "$lib/"; done \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
-# A small young generation, a bounded old one and two malloc arenas (docs/adr/0003, Memory): the same
-# settings as scripts/lib/suite.mjs gives `npm start` and the benchmarks (deploy/docker/test checks).
+# A small young generation, a bounded old one and two malloc arenas, and (in CMD) the V8 flags that
+# NODE_OPTIONS refuses (docs/adr/0003, Memory): the same settings as scripts/lib/suite.mjs gives
+# `npm start` and the benchmarks (deploy/docker/test checks).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128" \
     MALLOC_ARENA_MAX=2 \
@@ -100,4 +101,4 @@ EXPOSE ${PORT}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-CMD ["node", "--import", "@skald/service-kit/instrument", "dist/main.js"]
+CMD ["node", "--no-maglev-destroy-on-background", "--heap-growing-percent=10", "--import", "@skald/service-kit/instrument", "dist/main.js"]
