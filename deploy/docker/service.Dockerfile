@@ -6,7 +6,7 @@
 #     --build-arg SERVICE=orders --build-arg PORT=3001 -t skald/orders:0.1.0 .
 #
 # docker-compose.yml builds every service this way. The image starts the service with the
-# OpenTelemetry SDK (`node --import @skald/service-kit/instrument dist/main.js`); the same image
+# OpenTelemetry SDK (`node <V8 flags> --import @skald/service-kit/instrument dist/main.js`); the same image
 # runs migrations with `node dist/migrate.js run`.
 # Works with BuildKit and with the legacy builder (no BuildKit-only instructions).
 # deploy/docker/test checks this file's rules and the production dependency tree without Docker.
