@@ -101,4 +101,4 @@ EXPOSE ${PORT}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-CMD ["node", "--no-maglev-destroy-on-background", "--heap-growing-percent=10", "--import", "@skald/service-kit/instrument", "dist/main.js"]
+CMD ["node", "--no-maglev-destroy-on-background", "--import", "@skald/service-kit/instrument", "dist/main.js"]

@@ -45,17 +45,14 @@ export const SERVICE_MALLOC_ARENA_MAX = '2';
 
 /**
  * V8 flags of a service process, on node's command line (NODE_OPTIONS refuses them; as in the
- * image's CMD, which deploy/docker/test checks), chosen for peak memory at no CPU cost
- * (docs/adr/0003, Memory):
- * - `--no-maglev-destroy-on-background`: a finished Maglev compilation job (its zone, a few hundred
- *   KB of graph) is freed on the main thread as soon as its code is installed, instead of waiting
- *   for a background task; on two busy cores those waiting jobs piled up to 10–15 MB of malloc at
- *   once, which glibc then keeps;
- * - `--heap-growing-percent=10`: the old generation is marked again at 1.1 × the live set instead
- *   of up to 1.3 ×.
- * `SKALD_SERVICE_V8_FLAGS` (space-separated) replaces them for an experiment.
+ * image's CMD, which deploy/docker/test checks), for peak memory at no CPU cost (docs/adr/0003,
+ * Memory): with `--no-maglev-destroy-on-background` a finished Maglev compilation job (its zone, a
+ * few hundred KB of graph) is freed on the main thread as soon as its code is installed, instead of
+ * waiting for a background task; on two busy cores those waiting jobs piled up to 10–15 MB of
+ * malloc at once, which glibc then keeps. `SKALD_SERVICE_V8_FLAGS` (space-separated) replaces them
+ * for an experiment.
  */
-export const SERVICE_V8_FLAGS = ['--no-maglev-destroy-on-background', '--heap-growing-percent=10'];
+export const SERVICE_V8_FLAGS = ['--no-maglev-destroy-on-background'];
 
 /**
  * How a service process starts: its V8 flags, the OpenTelemetry SDK first (`--import`, before the
