@@ -51,7 +51,9 @@
 // The services inherit this process's environment, so e.g. MESSAGING_PREFETCH=32 with
 // DATABASE_POOL_SIZE=40 (the prefetch may not exceed the pool) tries a setting. Without them each
 // service's pool is what PostgreSQL's max_connections leaves free, split six ways (at most the
-// services' default of 20), and the prefetch 2 below it (at most 16). It prints figures and exits 0 even when a target is missed;
+// services' default of 20), and the prefetch 2 below it (at most 16). SKALD_SERVICE_NODE_OPTIONS, MALLOC_ARENA_MAX and
+// SKALD_SERVICE_V8_FLAGS (space-separated; empty for none) replace the image's memory settings for a try
+// (scripts/lib/suite.mjs; the report says when they differ). It prints figures and exits 0 even when a target is missed;
 // 1 only when it breaks (130 on Ctrl-C). Everything it created is removed in every case (but a kept history).
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -66,7 +68,18 @@ import { createTestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { freePort, gatewayUpstreams, serviceDir, SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
+import {
+  freePort,
+  gatewayUpstreams,
+  serviceDir,
+  SERVICE_MALLOC_ARENA_MAX,
+  SERVICE_NODE_OPTIONS,
+  SERVICE_V8_FLAGS,
+  serviceV8Flags,
+  SERVICES,
+  startSuite,
+  stopSuite,
+} from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
@@ -1294,8 +1307,12 @@ async function printEnvironment() {
   // The memory table holds for the images only with their settings (scripts/lib/suite.mjs, ADR 3).
   const nodeOptions = process.env.SKALD_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS;
   const arenas = process.env.MALLOC_ARENA_MAX ?? SERVICE_MALLOC_ARENA_MAX;
-  const shipped = nodeOptions === SERVICE_NODE_OPTIONS && arenas === SERVICE_MALLOC_ARENA_MAX;
-  console.log(`memory      NODE_OPTIONS="${nodeOptions}" MALLOC_ARENA_MAX=${arenas} ${shipped ? "(the image's)" : "(not the image's: SKALD_SERVICE_NODE_OPTIONS or MALLOC_ARENA_MAX set)"}`);
+  const v8Flags = serviceV8Flags();
+  const shipped = nodeOptions === SERVICE_NODE_OPTIONS && arenas === SERVICE_MALLOC_ARENA_MAX && v8Flags.join(' ') === SERVICE_V8_FLAGS.join(' ');
+  console.log(
+    `memory      NODE_OPTIONS="${nodeOptions}" MALLOC_ARENA_MAX=${arenas} V8 flags: ${v8Flags.join(' ') || 'none'} ` +
+      `${shipped ? "(the image's)" : "(not the image's: SKALD_SERVICE_NODE_OPTIONS, MALLOC_ARENA_MAX or SKALD_SERVICE_V8_FLAGS set)"}`,
+  );
   console.log(`run id      ${RUN_ID}`);
 }
 

@@ -6,7 +6,7 @@
 #     --build-arg SERVICE=orders --build-arg PORT=3001 -t skald/orders:0.1.0 .
 #
 # docker-compose.yml builds every service this way. The image starts the service with the
-# OpenTelemetry SDK (`node --import @skald/service-kit/instrument dist/main.js`); the same image
+# OpenTelemetry SDK (`node <V8 flags> --import @skald/service-kit/instrument dist/main.js`); the same image
 # runs migrations with `node dist/migrate.js run`.
 # Works with BuildKit and with the legacy builder (no BuildKit-only instructions).
 # deploy/docker/test checks this file's rules and the production dependency tree without Docker.
@@ -86,8 +86,9 @@ RUN for lib in libs/*; do cp -r "/out/$lib/dist" "$lib/"; done \
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG PORT
-# A small young generation, a bounded old one and two malloc arenas (docs/adr/0003, Memory): the same
-# settings as scripts/lib/suite.mjs gives `npm start` and the benchmarks (deploy/docker/test checks).
+# A small young generation, a bounded old one and two malloc arenas, and (in CMD) the V8 flags that
+# NODE_OPTIONS refuses (docs/adr/0003, Memory): the same settings as scripts/lib/suite.mjs gives
+# `npm start` and the benchmarks (deploy/docker/test checks).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128" \
     MALLOC_ARENA_MAX=2 \
@@ -100,4 +101,4 @@ EXPOSE ${PORT}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-CMD ["node", "--import", "@skald/service-kit/instrument", "dist/main.js"]
+CMD ["node", "--no-maglev-destroy-on-background", "--import", "@skald/service-kit/instrument", "dist/main.js"]

@@ -36,8 +36,14 @@ export interface SuiteOptions extends StartOptions {
 /** The repository's root folder. */
 export const root: string;
 export const SERVICES: ServiceInfo[];
-/** The arguments of `node` that start a service from its folder: the tracing SDK, then dist/main.js. */
+/** The V8 flags of a service process, on node's command line (NODE_OPTIONS refuses them), as the Docker image's CMD gives them. */
+export const SERVICE_V8_FLAGS: string[];
+/** The arguments of `node` that start a service from its folder: its V8 flags, the tracing SDK, then dist/main.js. */
 export const SERVICE_ENTRY: string[];
+/** The V8 flags a service starts with here: SERVICE_V8_FLAGS, unless SKALD_SERVICE_V8_FLAGS (space-separated) replaces them. */
+export function serviceV8Flags(env?: NodeJS.ProcessEnv): string[];
+/** SERVICE_ENTRY with serviceV8Flags() in front. */
+export function serviceEntry(env?: NodeJS.ProcessEnv): string[];
 /** NODE_OPTIONS of a service process (V8 heap settings), as the Docker image sets them. */
 export const SERVICE_NODE_OPTIONS: string;
 /** MALLOC_ARENA_MAX of a service process, as the Docker image sets it. */

@@ -44,10 +44,31 @@ export const SERVICE_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-siz
 export const SERVICE_MALLOC_ARENA_MAX = '2';
 
 /**
- * How a service process starts: the OpenTelemetry SDK first (`--import`, before the application's
- * modules load, so they can be instrumented), then the service (docs/adr/0003).
+ * V8 flags of a service process, on node's command line (NODE_OPTIONS refuses them; as in the
+ * image's CMD, which deploy/docker/test checks), for peak memory at no CPU cost (docs/adr/0003,
+ * Memory): with `--no-maglev-destroy-on-background` a finished Maglev compilation job (its zone, a
+ * few hundred KB of graph) is freed on the main thread as soon as its code is installed, instead of
+ * waiting for a background task; on two busy cores those waiting jobs piled up to 10–15 MB of
+ * malloc at once, which glibc then keeps. `SKALD_SERVICE_V8_FLAGS` (space-separated) replaces them
+ * for an experiment.
  */
-export const SERVICE_ENTRY = ['--import', '@skald/service-kit/instrument', 'dist/main.js'];
+export const SERVICE_V8_FLAGS = ['--no-maglev-destroy-on-background'];
+
+/**
+ * How a service process starts: its V8 flags, the OpenTelemetry SDK first (`--import`, before the
+ * application's modules load, so they can be instrumented), then the service (docs/adr/0003).
+ */
+export const SERVICE_ENTRY = [...SERVICE_V8_FLAGS, '--import', '@skald/service-kit/instrument', 'dist/main.js'];
+
+/** The V8 flags a service process starts with here: SERVICE_V8_FLAGS, unless SKALD_SERVICE_V8_FLAGS is set. */
+export function serviceV8Flags(env = process.env) {
+  return env.SKALD_SERVICE_V8_FLAGS === undefined ? SERVICE_V8_FLAGS : env.SKALD_SERVICE_V8_FLAGS.split(' ').filter(Boolean);
+}
+
+/** The node arguments a service process starts with here: SERVICE_ENTRY with serviceV8Flags() in front. */
+export function serviceEntry(env = process.env) {
+  return [...serviceV8Flags(env), ...SERVICE_ENTRY.slice(SERVICE_V8_FLAGS.length)];
+}
 
 /**
  * A fresh INTERNAL_API_TOKEN: the secret the gateway shows the services (docs/adr/0009). Every
@@ -93,7 +114,7 @@ export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promi
  */
 export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
   const internalToken = env.INTERNAL_API_TOKEN || process.env.INTERNAL_API_TOKEN || newInternalToken();
-  const child = spawn(process.execPath, SERVICE_ENTRY, {
+  const child = spawn(process.execPath, serviceEntry(), {
     cwd: serviceDir(name),
     env: {
       ...process.env,

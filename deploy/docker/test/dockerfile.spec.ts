@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SERVICE_ENTRY, SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../../../scripts/lib/suite.mjs';
+import { SERVICE_ENTRY, SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS, SERVICE_V8_FLAGS, SERVICES } from '../../../scripts/lib/suite.mjs';
 import { envVariables, inBuildContext, type Instruction, parseDockerfile, stage, type Stage } from './dockerfile.js';
 
 const root = path.resolve(__dirname, '../../..');
@@ -119,7 +119,7 @@ describe('runtime stage', () => {
 
   it('starts node itself as PID 1 in exec form, so SIGTERM reaches the service (which drains and exits 0)', () => {
     const cmd = of(runtime, 'CMD').at(-1)!;
-    expect(cmd.exec).toEqual(['node', '--import', '@skald/service-kit/instrument', 'dist/main.js']);
+    expect(cmd.exec).toEqual(['node', ...SERVICE_V8_FLAGS, '--import', '@skald/service-kit/instrument', 'dist/main.js']);
     expect(of(runtime, 'ENTRYPOINT')).toEqual([]);
     expect(of(runtime, 'STOPSIGNAL').map((s) => s.args)).toEqual(['SIGTERM']);
     // The handlers that make node as PID 1 safe (the kernel ignores default-action signals for PID 1).
@@ -144,6 +144,11 @@ describe('runtime stage', () => {
     expect(env.NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS);
     expect(env.MALLOC_ARENA_MAX).toBe(SERVICE_MALLOC_ARENA_MAX);
     expect(of(runtime, 'CMD').at(-1)!.exec).toEqual(['node', ...SERVICE_ENTRY]);
+    // A package's own `npm start` too (its V8 flags included).
+    for (const { name } of SERVICES) {
+      const manifest = JSON.parse(readFileSync(path.join(root, 'services', name, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(manifest.scripts.start).toBe(['node', ...SERVICE_ENTRY].join(' '));
+    }
   });
 
   it('is a production Node process on the port it was built for', () => {
