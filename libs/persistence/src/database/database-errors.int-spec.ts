@@ -56,8 +56,14 @@ describe('database failure classification', () => {
     // 57P01 when the query is sent before the connection's end is seen, QueryRunnerAlreadyReleasedError
     // after (TypeORM releases a runner whose connection failed): both are the outage.
     const error = await failureOf(() => runner.query('SELECT 1'));
+    // The rest of the work on that runner's EntityManager (a request's next transaction step) then
+    // meets QueryRunnerProviderAlreadyReleasedError: the same outage, a 503, never a 500.
+    // (TypeORM releases it on the connection's error event; released here too, so as not to race that.)
     await runner.release().catch(() => undefined);
+    const later = await failureOf(() => runner.manager.transaction(() => Promise.resolve()));
     expect(isDatabaseUnavailable(error)).toBe(true);
+    expect((later as Error).name).toBe('QueryRunnerProviderAlreadyReleasedError');
+    expect(isDatabaseUnavailable(later)).toBe(true);
   });
 
   it('calls a database that does not accept connections unavailable', async () => {

@@ -26,6 +26,8 @@ const CLIENT_MESSAGES = [
   /^Client was closed and is not queryable$/,
   /^Cannot use a pool after calling end on the pool$/,
 ];
+// TypeORM's errors for a query runner it released (see below), by name: one thrown by the runner, one by its EntityManager.
+const RELEASED_RUNNER_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /**
  * Classifies an error thrown by TypeORM or node-postgres (looking through TypeORM's `driverError`,
@@ -44,9 +46,10 @@ export function databaseFailureOf(error: unknown): DatabaseFailure | undefined {
     }
     if (typeof message === 'string' && CLIENT_MESSAGES.some((pattern) => pattern.test(message))) return 'unavailable';
     // TypeORM releases a query runner whose connection emitted an error (the server or the network
-    // dropped it); its next query throws this. Misuse of a runner by code would throw it too, but
+    // dropped it); its next query throws the first, a later call of its EntityManager (the rest of
+    // a transaction's work) the second. Misuse of a runner by code would throw them too, but
     // deterministically, and the consumer's give-back bound turns that into attempts.
-    if ((candidate as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return 'unavailable';
+    if (RELEASED_RUNNER_ERRORS.has(String((candidate as { name?: unknown }).name))) return 'unavailable';
     const nested = [
       (candidate as { driverError?: unknown }).driverError,
       (candidate as { cause?: unknown }).cause,
