@@ -87,8 +87,16 @@ export async function freePort() {
   return port;
 }
 
+/** A promise that never settles: no process to watch. */
+const NEVER = new Promise((resolve) => void resolve);
+
+/** The default `onLine`: output lines are not looked at. */
+function ignoreLine(line) {
+  return line;
+}
+
 /** Polls /health/ready until it answers 200; gives up early if `exited` settles first. */
-export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promise(() => {})) {
+export async function waitUntilReady(url, timeoutMs = 60_000, exited = NEVER) {
   let gone;
   exited.then((exit) => (gone = exit));
   const deadline = Date.now() + timeoutMs;
@@ -112,7 +120,7 @@ export async function waitUntilReady(url, timeoutMs = 60_000, exited = new Promi
  * Without an INTERNAL_API_TOKEN (in `env` or the environment) it gets a fresh one of its own;
  * `internalToken` is the one it was given.
  */
-export function startService(name, env, { onLine = () => {}, timeoutMs = 60_000 } = {}) {
+export function startService(name, env, { onLine = ignoreLine, timeoutMs = 60_000 } = {}) {
   const internalToken = env.INTERNAL_API_TOKEN || process.env.INTERNAL_API_TOKEN || newInternalToken();
   const child = spawn(process.execPath, serviceEntry(), {
     cwd: serviceDir(name),
