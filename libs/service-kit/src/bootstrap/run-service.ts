@@ -12,6 +12,7 @@ import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokens, internalTokenMiddleware } from '../http/internal-token.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
+import { traceContextMiddleware } from '../tracing/trace-context.middleware.js';
 import { installTracePropagation, shutdownTracing } from '../tracing/tracing.js';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
@@ -73,6 +74,8 @@ export async function createServiceApp<C extends BaseServiceConfig>(spec: Servic
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
+  // Before everything else: a refused call's warning, too, carries the caller's trace.
+  app.use(traceContextMiddleware());
   if (!spec.publicEdge) {
     // First in the HTTP stack, so Swagger, the body parser and every route (with or without
     // @Access) sit behind it.
