@@ -8,7 +8,7 @@ export const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * Continues the caller's trace for an HTTP request that no HTTP instrumentation traced: the
  * `traceparent` it came with (W3C Trace Context, and baggage) is the parent of a server span
  * that is active for the rest of the request, so that its log lines carry the trace's ids, the
- * calls it forwards send them on (undici's instrumentation) and the messages it publishes carry
+ * calls it makes with undici send them on (propagateOverUndici) and the messages it publishes carry
  * them (Outbox). Without a `traceparent` the request starts a trace of its own.
  *
  * A service without a trace exporter records no span: `@opentelemetry/instrumentation-http` would
