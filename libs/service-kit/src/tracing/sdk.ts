@@ -37,8 +37,8 @@ import { propagateOverUndici, TRACING_SDK, undiciTraced } from './tracing.js';
 export async function startTracing(settings: TracingSettings): Promise<TracerProvider> {
   // HTTP and query spans only where they can be recorded. Without an exporter, an incoming
   // request's trace context comes from traceContextMiddleware and goes on with undici's requests by
-  // propagateOverUndici (no attributes, response wrapping or timing for spans nobody records: about
-  // a fifth of the CPU a proxied request cost, issue #13), and query spans would propagate nothing
+  // propagateOverUndici (no attributes, response wrapping or timing for spans nobody records,
+  // issue #13), and query spans would propagate nothing
   // for about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
   // The services make no outgoing node:http calls.
   const instrumentations = [

@@ -12,8 +12,8 @@ export const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * them (Outbox). Without a `traceparent` the request starts a trace of its own.
  *
  * A service without a trace exporter records no span: `@opentelemetry/instrumentation-http` would
- * then work out a span's attributes, wrap the response and time it for nothing, at about a tenth
- * of the CPU a proxied request costs (issue #13). So the SDK installs it only when it exports
+ * then work out a span's attributes, wrap the response and time it for nothing, on every request
+ * (issue #13). So the SDK installs it only when it exports
  * (see startTracing), and this middleware, first in the HTTP stack, gives the other requests
  * their trace context; a request the instrumentation traced already has its span and passes.
  */
