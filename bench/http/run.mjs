@@ -23,26 +23,23 @@
 //          --idle-seconds=3 --phases=get-order,get-note,operator --cpu-prof [--cpu-prof-dir=DIR]]
 // Servers: TEST_POSTGRES_URL, RABBITMQ_URL. Take the benchmark lock (flock /tmp/skald-e2e.lock).
 // Figures only: it exits 0 unless it breaks. Everything it created is removed in every case.
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { dropDatabase } from '@skald/persistence';
 import { createTestVhost } from '@skald/testing';
 import pg from 'pg';
-import { Pool } from 'undici';
-import { freePort, gatewayUpstreams, serviceDir, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
+import { freePort, gatewayUpstreams, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { GatewayClient, gatewayCli } from '../lib/gateway.mjs';
 import { processCpu, TICKS_PER_SECOND } from '../lib/proc.mjs';
 import { flag, intSetting, setting } from '../lib/settings.mjs';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
 import { summarizeProfiles } from '../orders/profile-summary.mjs';
 
-const run = promisify(execFile);
 const RUN_ID = randomBytes(4).toString('hex');
 const CPU_PROFILE_PRELOAD = fileURLToPath(new URL('../orders/cpu-profile.cjs', import.meta.url));
 const NAMES = SERVICES.map((s) => s.name);
@@ -129,10 +126,10 @@ async function runBench(cleanup) {
   // --- keys, catalog, stock, orders, notes (not measured) --------------------------------------
   const platformKey = await gatewayCli(databases.gateway, ['platform', 'create', `HTTP bench ${RUN_ID}`, '--review-threshold', '1000000']);
   const staffKey = await gatewayCli(databases.gateway, ['staff-key', 'create', '--roles', 'inventory,warehouse,ops']);
-  const client = new Pool(url('gateway'), { connections: config.concurrency + 2, pipelining: 1 });
+  const client = new GatewayClient(url('gateway'), config.concurrency + 2);
   cleanup.defer(() => client.close(), 'close HTTP pool');
-  const shop = as(client, platformKey.key);
-  const staff = as(client, staffKey.key);
+  const shop = client.as(platformKey.key);
+  const staff = client.as(staffKey.key);
   await staff.expect(200, 'PUT', `/v1/warehouses/${WAREHOUSE}`, { priority: 1, name: 'HTTP bench' });
   for (const sku of SKUS) await staff.expect(200, 'PUT', `/v1/catalog/${sku}`, { name: sku, listPrice: 5, currency: 'EUR', sellable: true, returnable: true });
   await staff.expect(201, 'POST', '/v1/stock/receipts', { warehouse: WAREHOUSE, lines: SKUS.map((sku) => ({ sku, quantity: 1_000_000 })) });
@@ -279,31 +276,6 @@ function printResults(results) {
     fixed(r.latencies.p99, 2),
   ]);
   console.log(formatTable(['phase', 'requests', 'req/s', 'gateway', 'service behind', 'others', 'p50', 'p99'], rows));
-}
-
-function as(pool, key) {
-  return {
-    async expect(status, method, path, body, idempotencyKey) {
-      const headers = { authorization: `Bearer ${key}` };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-      const res = await pool.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.body.text();
-      if (res.statusCode !== status) throw new Error(`${method} ${path}: expected ${status}, got ${res.statusCode}: ${text.slice(0, 500)}`);
-      return text ? JSON.parse(text) : undefined;
-    },
-  };
-}
-
-/** `node services/gateway/dist/cli.js …` against the gateway's database; the key is the last line. */
-async function gatewayCli(databaseUrl, args) {
-  const { stdout } = await run(process.execPath, ['dist/cli.js', ...args], {
-    cwd: serviceDir('gateway'),
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
-    timeout: 30_000,
-  });
-  const lines = stdout.trim().split('\n');
-  return { key: lines[lines.length - 1].trim(), tenantId: /tenant id\s+(\S+)/.exec(stdout)?.[1] };
 }
 
 /** Orders learns SKUs and platforms from events: waits until it knows all of them. */
