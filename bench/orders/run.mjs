@@ -67,11 +67,9 @@ import { dropDatabase } from '@skald/persistence';
 import { createTestVhost } from '@skald/testing';
 import amqplib from 'amqplib';
 import pg from 'pg';
-import { Pool } from 'undici';
 import {
   freePort,
   gatewayUpstreams,
-  serviceDir,
   SERVICE_MALLOC_ARENA_MAX,
   SERVICE_NODE_OPTIONS,
   SERVICE_V8_FLAGS,
@@ -81,6 +79,7 @@ import {
   stopSuite,
 } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
+import { GatewayClient, gatewayCli } from '../lib/gateway.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
 import { scrape, sumBy, sumOf } from '../lib/prometheus.mjs';
@@ -1342,44 +1341,6 @@ function connectionBudget(maxConnections, used) {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** The public API over one keep-alive connection pool (undici's own API: less client CPU than fetch). */
-class GatewayClient {
-  constructor(baseUrl, connections) {
-    this.pool = new Pool(baseUrl, { connections, pipelining: 1 });
-  }
-
-  as(key) {
-    const pool = this.pool;
-    return {
-      /** Sends; fails unless the answer has `status`; returns the JSON body. */
-      async expect(status, method, path, body, idempotencyKey) {
-        const headers = { authorization: `Bearer ${key}` };
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-        const res = await pool.request({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-        const text = await res.body.text();
-        if (res.statusCode !== status) throw new Error(`${method} ${path}: expected ${status}, got ${res.statusCode}: ${text.slice(0, 500)}`);
-        return text ? JSON.parse(text) : undefined;
-      },
-    };
-  }
-
-  close() {
-    return this.pool.close();
-  }
-}
-
-/** `node services/gateway/dist/cli.js …` against the gateway's database; the key is the last line. */
-async function gatewayCli(databaseUrl, args) {
-  const { stdout } = await run(process.execPath, ['dist/cli.js', ...args], {
-    cwd: serviceDir('gateway'),
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
-    timeout: 30_000,
-  });
-  const lines = stdout.trim().split('\n');
-  return { key: lines[lines.length - 1].trim(), tenantId: /tenant id\s+(\S+)/.exec(stdout)?.[1] };
-}
 
 /** Orders learns SKUs and platforms from events: waits until it has all of them (set-up only). */
 async function replicasReady(ordersUrl, skus, tenantId, timeoutMs = 30_000) {

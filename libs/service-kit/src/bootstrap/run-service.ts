@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { RethrowRpcExceptionsFilter, SkaldTransport } from '@skald/messaging';
 import { ensureDatabase, postgresDataSourceOptions, redactUrl, runMigrations } from '@skald/persistence';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +13,7 @@ import { setupApiDocs, type ApiDocOptions } from '../docs/swagger.js';
 import { INTERNAL_TOKEN_HEADER, InternalTokens, internalTokenMiddleware } from '../http/internal-token.js';
 import { loggerOptions } from '../logging/logging.js';
 import { ShutdownState } from '../health/shutdown-state.js';
+import { traceContextMiddleware } from '../tracing/trace-context.middleware.js';
 import { installTracePropagation, shutdownTracing } from '../tracing/tracing.js';
 
 /** Exit code for a configuration error (sysexits EX_CONFIG). */
@@ -69,10 +71,14 @@ export async function prepareDatabase(service: string, url: string, migrations: 
  */
 export async function createServiceApp<C extends BaseServiceConfig>(spec: ServiceSpec<C>, config: C): Promise<INestApplication> {
   installTracePropagation();
-  const app = await NestFactory.create(spec.module(config), { bufferLogs: true, abortOnError: false });
+  // The JSON body parser alone (below): Nest's default adds a urlencoded one, a layer every
+  // request passes through for bodies InputScreeningMiddleware refuses anyway (415).
+  const app = await NestFactory.create<NestExpressApplication>(spec.module(config), { bufferLogs: true, abortOnError: false, bodyParser: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
+  // Before everything else: a refused call's warning, too, carries the caller's trace.
+  app.use(traceContextMiddleware());
   if (!spec.publicEdge) {
     // First in the HTTP stack, so Swagger, the body parser and every route (with or without
     // @Access) sit behind it.
@@ -89,6 +95,8 @@ export async function createServiceApp<C extends BaseServiceConfig>(spec: Servic
   );
   microservice.useGlobalFilters(new RethrowRpcExceptionsFilter());
   setupApiDocs(app, { service: spec.service, description: spec.description, securitySchemes: spec.securitySchemes });
+  // Where Nest would put its parsers (at init, behind the middleware above); its default limit.
+  app.useBodyParser('json');
   return app;
 }
 

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { AlwaysOffSampler, NoopSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { runInExecutionContext } from '@skald/messaging';
 import pino from 'pino';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, redactRequestHeaders } from './logging.js';
 
 /** A logger as the services build it, writing its JSON lines into an array. */
 function capturingLogger(): { log: pino.Logger; lines: Array<Record<string, unknown>> } {
@@ -48,5 +48,26 @@ describe('log lines and traces', () => {
     expect(lines[0]).toMatchObject({ correlationId: 'order-2' });
     expect(lines[0]).not.toHaveProperty('traceId');
     expect(lines[0]).not.toHaveProperty('spanId');
+  });
+});
+
+describe('request headers in log lines', () => {
+  it("censors the credentials in a copy, leaving the request's own headers as they are", () => {
+    const headers = { authorization: 'Bearer sk_secret', 'x-skald-internal-token': 'token', 'x-api-key': 'key', cookie: 'session=1', accept: 'application/json' };
+    const serialized = redactRequestHeaders({ method: 'GET', headers });
+
+    expect(serialized.headers).toEqual({
+      authorization: '[Redacted]',
+      'x-skald-internal-token': '[Redacted]',
+      'x-api-key': '[Redacted]',
+      cookie: '[Redacted]',
+      accept: 'application/json',
+    });
+    expect(headers.authorization).toBe('Bearer sk_secret');
+  });
+
+  it('leaves headers without credentials alone', () => {
+    const headers = { accept: 'application/json' };
+    expect(redactRequestHeaders({ headers }).headers).toBe(headers);
   });
 });

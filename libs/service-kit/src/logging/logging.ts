@@ -43,6 +43,23 @@ export function loggerOptions(service: string, level: string): LoggerOptions {
  */
 export const REDACTED_REQUEST_HEADERS: readonly string[] = ['x-skald-internal-token', 'authorization', 'x-api-key', 'cookie'];
 
+const REDACTED = '[Redacted]';
+
+/**
+ * pino-http's `req` serializer (applied after its standard one, which lends the request's own
+ * headers object): the headers with REDACTED_REQUEST_HEADERS censored, in a copy. Every request
+ * binds its `req` to a child logger, so this runs once per request: a copy of one small object
+ * where pino's path redaction cloned, censored and restored it generically (issue #13).
+ */
+export function redactRequestHeaders<R extends { headers?: Record<string, unknown> }>(req: R): R {
+  const headers = req.headers;
+  if (!headers || !REDACTED_REQUEST_HEADERS.some((name) => headers[name] !== undefined)) return req;
+  const censored: Record<string, unknown> = { ...headers };
+  for (const name of REDACTED_REQUEST_HEADERS) if (censored[name] !== undefined) censored[name] = REDACTED;
+  req.headers = censored;
+  return req;
+}
+
 /**
  * nestjs-pino parameters: the same JSON lines, plus one per HTTP request (health and metrics
  * excepted), written to stdout or to `destination`.
@@ -56,7 +73,7 @@ export function loggerParams(service: string, level: string, destination?: Desti
       return id;
     },
     autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
-    redact: { paths: REDACTED_REQUEST_HEADERS.map((name) => `req.headers["${name}"]`), censor: '[Redacted]' },
+    serializers: { req: redactRequestHeaders },
   };
   return { pinoHttp: destination ? [options, destination] : options };
 }

@@ -19,16 +19,15 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_DB_QUERY_TEXT, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { UNTRACED_PATHS } from './trace-context.middleware.js';
 import type { TracingSettings } from './tracing-settings.js';
-import { TRACING_SDK } from './tracing.js';
-
-/** Probes and scrapes: a span each would bury the traces anyone looks for. */
-const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+import { propagateOverUndici, TRACING_SDK, undiciTraced } from './tracing.js';
 
 /**
- * Starts tracing: W3C trace context (and baggage), spans for incoming and outgoing HTTP (node:http
- * and undici, which the gateway forwards with) and pg queries. The messaging library makes its own
- * spans (publish, process); HttpRouteMiddleware names server spans after their route. All of these
+ * Starts tracing: W3C trace context (and baggage); when exporting, spans for incoming HTTP
+ * (node:http), outgoing undici calls (the gateway forwards with undici) and pg queries; without an
+ * exporter, traceContextMiddleware and propagateOverUndici carry the trace context instead. The messaging library makes its own spans (publish, process);
+ * HttpRouteMiddleware names server spans after their route. All of these
  * patch CommonJS modules (require hooks) or listen on diagnostics channels: no ESM loader hook.
  *
  * Built from the SDK's parts rather than @opentelemetry/sdk-node, which loads every exporter
@@ -36,15 +35,19 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
  * memory per process. The exporter is loaded only when one is configured.
  */
 export async function startTracing(settings: TracingSettings): Promise<TracerProvider> {
+  // HTTP and query spans only where they can be recorded. Without an exporter, an incoming
+  // request's trace context comes from traceContextMiddleware and goes on with undici's requests by
+  // propagateOverUndici (no attributes, response wrapping or timing for spans nobody records,
+  // issue #13), and query spans would propagate nothing
+  // for about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
+  // The services make no outgoing node:http calls.
   const instrumentations = [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
-    }),
-    new UndiciInstrumentation(),
-    // Query spans only where they can be recorded: without an exporter they propagate nothing and
-    // cost about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
     ...(settings.exporting
       ? [
+          new UndiciInstrumentation(),
+          new HttpInstrumentation({
+            ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
+          }),
           new PgInstrumentation({
             // A pool's housekeeping outside any request or message (relay polls, sweepers) stays untraced.
             requireParentSpan: true,
@@ -68,6 +71,8 @@ export async function startTracing(settings: TracingSettings): Promise<TracerPro
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
   for (const instrumentation of instrumentations) instrumentation.setTracerProvider(provider);
+  if (settings.exporting) undiciTraced();
+  else propagateOverUndici();
   (globalThis as Record<symbol, unknown>)[TRACING_SDK] = provider;
   return provider;
 }

@@ -1,3 +1,4 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { context, isSpanContextValid, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -18,6 +19,44 @@ export function installTracePropagation(): void {
   installed = true;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  propagateOverUndici();
+}
+
+/** Set once undici's requests carry the trace context: by this module, or by the SDK's undici instrumentation. */
+const UNDICI_PROPAGATION = Symbol.for('skald.tracing.undici-propagation');
+
+interface UndiciRequest {
+  addHeader?(name: string, value: string): unknown;
+  headers?: unknown;
+}
+
+/**
+ * Sends the active trace context (`traceparent`, and baggage) with every request made with undici
+ * (the gateway's forwards, webhooks) where @opentelemetry/instrumentation-undici does not: in a
+ * service that exports no spans, in tests and CLIs. The instrumentation would also make a client
+ * span per request, with its attributes and timing, that nobody records (issue #13); here the
+ * request carries the span that is active when it is made (the request's server span, a
+ * message handler's). A no-op once done, or where the SDK instruments undici (`undiciTraced`).
+ */
+export function propagateOverUndici(): void {
+  const global = globalThis as Record<symbol, unknown>;
+  if (global[UNDICI_PROPAGATION]) return;
+  global[UNDICI_PROPAGATION] = true;
+  subscribe('undici:request:create', (message) => {
+    const { request } = message as { request: UndiciRequest };
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    for (const [name, value] of Object.entries(carrier)) {
+      if (typeof request.addHeader === 'function') request.addHeader(name, value);
+      else if (Array.isArray(request.headers)) request.headers.push(name, value);
+      else if (typeof request.headers === 'string') request.headers += `${name}: ${value}\r\n`;
+    }
+  });
+}
+
+/** Says that the SDK's undici instrumentation propagates the trace context (propagateOverUndici then does nothing). */
+export function undiciTraced(): void {
+  (globalThis as Record<symbol, unknown>)[UNDICI_PROPAGATION] = true;
 }
 
 /** The ids of the active span, for log lines; undefined outside any span. */

@@ -45,6 +45,18 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     expect(forwarded.headers.authorization).toBeUndefined();
   });
 
+  it("sends the client's trace on to the owning service: the forwarded traceparent continues it", async () => {
+    const client = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+    const orderId = randomUUID();
+    gw.orders.respondWith(() => ({ status: 200, body: { id: orderId } }));
+
+    const res = await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key)).set('traceparent', `00-${client.traceId}-${client.spanId}-01`);
+
+    expect(res.status).toBe(200);
+    const [forwarded] = gw.orders.requestsTo(`/v1/orders/${orderId}`);
+    expect(forwarded.headers.traceparent).toMatch(new RegExp(`^00-${client.traceId}-[0-9a-f]{16}-0[01]$`));
+  });
+
   it("passes the upstream's error status and problem+json body through unchanged", async () => {
     const orderId = randomUUID();
     const problem = { type: 'https://skald.dev/problems/not-found', title: 'Not Found', status: 404, code: 'ORDER_NOT_FOUND', detail: 'No such order' };
