@@ -68,7 +68,7 @@ describe('GET /v1/deliveries through the gateway: ops staff only, filters checke
   it.each([
     ['an unknown channel', '?channel=fax', ['channel']],
     ['an unknown status', '?status=lost', ['status']],
-    ['a page of 201', '?limit=201', ['limit']],
+    ['a page of 101', '?limit=101', ['limit']],
     ['a cursor that is not a delivery id', '?cursor=yesterday', ['cursor']],
     ['an empty order id', '?orderId=', ['orderId']],
     ['an unknown filter', '?tenantId=shop-1', ['tenantId']],

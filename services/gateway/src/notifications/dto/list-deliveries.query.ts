@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../http/page-query.dto.js';
 
 /** The notifications service's channels and delivery statuses (its delivery entity), as filters. */
 export const DELIVERY_CHANNELS = ['email', 'sms', 'webhook'] as const;
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
-export class ListDeliveriesQuery {
+/** The filters of the deliveries list, and its page (at most 100, as every list of the public API). */
+export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ description: "Only the deliveries about this order (a return's deliveries carry its order).", maxLength: 100 })
   @IsOptional()
   @IsString()
@@ -24,16 +25,9 @@ export class ListDeliveriesQuery {
   @IsIn(DELIVERY_STATUSES)
   status?: (typeof DELIVERY_STATUSES)[number];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.', format: 'uuid' })
+  // The notifications service's cursor is a delivery id: checked as one here too.
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', format: 'uuid' })
   @IsOptional()
   @IsUUID()
-  cursor?: string;
+  override cursor?: string;
 }
