@@ -10,6 +10,8 @@ import { TestWebhookReceiver, waitFor } from '@skald/testing';
 import { Webhook } from 'standardwebhooks';
 import { aStatusChange, aSubscription, aWebhookSecret } from '../../test/factories.js';
 import { attemptsOf, deliveriesOfOrder, sealFor, startNotifications, subscribe, type DeliveryRow, type NotificationsHarness } from '../../test/notifications-harness.js';
+import { WebhookSubscription } from './webhook-subscription.entity.js';
+import { WebhookSubscriptionsRepository } from './webhook-subscriptions.repository.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 
 /** The webhook delivery of an order once it has left pending/sending. */
@@ -211,5 +213,23 @@ describe('webhook targets at send time (WEBHOOK_ALLOW_PRIVATE_NETWORKS off)', ()
     expect(delivery.last_error).toMatch(/^WEBHOOK_URL_FORBIDDEN: /);
     expect((await attemptsOf(h, delivery.id)).map((attempt) => [attempt.outcome, attempt.retry_at])).toEqual([['rejected', null]]);
     expect(receiver.requests).toEqual([]);
+  });
+
+  it("reads a tenant's subscriptions in plain SQL exactly as TypeORM hydrates them (a rotated one and a plain-text one included)", async () => {
+    const tenantId = `tenant-${randomUUID()}`;
+    const [first, second] = [aSubscription({ url: 'https://hooks.example.com/a', tenantId }), aSubscription({ url: 'https://hooks.example.com/b', tenantId, events: ['order.shipped', 'return.*'] })];
+    await subscribe(h, first);
+    await subscribe(h, second);
+    const manager = h.service.dataSource.manager;
+    await manager.query(
+      `UPDATE webhook_subscription SET previous_encrypted_secret = encrypted_secret, previous_secret_expires_at = now() + interval '1 day', secret = 'legacy' WHERE id = $1`,
+      [second.subscriptionId],
+    );
+
+    const read = await new WebhookSubscriptionsRepository().findByTenant(manager, tenantId);
+
+    expect(read.map((subscription) => subscription.id)).toEqual([first.subscriptionId, second.subscriptionId]);
+    expect(read).toStrictEqual(await manager.find(WebhookSubscription, { where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }));
+    expect(read.every((subscription) => subscription instanceof WebhookSubscription)).toBe(true);
   });
 });

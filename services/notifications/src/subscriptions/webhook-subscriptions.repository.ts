@@ -1,6 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { entityColumns } from '@skald/persistence';
 import { IsNull, Not, type EntityManager } from 'typeorm';
 import { WebhookSubscription } from './webhook-subscription.entity.js';
+
+/** A subscription's columns, named as its properties. */
+const SUBSCRIPTION = entityColumns(WebhookSubscription, {
+  id: 'id',
+  tenantId: 'tenant_id',
+  url: 'url',
+  events: 'events',
+  encryptedSecret: 'encrypted_secret',
+  secret: 'secret',
+  previousEncryptedSecret: 'previous_encrypted_secret',
+  previousSecretExpiresAt: 'previous_secret_expires_at',
+  createdAt: 'created_at',
+});
 
 @Injectable()
 export class WebhookSubscriptionsRepository {
@@ -23,18 +37,12 @@ export class WebhookSubscriptionsRepository {
   /**
    * All subscriptions of a tenant, oldest first (the service caches them per tenant, see
    * WebhookSubscriptionCache, and picks those listening to an event).
-   * Plain SQL on purpose: looked up for order status events on a cache miss, where TypeORM's query
-   * builder and hydration cost more CPU than the statement itself.
+   * Plain SQL on purpose (rows read as entities by entityColumns): looked up for order status events
+   * on a cache miss, where TypeORM's query builder and hydration cost more CPU than the statement itself.
    */
   async findByTenant(manager: EntityManager, tenantId: string): Promise<WebhookSubscription[]> {
-    const rows = await manager.query<SubscriptionRow[]>(
-      `SELECT id, tenant_id, url, events, encrypted_secret, secret, previous_encrypted_secret, previous_secret_expires_at, created_at
-         FROM webhook_subscription
-        WHERE tenant_id = $1
-        ORDER BY created_at, id`,
-      [tenantId],
-    );
-    return rows.map(toSubscription);
+    const rows: object[] = await manager.query(`SELECT ${SUBSCRIPTION.list} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
+    return rows.map((row) => SUBSCRIPTION.toEntity(row));
   }
 
   findById(manager: EntityManager, id: string): Promise<WebhookSubscription | null> {
@@ -71,30 +79,4 @@ export class WebhookSubscriptionsRepository {
   async sealPlainSecret(manager: EntityManager, id: string, encryptedSecret: string): Promise<void> {
     await manager.query(`UPDATE webhook_subscription SET encrypted_secret = $2, secret = NULL WHERE id = $1 AND secret IS NOT NULL`, [id, encryptedSecret]);
   }
-}
-
-interface SubscriptionRow {
-  id: string;
-  tenant_id: string;
-  url: string;
-  events: string[];
-  encrypted_secret: string | null;
-  secret: string | null;
-  previous_encrypted_secret: string | null;
-  previous_secret_expires_at: Date | null;
-  created_at: Date;
-}
-
-function toSubscription(row: SubscriptionRow): WebhookSubscription {
-  const subscription = new WebhookSubscription();
-  subscription.id = row.id;
-  subscription.tenantId = row.tenant_id;
-  subscription.url = row.url;
-  subscription.events = row.events;
-  subscription.encryptedSecret = row.encrypted_secret;
-  subscription.secret = row.secret;
-  subscription.previousEncryptedSecret = row.previous_encrypted_secret;
-  subscription.previousSecretExpiresAt = row.previous_secret_expires_at;
-  subscription.createdAt = row.created_at;
-  return subscription;
 }
