@@ -31,10 +31,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { dropDatabase } from '@skald/persistence';
 import { createTestVhost } from '@skald/testing';
-import pg from 'pg';
 import { freePort, gatewayUpstreams, SERVICE_NODE_OPTIONS, SERVICES, startSuite, stopSuite } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { GatewayClient, gatewayCli } from '../lib/gateway.mjs';
+import { waitUntilOrdersKnows } from '../lib/replication.mjs';
 import { processCpu, TICKS_PER_SECOND } from '../lib/proc.mjs';
 import { flag, intSetting, setting } from '../lib/settings.mjs';
 import { fixed, formatTable, summarize } from '../lib/stats.mjs';
@@ -133,7 +133,7 @@ async function runBench(cleanup) {
   await staff.expect(200, 'PUT', `/v1/warehouses/${WAREHOUSE}`, { priority: 1, name: 'HTTP bench' });
   for (const sku of SKUS) await staff.expect(200, 'PUT', `/v1/catalog/${sku}`, { name: sku, listPrice: 5, currency: 'EUR', sellable: true, returnable: true });
   await staff.expect(201, 'POST', '/v1/stock/receipts', { warehouse: WAREHOUSE, lines: SKUS.map((sku) => ({ sku, quantity: 1_000_000 })) });
-  await ordersKnow(databases.orders, platformKey.tenantId);
+  await waitUntilOrdersKnows(databases.orders, SKUS, platformKey.tenantId);
   const orderIds = [];
   await inParallel(config.orders, 4, async (n) => {
     const accepted = await shop.expect(202, 'POST', '/v1/orders', orderBody(n), randomUUID());
@@ -276,26 +276,6 @@ function printResults(results) {
     fixed(r.latencies.p99, 2),
   ]);
   console.log(formatTable(['phase', 'requests', 'req/s', 'gateway', 'service behind', 'others', 'p50', 'p99'], rows));
-}
-
-/** Orders learns SKUs and platforms from events: waits until it knows all of them. */
-async function ordersKnow(ordersUrl, tenantId, timeoutMs = 30_000) {
-  const client = new pg.Client({ connectionString: ordersUrl });
-  await client.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await client.query(
-        `SELECT (SELECT count(*)::int FROM catalog_item WHERE sku = ANY($1)) AS skus, (SELECT count(*)::int FROM tenant_policy WHERE tenant_id = $2) AS tenants`,
-        [SKUS, tenantId],
-      );
-      if (rows[0].skus === SKUS.length && rows[0].tenants === 1) return;
-      if (Date.now() > deadline) throw new Error(`orders knows ${rows[0].skus}/${SKUS.length} SKUs and ${rows[0].tenants}/1 platform after ${timeoutMs} ms`);
-      await sleep(50);
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 /** The outbound notes of an order, once the warehouse has made them. */

@@ -80,6 +80,7 @@ import {
 } from '../../scripts/lib/suite.mjs';
 import { Cleanup } from '../lib/cleanup.mjs';
 import { GatewayClient, gatewayCli } from '../lib/gateway.mjs';
+import { waitUntilOrdersKnows } from '../lib/replication.mjs';
 import { cpuSnapshot, cpuUsage } from '../lib/cpu.mjs';
 import { peakRssBytes, rssBytes, sampleProcesses, usageBetween } from '../lib/proc.mjs';
 import { scrape, sumBy, sumOf } from '../lib/prometheus.mjs';
@@ -349,7 +350,7 @@ async function runPlatform(cleanup) {
     warehouse: WAREHOUSES[1].code,
     lines: catalog.map((i) => ({ sku: i.sku, quantity: STOCK_PER_LEVEL })),
   });
-  await replicasReady(databases.orders, catalog.map((i) => i.sku), platformKey.tenantId);
+  await waitUntilOrdersKnows(databases.orders, catalog.map((i) => i.sku), platformKey.tenantId);
   console.log(`seeded      ${catalog.length} SKUs (${catalog.filter((i) => i.group === 'B').length} only in the second warehouse), 2 warehouses, a platform and a staff key`);
 
   // --- 3. the probe: order transitions and new outbound notes, from the broker ---------------
@@ -1341,27 +1342,6 @@ function connectionBudget(maxConnections, used) {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** Orders learns SKUs and platforms from events: waits until it has all of them (set-up only). */
-async function replicasReady(ordersUrl, skus, tenantId, timeoutMs = 30_000) {
-  const client = new pg.Client({ connectionString: ordersUrl });
-  await client.connect();
-  try {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await client.query(
-        `SELECT (SELECT count(*)::int FROM catalog_item WHERE sku = ANY($1)) AS skus,
-                (SELECT count(*)::int FROM tenant_policy WHERE tenant_id = $2) AS tenants`,
-        [skus, tenantId],
-      );
-      if (rows[0].skus === skus.length && rows[0].tenants === 1) return;
-      if (Date.now() > deadline) throw new Error(`orders knows ${rows[0].skus}/${skus.length} SKUs and ${rows[0].tenants}/1 platform after ${timeoutMs} ms`);
-      await sleep(50);
-    }
-  } finally {
-    await client.end();
-  }
-}
 
 /** SKUs, 70 % in group A (both warehouses) and 30 % in group B (second warehouse only). */
 function buildCatalog(count) {

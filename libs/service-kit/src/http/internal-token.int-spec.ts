@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { deadLetterQueueName, mainQueueName, messagingMigrations, retryQueueName } from '@skald/messaging';
-import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
-import amqplib from 'amqplib';
 import request from 'supertest';
 import { SkaldServiceModule } from '../bootstrap/skald-service.module.js';
-import { createServiceApp, prepareDatabase, type ServiceSpec } from '../bootstrap/run-service.js';
 import { BaseServiceConfig } from '../config/base-service-config.js';
-import { loadConfig } from '../config/load-config.js';
+import { startTestServiceApp, waitForLogLine, type TestServiceApp } from '../../test/test-service-app.js';
 import { Access, callerHeaders, CALLER_HEADERS, CurrentCaller, type Caller } from './caller.js';
 
-const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = randomBytes(4).toString('hex');
 const SERVICE = `trust-${id}`;
 const token = () => randomBytes(32).toString('base64url');
@@ -54,54 +49,27 @@ class TrustAppModule {
 const forgedAdmin = callerHeaders({ kind: 'staff', principalId: 'mallory', tenantId: null, roles: ['admin'] });
 
 describe('the internal trust boundary: only callers with INTERNAL_API_TOKEN reach a service (real PostgreSQL and RabbitMQ)', () => {
-  let database: ScratchDatabase;
+  let service: TestServiceApp;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    const spec: ServiceSpec<BaseServiceConfig> = {
+    service = await startTestServiceApp({
       service: SERVICE,
       description: 'trust boundary test service',
-      defaultPort: 0,
-      config: BaseServiceConfig,
-      migrations: messagingMigrations,
       module: (config) => TrustAppModule.register(config),
-    };
-    database = await createScratchDatabase('trust');
-    await prepareDatabase(SERVICE, database.url, spec.migrations);
-    const config = loadConfig(SERVICE, BaseServiceConfig, {
-      DATABASE_URL: database.url,
-      RABBITMQ_URL,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      MESSAGING_RETRY_DELAYS_MS: '50',
       // A rotation in progress: the new token first, the old one still accepted.
-      INTERNAL_API_TOKEN: `${NEW_TOKEN},${OLD_TOKEN}`,
+      env: { INTERNAL_API_TOKEN: `${NEW_TOKEN},${OLD_TOKEN}` },
     });
-    app = await createServiceApp(spec, config);
+    app = service.app;
     await app.init();
   });
 
   afterAll(async () => {
-    await app?.close();
-    const connection = await amqplib.connect(RABBITMQ_URL);
-    const channel = await connection.createChannel();
-    for (const queue of [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), retryQueueName(SERVICE, 50)]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
-    await connection.close();
-    await database?.drop();
+    await service?.close();
   });
 
-  async function waitForLog(what: string, match: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the log line: ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const waitForLog = (what: string, match: (entry: Record<string, unknown>) => boolean) => waitForLogLine(logLines, what, match);
 
   it('refuses a forged administrator with no token, a wrong one, or one of the right length: the same 401 each time, and nothing runs', async () => {
     const sameLength = NEW_TOKEN.slice(0, -1) + (NEW_TOKEN.endsWith('A') ? 'B' : 'A');

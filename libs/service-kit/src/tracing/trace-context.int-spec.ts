@@ -4,19 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { Body, Controller, Get, Module, Post, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, NoopSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { deadLetterQueueName, mainQueueName, messagingMigrations, retryQueueName } from '@skald/messaging';
-import { createScratchDatabase, type ScratchDatabase } from '@skald/persistence';
-import amqplib from 'amqplib';
 import { IsString } from 'class-validator';
 import request from 'supertest';
 import { SkaldServiceModule } from '../bootstrap/skald-service.module.js';
-import { createServiceApp, prepareDatabase, type ServiceSpec } from '../bootstrap/run-service.js';
 import { BaseServiceConfig } from '../config/base-service-config.js';
-import { loadConfig } from '../config/load-config.js';
 import { INTERNAL_TOKEN_HEADER } from '../http/internal-token.js';
+import { startTestServiceApp, waitForLogLine, type TestServiceApp } from '../../test/test-service-app.js';
 import { activeTraceIds } from './tracing.js';
 
-const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const id = randomBytes(4).toString('hex');
 const SERVICE = `traced-${id}`;
 const INTERNAL_TOKEN = randomBytes(32).toString('base64url');
@@ -61,57 +56,30 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
  * caller's trace (traceContextMiddleware).
  */
 describe('trace context of HTTP requests without an exporter (real PostgreSQL and RabbitMQ)', () => {
-  let database: ScratchDatabase;
+  let service: TestServiceApp;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
     // As the SDK runs without an exporter: real ids, nothing recorded.
     trace.setGlobalTracerProvider(new TracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new NoopSpanProcessor()] }));
-    const spec: ServiceSpec<BaseServiceConfig> = {
+    service = await startTestServiceApp({
       service: SERVICE,
       description: 'trace context test service',
-      defaultPort: 0,
-      config: BaseServiceConfig,
-      migrations: messagingMigrations,
       module: (config) => TracedAppModule.register(config),
-    };
-    database = await createScratchDatabase('traced');
-    await prepareDatabase(SERVICE, database.url, spec.migrations);
-    const config = loadConfig(SERVICE, BaseServiceConfig, {
-      DATABASE_URL: database.url,
-      RABBITMQ_URL,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      INTERNAL_API_TOKEN: INTERNAL_TOKEN,
+      env: { INTERNAL_API_TOKEN: INTERNAL_TOKEN },
     });
-    app = await createServiceApp(spec, config);
+    app = service.app;
     await app.listen(0, '127.0.0.1');
   });
 
   afterAll(async () => {
-    await app?.close();
-    const connection = await amqplib.connect(RABBITMQ_URL);
-    const channel = await connection.createChannel();
-    for (const queue of [mainQueueName(SERVICE), deadLetterQueueName(SERVICE), retryQueueName(SERVICE, 50)]) {
-      await channel.deleteQueue(queue).catch(() => undefined);
-    }
-    await connection.close();
-    await database?.drop();
+    await service?.close();
     trace.disable();
   });
 
-  async function requestLine(correlationId: string): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = logLines
-        .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .find((entry) => entry.msg === 'request completed' && (entry.req as { id?: string } | undefined)?.id === correlationId);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no request log line for ${correlationId}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const requestLine = (correlationId: string) =>
+    waitForLogLine(logLines, `the request log line of ${correlationId}`, (entry) => entry.msg === 'request completed' && (entry.req as { id?: string } | undefined)?.id === correlationId);
 
   it("continues the caller's traceparent in a server span of its own: the handler and the request's log line see its trace id", async () => {
     const caller = { traceId: hex(16), spanId: hex(8) };

@@ -22,8 +22,10 @@ export function installTracePropagation(): void {
   propagateOverUndici();
 }
 
-/** Set once undici's requests carry the trace context: by this module, or by the SDK's undici instrumentation. */
+/** Set once propagateOverUndici subscribed (once per process, whichever copy of this module does). */
 const UNDICI_PROPAGATION = Symbol.for('skald.tracing.undici-propagation');
+/** Set when the SDK's undici instrumentation propagates the trace context itself (undiciTraced). */
+const UNDICI_TRACED = Symbol.for('skald.tracing.undici-traced');
 
 interface UndiciRequest {
   addHeader?(name: string, value: string): unknown;
@@ -36,13 +38,16 @@ interface UndiciRequest {
  * service that exports no spans, in tests and CLIs. The instrumentation would also make a client
  * span per request, with its attributes and timing, that nobody records (issue #13); here the
  * request carries the span that is active when it is made (the request's server span, a
- * message handler's). A no-op once done, or where the SDK instruments undici (`undiciTraced`).
+ * message handler's). Subscribes once per process; adds nothing where the SDK instruments undici (`undiciTraced`).
  */
 export function propagateOverUndici(): void {
   const global = globalThis as Record<symbol, unknown>;
   if (global[UNDICI_PROPAGATION]) return;
   global[UNDICI_PROPAGATION] = true;
   subscribe('undici:request:create', (message) => {
+    // Asked per request, not at subscription: the SDK may start after this subscribed (a CLI, a test),
+    // and two traceparent headers would be one too many.
+    if (global[UNDICI_TRACED]) return;
     const { request } = message as { request: UndiciRequest };
     const carrier: Record<string, string> = {};
     propagation.inject(context.active(), carrier);
@@ -54,9 +59,9 @@ export function propagateOverUndici(): void {
   });
 }
 
-/** Says that the SDK's undici instrumentation propagates the trace context (propagateOverUndici then does nothing). */
+/** Says that the SDK's undici instrumentation propagates the trace context (propagateOverUndici then adds nothing). */
 export function undiciTraced(): void {
-  (globalThis as Record<symbol, unknown>)[UNDICI_PROPAGATION] = true;
+  (globalThis as Record<symbol, unknown>)[UNDICI_TRACED] = true;
 }
 
 /** The ids of the active span, for log lines; undefined outside any span. */

@@ -36,6 +36,20 @@ function expectRateLimited(res: Response, limit: number): void {
 const echoOrder = (gw: GatewayUnderTest) =>
   gw.orders.respondWith((request) => ({ status: 200, body: { id: request.url.split('/')[3], status: 'received' } }));
 
+/** Two gateways on one database (replicas), each answering the orders route as echoOrder does. */
+async function twoReplicas(env: Record<string, string>): Promise<[GatewayUnderTest, GatewayUnderTest]> {
+  const first = await startGateway(env);
+  try {
+    const second = await startGateway({ ...env, DATABASE_URL: first.sut.databaseUrl });
+    echoOrder(first);
+    echoOrder(second);
+    return [first, second];
+  } catch (error) {
+    await first.close();
+    throw error;
+  }
+}
+
 // Small limits, so that a test sends tens of requests: 5 a second, 15 at once (10 above the rate,
 // once per 10 s). The tests fire their requests at once and count, rather than wait for windows.
 describe('rate limits per API key (gateway with fake upstreams; real PostgreSQL and RabbitMQ)', () => {
@@ -148,11 +162,7 @@ describe('rate limits shared by gateway replicas (two gateways on one database)'
 
   beforeAll(async () => {
     // 1 a second, 20 at once: two replicas that did not share would let 40 through.
-    const env = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '20' };
-    first = await startGateway(env);
-    second = await startGateway({ ...env, DATABASE_URL: first.sut.databaseUrl });
-    echoOrder(first);
-    echoOrder(second);
+    [first, second] = await twoReplicas({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '20' });
   });
 
   afterAll(async () => {
@@ -224,11 +234,7 @@ describe('failed authentications counted on one replica, a good key on another (
   beforeAll(async () => {
     // The key's limit (1 a second, no burst) differs from the failure limit (3), so the headers say which refused.
     // The tests' requests come from 127.0.0.1, the proxy; X-Forwarded-For gives each test an address of its own.
-    const env = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1', AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_BLOCK_SECONDS: '60', TRUST_PROXY: 'loopback' };
-    first = await startGateway(env);
-    second = await startGateway({ ...env, DATABASE_URL: first.sut.databaseUrl });
-    echoOrder(first);
-    echoOrder(second);
+    [first, second] = await twoReplicas({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '1', AUTH_FAILURE_LIMIT: '3', AUTH_FAILURE_BLOCK_SECONDS: '60', TRUST_PROXY: 'loopback' });
   });
 
   afterAll(async () => {
