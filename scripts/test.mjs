@@ -33,7 +33,9 @@ function step(title, command, args) {
 
 /**
  * Runs commands side by side, each reported as a step, and throws the first failure once all have
- * finished (a failure does not cut the others short: their results are worth reading).
+ * finished (a failure does not cut the others short: their results are worth reading). Their
+ * output interleaves as it comes; a failed step's last lines are printed again at the end, where
+ * whoever reads a long CI log (or only its tail) finds why it failed.
  */
 async function concurrentSteps(steps) {
   const results = await Promise.allSettled(
@@ -41,21 +43,48 @@ async function concurrentSteps(steps) {
       process.stdout.write(`\n=== ${title} (started alongside: ${steps.filter((s) => s.title !== title).map((s) => s.title).join(', ')})\n`);
       const started = Date.now();
       return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd, stdio: 'inherit', env });
+        const child = spawn(command, args, { cwd, stdio: ['inherit', 'pipe', 'pipe'], env });
+        const tail = new OutputTail(FAILED_STEP_TAIL_LINES);
+        child.stdout.on('data', (chunk) => (process.stdout.write(chunk), tail.push(chunk)));
+        child.stderr.on('data', (chunk) => (process.stderr.write(chunk), tail.push(chunk)));
         child.on('error', reject);
-        child.on('exit', (code, signal) => {
+        child.on('close', (code, signal) => {
           if (code === 0) {
             process.stdout.write(`=== ${title}: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
             resolve();
           } else {
-            reject(Object.assign(new Error(`${title}: \`${command} ${args.join(' ')}\` exited with ${code ?? signal}`), { status: code ?? 1 }));
+            const error = new Error(`${title}: \`${command} ${args.join(' ')}\` exited with ${code ?? signal}`);
+            reject(Object.assign(error, { status: code ?? 1, title, tail: tail.text() }));
           }
         });
       });
     }),
   );
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+  for (const { title, tail } of failures.filter((f) => f.tail !== undefined)) {
+    process.stderr.write(`\n=== ${title} failed; the last ${FAILED_STEP_TAIL_LINES} lines of its output:\n${tail}\n=== (end of ${title})\n`);
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
+const FAILED_STEP_TAIL_LINES = 200;
+
+/** The last `size` lines of a stream's output. */
+class OutputTail {
+  #lines = [];
+  #partial = '';
+  constructor(size) {
+    this.size = size;
+  }
+  push(chunk) {
+    const lines = (this.#partial + chunk.toString('utf8')).split('\n');
+    this.#partial = lines.pop() ?? '';
+    this.#lines.push(...lines);
+    if (this.#lines.length > this.size) this.#lines.splice(0, this.#lines.length - this.size);
+  }
+  text() {
+    return [...this.#lines, this.#partial].filter((line, i, all) => i < all.length - 1 || line !== '').slice(-this.size).join('\n');
+  }
 }
 
 /**

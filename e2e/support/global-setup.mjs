@@ -72,14 +72,22 @@ export async function startE2eSuite({ replicas }) {
   const balancers =
     replicas > 1 ? await Promise.all(SERVICES.map(({ name }) => startBalancer(name, replicaPorts[name].map((port) => `http://127.0.0.1:${port}`), ports[name]))) : [];
   let suite;
+  const starting = Date.now();
   try {
-    // Twice the processes starting at once on the same cores take longer to be ready.
-    const timeoutMs = replicas > 1 ? 180_000 : undefined;
+    // The suite starts beside every other project's tests (npm test), which boot services of their
+    // own on the same two cores: six processes may take well over the 60 s a lone start is given,
+    // and twice the processes longer still. A process that exits fails the start at once anyway.
+    const timeoutMs = replicas > 1 ? 180_000 : 120_000;
     suite = await startSuite((name, _port, replica) => ({ ...envs[name], PORT: String(replicaPorts[name][replica]) }), { replicas, timeoutMs });
   } catch (error) {
+    // What the start made is removed here: the run's cleanup finds its vhost and databases by tag,
+    // but not the service accounts' PostgreSQL roles and RabbitMQ users.
     await Promise.all(balancers.map((b) => b.close()));
+    await removeAccounts().catch(() => undefined);
+    await vhost.remove().catch(() => undefined);
     throw error;
   }
+  process.stdout.write(`\ne2e suite: ${replicas} × six services ready in ${((Date.now() - starting) / 1000).toFixed(1)} s\n`);
   globalThis.skaldSuite = { suite, balancers, removeVhost: vhost.remove, removeAccounts };
   const urls = Object.fromEntries(SERVICES.map(({ name }) => [name, url(name)]));
   publishSuiteState({ urls, replicas: suite.replicaUrls, databases, rabbitmqUrl: vhost.url, ports: outside, internalToken: suite.internalToken, accounts });
