@@ -38,9 +38,11 @@ export function createOpenApiDocument(app: INestApplication, options: ApiDocOpti
   });
 }
 
-/** Swagger UI at `/docs`, the OpenAPI JSON at `/docs-json`. */
-export function setupApiDocs(app: INestApplication, options: ApiDocOptions): OpenAPIObject {
-  const document = createOpenApiDocument(app, options);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
-  return document;
+/**
+ * Swagger UI at `/docs`, the OpenAPI JSON at `/docs-json`. The document is built at the first
+ * request for it, not at start: most processes never serve it, and building it keeps a large
+ * object graph (the gateway's document is ~0.5 MB of JSON) in every process's heap (issue #13).
+ */
+export function setupApiDocs(app: INestApplication, options: ApiDocOptions): void {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app, options), { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

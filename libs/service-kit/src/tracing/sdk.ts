@@ -40,7 +40,8 @@ export async function startTracing(settings: TracingSettings): Promise<TracerPro
   // propagateOverUndici (no attributes, response wrapping or timing for spans nobody records,
   // issue #13), and query spans would propagate nothing
   // for about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
-  // The services make no outgoing node:http calls.
+  // The gateway forwards with node:http and puts the active context on each request itself (the HTTP
+  // instrumentation, when exporting, replaces it with its client span's).
   const instrumentations = [
     ...(settings.exporting
       ? [

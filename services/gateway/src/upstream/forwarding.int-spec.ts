@@ -194,6 +194,40 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     }
   });
 
+  it('asks again once when a GET meets a dropped connection (a kept-alive one the service closed), but never resends a command', async () => {
+    const orderId = randomUUID();
+    let calls = 0;
+    gw.orders.respondWith(() => (++calls === 1 ? { status: 0, reset: true } : { status: 200, body: { id: orderId } }));
+
+    const read = await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key));
+
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual({ id: orderId });
+    expect(gw.orders.requestsTo(`/v1/orders/${orderId}`)).toHaveLength(2);
+
+    // A command may have been acted on before the connection dropped: passed on as unavailable, sent once.
+    const order = anOrder();
+    gw.orders.respondWith(() => ({ status: 0, reset: true }));
+    const placed = await gw.sut.http().post('/v1/orders').set(bearer(platform.key)).send(order);
+
+    expect(placed.status).toBe(503);
+    expect(placed.body.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(gw.orders.received.filter((r) => r.method === 'POST' && r.body.includes(order.externalId as string))).toHaveLength(1);
+  });
+
+  it('answers 502 UPSTREAM_BAD_RESPONSE when the owning service answers more than 16 MB', async () => {
+    const orderId = randomUUID();
+    gw.orders.respondWith(() => ({ status: 200, raw: JSON.stringify({ id: orderId, padding: 'x'.repeat(16 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } }));
+
+    const res = await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key));
+
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', detail: 'The orders service answered too much.' });
+    // The same connections still serve the next request.
+    gw.orders.respondWith(() => ({ status: 200, body: { id: orderId } }));
+    expect((await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key))).status).toBe(200);
+  });
+
   it('answers 502 UPSTREAM_BAD_RESPONSE when the owning service answers something that is not JSON', async () => {
     gw.orders.respondWith(() => ({ status: 200, raw: '<html>oops</html>', headers: { 'content-type': 'text/html' } }));
 

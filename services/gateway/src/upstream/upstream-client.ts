@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { SkaldError } from '@skald/contracts';
+import { context, propagation } from '@opentelemetry/api';
 import { CALLER_HEADERS, callerHeaders, CORRELATION_HEADER, SERVICE_CONFIG, type Caller } from '@skald/service-kit';
-import { Pool } from 'undici';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import { Reply } from '../http/reply.js';
+import { connectUpstream, exchange, type UpstreamConnection } from './upstream-exchange.js';
 
 /** The services the gateway forwards to. */
 export type UpstreamName = 'orders' | 'inventory' | 'warehouse' | 'returns' | 'notifications';
@@ -24,7 +25,7 @@ export interface ForwardedRequest {
 
 interface Upstream {
   name: UpstreamName;
-  pool: Pool;
+  connection: UpstreamConnection;
   /** The base URL's path (a service mounted below a prefix), without a trailing slash. */
   prefix: string;
 }
@@ -32,9 +33,8 @@ interface Upstream {
 /** Response headers worth passing on (the body's type, where a created thing lives, back-off). */
 const PASSED_HEADERS = ['content-type', 'location', 'retry-after'];
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 // A kept-alive connection the upstream closed just as it was reused: safe to retry a GET once.
-const STALE_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
@@ -47,8 +47,9 @@ function isJson(contentType: string | undefined): boolean {
 
 /**
  * Forwards public API calls to the owning services' internal HTTP APIs over pooled keep-alive
- * connections (undici), with the authenticated caller in the x-skald-* headers, the correlation
- * id and the internal token. The upstream's status and JSON body come back as they are.
+ * connections (node:http), with the authenticated caller in the x-skald-* headers, the correlation
+ * id, the internal token and the active trace context. The upstream's status and JSON body come
+ * back as they are.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
@@ -61,13 +62,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       return {
         name,
         prefix: url.pathname.replace(/\/+$/, ''),
-        pool: new Pool(url.origin, {
-          connections: config.UPSTREAM_CONNECTIONS,
-          connectTimeout: Math.min(config.UPSTREAM_TIMEOUT_MS, 5_000),
-          headersTimeout: config.UPSTREAM_TIMEOUT_MS,
-          bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
-          maxResponseSize: MAX_RESPONSE_BYTES,
-        }),
+        connection: connectUpstream(url, { connections: config.UPSTREAM_CONNECTIONS }),
       };
     };
     this.upstreams = {
@@ -96,10 +91,10 @@ export class UpstreamClient implements OnApplicationShutdown {
         const code = errorCode(error);
         if (attempt < attempts && STALE_CONNECTION_CODES.has(code)) continue;
         this.logger.warn(`${request.method} ${name}${request.path} failed: ${code} ${(error as Error).message ?? ''}`.trim());
-        if (TIMEOUT_CODES.has(code)) {
+        if (code === 'UPSTREAM_TIMEOUT') {
           throw new SkaldError('UPSTREAM_TIMEOUT', `The ${name} service did not answer in time; try again.`, { cause: error });
         }
-        if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+        if (code === 'UPSTREAM_RESPONSE_TOO_LARGE') {
           throw new SkaldError('UPSTREAM_BAD_RESPONSE', `The ${name} service answered too much.`, { cause: error });
         }
         throw new SkaldError('UPSTREAM_UNAVAILABLE', `The ${name} service is unavailable; try again later.`, { cause: error });
@@ -107,8 +102,8 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(Object.values(this.upstreams).map((upstream) => upstream.pool.close().catch(() => undefined)));
+  onApplicationShutdown(): void {
+    for (const upstream of Object.values(this.upstreams)) upstream.connection.agent.destroy();
   }
 
   private async send(upstream: Upstream, request: ForwardedRequest): Promise<Reply> {
@@ -121,9 +116,20 @@ export class UpstreamClient implements OnApplicationShutdown {
     if (request.idempotencyKey) headers[CALLER_HEADERS.idempotencyKey] = request.idempotencyKey;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const timeouts = request.timeoutMs === undefined ? {} : { headersTimeout: request.timeoutMs, bodyTimeout: request.timeoutMs };
-    const response = await upstream.pool.request({ method: request.method, path: upstream.prefix + request.path, headers, body, ...timeouts });
-    const text = await response.body.text();
+    // The span active here (the request's server span) goes on with the request; where the tracing
+    // SDK instruments node:http, its client span's context replaces it on the same header.
+    propagation.inject(context.active(), headers);
+    const timeoutMs = request.timeoutMs ?? this.config.UPSTREAM_TIMEOUT_MS;
+    const response = await exchange(upstream.connection, {
+      method: request.method,
+      path: upstream.prefix + request.path,
+      headers,
+      body,
+      timeoutMs,
+      connectTimeoutMs: Math.min(timeoutMs, 5_000),
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
+    const text = response.text;
     if (response.statusCode === 401) {
       // The client's key was accepted here: a 401 upstream means the service refused the gateway
       // itself (INTERNAL_API_TOKEN differs), which the client can do nothing about.
