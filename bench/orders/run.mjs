@@ -160,6 +160,9 @@ let interrupted = false;
 /** Failing anywhere (operator, probe, watchdog, a service exiting, a signal) ends every wait at once. */
 let failRun = () => undefined;
 
+/** What the services logged (LOG_LEVEL=warn): shown in the report, and after a failure. */
+const serviceOutput = [];
+
 async function main() {
   const onSignal = (signal) => {
     if (interrupted) return console.error(`${signal}: still cleaning up…`);
@@ -284,7 +287,7 @@ async function runPlatform(cleanup) {
       WEBHOOK_SECRET_KEY: webhookSecretKey,
     },
   };
-  const logged = [];
+  const logged = serviceOutput;
   const suite = await startSuite(
     (name) => ({
       PORT: String(ports[name]),
@@ -1417,6 +1420,7 @@ await main().then(
   (error) => {
     if (interrupted) process.exit(130);
     console.error(`\nbenchmark failed: ${error.stack ?? error}`);
+    if (serviceOutput.length > 0) console.error(`\nThe services' last output (warn and above):\n${serviceOutput.slice(-20).join('\n')}`);
     process.exit(1);
   },
 );

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A request the fake upstream received. */
 export interface ReceivedRequest {
@@ -30,6 +30,8 @@ export type Responder = (request: ReceivedRequest) => CannedResponse | Promise<C
 export class FakeUpstream {
   readonly received: ReceivedRequest[] = [];
   private responder: Responder = () => ({ status: 200, body: { ok: true } });
+  private readonly connections = new Set<Socket>();
+  private connectionsClosed: Array<() => void> = [];
 
   private readonly server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -67,6 +69,13 @@ export class FakeUpstream {
 
   static async start(): Promise<FakeUpstream> {
     const upstream = new FakeUpstream();
+    upstream.server.on('connection', (socket: Socket) => {
+      upstream.connections.add(socket);
+      socket.on('close', () => {
+        upstream.connections.delete(socket);
+        if (upstream.connections.size === 0) for (const resolve of upstream.connectionsClosed.splice(0)) resolve();
+      });
+    });
     await new Promise<void>((resolve) => upstream.server.listen(0, '127.0.0.1', resolve));
     return upstream;
   }
@@ -78,6 +87,21 @@ export class FakeUpstream {
   /** How the upstream answers from now on. */
   respondWith(responder: Responder): void {
     this.responder = responder;
+  }
+
+  /** How long the upstream keeps an unused connection open (Node's default: 5 s). */
+  keepIdleConnectionsFor(ms: number): void {
+    this.server.keepAliveTimeout = ms;
+  }
+
+  /** Connections the gateway holds open to this upstream now. */
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
+  /** Resolves once no connection to this upstream is open. */
+  untilNoConnections(): Promise<void> {
+    return this.connections.size === 0 ? Promise.resolve() : new Promise((resolve) => this.connectionsClosed.push(resolve));
   }
 
   /** Requests whose path starts with `prefix` (tests use unique ids, so they never see each other's). */

@@ -215,6 +215,24 @@ describe('forwarding to the owning services (gateway with fake upstreams; real P
     expect(gw.orders.received.filter((r) => r.method === 'POST' && r.body.includes(order.externalId as string))).toHaveLength(1);
   });
 
+  it('closes a kept-alive connection it has not used for 4 s, before the service would (a command sent as the service closes it would meet a reset)', async () => {
+    const orderId = randomUUID();
+    gw.orders.respondWith(() => ({ status: 200, body: { id: orderId } }));
+    gw.orders.keepIdleConnectionsFor(60_000);
+    try {
+      expect((await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key))).status).toBe(200);
+      expect(gw.orders.openConnections).toBeGreaterThan(0);
+      const started = Date.now();
+
+      await gw.orders.untilNoConnections(); // the service keeps them a minute: the gateway closed them
+
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+      expect((await gw.sut.http().get(`/v1/orders/${orderId}`).set(bearer(platform.key))).status).toBe(200);
+    } finally {
+      gw.orders.keepIdleConnectionsFor(5_000);
+    }
+  });
+
   it('answers 502 UPSTREAM_BAD_RESPONSE when the owning service answers more than 16 MB', async () => {
     const orderId = randomUUID();
     gw.orders.respondWith(() => ({ status: 200, raw: JSON.stringify({ id: orderId, padding: 'x'.repeat(16 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } }));

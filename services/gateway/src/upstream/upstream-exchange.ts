@@ -14,13 +14,23 @@ export interface UpstreamConnectionOptions {
   connections: number;
 }
 
+/**
+ * How long a kept-alive connection may wait unused before the gateway closes it. A Node server (every
+ * Skald service) closes one after 5 s (`keepAliveTimeout`, plus a second's grace): a request sent
+ * just as it does so meets a reset, and a command cannot be sent again (it may have been acted on).
+ * Node's Agent would keep the connection until the server closes it, so the gateway closes it
+ * first, as undici did (4 s).
+ */
+export const IDLE_CONNECTION_MS = 4_000;
+
 /** Kept-alive connections to `origin` (http: or https:), at most `connections` at once. */
 export function connectUpstream(origin: URL, options: UpstreamConnectionOptions): UpstreamConnection {
   const secure = origin.protocol === 'https:';
   const transport = secure ? https : http;
   return {
     transport,
-    agent: new transport.Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections }),
+    // `timeout` is an idle connection's; a request's own (Exchange.timeoutMs) replaces it while it runs.
+    agent: new transport.Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections, timeout: IDLE_CONNECTION_MS }),
     hostname: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: origin.port ? Number(origin.port) : secure ? 443 : 80,
   };
