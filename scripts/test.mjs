@@ -83,7 +83,7 @@ class OutputTail {
     if (this.#lines.length > this.size) this.#lines.splice(0, this.#lines.length - this.size);
   }
   text() {
-    return [...this.#lines, this.#partial].filter((line, i, all) => i < all.length - 1 || line !== '').slice(-this.size).join('\n');
+    return (this.#partial ? [...this.#lines, this.#partial] : this.#lines).slice(-this.size).join('\n');
   }
 }
 

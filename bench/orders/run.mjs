@@ -287,7 +287,6 @@ async function runPlatform(cleanup) {
       WEBHOOK_SECRET_KEY: webhookSecretKey,
     },
   };
-  const logged = serviceOutput;
   const suite = await startSuite(
     (name) => ({
       PORT: String(ports[name]),
@@ -307,7 +306,7 @@ async function runPlatform(cleanup) {
       ...(extra[name] ?? {}),
     }),
     // At LOG_LEVEL=warn whatever a service logs is worth knowing: kept and shown in the report.
-    { onLine: (line) => logged.push(line) },
+    { onLine: (line) => serviceOutput.push(line) },
   );
   let stopping = null;
   const stopServices = () => (stopping ??= stopSuite(suite));
@@ -464,7 +463,7 @@ async function runPlatform(cleanup) {
       failRun(
         new Error(
           `no progress for ${config.stallMs} ms: ${next} placed, ${released} released, ${shipped} shipped, ${noteQueue.length} notes` +
-            ` waiting for the operator. Last service output:\n${logged.slice(-20).join('\n')}`,
+            ` waiting for the operator. Last service output:\n${serviceOutput.slice(-20).join('\n')}`,
         ),
       );
     }
@@ -583,7 +582,7 @@ async function runPlatform(cleanup) {
     httpTimes,
     rss: { start: rssAtStart, startPeak: peakAtStart, end: rssAtEnd, peak: peakRss },
     exits,
-    logged,
+    logged: serviceOutput,
     databases,
     pids,
     messageSizes,

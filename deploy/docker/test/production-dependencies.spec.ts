@@ -5,7 +5,7 @@
  * the service's compiled code (and the libraries it uses) loads at run time is among what they add.
  * production-tree.spec.ts installs such a tree for real and starts the service from it.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { addedPackages, importedPackages, isTestOrBuildTool, root, runProdDeps, scratchBase, type Service, services } from './production-tree.js';
 
@@ -37,5 +37,17 @@ describe.each(Object.keys(services) as Service[])('the %s image', (service) => {
     const loaded = new Set(['@skald/service-kit', ...[`services/${service}`, ...libraries].flatMap((dir) => [...importedPackages(dist(dir))])]);
     expect(loaded).toContain('@nestjs/core');
     expect([...loaded].filter((name) => !packages.has(name))).toEqual([]);
+  });
+});
+
+describe('the lock every image installs from', () => {
+  // Express 5's accepts, send, type-is and express each nested a copy of mime-types and its
+  // database beside multer's: five mime databases in every service's heap (ADR 3, Memory). The
+  // `overrides` in package.json keep one.
+  it('holds one mime-types and one mime-db', () => {
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    const copies = (name: string) => Object.keys(lock.packages).filter((at) => at.endsWith(`node_modules/${name}`));
+    expect(copies('mime-types')).toEqual(['node_modules/mime-types']);
+    expect(copies('mime-db')).toEqual(['node_modules/mime-db']);
   });
 });
