@@ -1,17 +1,25 @@
 /**
- * Starts OpenTelemetry tracing (the SDK) before a service's code loads:
+ * Prepares a service process before its code loads, and starts OpenTelemetry tracing (the SDK):
  *
  *     node --import @skald/service-kit/instrument dist/main.js
  *
  * It must run before the application loads pg and node:http, so the instrumentations can patch
- * them; hence `--import`, not an import in main.ts (ESM hoists imports above any call).
+ * them; hence `--import`, not an import in main.ts (ESM hoists imports above any call). For the
+ * same reason it is where two module hooks keep modules no service uses from loading: TypeORM's
+ * drivers other than PostgreSQL's (@skald/persistence's typeorm-drivers) and Node's internal undici
+ * behind an ESM import of node:http (module-hooks/http-without-undici.ts).
  *
  * Configured by the standard variables (OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT,
  * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES…;
  * see the README, *Operating a service*). Only traces: metrics stay on /metrics (Prometheus),
  * logs on stdout.
  */
+import { loadOnlyPostgresDriver } from '@skald/persistence/typeorm-drivers';
+import { importHttpWithoutUndici } from '../module-hooks/http-without-undici.js';
 import { tracingSettings } from './tracing-settings.js';
+
+loadOnlyPostgresDriver();
+importHttpWithoutUndici();
 
 const settings = tracingSettings(process.env, process.argv[1]);
 if (settings) {

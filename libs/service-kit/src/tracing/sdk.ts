@@ -2,9 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -25,14 +22,16 @@ import { propagateOverUndici, TRACING_SDK, undiciTraced } from './tracing.js';
 
 /**
  * Starts tracing: W3C trace context (and baggage); when exporting, spans for incoming HTTP
- * (node:http), outgoing undici calls (the gateway forwards with undici) and pg queries; without an
- * exporter, traceContextMiddleware and propagateOverUndici carry the trace context instead. The messaging library makes its own spans (publish, process);
- * HttpRouteMiddleware names server spans after their route. All of these
- * patch CommonJS modules (require hooks) or listen on diagnostics channels: no ESM loader hook.
+ * (node:http), outgoing node:http requests (the gateway's forwards), outgoing undici calls
+ * (notifications' webhooks) and pg queries; without an exporter, traceContextMiddleware and
+ * propagateOverUndici carry the trace context instead. The messaging library makes its own spans
+ * (publish, process); HttpRouteMiddleware names server spans after their route. All of these patch
+ * CommonJS modules (require hooks) or listen on diagnostics channels: no ESM loader hook.
  *
  * Built from the SDK's parts rather than @opentelemetry/sdk-node, which loads every exporter
  * (gRPC, Zipkin, Prometheus, metrics and logs SDKs) into each service: over 10 MB more resident
- * memory per process. The exporter is loaded only when one is configured.
+ * memory per process. The exporter and the instrumentations are loaded only when an exporter is
+ * configured.
  */
 export async function startTracing(settings: TracingSettings): Promise<TracerProvider> {
   // HTTP and query spans only where they can be recorded. Without an exporter, an incoming
@@ -42,23 +41,7 @@ export async function startTracing(settings: TracingSettings): Promise<TracerPro
   // for about 0.2 ms of CPU per handled message (a wrapper, attributes and a span per query).
   // The gateway forwards with node:http and puts the active context on each request itself (the HTTP
   // instrumentation, when exporting, replaces it with its client span's).
-  const instrumentations = [
-    ...(settings.exporting
-      ? [
-          new UndiciInstrumentation(),
-          new HttpInstrumentation({
-            ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
-          }),
-          new PgInstrumentation({
-            // A pool's housekeeping outside any request or message (relay polls, sweepers) stays untraced.
-            requireParentSpan: true,
-            requestHook: (span, { query }) => {
-              if (span.isRecording() && query.text.includes("'")) span.setAttribute(ATTR_DB_QUERY_TEXT, withoutLiterals(query.text));
-            },
-          }),
-        ]
-      : []),
-  ];
+  const instrumentations = settings.exporting ? await recordingInstrumentations() : [];
   const resource = defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }));
@@ -79,6 +62,31 @@ export async function startTracing(settings: TracingSettings): Promise<TracerPro
 }
 
 /** OTEL_TRACES_EXPORTER `otlp` (OTEL_EXPORTER_OTLP_PROTOCOL `http/protobuf` or `http/json`) or `console`. */
+/**
+ * The instrumentations of a process that records spans, loaded only then: without an exporter
+ * their modules would hold ≈ 1.1 MB of the heap for nothing (docs/adr/0003-service-runtime.md, Memory).
+ */
+async function recordingInstrumentations() {
+  const [{ UndiciInstrumentation }, { HttpInstrumentation }, { PgInstrumentation }] = await Promise.all([
+    import('@opentelemetry/instrumentation-undici'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-pg'),
+  ]);
+  return [
+    new UndiciInstrumentation(),
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.test(request.url ?? ''),
+    }),
+    new PgInstrumentation({
+      // A pool's housekeeping outside any request or message (relay polls, sweepers) stays untraced.
+      requireParentSpan: true,
+      requestHook: (span, { query }) => {
+        if (span.isRecording() && query.text.includes("'")) span.setAttribute(ATTR_DB_QUERY_TEXT, withoutLiterals(query.text));
+      },
+    }),
+  ];
+}
+
 async function exporterFromEnv(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
   const name = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',')[0].trim() || 'otlp';
   if (name === 'console') return new ConsoleSpanExporter();
