@@ -5,9 +5,10 @@
  *
  * It must run before the application loads pg and node:http, so the instrumentations can patch
  * them; hence `--import`, not an import in main.ts (ESM hoists imports above any call). For the
- * same reason it is where two module hooks keep modules no service uses from loading: TypeORM's
- * drivers other than PostgreSQL's (@skald/persistence's typeorm-drivers) and Node's internal undici
- * behind an ESM import of node:http (module-hooks/http-without-undici.ts).
+ * same reason it is where module hooks keep modules no service uses from loading: TypeORM's
+ * drivers other than PostgreSQL's (@skald/persistence's typeorm-drivers), Node's internal undici
+ * behind an ESM import of node:http and the part of es-toolkit @nestjs/swagger does not use
+ * (module-hooks/).
  *
  * Configured by the standard variables (OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_ENDPOINT,
  * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES…;
@@ -16,10 +17,12 @@
  */
 import { loadOnlyPostgresDriver } from '@skald/persistence/typeorm-drivers';
 import { importHttpWithoutUndici } from '../module-hooks/http-without-undici.js';
+import { importOnlyTheHelpersSwaggerUses } from '../module-hooks/swagger-es-toolkit.js';
 import { tracingSettings } from './tracing-settings.js';
 
 loadOnlyPostgresDriver();
 importHttpWithoutUndici();
+importOnlyTheHelpersSwaggerUses();
 
 const settings = tracingSettings(process.env, process.argv[1]);
 if (settings) {
