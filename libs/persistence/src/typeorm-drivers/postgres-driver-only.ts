@@ -22,12 +22,8 @@ function stubbedDriver(specifier: string): boolean {
   return specifier.startsWith('./') && Object.hasOwn(unloadedDrivers, specifier.slice(specifier.lastIndexOf('/') + 1));
 }
 
-let registered = false;
-
-/** Registers the hook (once per process). */
+/** Registers the hook; once per process (the service entry does). */
 export function loadOnlyPostgresDriver(): void {
-  if (registered) return;
-  registered = true;
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (context.parentURL && DRIVER_FACTORY.test(context.parentURL) && stubbedDriver(specifier)) {

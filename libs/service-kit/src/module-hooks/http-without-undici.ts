@@ -31,12 +31,8 @@ function moduleSource(): string {
   ].join('\n');
 }
 
-let registered = false;
-
-/** Registers the hook (once per process). */
+/** Registers the hook; once per process (the service entry does). */
 export function importHttpWithoutUndici(): void {
-  if (registered) return;
-  registered = true;
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (HTTP_SPECIFIERS.has(specifier) && context.conditions?.includes('import')) {

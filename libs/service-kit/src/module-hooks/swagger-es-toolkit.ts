@@ -23,12 +23,8 @@ const SWAGGER_PACKAGE = /^(.*\/node_modules\/@nestjs\/swagger\/)/;
 /** The module's name, a file in @nestjs/swagger's folder that does not exist, so es-toolkit resolves from there. */
 const MODULE_FILE = 'skald-es-toolkit-compat.mjs';
 
-let registered = false;
-
-/** Registers the hook (once per process). */
+/** Registers the hook; once per process (the service entry does). */
 export function importOnlyTheHelpersSwaggerUses(): void {
-  if (registered) return;
-  registered = true;
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const swagger = specifier === 'es-toolkit/compat' && context.conditions?.includes('import') ? SWAGGER_PACKAGE.exec(context.parentURL ?? '') : null;
