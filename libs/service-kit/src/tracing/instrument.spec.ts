@@ -16,8 +16,8 @@ describe('the service entry (--import @skald/service-kit/instrument)', () => {
 
   it('imports node:http without loading Node’s internal undici', () => {
     const script = `await import('node:http');
-      console.log(process.moduleLoadList.some((name) => name.includes('internal/deps/undici')));`;
+      console.log(JSON.stringify({ undiciLoaded: process.moduleLoadList.some((name) => name.includes('internal/deps/undici')) }));`;
     const output = execFileSync(process.execPath, [...entryArgs, '--input-type=module', '-e', script], { cwd: orders, encoding: 'utf8' });
-    expect(output.trim()).toBe('false');
+    expect(JSON.parse(output)).toEqual({ undiciLoaded: false });
   });
 });
