@@ -20,4 +20,13 @@ describe('the service entry (--import @skald/service-kit/instrument)', () => {
     const output = execFileSync(process.execPath, [...entryArgs, '--input-type=module', '-e', script], { cwd: orders, encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual({ undiciLoaded: false });
   });
+
+  it('has @nestjs/swagger load only the es-toolkit functions it uses (≈ 130 modules, not ≈ 430)', () => {
+    const script = `const urls = new Set();
+      (await import('node:module')).registerHooks({ load: (url, context, next) => (urls.add(url), next(url, context)) });
+      await import('@nestjs/swagger');
+      console.log(JSON.stringify({ esToolkitModules: [...urls].filter((url) => url.includes('/es-toolkit/')).length }));`;
+    const output = execFileSync(process.execPath, [...entryArgs, '--input-type=module', '-e', script], { cwd: orders, encoding: 'utf8' });
+    expect((JSON.parse(output) as { esToolkitModules: number }).esToolkitModules).toBeLessThan(200);
+  });
 });
