@@ -7,7 +7,6 @@ export * from './database/database-errors.js';
 export * from './migrations/run-migrations.js';
 export * from './migrations/migration-cli.js';
 export * from './testing/scratch-database.js';
-export * from './testing/loaded-typeorm-drivers.js';
 export * from './notifications/notification-listener.js';
 export * from './notifications/listened-cache.js';
 export * from './transactions/postgres-runner-internals.js';
