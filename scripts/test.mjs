@@ -34,8 +34,9 @@ function step(title, command, args) {
 /**
  * Runs commands side by side, each reported as a step, and throws the first failure once all have
  * finished (a failure does not cut the others short: their results are worth reading). Their
- * output interleaves as it comes; a failed step's last lines are printed again at the end, where
- * whoever reads a long CI log (or only its tail) finds why it failed.
+ * output interleaves as it comes; a failed step's last lines, and then the failures its test suites
+ * reported, are printed again at the end, where whoever reads a long CI log (or only its tail)
+ * finds why it failed.
  */
 async function concurrentSteps(steps) {
   const results = await Promise.allSettled(
@@ -45,8 +46,10 @@ async function concurrentSteps(steps) {
       return new Promise((resolve, reject) => {
         const child = spawn(command, args, { cwd, stdio: ['inherit', 'pipe', 'pipe'], env });
         const tail = new OutputTail(FAILED_STEP_TAIL_LINES);
-        child.stdout.on('data', (chunk) => (process.stdout.write(chunk), tail.push(chunk)));
-        child.stderr.on('data', (chunk) => (process.stderr.write(chunk), tail.push(chunk)));
+        const reports = new TestFailureExcerpts();
+        const record = (chunk) => (tail.push(chunk), reports.push(chunk));
+        child.stdout.on('data', (chunk) => (process.stdout.write(chunk), record(chunk)));
+        child.stderr.on('data', (chunk) => (process.stderr.write(chunk), record(chunk)));
         child.on('error', reject);
         child.on('close', (code, signal) => {
           if (code === 0) {
@@ -54,15 +57,16 @@ async function concurrentSteps(steps) {
             resolve();
           } else {
             const error = new Error(`${title}: \`${command} ${args.join(' ')}\` exited with ${code ?? signal}`);
-            reject(Object.assign(error, { status: code ?? 1, title, tail: tail.text() }));
+            reject(Object.assign(error, { status: code ?? 1, title, tail: tail.text(), reported: reports.text() }));
           }
         });
       });
     }),
   );
   const failures = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
-  for (const { title, tail } of failures.filter((f) => f.tail !== undefined)) {
+  for (const { title, tail, reported } of failures.filter((f) => f.tail !== undefined)) {
     process.stderr.write(`\n=== ${title} failed; the last ${FAILED_STEP_TAIL_LINES} lines of its output:\n${tail}\n=== (end of ${title})\n`);
+    if (reported) process.stderr.write(`\n=== ${title} failed; the failures its test suites reported:\n${reported}\n=== (end of ${title}'s failures)\n`);
   }
   if (failures.length > 0) throw failures[0];
 }
@@ -84,6 +88,34 @@ class OutputTail {
   }
   text() {
     return (this.#partial ? [...this.#lines, this.#partial] : this.#lines).slice(-this.size).join('\n');
+  }
+}
+
+/**
+ * Jest's reports of failed suites and tests (a `FAIL` line, each `●` heading and the lines after
+ * it), kept as they stream by: in a step that runs many projects one after another, a failure
+ * early on is long gone from the output's tail by the time the step ends.
+ */
+class TestFailureExcerpts {
+  static LINES_AFTER_HEADING = 30;
+  static MAX_LINES = 150; // the end of a CI log is what its reader sees first
+  #lines = [];
+  #partial = '';
+  #following = 0;
+  push(chunk) {
+    const lines = (this.#partial + chunk.toString('utf8')).split('\n');
+    this.#partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+      if (/^\s*(FAIL\s|● )/.test(plain)) this.#following = TestFailureExcerpts.LINES_AFTER_HEADING;
+      else if (this.#following === 0) continue;
+      else this.#following -= 1;
+      if (this.#lines.length < TestFailureExcerpts.MAX_LINES) this.#lines.push(line);
+    }
+  }
+  text() {
+    const full = this.#lines.length >= TestFailureExcerpts.MAX_LINES ? `\n(… only the first ${TestFailureExcerpts.MAX_LINES} lines)` : '';
+    return this.#lines.join('\n') + full;
   }
 }
 
