@@ -28,6 +28,14 @@ describe('the service entry (--import @skald/service-kit/instrument)', () => {
     expect(runStarted(script)).toBeLessThan(200);
   });
 
+  it('has class-validator load libphonenumber-js only when a phone number is validated', () => {
+    const script = `const validator = (await import('node:module')).createRequire(process.cwd() + '/')('class-validator');
+      const loaded = () => globalThis.loadedUrls.filter((url) => url.includes('/node_modules/libphonenumber-js/')).length;
+      const atImport = loaded();
+      console.log(JSON.stringify({ atImport, valid: validator.isPhoneNumber('+44 20 7946 0958'), afterValidation: loaded() > 0 }));`;
+    expect(runStarted(script)).toEqual({ atImport: 0, valid: true, afterValidation: true });
+  });
+
   it('loads the tracing instrumentations only when an exporter is configured', () => {
     const script = `console.log(JSON.stringify(globalThis.loadedUrls.filter((url) => url.includes('/@opentelemetry/instrumentation-')).length));`;
     expect(runStarted(script)).toBe(0);
