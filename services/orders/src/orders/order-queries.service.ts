@@ -20,18 +20,11 @@ export class OrderQueries {
 
   async get(caller: Caller, id: string): Promise<OrderView> {
     const manager = this.dataSource.manager;
-    const order = await this.orders.findById(manager, id);
-    if (!order || !visibleTo(caller, order)) {
+    const [details, saga] = await Promise.all([this.orders.withDetails(manager, id), this.sagas.find(manager, id)]);
+    if (!details || !visibleTo(caller, details.order)) {
       throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
     }
-    const [lines, history, reservations, notes, shipments, saga] = await Promise.all([
-      this.orders.lines(manager, id),
-      this.orders.history(manager, id),
-      this.orders.reservations(manager, id),
-      this.orders.notes(manager, id),
-      this.orders.shipments(manager, id),
-      this.sagas.find(manager, id),
-    ]);
+    const { order, lines, history, reservations, notes, shipments } = details;
     const cancellation = saga?.data.cancellation;
     return {
       ...summary(order),

@@ -8,6 +8,7 @@ import { OrderSagaStore } from '../saga/order-saga.store.js';
 import { SagaSteps } from '../saga/saga-steps.js';
 import { OrderOutboundNoteEntity, OrderReservationEntity, OrderShipmentEntity } from './fulfilment.entities.js';
 import { OrderLineEntity } from './order-line.entity.js';
+import { OrderStatusEntryEntity } from './order-status-entry.entity.js';
 import { OrderEntity } from './order.entity.js';
 import { OrdersRepository } from './orders.repository.js';
 
@@ -131,6 +132,53 @@ describe('orders repository: plain SQL on the saga hot path (real PostgreSQL)', 
       ['s-1', '2030-01-01T10:00:00.000Z', null],
       ['s-2', '2030-01-02T10:00:00.000Z', '2030-01-03T10:00:00.000Z'],
     ]);
+  });
+
+  it('reads the order with its lines, history, reservations, notes and shipments in one statement, as the separate reads give them', async () => {
+    const { tenantId } = await world.platform(aPlatform());
+    const [mug, plate] = [aCatalogItem({ listPrice: '10.25' }), aCatalogItem({ listPrice: '4.5' })];
+    await world.catalog(mug, plate);
+    const id = await world.place(tenantId, anOrder([{ sku: mug.sku, quantity: 3, unitPrice: 10.25 }, { sku: plate.sku, quantity: 2, unitPrice: 4.5 }]));
+    // The saga waits for the reservation from here on: nothing else writes to the order meanwhile.
+    await world.probe.next(ReserveStockV1, (p) => p.orderId === id);
+    const manager = world.sut.dataSource.manager;
+    await orders.saveReservations(manager, [
+      { reservationId: randomUUID(), orderId: id, warehouse: 'WH-B', sku: plate.sku, quantity: 2, batch: 2, released: false },
+      { reservationId: randomUUID(), orderId: id, warehouse: 'WH-A', sku: mug.sku, quantity: 3, batch: 1, released: true },
+    ]);
+    await orders.upsertNote(manager, { noteId: `n-b-${id}`, orderId: id, warehouse: 'WH-B', status: 'created', lines: [{ sku: plate.sku, quantity: 2 }] }, NOTE_STATUSES);
+    await orders.upsertNote(manager, { noteId: `n-a-${id}`, orderId: id, warehouse: 'WH-A', status: 'picking' }, NOTE_STATUSES);
+    const ship = (shipmentId: string, noteId: string, shippedAt: string) =>
+      orders.saveShipment(manager, { shipmentId, orderId: id, noteId, warehouse: 'WH-A', carrier: 'bpost', trackingNumber: `T-${shipmentId}`, shippedAt: new Date(shippedAt) });
+    await ship(`s-2-${id}`, `n-b-${id}`, '2030-01-02T10:00:00.456Z');
+    await ship(`s-1-${id}`, `n-a-${id}`, '2030-01-01T10:00:00Z');
+    await orders.markDelivered(manager, `s-1-${id}`, new Date('2030-01-03T10:00:00.123Z'));
+
+    const details = await orders.withDetails(manager, id);
+    expect(details).toEqual({
+      order: await orders.findById(manager, id),
+      lines: await orders.lines(manager, id),
+      history: await manager.find(OrderStatusEntryEntity, { where: { orderId: id }, order: { id: 'ASC' } }),
+      reservations: await orders.reservations(manager, id),
+      notes: await orders.notes(manager, id),
+      shipments: await orders.shipments(manager, id),
+    });
+    // Each part in its order, with its types: amounts as text, times as Date (history times to the millisecond).
+    expect(details?.lines.map((line) => [line.sku, line.quantity, Number(line.unitPrice)])).toEqual([[mug.sku, 3, 10.25], [plate.sku, 2, 4.5]]);
+    expect(details?.history.map((entry) => entry.status)).toEqual(['received', 'approved']);
+    expect(details?.history.every((entry) => entry.at instanceof Date)).toBe(true);
+    expect(details?.reservations.map((r) => [r.warehouse, r.batch, r.released])).toEqual([['WH-A', 1, true], ['WH-B', 2, false]]);
+    expect(details?.notes.map((n) => [n.warehouse, n.status, n.lines])).toEqual([['WH-A', 'picking', null], ['WH-B', 'created', [{ sku: plate.sku, quantity: 2 }]]]);
+    expect(details?.shipments.map((s) => [s.shippedAt.toISOString(), s.deliveredAt?.toISOString() ?? null])).toEqual([
+      ['2030-01-01T10:00:00.000Z', '2030-01-03T10:00:00.123Z'],
+      ['2030-01-02T10:00:00.456Z', null],
+    ]);
+
+    // An order with no reservations, notes or shipments yet: empty parts; an unknown id: null.
+    const fresh = await world.place(tenantId, anOrder([{ sku: mug.sku, quantity: 1, unitPrice: 10.25 }]));
+    await world.probe.next(ReserveStockV1, (p) => p.orderId === fresh);
+    expect(await orders.withDetails(manager, fresh)).toMatchObject({ reservations: [], notes: [], shipments: [], lines: [{ sku: mug.sku }] });
+    expect(await orders.withDetails(manager, randomUUID())).toBeNull();
   });
 
   it('records reservations in one insert and leaves ones already recorded as they are', async () => {

@@ -19,6 +19,26 @@ export interface OrderListFilter {
   limit: number;
 }
 
+/** An order with the parts its API view shows (OrdersRepository.withDetails). */
+export interface OrderWithDetails {
+  order: OrderEntity;
+  lines: OrderLineEntity[];
+  history: OrderStatusEntryEntity[];
+  reservations: OrderReservationEntity[];
+  notes: OrderOutboundNoteEntity[];
+  shipments: OrderShipmentEntity[];
+}
+
+/** withDetails' JSON columns, as pg parses them (times as ISO 8601 text). */
+type Json<T, Times extends keyof T> = Omit<T, Times> & { [K in Times]: T[K] extends Date ? string : string | null };
+interface DetailColumns {
+  detailLines: OrderLineEntity[];
+  detailHistory: Array<Json<OrderStatusEntryEntity, 'at'>>;
+  detailReservations: OrderReservationEntity[];
+  detailNotes: Array<Json<OrderOutboundNoteEntity, 'updatedAt'>>;
+  detailShipments: Array<Json<OrderShipmentEntity, 'shippedAt' | 'deliveredAt'>>;
+}
+
 /*
  * The saga's hot path (every message to the order saga: lock, lines, status, notes, reservations,
  * shipments) is plain parameterised SQL with explicit row → entity mapping rather than TypeORM's
@@ -128,6 +148,45 @@ export class OrdersRepository {
   /** The order as the subject of its saga: locked with the saga in one statement (SagaStore.lockWithSubject). */
   readonly sagaSubject: SagaSubject = { table: 'sales_order', alias: 'o', columns: ORDER_COLUMNS };
 
+  /**
+   * The order and everything `GET /v1/orders/{id}` shows of it (lines, status history,
+   * reservations, outbound notes, shipments) in one statement: each part a JSON array built by
+   * PostgreSQL, in the order the separate reads gave. One round trip and one pooled connection
+   * instead of six; numeric amounts come as text (as pg gives them), times as Date.
+   */
+  async withDetails(manager: EntityManager, id: string): Promise<OrderWithDetails | null> {
+    const rows: Array<OrderEntity & DetailColumns> = await manager.query(
+      `SELECT ${ORDER_COLUMNS},
+         (SELECT coalesce(json_agg(json_build_object('orderId', order_id, 'lineNo', line_no, 'sku', sku, 'quantity', quantity,
+                   'unitPrice', unit_price::text, 'cancelledQuantity', cancelled_quantity) ORDER BY line_no), '[]')
+            FROM order_line WHERE order_id = o.id) AS "detailLines",
+         (SELECT coalesce(json_agg(json_build_object('id', id::text, 'orderId', order_id, 'status', status, 'reason', reason, 'at', at) ORDER BY id), '[]')
+            FROM order_status_entry WHERE order_id = o.id) AS "detailHistory",
+         (SELECT coalesce(json_agg(json_build_object('reservationId', reservation_id, 'orderId', order_id, 'warehouse', warehouse, 'sku', sku,
+                   'quantity', quantity, 'batch', batch, 'released', released) ORDER BY batch, warehouse, sku), '[]')
+            FROM order_reservation WHERE order_id = o.id) AS "detailReservations",
+         (SELECT coalesce(json_agg(json_build_object('noteId', note_id, 'orderId', order_id, 'warehouse', warehouse, 'status', status,
+                   'batch', batch, 'lines', lines, 'updatedAt', updated_at) ORDER BY batch, warehouse), '[]')
+            FROM order_outbound_note WHERE order_id = o.id) AS "detailNotes",
+         (SELECT coalesce(json_agg(json_build_object('shipmentId', shipment_id, 'orderId', order_id, 'noteId', note_id, 'warehouse', warehouse,
+                   'carrier', carrier, 'trackingNumber', tracking_number, 'shippedAt', shipped_at, 'deliveredAt', delivered_at) ORDER BY shipped_at), '[]')
+            FROM order_shipment WHERE order_id = o.id) AS "detailShipments"
+       FROM sales_order o WHERE o.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const { detailLines, detailHistory, detailReservations, detailNotes, detailShipments, ...order } = row;
+    return {
+      order,
+      lines: detailLines,
+      history: detailHistory.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+      reservations: detailReservations,
+      notes: detailNotes.map((note) => ({ ...note, updatedAt: new Date(note.updatedAt) })),
+      shipments: detailShipments.map((s) => ({ ...s, shippedAt: new Date(s.shippedAt), deliveredAt: s.deliveredAt === null ? null : new Date(s.deliveredAt) })),
+    };
+  }
+
   lines(manager: EntityManager, orderId: string): Promise<OrderLineEntity[]> {
     return manager.query(`SELECT ${LINE_COLUMNS} FROM order_line WHERE order_id = $1 ORDER BY line_no`, [orderId]);
   }
@@ -166,10 +225,6 @@ export class OrdersRepository {
     order.review = review;
     order.shortagePolicy = policy;
     await manager.query(`UPDATE sales_order SET review = $2, shortage_policy = $3 WHERE id = $1`, [order.id, JSON.stringify(review), JSON.stringify(policy)]);
-  }
-
-  history(manager: EntityManager, orderId: string): Promise<OrderStatusEntryEntity[]> {
-    return manager.find(OrderStatusEntryEntity, { where: { orderId }, order: { id: 'ASC' } });
   }
 
   /** Records reservations (one multi-row insert); ones already recorded are left as they are. */
