@@ -20,10 +20,12 @@ export class OrderQueries {
 
   async get(caller: Caller, id: string): Promise<OrderView> {
     const manager = this.dataSource.manager;
-    const [details, saga] = await Promise.all([this.orders.withDetails(manager, id), this.sagas.find(manager, id)]);
+    const details = await this.orders.withDetails(manager, id);
     if (!details || !visibleTo(caller, details.order)) {
       throw new SkaldError('ORDER_NOT_FOUND', `no order ${id}`, { retryable: false });
     }
+    // After the order, not beside it: the saga commits with the order's status, so it is at least as new.
+    const saga = await this.sagas.find(manager, id);
     const { order, lines, history, reservations, notes, shipments } = details;
     const cancellation = saga?.data.cancellation;
     return {
