@@ -29,11 +29,11 @@ export interface OrderWithDetails {
   shipments: OrderShipmentEntity[];
 }
 
-/** withDetails' JSON columns, as pg parses them (times as ISO 8601 text). */
+/** withDetails' JSON columns, as pg parses them (times as ISO 8601 text, the history's bigint id as a number). */
 type Json<T, Times extends keyof T> = Omit<T, Times> & { [K in Times]: T[K] extends Date ? string : string | null };
 interface DetailColumns {
   detailLines: OrderLineEntity[];
-  detailHistory: Array<Json<OrderStatusEntryEntity, 'at'>>;
+  detailHistory: Array<Omit<Json<OrderStatusEntryEntity, 'at'>, 'id'> & { id: number }>;
   detailReservations: OrderReservationEntity[];
   detailNotes: Array<Json<OrderOutboundNoteEntity, 'updatedAt'>>;
   detailShipments: Array<Json<OrderShipmentEntity, 'shippedAt' | 'deliveredAt'>>;
@@ -52,11 +52,21 @@ const ORDER_COLUMNS = `o.id, o.tenant_id AS "tenantId", o.external_id AS "extern
   o.currency, o.total_amount AS "totalAmount", o.shipping_address AS "shippingAddress", o.payment_method AS "paymentMethod",
   o.payment_status AS "paymentStatus", o.payment_amount AS "paymentAmount", o.requested_delivery_date::text AS "requestedDeliveryDate", o.review,
   o.shortage_policy AS "shortagePolicy", o.replacement_for AS "replacementFor", o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
-const LINE_COLUMNS = `order_id AS "orderId", line_no AS "lineNo", sku, quantity, unit_price AS "unitPrice", cancelled_quantity AS "cancelledQuantity"`;
+// unit_price as text, as pg gives a numeric anyway: the same in a JSON part of withDetails.
+const LINE_COLUMNS = `order_id AS "orderId", line_no AS "lineNo", sku, quantity, unit_price::text AS "unitPrice", cancelled_quantity AS "cancelledQuantity"`;
+const HISTORY_COLUMNS = `id, order_id AS "orderId", status, reason, at`;
 const RESERVATION_COLUMNS = `reservation_id AS "reservationId", order_id AS "orderId", warehouse, sku, quantity, batch, released`;
 const NOTE_COLUMNS = `note_id AS "noteId", order_id AS "orderId", warehouse, status, batch, lines, updated_at AS "updatedAt"`;
 const SHIPMENT_COLUMNS = `shipment_id AS "shipmentId", order_id AS "orderId", note_id AS "noteId", warehouse, carrier, tracking_number AS "trackingNumber",
   shipped_at AS "shippedAt", delivered_at AS "deliveredAt"`;
+
+/**
+ * One part of withDetails: the order's rows of `table` (its `columns`, named as the entity's
+ * properties) as a JSON array in `order` (by those names); empty, not null, when there are none.
+ */
+function detailPart(columns: string, table: string, order: string): string {
+  return `(SELECT coalesce(json_agg(p ORDER BY ${order}), '[]') FROM (SELECT ${columns} FROM ${table} WHERE order_id = o.id) p)`;
+}
 
 /**
  * The order's ($2) notes after a statement wrote a note in the CTE `written` (RETURNING
@@ -157,20 +167,11 @@ export class OrdersRepository {
   async withDetails(manager: EntityManager, id: string): Promise<OrderWithDetails | null> {
     const rows: Array<OrderEntity & DetailColumns> = await manager.query(
       `SELECT ${ORDER_COLUMNS},
-         (SELECT coalesce(json_agg(json_build_object('orderId', order_id, 'lineNo', line_no, 'sku', sku, 'quantity', quantity,
-                   'unitPrice', unit_price::text, 'cancelledQuantity', cancelled_quantity) ORDER BY line_no), '[]')
-            FROM order_line WHERE order_id = o.id) AS "detailLines",
-         (SELECT coalesce(json_agg(json_build_object('id', id::text, 'orderId', order_id, 'status', status, 'reason', reason, 'at', at) ORDER BY id), '[]')
-            FROM order_status_entry WHERE order_id = o.id) AS "detailHistory",
-         (SELECT coalesce(json_agg(json_build_object('reservationId', reservation_id, 'orderId', order_id, 'warehouse', warehouse, 'sku', sku,
-                   'quantity', quantity, 'batch', batch, 'released', released) ORDER BY batch, warehouse, sku), '[]')
-            FROM order_reservation WHERE order_id = o.id) AS "detailReservations",
-         (SELECT coalesce(json_agg(json_build_object('noteId', note_id, 'orderId', order_id, 'warehouse', warehouse, 'status', status,
-                   'batch', batch, 'lines', lines, 'updatedAt', updated_at) ORDER BY batch, warehouse), '[]')
-            FROM order_outbound_note WHERE order_id = o.id) AS "detailNotes",
-         (SELECT coalesce(json_agg(json_build_object('shipmentId', shipment_id, 'orderId', order_id, 'noteId', note_id, 'warehouse', warehouse,
-                   'carrier', carrier, 'trackingNumber', tracking_number, 'shippedAt', shipped_at, 'deliveredAt', delivered_at) ORDER BY shipped_at), '[]')
-            FROM order_shipment WHERE order_id = o.id) AS "detailShipments"
+         ${detailPart(LINE_COLUMNS, 'order_line', 'p."lineNo"')} AS "detailLines",
+         ${detailPart(HISTORY_COLUMNS, 'order_status_entry', 'p.id')} AS "detailHistory",
+         ${detailPart(RESERVATION_COLUMNS, 'order_reservation', 'p.batch, p.warehouse, p.sku')} AS "detailReservations",
+         ${detailPart(NOTE_COLUMNS, 'order_outbound_note', 'p.batch, p.warehouse')} AS "detailNotes",
+         ${detailPart(SHIPMENT_COLUMNS, 'order_shipment', 'p."shippedAt"')} AS "detailShipments"
        FROM sales_order o WHERE o.id = $1`,
       [id],
     );
@@ -180,7 +181,7 @@ export class OrdersRepository {
     return {
       order,
       lines: detailLines,
-      history: detailHistory.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+      history: detailHistory.map((entry) => ({ ...entry, id: String(entry.id), at: new Date(entry.at) })),
       reservations: detailReservations,
       notes: detailNotes.map((note) => ({ ...note, updatedAt: new Date(note.updatedAt) })),
       shipments: detailShipments.map((s) => ({ ...s, shippedAt: new Date(s.shippedAt), deliveredAt: s.deliveredAt === null ? null : new Date(s.deliveredAt) })),
