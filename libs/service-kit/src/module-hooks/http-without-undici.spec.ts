@@ -1,10 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-// In a child node process: the hook is Node's (module.registerHooks), which Jest's own module system
-// bypasses. The child loads the built module (npm test builds before it tests).
-const hook = pathToFileURL(path.resolve(__dirname, '../../dist/module-hooks/http-without-undici.js')).href;
+import { runWithHook } from '../../test/run-with-hook.js';
 
 interface Imported {
   undiciLoaded: boolean;
@@ -16,8 +10,6 @@ interface Imported {
 
 function importHttp(withHook: boolean): Imported {
   const script = `
-    const { importHttpWithoutUndici, UNDICI_GETTERS } = await import(${JSON.stringify(hook)});
-    if (${withHook}) importHttpWithoutUndici();
     const http = process.getBuiltinModule('node:http');
     const imported = await import('node:http');
     const again = await import('http');
@@ -28,7 +20,7 @@ function importHttp(withHook: boolean): Imported {
       createServerIsTheModules: imported.createServer === http.createServer,
       excluded: Object.keys(http).filter((name) => !(name in imported)).sort(),
     }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Imported;
+  return runWithHook<Imported>(withHook ? { file: 'http-without-undici', register: 'importHttpWithoutUndici' } : null, script);
 }
 
 describe('importHttpWithoutUndici', () => {

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runWithHook } from '../../test/run-with-hook.js';
 import { PHONE_NUMBER_FUNCTIONS } from './phone-numbers-on-demand.js';
 
 const classValidator = path.dirname(require.resolve('class-validator/package.json'));
-// In a child node process: the hook is Node's (module.registerHooks), which Jest's own module system
-// bypasses. The child loads the built module (npm test builds before it tests).
-const hook = pathToFileURL(path.resolve(__dirname, '../../dist/module-hooks/phone-numbers-on-demand.js')).href;
 
 interface Loaded {
   /** libphonenumber-js's modules loaded once class-validator is imported, and after a phone number was validated. */
@@ -21,26 +17,20 @@ interface Loaded {
 
 function importClassValidator(withHook: boolean): Loaded {
   const script = `
-    import { registerHooks } from 'node:module';
-    const { loadPhoneNumbersOnDemand } = await import(${JSON.stringify(hook)});
-    if (${withHook}) loadPhoneNumbersOnDemand();
-    const loaded = new Set();
-    registerHooks({ load(url, context, nextLoad) { if (url.includes('/node_modules/libphonenumber-js/')) loaded.add(url); return nextLoad(url, context); } });
+    const loaded = () => globalThis.loadedUrls.filter((url) => url.includes('/node_modules/libphonenumber-js/')).length;
     const validator = await import('class-validator');
-    const atImport = loaded.size;
+    const atImport = loaded();
     class Contact { phone; }
     validator.IsPhoneNumber('GB')(Contact.prototype, 'phone');
-    const contact = Object.assign(new Contact(), { phone: '12' });
-    const [error] = validator.validateSync(contact);
+    const [error] = validator.validateSync(Object.assign(new Contact(), { phone: '12' }));
     console.log(JSON.stringify({
       atImport,
       valid: validator.isPhoneNumber('+44 20 7946 0958'),
       invalid: validator.isPhoneNumber('12', 'GB'),
       message: Object.values(error.constraints).join(),
-      afterValidation: loaded.size,
+      afterValidation: loaded(),
     }));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
-  return JSON.parse(output) as Loaded;
+  return runWithHook<Loaded>(withHook ? { file: 'phone-numbers-on-demand', register: 'loadPhoneNumbersOnDemand' } : null, script);
 }
 
 describe('loadPhoneNumbersOnDemand', () => {

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runWithHook } from '../../test/run-with-hook.js';
 import { SWAGGER_ES_TOOLKIT_FUNCTIONS } from './swagger-es-toolkit.js';
 
 const swaggerDist = path.dirname(require.resolve('@nestjs/swagger/package.json')) + '/dist';
-// In a child node process: the hook is Node's (module.registerHooks), which Jest's own module system
-// bypasses. The child loads the built module (npm test builds before it tests).
-const hook = pathToFileURL(path.resolve(__dirname, '../../dist/module-hooks/swagger-es-toolkit.js')).href;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -18,16 +14,13 @@ function filesUnder(dir: string): string[] {
 /** es-toolkit's modules a child process loads when it imports @nestjs/swagger (with the hook or not), and its exports. */
 function importSwagger(withHook: boolean): { esToolkitModules: number; swaggerExports: number } {
   const script = `
-    import { registerHooks } from 'node:module';
-    const { importOnlyTheHelpersSwaggerUses } = await import(${JSON.stringify(hook)});
-    if (${withHook}) importOnlyTheHelpersSwaggerUses();
-    const loaded = new Set();
-    registerHooks({ load(url, context, nextLoad) { if (url.includes('/es-toolkit/')) loaded.add(url); return nextLoad(url, context); } });
     const swagger = await import('@nestjs/swagger');
     new swagger.DocumentBuilder().setTitle('t').build();
-    console.log(JSON.stringify({ esToolkitModules: loaded.size, swaggerExports: Object.keys(swagger).length }));`;
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
-  return JSON.parse(output) as { esToolkitModules: number; swaggerExports: number };
+    console.log(JSON.stringify({
+      esToolkitModules: globalThis.loadedUrls.filter((url) => url.includes('/es-toolkit/')).length,
+      swaggerExports: Object.keys(swagger).length,
+    }));`;
+  return runWithHook(withHook ? { file: 'swagger-es-toolkit', register: 'importOnlyTheHelpersSwaggerUses' } : null, script);
 }
 
 describe('importOnlyTheHelpersSwaggerUses', () => {
